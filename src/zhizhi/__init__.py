@@ -1,0 +1,3 @@
+"""Zhizhi (智治): a platform for holistic smart governance (整体智治)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,224 @@
+"""One handler per lifecycle action: guards that need data, then the effects on the case.
+
+Handlers run after the generic checks (visibility, permission, transition table, object
+policy) in :func:`zhizhi.cases.service.perform`; they return the event payload and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zhizhi.cases import repository as repo
+from zhizhi.cases import schemas as s
+from zhizhi.cases.enums import BAD_RATINGS, OPEN_STATUSES, CaseStatus, Rating
+from zhizhi.cases.models import Case
+from zhizhi.cases.sla import compute_deadline, pause_credit
+from zhizhi.catalogue.enums import LimitUnit
+from zhizhi.core.errors import Conflict, ValidationFailed
+from zhizhi.core.workdays import WorkCalendar
+from zhizhi.org.models import Department
+from zhizhi.org.schemas import Principal
+
+
+@dataclass(slots=True)
+class Context:
+    session: Session
+    principal: Principal
+    now: datetime
+    calendar: WorkCalendar
+
+
+Outcome = tuple[dict[str, Any], str | None]  # (event payload, reason)
+
+
+def reschedule(ctx: Context, case: Case) -> None:
+    deadline = compute_deadline(ctx.calendar, started_at=case.clock_started_at, amount=case.limit_amount,
+                                unit=LimitUnit(case.limit_unit), extension=case.extension_amount,
+                                paused_days=case.paused_days, paused_seconds=case.paused_seconds,
+                                warning_ratio=case.warning_ratio)
+    case.due_at, case.warn_at, case.due_provisional = deadline.due_at, deadline.warn_at, deadline.provisional
+
+
+def _units(ctx: Context, lead_code: str, co_codes: list[str]) -> tuple[Department, list[Department]]:
+    lead = repo.department_by_code(ctx.session, lead_code)
+    if lead is None:
+        raise ValidationFailed(f"主办单位 {lead_code} 不存在", f"unknown lead department {lead_code}",
+                               field="lead_department")
+    co: list[Department] = []
+    for i, code in enumerate(dict.fromkeys(co_codes)):
+        dept = repo.department_by_code(ctx.session, code)
+        if dept is None:
+            raise ValidationFailed(f"协办单位 {code} 不存在", f"unknown co-department {code}",
+                                   field=f"co_departments.{i}")
+        if dept.id == lead.id:
+            raise ValidationFailed("主办单位不能同时为协办单位", "the lead unit cannot also be a co-unit",
+                                   field=f"co_departments.{i}")
+        co.append(dept)
+    return lead, co
+
+
+def _route(ctx: Context, case: Case, lead_code: str, co_codes: list[str]) -> dict[str, Any]:
+    lead, co = _units(ctx, lead_code, co_codes)
+    case.lead_department_id = lead.id
+    case.dispatched_at, case.signed_at = ctx.now, None
+    repo.set_co_units(ctx.session, case.id, [d.id for d in co])
+    return {"lead_department": lead.code, "co_departments": [d.code for d in co]}
+
+
+def _stop_clock(ctx: Context, case: Case) -> None:
+    case.clock_stopped_at = ctx.now
+
+
+def accept(ctx: Context, case: Case, body: s.Accept) -> Outcome:
+    case.accepted_at = ctx.now
+    return {}, body.note
+
+
+def answer_directly(ctx: Context, case: Case, body: s.AnswerDirectly) -> Outcome:
+    case.accepted_at = case.accepted_at or ctx.now
+    return _record_reply(ctx, case, body.reply), None
+
+
+def _record_reply(ctx: Context, case: Case, text: str) -> dict[str, Any]:
+    case.reply, case.replied_at = text, ctx.now
+    case.replied_on_time = ctx.now <= case.due_at
+    _stop_clock(ctx, case)
+    return {"reply": text, "on_time": case.replied_on_time}
+
+
+def dispatch(ctx: Context, case: Case, body: s.Dispatch) -> Outcome:
+    return _route(ctx, case, body.lead_department, body.co_departments), body.note
+
+
+def sign(ctx: Context, case: Case, body: s.Sign) -> Outcome:
+    case.signed_at = ctx.now
+    return {}, body.note
+
+
+def handle(ctx: Context, case: Case, body: s.Handle) -> Outcome:
+    return {}, body.note
+
+
+def reply(ctx: Context, case: Case, body: s.Reply) -> Outcome:
+    return _record_reply(ctx, case, body.reply), None
+
+
+def return_(ctx: Context, case: Case, body: s.Return) -> Outcome:
+    case.return_count += 1
+    return {"returned_by": ctx.principal.department_id}, body.reason
+
+
+def redispatch(ctx: Context, case: Case, body: s.Redispatch) -> Outcome:
+    return _route(ctx, case, body.lead_department, body.co_departments), body.reason
+
+
+def reject_return(ctx: Context, case: Case, body: s.RejectReturn) -> Outcome:
+    case.signed_at = None
+    return {}, body.reason
+
+
+def request_extension(ctx: Context, case: Case, body: s.RequestExtension) -> Outcome:
+    if case.pending_extension:
+        raise Conflict("已有待审批的延期申请", "an extension request is already pending")
+    case.pending_extension = {"amount": body.amount, "unit": case.limit_unit, "reason": body.reason,
+                              "requested_by": ctx.principal.username, "requested_at": ctx.now.isoformat()}
+    return {"amount": body.amount, "unit": case.limit_unit}, body.reason
+
+
+def approve_extension(ctx: Context, case: Case, body: s.ApproveExtension) -> Outcome:
+    pending = case.pending_extension
+    if not pending:
+        raise Conflict("没有待审批的延期申请", "no extension request is pending")
+    payload: dict[str, Any] = {"approved": body.approved, "amount": pending["amount"]}
+    if body.approved:
+        before = case.due_at
+        case.extension_amount += int(pending["amount"])
+        reschedule(ctx, case)
+        payload |= {"due_before": before.isoformat(), "due_after": case.due_at.isoformat()}
+    case.pending_extension = None
+    return payload, body.reason
+
+
+def suspend(ctx: Context, case: Case, body: s.Suspend) -> Outcome:
+    case.status_before_suspend = case.status
+    _stop_clock(ctx, case)
+    return {"status_before": case.status}, body.reason
+
+
+def resume(ctx: Context, case: Case, body: s.Resume) -> Outcome:
+    stopped = case.clock_stopped_at or ctx.now
+    days, seconds = pause_credit(ctx.calendar, LimitUnit(case.limit_unit), stopped, ctx.now)
+    case.paused_days += days
+    case.paused_seconds += seconds
+    case.clock_stopped_at = None
+    before = case.due_at
+    reschedule(ctx, case)
+    case.status_before_suspend = None
+    return {"paused_days": days, "paused_seconds": seconds, "due_before": before.isoformat(),
+            "due_after": case.due_at.isoformat()}, body.note
+
+
+def supervise(ctx: Context, case: Case, body: s.Supervise) -> Outcome:
+    case.supervision_count += 1
+    return {"supervision_no": case.supervision_count}, body.note
+
+
+def rate(ctx: Context, case: Case, body: s.Rate) -> Outcome:
+    if case.rated_at is not None and case.replied_at is not None and case.rated_at >= case.replied_at:
+        raise Conflict("本次答复已评价，不能重复评价", "this reply has already been rated")
+    case.rating, case.resolved, case.rated_at = body.rating.value, body.resolved, ctx.now
+    return {"rating": body.rating.value, "resolved": body.resolved, "bad": body.rating in BAD_RATINGS}, body.comment
+
+
+def _unsatisfied(case: Case) -> bool:
+    return (case.rating is not None and Rating(case.rating) in BAD_RATINGS) or case.resolved is False
+
+
+def close(ctx: Context, case: Case, body: s.Close) -> Outcome:
+    if _unsatisfied(case) and not body.reason:
+        raise Conflict("群众评价为不满意或未解决：应重办，或说明办结理由",
+                       "the rating is unsatisfied or unresolved: reopen it, or give a reason to close")
+    case.closed_at = ctx.now
+    return {"rating": case.rating, "resolved": case.resolved}, body.reason
+
+
+def reopen(ctx: Context, case: Case, body: s.Reopen) -> Outcome:
+    if not _unsatisfied(case):
+        raise Conflict("只有评价不满意或未解决的工单才能重办",
+                       "only a case rated unsatisfied or unresolved can be reopened")
+    payload = {"previous_reply": case.reply, "previous_rating": case.rating}
+    case.reopen_count += 1
+    case.reply = case.replied_at = case.replied_on_time = None
+    case.rating = case.resolved = case.rated_at = case.closed_at = case.signed_at = None
+    case.clock_started_at, case.clock_stopped_at = ctx.now, None
+    case.extension_amount = case.paused_days = case.paused_seconds = 0
+    case.dispatched_at = ctx.now
+    reschedule(ctx, case)
+    return payload, body.reason
+
+
+def merge(ctx: Context, case: Case, body: s.Merge) -> Outcome:
+    parent = repo.find(ctx.session, body.parent)
+    if parent is None:
+        raise ValidationFailed(f"主工单 {body.parent} 不存在", f"parent case {body.parent} not found", field="parent")
+    if parent.id == case.id:
+        raise Conflict("不能并入自身", "a case cannot be merged into itself")
+    if parent.status not in OPEN_STATUSES and parent.status != CaseStatus.REPLIED:
+        raise Conflict(f"主工单 {parent.number} 已办结或已并单", f"parent case {parent.number} is not open")
+    case.parent_case_id = parent.id
+    _stop_clock(ctx, case)
+    return {"parent": parent.number}, body.reason
+
+
+HANDLERS: dict[str, Callable[[Context, Case, Any], Outcome]] = {
+    "accept": accept, "answer_directly": answer_directly, "dispatch": dispatch, "sign": sign,
+    "handle": handle, "reply": reply, "return": return_, "redispatch": redispatch,
+    "reject_return": reject_return, "request_extension": request_extension,
+    "approve_extension": approve_extension, "suspend": suspend, "resume": resume,
+    "supervise": supervise, "rate": rate, "close": close, "reopen": reopen, "merge": merge,
+}

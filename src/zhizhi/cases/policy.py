@@ -1,0 +1,48 @@
+"""Object policies: may this principal take this action on this case? ``None`` or a reason."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from zhizhi.cases import repository as repo
+from zhizhi.cases.models import Case
+from zhizhi.core.permissions import Permission, Role
+from zhizhi.org.schemas import Principal
+
+Denial = tuple[str, str]  # (zh, en)
+
+_UNIT_ACTIONS = {"sign", "reply", "return", "request_extension"}
+
+
+def _dept_in_subtree(session: Session, principal: Principal, department_id: int | None) -> bool:
+    if department_id is None or not principal.department_path:
+        return False
+    from zhizhi.org.models import Department
+
+    dept = session.get(Department, department_id)
+    return dept is not None and dept.path.startswith(principal.department_path)
+
+
+def check(session: Session, principal: Principal, case: Case, action: str) -> Denial | None:
+    if principal.role is Role.ADMIN:
+        return None
+    if action in _UNIT_ACTIONS and not _dept_in_subtree(session, principal, case.lead_department_id):
+        return ("只有主办单位（及其下级）可以执行此操作", "only the lead unit (or its sub-units) may do this")
+    if action == "handle":
+        lead = _dept_in_subtree(session, principal, case.lead_department_id)
+        co = any(_dept_in_subtree(session, principal, d.id) for d in repo.co_units(session, case.id))
+        if not (lead or co):
+            return ("只有主办或协办单位可以记录办理情况", "only the lead or a co-unit may record handling")
+    if action == "rate" and principal.role is Role.PUBLIC and case.reporter_id != principal.user_id:
+        return ("只能评价本人提交的诉求", "you can only rate your own appeals")
+    return None
+
+
+def sees_personal_data(principal: Principal | None, case: Case) -> bool:
+    """Unmasked contact details: the reporter, or a role with personal:read (not for confidential
+    cases, whose contact is shown only to the reporter and to intake/dispatch staff)."""
+    if principal is None:
+        return False
+    if principal.role is Role.PUBLIC:
+        return case.reporter_id == principal.user_id
+    return principal.can(Permission.PERSONAL_READ)

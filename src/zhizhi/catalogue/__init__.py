@@ -1,0 +1,1 @@
+"""Catalogue: case categories, time limits (SLA policies) per category × urgency, dispatch catalogue."""

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhizhi.catalogue.enums import LimitUnit, Urgency
+from zhizhi.catalogue.models import Category, TimeLimit
+from zhizhi.core import audit
+from zhizhi.core.errors import NotFound, ValidationFailed
+
+# Used when neither the category nor the urgency default has a row (a fresh database).
+FALLBACK = {Urgency.NORMAL: (10, LimitUnit.WORKING_DAYS), Urgency.URGENT: (2, LimitUnit.WORKING_DAYS),
+            Urgency.CRITICAL: (2, LimitUnit.HOURS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    amount: int
+    unit: LimitUnit
+    warning_ratio: float | None = None
+
+
+def category_by_code(session: Session, code: str, *, field: str = "category") -> Category:
+    cat = session.scalar(select(Category).where(Category.code == code, Category.active))
+    if cat is None:
+        cat = session.scalar(select(Category).where(Category.name == code, Category.active))
+    if cat is None:
+        raise ValidationFailed(f"分类「{code}」不存在", f"unknown category {code!r}", field=field)
+    return cat
+
+
+def time_limit_for(session: Session, category_id: int | None, urgency: Urgency) -> Limit:
+    rows = session.scalars(select(TimeLimit).where(TimeLimit.urgency == urgency.value)).all()
+    by_cat = {r.category_id: r for r in rows}
+    row = by_cat.get(category_id) if category_id is not None else None
+    if row is None:
+        row = by_cat.get(None)
+    if row is None:
+        amount, unit = FALLBACK[urgency]
+        return Limit(amount, unit)
+    return Limit(row.amount, LimitUnit(row.unit), row.warning_ratio)
+
+
+def set_time_limit(session: Session, *, category_code: str | None, urgency: Urgency, amount: int,
+                   unit: LimitUnit, warning_ratio: float | None, actor: audit.Actor) -> TimeLimit:
+    if amount <= 0:
+        raise ValidationFailed("时限必须为正数", "the limit must be positive", field="amount")
+    category = category_by_code(session, category_code) if category_code else None
+    cid = category.id if category else None
+    row = session.scalar(select(TimeLimit).where(TimeLimit.category_id.is_(cid) if cid is None
+                                                 else TimeLimit.category_id == cid,
+                                                 TimeLimit.urgency == urgency.value))
+    if row is None:
+        row = TimeLimit(category_id=cid, urgency=urgency.value, amount=amount, unit=unit.value,
+                        warning_ratio=warning_ratio)
+        session.add(row)
+    else:
+        row.amount, row.unit, row.warning_ratio = amount, unit.value, warning_ratio
+    session.flush()
+    audit.record(session, "catalogue.time_limit_set", actor, object_type="time_limit",
+                 object_id=f"{category_code or '*'}:{urgency.value}", amount=amount, unit=unit.value,
+                 warning_ratio=warning_ratio)
+    return row
+
+
+def categories(session: Session) -> list[Category]:
+    return list(session.scalars(select(Category).where(Category.active).order_by(Category.code)))
+
+
+def get_category(session: Session, category_id: int) -> Category:
+    cat = session.get(Category, category_id)
+    if cat is None:
+        raise NotFound("分类不存在", "category not found")
+    return cat

@@ -1,0 +1,1 @@
+"""Lowest layer: settings, database, clock, calendar, errors, audit, permissions, crypto."""

@@ -1,0 +1,137 @@
+"""The calendar table (工作日历): one row per day of each published year.
+
+Seeded from the ``chinese_calendar`` package (years it knows) and importable per year by an
+administrator from the yearly State Council notice (holidays + make-up working days).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import Boolean, Date, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from zhizhi.core.db import Base
+from zhizhi.core.errors import ValidationFailed
+from zhizhi.core.workdays import WorkCalendar
+
+
+class CalendarDay(Base):
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(40))  # 春节, 调休上班 …
+    source: Mapped[str] = mapped_column(String(40), nullable=False, default="chinese_calendar")
+
+
+_cache_lock = threading.Lock()
+_cache: dict[int, WorkCalendar] = {}
+_generation = 0
+
+
+def invalidate_cache() -> None:
+    global _generation
+    with _cache_lock:
+        _generation += 1
+        _cache.clear()
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    """The calendar as data; cached per process until an import invalidates it."""
+    with _cache_lock:
+        cached = _cache.get(_generation)
+    if cached is not None:
+        return cached
+    rows = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
+    calendar = WorkCalendar.from_days((r[0], r[1]) for r in rows)
+    with _cache_lock:
+        _cache[_generation] = calendar
+    return calendar
+
+
+def published_years(session: Session) -> list[int]:
+    return sorted(load_calendar(session).published_years)
+
+
+def days_from_chinese_calendar(year: int) -> list[tuple[date, bool, str | None]]:
+    """Every day of ``year`` from the chinese_calendar package; ValidationFailed if unknown."""
+    import chinese_calendar
+
+    out: list[tuple[date, bool, str | None]] = []
+    day = date(year, 1, 1)
+    try:
+        while day.year == year:
+            on_holiday, holiday_name = chinese_calendar.get_holiday_detail(day)
+            workday = not on_holiday
+            name = None
+            if holiday_name and on_holiday:
+                name = str(holiday_name)
+            elif holiday_name and not on_holiday:
+                name = "调休上班"
+            out.append((day, workday, name))
+            day += timedelta(days=1)
+    except NotImplementedError as exc:
+        raise ValidationFailed(
+            f"chinese_calendar 尚无 {year} 年的节假日数据，请按国务院通知导入",
+            f"chinese_calendar has no data for {year}; import the State Council notice instead",
+            field="year",
+        ) from exc
+    return out
+
+
+def days_from_notice(
+    year: int, holidays: Iterable[date], makeup_workdays: Iterable[date]
+) -> list[tuple[date, bool, str | None]]:
+    """Build a year from the notice: listed holidays are off, listed make-up days are worked."""
+    off = set(holidays)
+    on = set(makeup_workdays)
+    for d in off | on:
+        if d.year != year:
+            raise ValidationFailed(
+                f"日期 {d} 不属于 {year} 年", f"date {d} is not in {year}", field="dates"
+            )
+    if off & on:
+        raise ValidationFailed(
+            "同一日期不能既是假日又是调休工作日",
+            "a date cannot be both a holiday and a make-up working day",
+            field="dates",
+        )
+    out: list[tuple[date, bool, str | None]] = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        if day in off:
+            out.append((day, False, "法定节假日"))
+        elif day in on:
+            out.append((day, True, "调休上班"))
+        else:
+            out.append((day, day.weekday() < 5, None))
+        day += timedelta(days=1)
+    return out
+
+
+def replace_year(session: Session, year: int, days: list[tuple[date, bool, str | None]], source: str) -> int:
+    """Replace the rows of ``year`` (idempotent); the cache is invalidated after flush."""
+    session.execute(delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
+    session.add_all(CalendarDay(day=d, is_workday=w, name=n, source=source) for d, w, n in days)
+    session.flush()
+    invalidate_cache()
+    return len(days)
+
+
+def seed_known_years(session: Session, years: Iterable[int]) -> list[int]:
+    """Seed every year in ``years`` that chinese_calendar knows and the table lacks."""
+    have = set(published_years(session))
+    seeded = []
+    for year in years:
+        if year in have:
+            continue
+        try:
+            days = days_from_chinese_calendar(year)
+        except ValidationFailed:
+            continue
+        replace_year(session, year, days, "chinese_calendar")
+        seeded.append(year)
+    return seeded

@@ -1,0 +1,99 @@
+"""Permissions as a vocabulary, mapped to roles.
+
+Routes declare the permission they need; repositories scope rows; object policies give the
+reason a specific action on a specific object is refused.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PUBLIC = "public"  # 群众 / 企业
+    INTAKE_AGENT = "intake_agent"  # 话务员 / 受理员
+    DISPATCHER = "dispatcher"  # 派单员
+    HANDLER = "handler"  # 承办人
+    GRID_WORKER = "grid_worker"  # 网格员
+    SUPERVISOR = "supervisor"  # 督办员
+    LEADER = "leader"  # 领导
+    DATA_STEWARD = "data_steward"  # 数据管理员
+    ADMIN = "admin"  # 系统管理员
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.PUBLIC: ("群众", "Member of the public"),
+    Role.INTAKE_AGENT: ("受理员", "Intake agent"),
+    Role.DISPATCHER: ("派单员", "Dispatcher"),
+    Role.HANDLER: ("承办人", "Handler"),
+    Role.GRID_WORKER: ("网格员", "Grid worker"),
+    Role.SUPERVISOR: ("督办员", "Supervisor"),
+    Role.LEADER: ("领导", "Leader"),
+    Role.DATA_STEWARD: ("数据管理员", "Data steward"),
+    Role.ADMIN: ("系统管理员", "Administrator"),
+}
+
+
+class Permission(StrEnum):
+    CASE_CREATE = "case:create"
+    CASE_READ = "case:read"  # within row scope
+    CASE_READ_ALL = "case:read_all"  # city-wide, no department scoping
+    CASE_ACCEPT = "case:accept"
+    CASE_ANSWER_DIRECTLY = "case:answer_directly"
+    CASE_DISPATCH = "case:dispatch"
+    CASE_SIGN = "case:sign"
+    CASE_HANDLE = "case:handle"
+    CASE_REPLY = "case:reply"
+    CASE_RETURN = "case:return"
+    CASE_REVIEW_RETURN = "case:review_return"
+    CASE_REQUEST_EXTENSION = "case:request_extension"
+    CASE_APPROVE_EXTENSION = "case:approve_extension"
+    CASE_SUSPEND = "case:suspend"
+    CASE_SUPERVISE = "case:supervise"
+    CASE_RATE = "case:rate"
+    CASE_CLOSE = "case:close"
+    CASE_REOPEN = "case:reopen"
+    CASE_MERGE = "case:merge"
+    PERSONAL_READ = "personal:read"  # unmasked phone numbers and names
+    ORG_MANAGE = "org:manage"
+    USERS_MANAGE = "users:manage"
+    CATALOGUE_MANAGE = "catalogue:manage"
+    CALENDAR_MANAGE = "calendar:manage"
+    AUDIT_READ = "audit:read"
+    COCKPIT_READ = "cockpit:read"
+    DATA_MANAGE = "data:manage"
+
+
+P = Permission
+
+_STAFF_READ = {P.CASE_READ}
+_HANDLING = {P.CASE_SIGN, P.CASE_HANDLE, P.CASE_REPLY, P.CASE_RETURN, P.CASE_REQUEST_EXTENSION}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PUBLIC: frozenset({P.CASE_CREATE, P.CASE_READ, P.CASE_RATE}),
+    Role.INTAKE_AGENT: frozenset(
+        _STAFF_READ
+        | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_ACCEPT, P.CASE_ANSWER_DIRECTLY, P.CASE_RATE}
+        | {P.PERSONAL_READ, P.CASE_MERGE}
+    ),
+    Role.DISPATCHER: frozenset(
+        _STAFF_READ
+        | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_ACCEPT, P.CASE_ANSWER_DIRECTLY, P.CASE_DISPATCH}
+        | {P.CASE_REVIEW_RETURN, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND, P.CASE_MERGE}
+        | {P.CASE_RATE, P.CASE_CLOSE, P.CASE_REOPEN, P.PERSONAL_READ}
+    ),
+    Role.HANDLER: frozenset(_STAFF_READ | _HANDLING),
+    Role.GRID_WORKER: frozenset(_STAFF_READ | _HANDLING | {P.CASE_CREATE}),
+    Role.SUPERVISOR: frozenset(
+        _STAFF_READ
+        | {P.CASE_READ_ALL, P.CASE_SUPERVISE, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND}
+        | {P.CASE_REVIEW_RETURN, P.CASE_CLOSE, P.CASE_REOPEN, P.AUDIT_READ, P.COCKPIT_READ}
+    ),
+    Role.LEADER: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.CASE_SUPERVISE, P.COCKPIT_READ}),
+    Role.DATA_STEWARD: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}),
+    Role.ADMIN: frozenset(set(Permission)),
+}
+
+
+def has_permission(role: Role | str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[Role(role)]

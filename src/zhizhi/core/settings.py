@@ -1,0 +1,31 @@
+"""Settings from the environment (prefix ``ZHIZHI_``), validated by pydantic-settings."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path.cwd() / "var"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZHIZHI_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'zhizhi.db'}",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://… in production",
+    )
+    secret_key: str = Field(default="dev-only-change-me", description="signs CSRF tokens")
+    token_ttl_minutes: int = Field(default=12 * 60, ge=1)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="request bodies above → 413")
+    sla_warning_ratio: float = Field(default=0.8, gt=0, lt=1, description="share of the limit → 预警")
+    timezone: str = "Asia/Shanghai"
+    sql_echo: bool = False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

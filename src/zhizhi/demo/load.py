@@ -1,0 +1,31 @@
+"""Load the demo city into an empty database (idempotent: a loaded database is left alone)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhizhi.core import clock
+from zhizhi.core.calendar_store import seed_known_years
+from zhizhi.demo.cases import load_cases
+from zhizhi.demo.org import load_catalogue, load_org, load_users
+from zhizhi.org.models import Department
+
+
+def is_loaded(session: Session) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(Department)))
+
+
+def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
+    if is_loaded(session):
+        return {}
+    today = clock.today_local()
+    seed_known_years(session, range(2019, max(today.year, date(2026, 1, 1).year) + 1))
+    demo = load_org(session)
+    categories = load_catalogue(session, demo)
+    users = load_users(session, demo)
+    made = load_cases(session, demo, count=cases)
+    return {"departments": session.scalar(select(func.count()).select_from(Department)) or 0,
+            "categories": len(categories), "users": len(users), "cases": made}

@@ -1,0 +1,1 @@
+"""FastAPI glue shared by every API and page: problem rendering, limits, dependencies."""

@@ -1,0 +1,1 @@
+"""Organisation and access: departments (a tree), staff, roles, tokens."""

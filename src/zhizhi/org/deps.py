@@ -1,0 +1,48 @@
+"""Route dependencies: the caller's principal from a bearer token, and permission checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from zhizhi.core.errors import Forbidden, Unauthorized
+from zhizhi.core.permissions import ROLE_LABELS, Permission
+from zhizhi.http.deps import DbSession
+from zhizhi.org.schemas import Principal
+from zhizhi.org.service import principal_from_token
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def optional_principal(request: Request, session: DbSession,
+                       token: Annotated[str | None, Depends(oauth2)]) -> Principal | None:
+    principal = getattr(request.state, "principal", None)  # pages put the session user here
+    if principal is not None:
+        return principal  # type: ignore[no-any-return]
+    if not token:
+        return None
+    return principal_from_token(session, token)
+
+
+def current_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+    if principal is None:
+        raise Unauthorized("请先登录（缺少访问令牌）", "authentication required (no bearer token)")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    def _check(principal: CurrentPrincipal) -> Principal:
+        if not principal.can(permission):
+            zh_role, en_role = ROLE_LABELS[principal.role]
+            raise Forbidden(f"角色「{zh_role}」无权执行此操作（需要 {permission.value}）",
+                            f"role {en_role} lacks permission {permission.value}", permission=permission.value)
+        return principal
+
+    return _check

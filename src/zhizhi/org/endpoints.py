@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import select
+
+from zhizhi.core.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission
+from zhizhi.http.deps import DbSession
+from zhizhi.org import service
+from zhizhi.org.deps import CurrentPrincipal, require
+from zhizhi.org.models import Department
+from zhizhi.org.schemas import DepartmentIn, DepartmentOut, MeOut, Principal, TokenOut, UserIn, UserOut
+
+router = APIRouter(prefix="/api/v1", tags=["auth & organisation"])
+
+
+@router.post("/auth/token", response_model=TokenOut, summary="Log in (OAuth2 password form) 登录")
+def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession) -> TokenOut:
+    user = service.authenticate(session, form.username, form.password)
+    token, ttl = service.issue_token(session, user)
+    return TokenOut(access_token=token, expires_in=ttl)
+
+
+@router.get("/me", response_model=MeOut, summary="Who am I 当前用户")
+def me(principal: CurrentPrincipal) -> MeOut:
+    zh, en = ROLE_LABELS[principal.role]
+    return MeOut(id=principal.user_id, username=principal.username, display_name=principal.display_name,
+                 role=principal.role.value, role_label={"zh": zh, "en": en},
+                 department_id=principal.department_id,
+                 permissions=sorted(p.value for p in ROLE_PERMISSIONS[principal.role]))
+
+
+@router.get("/departments", response_model=list[DepartmentOut], summary="Departments 部门")
+def departments(session: DbSession, _: CurrentPrincipal) -> list[Department]:
+    return list(session.scalars(select(Department).where(Department.active).order_by(Department.path)))
+
+
+@router.post("/departments", response_model=DepartmentOut, status_code=201)
+def create_department(body: DepartmentIn, session: DbSession,
+                      principal: Annotated[Principal, Depends(require(Permission.ORG_MANAGE))]) -> Department:
+    parent = service.department_by_code(session, body.parent_code) if body.parent_code else None
+    return service.create_department(session, code=body.code, name=body.name, kind=body.kind, parent=parent,
+                                     division_code=body.division_code, actor=principal.actor)
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create_user(body: UserIn, session: DbSession,
+                principal: Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]) -> object:
+    dept = service.department_by_code(session, body.department_code) if body.department_code else None
+    return service.create_user(session, username=body.username, password=body.password, role=body.role,
+                               department=dept, display_name=body.display_name, actor=principal.actor)

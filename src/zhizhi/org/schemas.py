@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhizhi.core.audit import Actor
+from zhizhi.core.permissions import ROLE_PERMISSIONS, Permission, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a user with a role, a department and its subtree path."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    department_id: int | None
+    department_path: str | None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user_id, self.username)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class DepartmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    division_code: str | None
+
+
+class DepartmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+    name: str = Field(min_length=1, max_length=120)
+    kind: str
+    parent_code: str | None = None
+    division_code: str | None = Field(default=None, pattern=r"^\d{12}$")
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    display_name: str | None = Field(default=None, max_length=80)
+    password: str = Field(min_length=8, max_length=128)
+    role: Role
+    department_code: str | None = None
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    display_name: str
+    role: str
+    department_id: int | None
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    role_label: dict[str, str]
+    department_id: int | None
+    permissions: list[str]
