@@ -45,19 +45,26 @@ class TestRefusedTransitions:
     def test_every_illegal_action_is_409_and_changes_nothing(self, world: Any, status: str) -> None:
         number = world.case_in(status)
         before = world.get("admin", number)
-        events_before = len(world.client.get(f"/api/v1/cases/{number}/timeline", headers=world.h("admin")).json())
+        events_before = len(
+            world.client.get(f"/api/v1/cases/{number}/timeline", headers=world.h("admin")).json()
+        )
         illegal = [t.action for t in CASE_LIFECYCLE if status not in t.sources]
         assert illegal, status
         for action in illegal:
-            r = world.client.post(f"/api/v1/cases/{number}/actions", json={"action": action, **_body(world, action)},
-                                  headers=world.h("admin"))
+            r = world.client.post(
+                f"/api/v1/cases/{number}/actions",
+                json={"action": action, **_body(world, action)},
+                headers=world.h("admin"),
+            )
             assert r.status_code == 409, (status, action, r.text)
             problem = r.json()
             assert problem["current_status"] == status
             assert problem["message"]["zh"] and problem["message"]["en"]
         after = world.get("admin", number)
         assert after["status"] == before["status"] and after["version"] == before["version"]
-        events_after = len(world.client.get(f"/api/v1/cases/{number}/timeline", headers=world.h("admin")).json())
+        events_after = len(
+            world.client.get(f"/api/v1/cases/{number}/timeline", headers=world.h("admin")).json()
+        )
         assert events_after == events_before
 
 
@@ -85,11 +92,14 @@ ALLOWED = [(s, t.action) for t in CASE_LIFECYCLE for s in sorted(t.sources)]
 
 class TestAllowedTransitions:
     @pytest.mark.parametrize(("status", "action"), ALLOWED, ids=[f"{s}-{a}" for s, a in ALLOWED])
-    def test_allowed_action_moves_to_its_target_and_appends_an_event(self, world: Any, status: str,
-                                                                     action: str) -> None:
+    def test_allowed_action_moves_to_its_target_and_appends_an_event(
+        self, world: Any, status: str, action: str
+    ) -> None:
         number = _prepare(world, status, action)
         before = world.get("admin", number)
-        timeline_before = world.client.get(f"/api/v1/cases/{number}/timeline", headers=world.h("admin")).json()
+        timeline_before = world.client.get(
+            f"/api/v1/cases/{number}/timeline", headers=world.h("admin")
+        ).json()
         out = world.act("admin", number, action, **_body(world, action))
         target = CASE_LIFECYCLE.get(action).target
         if target == "__stay__":
@@ -106,24 +116,36 @@ class TestAllowedTransitions:
 
 
 class TestForbidden:
-    @pytest.mark.parametrize(("username", "action", "status"), [
-        ("h_s1", "dispatch", "accepted"), ("agent", "sign", "dispatched"),
-        ("leader", "reply", "in_progress"), ("h_s1", "approve_extension", "in_progress"),
-        ("h_s1", "close", "replied"), ("dispatcher", "sign", "dispatched"), ("grid", "supervise", "in_progress"),
-        ("steward", "accept", "received"),
-    ])
-    def test_role_without_permission_gets_403_with_reason(self, world: Any, username: str, action: str,
-                                                          status: str) -> None:
+    @pytest.mark.parametrize(
+        ("username", "action", "status"),
+        [
+            ("h_s1", "dispatch", "accepted"),
+            ("agent", "sign", "dispatched"),
+            ("leader", "reply", "in_progress"),
+            ("h_s1", "approve_extension", "in_progress"),
+            ("h_s1", "close", "replied"),
+            ("dispatcher", "sign", "dispatched"),
+            ("grid", "supervise", "in_progress"),
+            ("steward", "accept", "received"),
+        ],
+    )
+    def test_role_without_permission_gets_403_with_reason(
+        self, world: Any, username: str, action: str, status: str
+    ) -> None:
         number = world.case_in(status)
-        r = world.client.post(f"/api/v1/cases/{number}/actions", json={"action": action, **_body(world, action)},
-                              headers=world.h(username))
+        r = world.client.post(
+            f"/api/v1/cases/{number}/actions",
+            json={"action": action, **_body(world, action)},
+            headers=world.h(username),
+        )
         assert r.status_code == 403, r.text
         assert r.json()["message"]["zh"]
 
     def test_citizen_cannot_accept_own_appeal(self, world: Any) -> None:
         number = world.create("citizen", channel="web")["number"]
-        r = world.client.post(f"/api/v1/cases/{number}/actions", json={"action": "accept"},
-                              headers=world.h("citizen"))
+        r = world.client.post(
+            f"/api/v1/cases/{number}/actions", json={"action": "accept"}, headers=world.h("citizen")
+        )
         assert r.status_code == 403
         assert "case:accept" in r.json()["permission"]
 
@@ -141,8 +163,11 @@ class TestForbidden:
         world.act("dispatcher", number, "dispatch", lead_department="S1", co_departments=["ZJ"])
         world.act("h_s1", number, "sign")
         world.act("h_zj", number, "handle", note="住建局已派员配合")
-        r = world.client.post(f"/api/v1/cases/{number}/actions", json={"action": "reply", "reply": "已处理完毕"},
-                              headers=world.h("h_zj"))
+        r = world.client.post(
+            f"/api/v1/cases/{number}/actions",
+            json={"action": "reply", "reply": "已处理完毕"},
+            headers=world.h("h_zj"),
+        )
         assert r.status_code == 403
 
     def test_public_can_rate_only_own_case(self, world: Any) -> None:
@@ -151,9 +176,11 @@ class TestForbidden:
         world.act("dispatcher", number, "dispatch", lead_department="S1")
         world.act("h_s1", number, "sign")
         world.act("h_s1", number, "reply", reply="已处理")
-        r = world.client.post(f"/api/v1/cases/{number}/actions",
-                              json={"action": "rate", "rating": "satisfied", "resolved": True},
-                              headers=world.h("citizen2"))
+        r = world.client.post(
+            f"/api/v1/cases/{number}/actions",
+            json={"action": "rate", "rating": "satisfied", "resolved": True},
+            headers=world.h("citizen2"),
+        )
         assert r.status_code == 404  # another citizen's case does not exist for them
         out = world.act("citizen", number, "rate", rating="satisfied", resolved=True)
         assert out["rating"] == "satisfied"

@@ -37,27 +37,38 @@ Outcome = tuple[dict[str, Any], str | None]  # (event payload, reason)
 
 
 def reschedule(ctx: Context, case: Case) -> None:
-    deadline = compute_deadline(ctx.calendar, started_at=case.clock_started_at, amount=case.limit_amount,
-                                unit=LimitUnit(case.limit_unit), extension=case.extension_amount,
-                                paused_days=case.paused_days, paused_seconds=case.paused_seconds,
-                                warning_ratio=case.warning_ratio)
+    deadline = compute_deadline(
+        ctx.calendar,
+        started_at=case.clock_started_at,
+        amount=case.limit_amount,
+        unit=LimitUnit(case.limit_unit),
+        extension=case.extension_amount,
+        paused_days=case.paused_days,
+        paused_seconds=case.paused_seconds,
+        warning_ratio=case.warning_ratio,
+    )
     case.due_at, case.warn_at, case.due_provisional = deadline.due_at, deadline.warn_at, deadline.provisional
 
 
 def _units(ctx: Context, lead_code: str, co_codes: list[str]) -> tuple[Department, list[Department]]:
     lead = repo.department_by_code(ctx.session, lead_code)
     if lead is None:
-        raise ValidationFailed(f"主办单位 {lead_code} 不存在", f"unknown lead department {lead_code}",
-                               field="lead_department")
+        raise ValidationFailed(
+            f"主办单位 {lead_code} 不存在", f"unknown lead department {lead_code}", field="lead_department"
+        )
     co: list[Department] = []
     for i, code in enumerate(dict.fromkeys(co_codes)):
         dept = repo.department_by_code(ctx.session, code)
         if dept is None:
-            raise ValidationFailed(f"协办单位 {code} 不存在", f"unknown co-department {code}",
-                                   field=f"co_departments.{i}")
+            raise ValidationFailed(
+                f"协办单位 {code} 不存在", f"unknown co-department {code}", field=f"co_departments.{i}"
+            )
         if dept.id == lead.id:
-            raise ValidationFailed("主办单位不能同时为协办单位", "the lead unit cannot also be a co-unit",
-                                   field=f"co_departments.{i}")
+            raise ValidationFailed(
+                "主办单位不能同时为协办单位",
+                "the lead unit cannot also be a co-unit",
+                field=f"co_departments.{i}",
+            )
         co.append(dept)
     return lead, co
 
@@ -125,8 +136,13 @@ def reject_return(ctx: Context, case: Case, body: s.RejectReturn) -> Outcome:
 def request_extension(ctx: Context, case: Case, body: s.RequestExtension) -> Outcome:
     if case.pending_extension:
         raise Conflict("已有待审批的延期申请", "an extension request is already pending")
-    case.pending_extension = {"amount": body.amount, "unit": case.limit_unit, "reason": body.reason,
-                              "requested_by": ctx.principal.username, "requested_at": ctx.now.isoformat()}
+    case.pending_extension = {
+        "amount": body.amount,
+        "unit": case.limit_unit,
+        "reason": body.reason,
+        "requested_by": ctx.principal.username,
+        "requested_at": ctx.now.isoformat(),
+    }
     return {"amount": body.amount, "unit": case.limit_unit}, body.reason
 
 
@@ -159,8 +175,12 @@ def resume(ctx: Context, case: Case, body: s.Resume) -> Outcome:
     before = case.due_at
     reschedule(ctx, case)
     case.status_before_suspend = None
-    return {"paused_days": days, "paused_seconds": seconds, "due_before": before.isoformat(),
-            "due_after": case.due_at.isoformat()}, body.note
+    return {
+        "paused_days": days,
+        "paused_seconds": seconds,
+        "due_before": before.isoformat(),
+        "due_after": case.due_at.isoformat(),
+    }, body.note
 
 
 def supervise(ctx: Context, case: Case, body: s.Supervise) -> Outcome:
@@ -172,7 +192,11 @@ def rate(ctx: Context, case: Case, body: s.Rate) -> Outcome:
     if case.rated_at is not None and case.replied_at is not None and case.rated_at >= case.replied_at:
         raise Conflict("本次答复已评价，不能重复评价", "this reply has already been rated")
     case.rating, case.resolved, case.rated_at = body.rating.value, body.resolved, ctx.now
-    return {"rating": body.rating.value, "resolved": body.resolved, "bad": body.rating in BAD_RATINGS}, body.comment
+    return {
+        "rating": body.rating.value,
+        "resolved": body.resolved,
+        "bad": body.rating in BAD_RATINGS,
+    }, body.comment
 
 
 def _unsatisfied(case: Case) -> bool:
@@ -181,16 +205,20 @@ def _unsatisfied(case: Case) -> bool:
 
 def close(ctx: Context, case: Case, body: s.Close) -> Outcome:
     if _unsatisfied(case) and not body.reason:
-        raise Conflict("群众评价为不满意或未解决：应重办，或说明办结理由",
-                       "the rating is unsatisfied or unresolved: reopen it, or give a reason to close")
+        raise Conflict(
+            "群众评价为不满意或未解决：应重办，或说明办结理由",
+            "the rating is unsatisfied or unresolved: reopen it, or give a reason to close",
+        )
     case.closed_at = ctx.now
     return {"rating": case.rating, "resolved": case.resolved}, body.reason
 
 
 def reopen(ctx: Context, case: Case, body: s.Reopen) -> Outcome:
     if not _unsatisfied(case):
-        raise Conflict("只有评价不满意或未解决的工单才能重办",
-                       "only a case rated unsatisfied or unresolved can be reopened")
+        raise Conflict(
+            "只有评价不满意或未解决的工单才能重办",
+            "only a case rated unsatisfied or unresolved can be reopened",
+        )
     payload = {"previous_reply": case.reply, "previous_rating": case.rating}
     case.reopen_count += 1
     case.reply = case.replied_at = case.replied_on_time = None
@@ -205,7 +233,9 @@ def reopen(ctx: Context, case: Case, body: s.Reopen) -> Outcome:
 def merge(ctx: Context, case: Case, body: s.Merge) -> Outcome:
     parent = repo.find(ctx.session, body.parent)
     if parent is None:
-        raise ValidationFailed(f"主工单 {body.parent} 不存在", f"parent case {body.parent} not found", field="parent")
+        raise ValidationFailed(
+            f"主工单 {body.parent} 不存在", f"parent case {body.parent} not found", field="parent"
+        )
     if parent.id == case.id:
         raise Conflict("不能并入自身", "a case cannot be merged into itself")
     if parent.status not in OPEN_STATUSES and parent.status != CaseStatus.REPLIED:
@@ -216,9 +246,22 @@ def merge(ctx: Context, case: Case, body: s.Merge) -> Outcome:
 
 
 HANDLERS: dict[str, Callable[[Context, Case, Any], Outcome]] = {
-    "accept": accept, "answer_directly": answer_directly, "dispatch": dispatch, "sign": sign,
-    "handle": handle, "reply": reply, "return": return_, "redispatch": redispatch,
-    "reject_return": reject_return, "request_extension": request_extension,
-    "approve_extension": approve_extension, "suspend": suspend, "resume": resume,
-    "supervise": supervise, "rate": rate, "close": close, "reopen": reopen, "merge": merge,
+    "accept": accept,
+    "answer_directly": answer_directly,
+    "dispatch": dispatch,
+    "sign": sign,
+    "handle": handle,
+    "reply": reply,
+    "return": return_,
+    "redispatch": redispatch,
+    "reject_return": reject_return,
+    "request_extension": request_extension,
+    "approve_extension": approve_extension,
+    "suspend": suspend,
+    "resume": resume,
+    "supervise": supervise,
+    "rate": rate,
+    "close": close,
+    "reopen": reopen,
+    "merge": merge,
 }

@@ -7,18 +7,27 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from zhizhi.cases import schemas as s
 from zhizhi.cases import service
 from zhizhi.cases.enums import CaseStatus, SlaState
-from zhizhi.core.permissions import Permission
 from zhizhi.core.errors import Forbidden
+from zhizhi.core.permissions import Permission
 from zhizhi.http.deps import DbSession
 from zhizhi.org.deps import CurrentPrincipal, OptionalPrincipal
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases 工单"])
 
 
-@router.post("", response_model=s.CaseOut, status_code=201,
-             summary="Create a case 登记工单 (anonymous public submissions need a phone)")
-def create_case(body: s.CaseCreate, session: DbSession, principal: OptionalPrincipal, response: Response,
-                idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> s.CaseOut:
+@router.post(
+    "",
+    response_model=s.CaseOut,
+    status_code=201,
+    summary="Create a case 登记工单 (anonymous public submissions need a phone)",
+)
+def create_case(
+    body: s.CaseCreate,
+    session: DbSession,
+    principal: OptionalPrincipal,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> s.CaseOut:
     case, created = service.create_case(session, body, principal, idempotency_key)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
@@ -26,17 +35,32 @@ def create_case(body: s.CaseCreate, session: DbSession, principal: OptionalPrinc
 
 
 @router.get("", response_model=s.CasePage, summary="List cases in your scope 工单列表")
-def list_cases(session: DbSession, principal: CurrentPrincipal,
-               status: CaseStatus | None = None, sla_state: SlaState | None = None,
-               department: Annotated[str | None, Query(max_length=40)] = None,
-               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-               page_size: Annotated[int, Query(ge=1, le=200)] = 20) -> s.CasePage:
+def list_cases(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    status: CaseStatus | None = None,
+    sla_state: SlaState | None = None,
+    department: Annotated[str | None, Query(max_length=40)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> s.CasePage:
     if not principal.can(Permission.CASE_READ):
         raise Forbidden("无权查看工单", "you may not read cases")
-    items, total = service.list_cases(session, principal, status=status, sla=sla_state, department=department,
-                                      page=page, page_size=page_size)
-    return s.CasePage(items=[service.to_out(session, c, principal) for c in items], total=total, page=page,
-                      page_size=page_size)
+    items, total = service.list_cases(
+        session,
+        principal,
+        status=status,
+        sla=sla_state,
+        department=department,
+        page=page,
+        page_size=page_size,
+    )
+    return s.CasePage(
+        items=[service.to_out(session, c, principal) for c in items],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
 
 
 @router.get("/{number}", response_model=s.CaseOut, summary="One case 工单详情")
@@ -51,7 +75,8 @@ def timeline(number: str, session: DbSession, principal: CurrentPrincipal) -> li
 
 
 @router.post("/{number}/actions", response_model=s.CaseOut, summary="Take an action 办理操作")
-def act(number: str, body: Annotated[s.ActionIn, Body()], session: DbSession,
-        principal: CurrentPrincipal) -> s.CaseOut:
+def act(
+    number: str, body: Annotated[s.ActionIn, Body()], session: DbSession, principal: CurrentPrincipal
+) -> s.CaseOut:
     case = service.perform(session, principal, number, body)
     return service.to_out(session, case, principal)

@@ -44,8 +44,16 @@ class CaseStatus(StrEnum):
     MERGED = "merged"  # 已并单
 
 
-OPEN_STATUSES = frozenset({CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.DISPATCHED,
-                           CaseStatus.IN_PROGRESS, CaseStatus.RETURNED, CaseStatus.SUSPENDED})
+OPEN_STATUSES = frozenset(
+    {
+        CaseStatus.RECEIVED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.DISPATCHED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.RETURNED,
+        CaseStatus.SUSPENDED,
+    }
+)
 
 
 class SlaState(StrEnum):

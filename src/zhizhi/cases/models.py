@@ -29,12 +29,18 @@ def _in(name: str, values: Any) -> CheckConstraint:
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
-        _in("kind", CaseKind), _in("status", CaseStatus), _in("channel", Channel),
-        _in("urgency", Urgency), _in("limit_unit", LimitUnit),
-        CheckConstraint("appeal_type IS NULL OR appeal_type IN "
-                        f"({', '.join(repr(v.value) for v in AppealType)})", name="appeal_type"),
-        CheckConstraint("rating IS NULL OR rating IN "
-                        f"({', '.join(repr(v.value) for v in Rating)})", name="rating"),
+        _in("kind", CaseKind),
+        _in("status", CaseStatus),
+        _in("channel", Channel),
+        _in("urgency", Urgency),
+        _in("limit_unit", LimitUnit),
+        CheckConstraint(
+            f"appeal_type IS NULL OR appeal_type IN ({', '.join(repr(v.value) for v in AppealType)})",
+            name="appeal_type",
+        ),
+        CheckConstraint(
+            f"rating IS NULL OR rating IN ({', '.join(repr(v.value) for v in Rating)})", name="rating"
+        ),
         Index("ix_cases_status_due", "status", "due_at"),
         Index("ix_cases_lead_status", "lead_department_id", "status"),
         Index("ix_cases_created_at", "created_at"),
@@ -103,6 +109,7 @@ class Case(Base):
     reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     return_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
+    event_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # timeline length
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -114,7 +121,9 @@ class CaseUnit(Base):
     __table_args__ = (UniqueConstraint("case_id", "department_id", name="uq_case_units_case_department"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), nullable=False, index=True)
 
 

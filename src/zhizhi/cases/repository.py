@@ -35,7 +35,7 @@ def scope_clause(principal: Principal) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def readable(principal: Principal) -> Select[tuple[Case]]:
+def readable(principal: Principal) -> Select[Case]:
     return select(Case).where(scope_clause(principal))
 
 
@@ -60,12 +60,14 @@ def sla_clause(state: SlaState, now: datetime) -> ColumnElement[bool]:
     return reference < Case.warn_at
 
 
-def list_page(session: Session, principal: Principal, *, filters: list[ColumnElement[bool]], page: int,
-              page_size: int) -> tuple[list[Case], int]:
+def list_page(
+    session: Session, principal: Principal, *, filters: list[ColumnElement[bool]], page: int, page_size: int
+) -> tuple[list[Case], int]:
     base = readable(principal).where(*filters)
     total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    rows = session.scalars(base.order_by(Case.created_at.desc(), Case.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows = session.scalars(
+        base.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    ).all()
     return list(rows), int(total)
 
 
@@ -73,13 +75,21 @@ def department_filter(session: Session, code: str) -> ColumnElement[bool]:
     path = session.scalar(select(Department.path).where(Department.code == code))
     if path is None:
         return false()
-    return or_(_in_subtree(Case.lead_department_id, path),
-               exists().where(CaseUnit.case_id == Case.id, _in_subtree(CaseUnit.department_id, path)))
+    return or_(
+        _in_subtree(Case.lead_department_id, path),
+        exists().where(CaseUnit.case_id == Case.id, _in_subtree(CaseUnit.department_id, path)),
+    )
 
 
 def co_units(session: Session, case_id: int) -> list[Department]:
-    return list(session.scalars(select(Department).join(CaseUnit, CaseUnit.department_id == Department.id)
-                                .where(CaseUnit.case_id == case_id).order_by(Department.code)))
+    return list(
+        session.scalars(
+            select(Department)
+            .join(CaseUnit, CaseUnit.department_id == Department.id)
+            .where(CaseUnit.case_id == case_id)
+            .order_by(Department.code)
+        )
+    )
 
 
 def set_co_units(session: Session, case_id: int, department_ids: list[int]) -> None:
@@ -90,21 +100,21 @@ def set_co_units(session: Session, case_id: int, department_ids: list[int]) -> N
 
 
 def events(session: Session, case_id: int) -> list[CaseEvent]:
-    return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)))
-
-
-def next_event_seq(session: Session, case_id: int) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(CaseEvent.seq), 0))
-                              .where(CaseEvent.case_id == case_id)) or 0) + 1
+    return list(
+        session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))
+    )
 
 
 def next_number(session: Session, day: date) -> str:
     """Atomically bump the day's counter (upsert … RETURNING) → ``YYYYMMDD`` + 5-digit serial."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (insert(CaseNumberSequence).values(day=day, last=1)
-            .on_conflict_do_update(index_elements=["day"], set_={"last": CaseNumberSequence.last + 1})
-            .returning(CaseNumberSequence.last))
+    stmt = (
+        insert(CaseNumberSequence)
+        .values(day=day, last=1)
+        .on_conflict_do_update(index_elements=["day"], set_={"last": CaseNumberSequence.last + 1})
+        .returning(CaseNumberSequence.last)
+    )
     serial = session.execute(stmt).scalar_one()
     return f"{day:%Y%m%d}{serial:05d}"
 

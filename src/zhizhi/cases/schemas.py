@@ -25,10 +25,12 @@ def normalise_phone(value: str) -> str:
     digits = re.sub(r"[\s\-()（）]", "", value)
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     if not (MOBILE.match(digits) or LANDLINE.match(digits)):
-        raise ValueError("电话号码格式不正确（手机 11 位或带区号的固定电话） | "
-                         "invalid phone number (11-digit mobile or landline with area code)")
+        raise ValueError(
+            "电话号码格式不正确（手机 11 位或带区号的固定电话） | "
+            "invalid phone number (11-digit mobile or landline with area code)"
+        )
     return digits
 
 
@@ -65,6 +67,7 @@ class CaseCreate(BaseModel):
 
 
 # ---- actions ------------------------------------------------------------------------------
+
 
 class _Action(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -170,13 +173,30 @@ class Merge(_Action):
 
 
 ActionIn = Annotated[
-    Accept | AnswerDirectly | Dispatch | Sign | Handle | Reply | Return | Redispatch | RejectReturn
-    | RequestExtension | ApproveExtension | Suspend | Resume | Supervise | Rate | Close | Reopen | Merge,
+    Accept
+    | AnswerDirectly
+    | Dispatch
+    | Sign
+    | Handle
+    | Reply
+    | Return
+    | Redispatch
+    | RejectReturn
+    | RequestExtension
+    | ApproveExtension
+    | Suspend
+    | Resume
+    | Supervise
+    | Rate
+    | Close
+    | Reopen
+    | Merge,
     Field(discriminator="action"),
 ]
 
 
 # ---- output -------------------------------------------------------------------------------
+
 
 class Labelled(BaseModel):
     code: str

@@ -42,38 +42,51 @@ def _request_hash(data: s.CaseCreate) -> str:
 
 def _claim_key(session: Session, scope: str, key: str, digest: str) -> Case | None:
     """Return the case an earlier identical request created, or ``None`` to go ahead."""
-    existing = session.scalar(select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key))
+    existing = session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
+    )
     if existing is None:
         return None
     if existing.request_hash != digest:
-        raise ValidationFailed("Idempotency-Key 已用于另一个不同的请求",
-                               "Idempotency-Key was already used for a different request",
-                               field="Idempotency-Key")
+        raise ValidationFailed(
+            "Idempotency-Key 已用于另一个不同的请求",
+            "Idempotency-Key was already used for a different request",
+            field="Idempotency-Key",
+        )
     return session.get(Case, existing.case_id)
 
 
-def create_case(session: Session, data: s.CaseCreate, principal: Principal | None,
-                idempotency_key: str | None = None) -> tuple[Case, bool]:
+def create_case(
+    session: Session, data: s.CaseCreate, principal: Principal | None, idempotency_key: str | None = None
+) -> tuple[Case, bool]:
     """Create a case; ``(case, False)`` when an identical retry with the same key is replayed."""
     caller = principal or ANONYMOUS
     if principal is not None and not principal.can(Permission.CASE_CREATE):
         raise Forbidden("当前角色不能登记工单", "your role cannot create cases")
     is_public = caller.role is Role.PUBLIC
-    channel = data.channel or (Channel.WEB if is_public else Channel.GRID if caller.role is Role.GRID_WORKER
-                               else Channel.HOTLINE)
+    channel = data.channel or (
+        Channel.WEB if is_public else Channel.GRID if caller.role is Role.GRID_WORKER else Channel.HOTLINE
+    )
     if is_public:
         if data.kind is not CaseKind.APPEAL:
             raise ValidationFailed("群众只能提交诉求", "the public can only submit appeals", field="kind")
         if channel not in PUBLIC_CHANNELS:
-            raise ValidationFailed("该渠道仅供工作人员使用", "this channel is for staff only", field="channel")
+            raise ValidationFailed(
+                "该渠道仅供工作人员使用", "this channel is for staff only", field="channel"
+            )
         if principal is None and not data.contact_phone:
-            raise ValidationFailed("匿名提交需留联系电话以便查询和回访",
-                                   "anonymous submissions need a phone number for tracking and follow-up",
-                                   field="contact_phone")
+            raise ValidationFailed(
+                "匿名提交需留联系电话以便查询和回访",
+                "anonymous submissions need a phone number for tracking and follow-up",
+                field="contact_phone",
+            )
     if idempotency_key is not None:
         if not 1 <= len(idempotency_key) <= 200:
-            raise ValidationFailed("Idempotency-Key 长度应为 1–200", "Idempotency-Key must be 1–200 characters",
-                                   field="Idempotency-Key")
+            raise ValidationFailed(
+                "Idempotency-Key 长度应为 1–200",
+                "Idempotency-Key must be 1–200 characters",
+                field="Idempotency-Key",
+            )
         scope = f"user:{caller.user_id}" if principal else f"anon:{data.contact_phone}"
         digest = _request_hash(data)
         replay = _claim_key(session, scope, idempotency_key, digest)
@@ -84,22 +97,52 @@ def create_case(session: Session, data: s.CaseCreate, principal: Principal | Non
     limit = catalogue.time_limit_for(session, category.id if category else None, data.urgency)
     ratio = limit.warning_ratio or get_settings().sla_warning_ratio
     now = clock.now()
-    deadline = compute_deadline(load_calendar(session), started_at=now, amount=limit.amount, unit=limit.unit,
-                                extension=0, paused_days=0, paused_seconds=0, warning_ratio=ratio)
+    deadline = compute_deadline(
+        load_calendar(session),
+        started_at=now,
+        amount=limit.amount,
+        unit=limit.unit,
+        extension=0,
+        paused_days=0,
+        paused_seconds=0,
+        warning_ratio=ratio,
+    )
     status = CaseStatus.RECEIVED if is_public else CaseStatus.ACCEPTED
     subject = data.subject or data.content.splitlines()[0][:30]
     case = Case(
-        kind=data.kind.value, appeal_type=data.appeal_type.value if data.appeal_type else None,
-        channel=channel.value, subject=subject, content=data.content, urgency=data.urgency.value,
-        status=status.value, category_id=category.id if category else None, address=data.address,
-        latitude=data.latitude, longitude=data.longitude, contact_name=data.contact_name,
-        contact_phone=data.contact_phone, confidential=data.confidential,
+        kind=data.kind.value,
+        appeal_type=data.appeal_type.value if data.appeal_type else None,
+        channel=channel.value,
+        subject=subject,
+        content=data.content,
+        urgency=data.urgency.value,
+        status=status.value,
+        category_id=category.id if category else None,
+        address=data.address,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        contact_name=data.contact_name,
+        contact_phone=data.contact_phone,
+        confidential=data.confidential,
         reporter_id=caller.user_id if principal is not None and is_public else None,
         created_by_id=principal.user_id if principal is not None else None,
-        created_at=now, updated_at=now, accepted_at=None if is_public else now,
-        clock_started_at=now, limit_amount=limit.amount, limit_unit=limit.unit.value, warning_ratio=ratio,
-        extension_amount=0, paused_days=0, paused_seconds=0, due_at=deadline.due_at, warn_at=deadline.warn_at,
-        due_provisional=deadline.provisional, supervision_count=0, reopen_count=0, return_count=0,
+        created_at=now,
+        updated_at=now,
+        accepted_at=None if is_public else now,
+        clock_started_at=now,
+        limit_amount=limit.amount,
+        limit_unit=limit.unit.value,
+        warning_ratio=ratio,
+        extension_amount=0,
+        paused_days=0,
+        paused_seconds=0,
+        due_at=deadline.due_at,
+        warn_at=deadline.warn_at,
+        due_provisional=deadline.provisional,
+        supervision_count=0,
+        reopen_count=0,
+        return_count=0,
+        event_count=0,
         number=repo.next_number(session, local_date(now)),
     )
     session.add(case)
@@ -107,26 +150,66 @@ def create_case(session: Session, data: s.CaseCreate, principal: Principal | Non
     if idempotency_key is not None:
         try:
             with session.begin_nested():
-                session.add(IdempotencyKey(scope=scope, key=idempotency_key, request_hash=digest,
-                                           case_id=case.id, created_at=now))
+                session.add(
+                    IdempotencyKey(
+                        scope=scope, key=idempotency_key, request_hash=digest, case_id=case.id, created_at=now
+                    )
+                )
         except IntegrityError:  # a concurrent retry with the same key got there first
-            raise Conflict("相同 Idempotency-Key 的请求正在处理，请稍后重试",
-                           "a request with this Idempotency-Key is being processed; retry shortly",
-                           field="Idempotency-Key") from None
-    _append_event(session, case, caller, "create", None, status, None,
-                  {"channel": channel.value, "kind": data.kind.value})
-    audit.record(session, "case.create", caller.actor, object_type="case", object_id=case.number,
-                 kind=data.kind.value, channel=channel.value, category=category.code if category else None)
+            raise Conflict(
+                "相同 Idempotency-Key 的请求正在处理，请稍后重试",
+                "a request with this Idempotency-Key is being processed; retry shortly",
+                field="Idempotency-Key",
+            ) from None
+    _append_event(
+        session,
+        case,
+        caller,
+        "create",
+        None,
+        status,
+        None,
+        {"channel": channel.value, "kind": data.kind.value},
+    )
+    audit.record(
+        session,
+        "case.create",
+        caller.actor,
+        object_type="case",
+        object_id=case.number,
+        kind=data.kind.value,
+        channel=channel.value,
+        category=category.code if category else None,
+    )
     return case, True
 
 
-def _append_event(session: Session, case: Case, principal: Principal, action: str, from_status: str | None,
-                  to_status: str, reason: str | None, payload: dict[str, Any]) -> None:
-    session.add(CaseEvent(case_id=case.id, seq=repo.next_event_seq(session, case.id), action=action,
-                          at=clock.now(), actor_id=principal.user_id or None, actor_name=principal.username,
-                          actor_role=principal.role.value, from_status=from_status, to_status=to_status,
-                          reason=reason, payload=payload))
-    session.flush()
+def _append_event(
+    session: Session,
+    case: Case,
+    principal: Principal,
+    action: str,
+    from_status: str | None,
+    to_status: str,
+    reason: str | None,
+    payload: dict[str, Any],
+) -> None:
+    case.event_count += 1
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            seq=case.event_count,
+            action=action,
+            at=clock.now(),
+            actor_id=principal.user_id or None,
+            actor_name=principal.username,
+            actor_role=principal.role.value,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            payload=payload,
+        )
+    )
 
 
 def get_case(session: Session, principal: Principal, number: str, *, for_update: bool = False) -> Case:
@@ -147,8 +230,11 @@ def perform(session: Session, principal: Principal, number: str, body: Any) -> C
     transition = CASE_LIFECYCLE.get(action)
     if not principal.can(transition.permission):
         zh_role, en_role = ROLE_LABELS[principal.role]
-        raise Forbidden(f"角色「{zh_role}」无权「{transition.zh}」", f"role {en_role} may not {transition.en} a case",
-                        permission=transition.permission.value)
+        raise Forbidden(
+            f"角色「{zh_role}」无权「{transition.zh}」",
+            f"role {en_role} may not {transition.en} a case",
+            permission=transition.permission.value,
+        )
     current = CaseStatus(case.status)
     CASE_LIFECYCLE.check(action, current, LABELS[current])
     denial = policy.check(session, principal, case, action)
@@ -163,14 +249,29 @@ def perform(session: Session, principal: Principal, number: str, body: Any) -> C
     case.status = new_status
     case.updated_at = ctx.now
     _append_event(session, case, principal, action, current.value, new_status, reason, payload)
-    audit.record(session, f"case.{action}", principal.actor, object_type="case", object_id=case.number,
-                 from_status=current.value, to_status=new_status)
+    audit.record(
+        session,
+        f"case.{action}",
+        principal.actor,
+        object_type="case",
+        object_id=case.number,
+        from_status=current.value,
+        to_status=new_status,
+    )
     session.flush()
     return case
 
 
-def list_cases(session: Session, principal: Principal, *, status: CaseStatus | None, sla: SlaState | None,
-               department: str | None, page: int, page_size: int) -> tuple[list[Case], int]:
+def list_cases(
+    session: Session,
+    principal: Principal,
+    *,
+    status: CaseStatus | None,
+    sla: SlaState | None,
+    department: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[list[Case], int]:
     filters: list[ColumnElement[bool]] = []
     if status is not None:
         filters.append(Case.status == status.value)
@@ -185,31 +286,54 @@ def timeline(session: Session, principal: Principal, number: str) -> list[s.Even
     case = get_case(session, principal, number)
     out = []
     for e in repo.events(session, case.id):
-        zh, en = ("登记", "created") if e.action == "create" else (CASE_LIFECYCLE.get(e.action).zh,
-                                                                    CASE_LIFECYCLE.get(e.action).en)
-        out.append(s.EventOut(seq=e.seq, action=e.action, action_label=s.Labelled(code=e.action, zh=zh, en=en),
-                              at=e.at, actor=e.actor_name, actor_role=e.actor_role, from_status=e.from_status,
-                              to_status=e.to_status, reason=e.reason, payload=e.payload))
+        zh, en = (
+            ("登记", "created")
+            if e.action == "create"
+            else (CASE_LIFECYCLE.get(e.action).zh, CASE_LIFECYCLE.get(e.action).en)
+        )
+        out.append(
+            s.EventOut(
+                seq=e.seq,
+                action=e.action,
+                action_label=s.Labelled(code=e.action, zh=zh, en=en),
+                at=e.at,
+                actor=e.actor_name,
+                actor_role=e.actor_role,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                reason=e.reason,
+                payload=e.payload,
+            )
+        )
     return out
 
 
 def case_state(case: Case, now: datetime | None = None) -> SlaState:
-    return sla_state(due_at=case.due_at, warn_at=case.warn_at, reference=case.clock_stopped_at or now or clock.now())
+    return sla_state(
+        due_at=case.due_at, warn_at=case.warn_at, reference=case.clock_stopped_at or now or clock.now()
+    )
 
 
 def to_out(session: Session, case: Case, principal: Principal | None, *, reveal: bool = False) -> s.CaseOut:
     """The API view; contact details are masked unless ``reveal`` and the policy allows (audited)."""
-    depts: dict[int, Department] = repo.departments_by_ids(session, [d for d in [case.lead_department_id] if d])
+    depts: dict[int, Department] = repo.departments_by_ids(
+        session, [d for d in [case.lead_department_id] if d]
+    )
     lead = depts.get(case.lead_department_id) if case.lead_department_id else None
     category = session.get(Category, case.category_id) if case.category_id else None
-    parent_number = session.scalar(select(Case.number).where(Case.id == case.parent_case_id)) \
-        if case.parent_case_id else None
+    parent_number = (
+        session.scalar(select(Case.number).where(Case.id == case.parent_case_id))
+        if case.parent_case_id
+        else None
+    )
     unmasked = reveal and policy.sees_personal_data(principal, case)
     name, phone = case.contact_name, case.contact_phone
     if not unmasked:
         name, phone = (None, None) if case.confidential else (mask_name(name), mask_phone(phone))
     elif principal is not None and (name or phone):
-        audit.record(session, "case.personal_read", principal.actor, object_type="case", object_id=case.number)
+        audit.record(
+            session, "case.personal_read", principal.actor, object_type="case", object_id=case.number
+        )
     now = clock.now()
     state = case_state(case, now)
     zh, en = LABELS[CaseStatus(case.status)]
@@ -220,21 +344,53 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         available = [t.action for t in CASE_LIFECYCLE.available(case.status) if principal.can(t.permission)]
     unit = LimitUnit(case.limit_unit)
     return s.CaseOut(
-        number=case.number, kind=case.kind, appeal_type=case.appeal_type, channel=case.channel,
-        subject=case.subject, content=case.content, address=case.address, latitude=case.latitude,
-        longitude=case.longitude, division_code=case.division_code, grid_code=case.grid_code,
-        urgency=case.urgency, status=case.status, status_label=s.Labelled(code=case.status, zh=zh, en=en),
+        number=case.number,
+        kind=case.kind,
+        appeal_type=case.appeal_type,
+        channel=case.channel,
+        subject=case.subject,
+        content=case.content,
+        address=case.address,
+        latitude=case.latitude,
+        longitude=case.longitude,
+        division_code=case.division_code,
+        grid_code=case.grid_code,
+        urgency=case.urgency,
+        status=case.status,
+        status_label=s.Labelled(code=case.status, zh=zh, en=en),
         category=s.DepartmentRef(code=category.code, name=category.name) if category else None,
         lead_department=s.DepartmentRef(code=lead.code, name=lead.name) if lead else None,
-        co_departments=[s.DepartmentRef(code=d.code, name=d.name) for d in repo.co_units(session, case.id)],
-        contact_name=name, contact_phone=phone, contact_masked=not unmasked, confidential=case.confidential,
-        created_at=case.created_at, accepted_at=case.accepted_at, replied_at=case.replied_at,
-        closed_at=case.closed_at, due_at=case.due_at, warn_at=case.warn_at, due_provisional=case.due_provisional,
-        sla_state=state.value, sla_label=s.Labelled(code=state.value, zh=szh, en=sen),
+        co_departments=[s.DepartmentRef(code=d.code, name=d.name) for d in repo.co_units(session, case.id)]
+        if case.lead_department_id
+        else [],
+        contact_name=name,
+        contact_phone=phone,
+        contact_masked=not unmasked,
+        confidential=case.confidential,
+        created_at=case.created_at,
+        accepted_at=case.accepted_at,
+        replied_at=case.replied_at,
+        closed_at=case.closed_at,
+        due_at=case.due_at,
+        warn_at=case.warn_at,
+        due_provisional=case.due_provisional,
+        sla_state=state.value,
+        sla_label=s.Labelled(code=state.value, zh=szh, en=sen),
         working_days_left=working_days_left(calendar, case.due_at, case.clock_stopped_at or now),
-        time_limit={"amount": case.limit_amount, "unit": unit.value, "extension": case.extension_amount,
-                    "urgency": Urgency(case.urgency).value},
-        pending_extension=case.pending_extension, reply=case.reply, rating=case.rating, resolved=case.resolved,
-        parent_number=parent_number, supervision_count=case.supervision_count, reopen_count=case.reopen_count,
-        return_count=case.return_count, version=case.version, available_actions=available,
+        time_limit={
+            "amount": case.limit_amount,
+            "unit": unit.value,
+            "extension": case.extension_amount,
+            "urgency": Urgency(case.urgency).value,
+        },
+        pending_extension=case.pending_extension,
+        reply=case.reply,
+        rating=case.rating,
+        resolved=case.resolved,
+        parent_number=parent_number,
+        supervision_count=case.supervision_count,
+        reopen_count=case.reopen_count,
+        return_count=case.return_count,
+        version=case.version,
+        available_actions=available,
     )

@@ -26,8 +26,17 @@ class Deadline:
     provisional: bool
 
 
-def compute_deadline(calendar: WorkCalendar, *, started_at: datetime, amount: int, unit: LimitUnit,
-                     extension: int, paused_days: int, paused_seconds: int, warning_ratio: float) -> Deadline:
+def compute_deadline(
+    calendar: WorkCalendar,
+    *,
+    started_at: datetime,
+    amount: int,
+    unit: LimitUnit,
+    extension: int,
+    paused_days: int,
+    paused_seconds: int,
+    warning_ratio: float,
+) -> Deadline:
     total = amount + extension
     provisional = False
     if unit is LimitUnit.WORKING_DAYS:
@@ -41,8 +50,9 @@ def compute_deadline(calendar: WorkCalendar, *, started_at: datetime, amount: in
     return Deadline(due_at, warn_at, provisional)
 
 
-def pause_credit(calendar: WorkCalendar, unit: LimitUnit, stopped_at: datetime,
-                 resumed_at: datetime) -> tuple[int, int]:
+def pause_credit(
+    calendar: WorkCalendar, unit: LimitUnit, stopped_at: datetime, resumed_at: datetime
+) -> tuple[int, int]:
     """(days, seconds) to add to the clock for a pause from ``stopped_at`` to ``resumed_at``."""
     seconds = max(0, int((resumed_at - stopped_at).total_seconds()))
     if unit is LimitUnit.WORKING_DAYS:

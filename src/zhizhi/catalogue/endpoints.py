@@ -33,10 +33,13 @@ class DueOut(BaseModel):
 
 
 @router.get("/calendar/due", response_model=DueOut, summary="Working-day due date 工作日到期日")
-def due(session: DbSession, start: date,
-        working_days: Annotated[int, Query(ge=0, le=MAX_WORKING_DAYS)]) -> DueOut:
+def due(
+    session: DbSession, start: date, working_days: Annotated[int, Query(ge=0, le=MAX_WORKING_DAYS)]
+) -> DueOut:
     result = load_calendar(session).add_working_days(start, working_days)
-    return DueOut(start=start, working_days=working_days, due_date=result.due_date, provisional=result.provisional)
+    return DueOut(
+        start=start, working_days=working_days, due_date=result.due_date, provisional=result.provisional
+    )
 
 
 @router.get("/calendar/years", summary="Published calendar years 已发布年份")
@@ -52,13 +55,28 @@ class YearIn(BaseModel):
 
 
 @router.put("/calendar/{year}", summary="Import a year (holiday notice) 导入年度节假日")
-def import_year(year: Annotated[int, Field(ge=2000, le=2100)], body: YearIn, session: DbSession,
-                principal: Annotated[Principal, Depends(require(Permission.CALENDAR_MANAGE))]) -> dict[str, int]:
-    days = (days_from_chinese_calendar(year) if body.source == "chinese_calendar"
-            else days_from_notice(year, body.holidays, body.makeup_workdays))
+def import_year(
+    year: Annotated[int, Field(ge=2000, le=2100)],
+    body: YearIn,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.CALENDAR_MANAGE))],
+) -> dict[str, int]:
+    days = (
+        days_from_chinese_calendar(year)
+        if body.source == "chinese_calendar"
+        else days_from_notice(year, body.holidays, body.makeup_workdays)
+    )
     count = replace_year(session, year, days, body.source)
-    audit.record(session, "calendar.import", principal.actor, object_type="calendar", object_id=year,
-                 source=body.source, holidays=len(body.holidays), makeup=len(body.makeup_workdays))
+    audit.record(
+        session,
+        "calendar.import",
+        principal.actor,
+        object_type="calendar",
+        object_id=year,
+        source=body.source,
+        holidays=len(body.holidays),
+        makeup=len(body.makeup_workdays),
+    )
     return {"year": year, "days": count}
 
 
@@ -84,16 +102,30 @@ class TimeLimitIn(BaseModel):
 
 
 @router.put("/time-limits", summary="Set a time limit 设置办理时限")
-def set_time_limit(body: TimeLimitIn, session: DbSession,
-                   principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))]) -> dict[str, object]:
-    row = service.set_time_limit(session, category_code=body.category, urgency=body.urgency, amount=body.amount,
-                                 unit=body.unit, warning_ratio=body.warning_ratio, actor=principal.actor)
+def set_time_limit(
+    body: TimeLimitIn,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
+) -> dict[str, object]:
+    row = service.set_time_limit(
+        session,
+        category_code=body.category,
+        urgency=body.urgency,
+        amount=body.amount,
+        unit=body.unit,
+        warning_ratio=body.warning_ratio,
+        actor=principal.actor,
+    )
     return {"id": row.id, "amount": row.amount, "unit": row.unit}
 
 
 @router.get("/time-limits/effective", summary="Effective limit for a category × urgency 生效时限")
-def effective_limit(session: DbSession, _: CurrentPrincipal, urgency: Urgency,
-                    category: Annotated[str | None, Query(max_length=80)] = None) -> dict[str, object]:
+def effective_limit(
+    session: DbSession,
+    _: CurrentPrincipal,
+    urgency: Urgency,
+    category: Annotated[str | None, Query(max_length=80)] = None,
+) -> dict[str, object]:
     cat = service.category_by_code(session, category) if category else None
     limit = service.time_limit_for(session, cat.id if cat else None, urgency)
     return {"amount": limit.amount, "unit": limit.unit.value, "warning_ratio": limit.warning_ratio}

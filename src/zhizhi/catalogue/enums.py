@@ -15,7 +15,13 @@ class Urgency(StrEnum):
     CRITICAL = "critical"  # 特急
 
 
-URGENCY_LABELS = {Urgency.NORMAL: ("一般", "Normal"), Urgency.URGENT: ("紧急", "Urgent"),
-                  Urgency.CRITICAL: ("特急", "Critical")}
-LIMIT_UNIT_LABELS = {LimitUnit.WORKING_DAYS: ("个工作日", "working days"),
-                     LimitUnit.CALENDAR_DAYS: ("个自然日", "calendar days"), LimitUnit.HOURS: ("小时", "hours")}
+URGENCY_LABELS = {
+    Urgency.NORMAL: ("一般", "Normal"),
+    Urgency.URGENT: ("紧急", "Urgent"),
+    Urgency.CRITICAL: ("特急", "Critical"),
+}
+LIMIT_UNIT_LABELS = {
+    LimitUnit.WORKING_DAYS: ("个工作日", "working days"),
+    LimitUnit.CALENDAR_DAYS: ("个自然日", "calendar days"),
+    LimitUnit.HOURS: ("小时", "hours"),
+}

@@ -11,8 +11,11 @@ from zhizhi.core import audit
 from zhizhi.core.errors import NotFound, ValidationFailed
 
 # Used when neither the category nor the urgency default has a row (a fresh database).
-FALLBACK = {Urgency.NORMAL: (10, LimitUnit.WORKING_DAYS), Urgency.URGENT: (2, LimitUnit.WORKING_DAYS),
-            Urgency.CRITICAL: (2, LimitUnit.HOURS)}
+FALLBACK = {
+    Urgency.NORMAL: (10, LimitUnit.WORKING_DAYS),
+    Urgency.URGENT: (2, LimitUnit.WORKING_DAYS),
+    Urgency.CRITICAL: (2, LimitUnit.HOURS),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,25 +46,48 @@ def time_limit_for(session: Session, category_id: int | None, urgency: Urgency) 
     return Limit(row.amount, LimitUnit(row.unit), row.warning_ratio)
 
 
-def set_time_limit(session: Session, *, category_code: str | None, urgency: Urgency, amount: int,
-                   unit: LimitUnit, warning_ratio: float | None, actor: audit.Actor) -> TimeLimit:
+def set_time_limit(
+    session: Session,
+    *,
+    category_code: str | None,
+    urgency: Urgency,
+    amount: int,
+    unit: LimitUnit,
+    warning_ratio: float | None,
+    actor: audit.Actor,
+) -> TimeLimit:
     if amount <= 0:
         raise ValidationFailed("时限必须为正数", "the limit must be positive", field="amount")
     category = category_by_code(session, category_code) if category_code else None
     cid = category.id if category else None
-    row = session.scalar(select(TimeLimit).where(TimeLimit.category_id.is_(cid) if cid is None
-                                                 else TimeLimit.category_id == cid,
-                                                 TimeLimit.urgency == urgency.value))
+    row = session.scalar(
+        select(TimeLimit).where(
+            TimeLimit.category_id.is_(cid) if cid is None else TimeLimit.category_id == cid,
+            TimeLimit.urgency == urgency.value,
+        )
+    )
     if row is None:
-        row = TimeLimit(category_id=cid, urgency=urgency.value, amount=amount, unit=unit.value,
-                        warning_ratio=warning_ratio)
+        row = TimeLimit(
+            category_id=cid,
+            urgency=urgency.value,
+            amount=amount,
+            unit=unit.value,
+            warning_ratio=warning_ratio,
+        )
         session.add(row)
     else:
         row.amount, row.unit, row.warning_ratio = amount, unit.value, warning_ratio
     session.flush()
-    audit.record(session, "catalogue.time_limit_set", actor, object_type="time_limit",
-                 object_id=f"{category_code or '*'}:{urgency.value}", amount=amount, unit=unit.value,
-                 warning_ratio=warning_ratio)
+    audit.record(
+        session,
+        "catalogue.time_limit_set",
+        actor,
+        object_type="time_limit",
+        object_id=f"{category_code or '*'}:{urgency.value}",
+        amount=amount,
+        unit=unit.value,
+        warning_ratio=warning_ratio,
+    )
     return row
 
 

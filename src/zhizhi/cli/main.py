@@ -13,8 +13,11 @@ from rich.console import Console
 
 from zhizhi.core.settings import get_settings
 
-app = typer.Typer(help="智治 Zhizhi — holistic smart governance platform", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="智治 Zhizhi — holistic smart governance platform",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema (Alembic)", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working-day calendar", no_args_is_help=True)
@@ -66,21 +69,26 @@ def _upgrade() -> None:
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="port")] = 8000,
-          workers: Annotated[int, typer.Option(help="worker processes")] = 1) -> None:
+def serve(
+    host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+) -> None:
     """Serve the platform (API at /api/v1, docs at /docs)."""
     import uvicorn
 
     console.print(f"智治 serving on http://{host}:{port}  (API docs: /docs)")
-    uvicorn.run("zhizhi.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+    uvicorn.run(
+        "zhizhi.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
 
 
 @app.command()
-def demo(host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
-         port: Annotated[int, typer.Option(help="port")] = 8000,
-         load_only: Annotated[bool, typer.Option("--load-only", help="load and exit")] = False) -> None:
+def demo(
+    host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    load_only: Annotated[bool, typer.Option("--load-only", help="load and exit")] = False,
+) -> None:
     """Migrate, load the Changsha demo city if the database is empty, and serve."""
     from zhizhi.core.db import unit_of_work
     from zhizhi.demo.load import load_demo
@@ -93,19 +101,27 @@ def demo(host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
         console.print(f"[green]示范数据已加载[/] demo loaded: {counts}")
     else:
         console.print("示范数据已存在 demo already loaded")
-    console.print(f"示范账号 demo users: admin, leader, supervisor, agent, dispatcher, handler, grid, steward, "
-                  f"citizen — 密码 password: [bold]{DEMO_PASSWORD}[/]")
+    console.print(
+        f"示范账号 demo users: admin, leader, supervisor, agent, dispatcher, handler, grid, steward, "
+        f"citizen — 密码 password: [bold]{DEMO_PASSWORD}[/]"
+    )
     if not load_only:
         serve(host=host, port=port)
 
 
 @users_app.command("create")
-def users_create(username: str,
-                 password: Annotated[str, typer.Option(help="at least 8 characters")],
-                 role: Annotated[str, typer.Option(help="public|intake_agent|dispatcher|handler|grid_worker|"
-                                                        "supervisor|leader|data_steward|admin")],
-                 department: Annotated[str | None, typer.Option(help="department code")] = None,
-                 display_name: Annotated[str | None, typer.Option(help="shown name")] = None) -> None:
+def users_create(
+    username: str,
+    password: Annotated[str, typer.Option(help="at least 8 characters")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="public|intake_agent|dispatcher|handler|grid_worker|supervisor|leader|data_steward|admin"
+        ),
+    ],
+    department: Annotated[str | None, typer.Option(help="department code")] = None,
+    display_name: Annotated[str | None, typer.Option(help="shown name")] = None,
+) -> None:
     """Create a user."""
     from zhizhi.core.db import unit_of_work
     from zhizhi.core.errors import DomainError
@@ -114,8 +130,14 @@ def users_create(username: str,
     try:
         with unit_of_work() as session:
             dept = service.department_by_code(session, department) if department else None
-            user = service.create_user(session, username=username, password=password, role=role,
-                                       department=dept, display_name=display_name)
+            user = service.create_user(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                department=dept,
+                display_name=display_name,
+            )
             uid = user.id
     except DomainError as exc:
         err.print(f"[red]错误[/] {exc.zh} / {exc.en}")
@@ -124,9 +146,12 @@ def users_create(username: str,
 
 
 @calendar_app.command("import")
-def calendar_import(year: int,
-                    notice: Annotated[Path | None, typer.Option(help="JSON file {\"holidays\": [...], "
-                                                                  "\"makeup_workdays\": [...]}")] = None) -> None:
+def calendar_import(
+    year: int,
+    notice: Annotated[
+        Path | None, typer.Option(help='JSON file {"holidays": [...], "makeup_workdays": [...]}')
+    ] = None,
+) -> None:
     """Import a year: from chinese_calendar, or from the State Council notice as JSON."""
     from zhizhi.core import audit
     from zhizhi.core.calendar_store import days_from_chinese_calendar, days_from_notice, replace_year
@@ -139,12 +164,21 @@ def calendar_import(year: int,
                 days, source = days_from_chinese_calendar(year), "chinese_calendar"
             else:
                 data = json.loads(notice.read_text(encoding="utf-8"))
-                days = days_from_notice(year, [date.fromisoformat(d) for d in data.get("holidays", [])],
-                                        [date.fromisoformat(d) for d in data.get("makeup_workdays", [])])
+                days = days_from_notice(
+                    year,
+                    [date.fromisoformat(d) for d in data.get("holidays", [])],
+                    [date.fromisoformat(d) for d in data.get("makeup_workdays", [])],
+                )
                 source = "notice"
             count = replace_year(session, year, days, source)
-            audit.record(session, "calendar.import", audit.Actor.system(), object_type="calendar",
-                         object_id=year, source=source)
+            audit.record(
+                session,
+                "calendar.import",
+                audit.Actor.system(),
+                object_type="calendar",
+                object_id=year,
+                source=source,
+            )
     except (DomainError, ValueError, OSError) as exc:
         msg = f"{exc.zh} / {exc.en}" if isinstance(exc, DomainError) else str(exc)
         err.print(f"[red]错误[/] {msg}")
@@ -165,8 +199,10 @@ def audit_verify() -> None:
     if result.ok:
         console.print(f"audit chain intact: {result.count} entries verified (SM3 via {SM3_BACKEND})")
         return
-    err.print(f"[red]audit chain broken[/] at entry {result.bad_seq}: {result.problem} "
-              f"({result.count} entries verified before it)")
+    err.print(
+        f"[red]audit chain broken[/] at entry {result.bad_seq}: {result.problem} "
+        f"({result.count} entries verified before it)"
+    )
     raise typer.Exit(1)
 
 

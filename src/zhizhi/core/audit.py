@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, event, select, text
+from sqlalchemy import BigInteger, Integer, String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from zhizhi.core import clock
@@ -24,14 +24,14 @@ from zhizhi.core.crypto import sm3_hex
 from zhizhi.core.db import Base, JSONType, UTCDateTime
 
 GENESIS = "0" * 64
-_LOCK_KEY = 7_141_590_001  # advisory lock id for the chain
 
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                     autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(80), nullable=False)
@@ -44,7 +44,9 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """Single row (id=1): the newest sequence number and hash."""
+    """Single row (id=1, created by the migration): the newest sequence number and hash.
+
+    Locking it (``SELECT … FOR UPDATE``; SQLite's write lock) serialises chaining."""
 
     __tablename__ = "audit_head"
 
@@ -63,8 +65,16 @@ class Actor:
         return cls(None, "system")
 
 
-def canonical(seq: int, at: datetime, actor_id: int | None, actor: str, action: str,
-              object_type: str | None, object_id: str | None, detail: dict[str, Any]) -> bytes:
+def canonical(
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    actor: str,
+    action: str,
+    object_type: str | None,
+    object_id: str | None,
+    detail: dict[str, Any],
+) -> bytes:
     body = {
         "seq": seq,
         "at": clock.as_utc(at).isoformat(timespec="microseconds"),
@@ -82,39 +92,45 @@ def chain_hash(prev_hash: str, payload: bytes) -> str:
     return sm3_hex(prev_hash.encode() + payload)
 
 
-def record(session: Session, action: str, actor: Actor, *, object_type: str | None = None,
-           object_id: str | int | None = None, **detail: Any) -> None:
+def record(
+    session: Session,
+    action: str,
+    actor: Actor,
+    *,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    **detail: Any,
+) -> None:
     """Queue an audit entry; it is chained and written when the transaction commits."""
     pending: list[dict[str, Any]] = session.info.setdefault("audit_pending", [])
-    pending.append({
-        "at": clock.now(),
-        "actor_id": actor.id,
-        "actor": actor.name,
-        "action": action,
-        "object_type": object_type,
-        "object_id": None if object_id is None else str(object_id),
-        "detail": json.loads(json.dumps(detail, ensure_ascii=False, default=str)),
-    })
+    pending.append(
+        {
+            "at": clock.now(),
+            "actor_id": actor.id,
+            "actor": actor.name,
+            "action": action,
+            "object_type": object_type,
+            "object_id": None if object_id is None else str(object_id),
+            "detail": json.loads(json.dumps(detail, ensure_ascii=False, default=str)),
+        }
+    )
 
 
 def _write_pending(session: Session) -> None:
+    """Number and chain the queued entries under a lock on the head row (held until commit)."""
     pending = session.info.pop("audit_pending", None)
     if not pending:
         return
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    head = session.get(AuditHead, 1, populate_existing=True)
-    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+    seq, prev = head.seq, head.hash
     for item in pending:
         seq += 1
         digest = chain_hash(prev, canonical(seq, **item))
         session.add(AuditEntry(seq=seq, prev_hash=prev, hash=digest, **item))
         prev = digest
-    if head is None:
-        session.add(AuditHead(id=1, seq=seq, hash=prev))
-    else:
-        head.seq, head.hash = seq, prev
+    head.seq, head.hash = seq, prev
     session.flush()
 
 
@@ -155,20 +171,40 @@ def verify(session: Session) -> VerifyResult:
     prev_hash, expected_seq, count = GENESIS, 1, 0
     for entry in _entries(session):
         if entry.seq != expected_seq:
-            return VerifyResult(False, count, expected_seq,
-                                f"entry {expected_seq} is missing (next present is {entry.seq}): deleted")
+            return VerifyResult(
+                False,
+                count,
+                expected_seq,
+                f"entry {expected_seq} is missing (next present is {entry.seq}): deleted",
+            )
         if entry.prev_hash != prev_hash:
-            return VerifyResult(False, count, entry.seq,
-                                f"entry {entry.seq} does not link to entry {entry.seq - 1}: deleted or reordered")
-        payload = canonical(entry.seq, entry.at, entry.actor_id, entry.actor, entry.action,
-                            entry.object_type, entry.object_id, entry.detail)
+            return VerifyResult(
+                False,
+                count,
+                entry.seq,
+                f"entry {entry.seq} does not link to entry {entry.seq - 1}: deleted or reordered",
+            )
+        payload = canonical(
+            entry.seq,
+            entry.at,
+            entry.actor_id,
+            entry.actor,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.detail,
+        )
         if chain_hash(prev_hash, payload) != entry.hash:
             return VerifyResult(False, count, entry.seq, f"entry {entry.seq} was altered (hash mismatch)")
         prev_hash, expected_seq, count = entry.hash, expected_seq + 1, count + 1
     head = session.get(AuditHead, 1)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq != count or head_hash != prev_hash:
-        return VerifyResult(False, count, count + 1 if head_seq > count else head_seq,
-                            f"the chain ends at entry {count} but the head records entry {head_seq}: "
-                            "newest entries deleted or head altered")
+        return VerifyResult(
+            False,
+            count,
+            count + 1 if head_seq > count else head_seq,
+            f"the chain ends at entry {count} but the head records entry {head_seq}: "
+            "newest entries deleted or head altered",
+        )
     return VerifyResult(True, count)

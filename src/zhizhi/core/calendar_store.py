@@ -90,9 +90,7 @@ def days_from_notice(
     on = set(makeup_workdays)
     for d in off | on:
         if d.year != year:
-            raise ValidationFailed(
-                f"日期 {d} 不属于 {year} 年", f"date {d} is not in {year}", field="dates"
-            )
+            raise ValidationFailed(f"日期 {d} 不属于 {year} 年", f"date {d} is not in {year}", field="dates")
     if off & on:
         raise ValidationFailed(
             "同一日期不能既是假日又是调休工作日",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,7 +34,7 @@ class TransitionTable:
     def __contains__(self, action: object) -> bool:
         return action in self._by_action
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Transition]:
         return iter(self._by_action.values())
 
     def get(self, action: str) -> Transition:

@@ -21,37 +21,134 @@ from zhizhi.org.service import principal_for
 
 # (category code, appeal type, subject, content template); {place} is a Changsha street or road.
 TEMPLATES: list[tuple[str, AppealType, str, str]] = [
-    ("CXJS", AppealType.COMPLAINT, "小区电梯频繁故障", "{place}某小区3栋电梯近一个月停运四次，老人上下楼困难，物业拖延维修，请督促处理。"),
-    ("CXJS", AppealType.HELP, "老旧小区屋顶漏水", "{place}老旧小区顶楼住户反映雨天屋顶漏水严重，墙面发霉，希望纳入老旧小区改造。"),
-    ("CXJS", AppealType.CONSULT, "公租房申请条件", "想咨询{place}附近公租房的申请条件和所需材料，外地户籍是否可以申请。"),
-    ("HJBH", AppealType.COMPLAINT, "夜间施工噪音扰民", "{place}工地每天夜里十一点后仍在施工，噪音很大，严重影响居民休息。"),
-    ("HJBH", AppealType.REPORT, "企业偷排废水", "{place}附近一家作坊晚上向河道排放有异味的污水，河水发黑，请查处。"),
-    ("HJBH", AppealType.COMPLAINT, "餐馆油烟扰民", "{place}临街餐馆油烟直排居民楼，窗户都不敢开，要求安装油烟净化设备。"),
-    ("JTYS", AppealType.SUGGESTION, "建议增设公交线路", "{place}新建小区较多，居民出行不便，建议增开一条到地铁站的公交接驳线。"),
+    (
+        "CXJS",
+        AppealType.COMPLAINT,
+        "小区电梯频繁故障",
+        "{place}某小区3栋电梯近一个月停运四次，老人上下楼困难，物业拖延维修，请督促处理。",
+    ),
+    (
+        "CXJS",
+        AppealType.HELP,
+        "老旧小区屋顶漏水",
+        "{place}老旧小区顶楼住户反映雨天屋顶漏水严重，墙面发霉，希望纳入老旧小区改造。",
+    ),
+    (
+        "CXJS",
+        AppealType.CONSULT,
+        "公租房申请条件",
+        "想咨询{place}附近公租房的申请条件和所需材料，外地户籍是否可以申请。",
+    ),
+    (
+        "HJBH",
+        AppealType.COMPLAINT,
+        "夜间施工噪音扰民",
+        "{place}工地每天夜里十一点后仍在施工，噪音很大，严重影响居民休息。",
+    ),
+    (
+        "HJBH",
+        AppealType.REPORT,
+        "企业偷排废水",
+        "{place}附近一家作坊晚上向河道排放有异味的污水，河水发黑，请查处。",
+    ),
+    (
+        "HJBH",
+        AppealType.COMPLAINT,
+        "餐馆油烟扰民",
+        "{place}临街餐馆油烟直排居民楼，窗户都不敢开，要求安装油烟净化设备。",
+    ),
+    (
+        "JTYS",
+        AppealType.SUGGESTION,
+        "建议增设公交线路",
+        "{place}新建小区较多，居民出行不便，建议增开一条到地铁站的公交接驳线。",
+    ),
     ("JTYS", AppealType.COMPLAINT, "出租车拒载", "在{place}打车，司机以交班为由拒载，车牌号已记下，请处理。"),
-    ("JTYS", AppealType.HELP, "路口红绿灯故障", "{place}路口红绿灯全部熄灭，早高峰车辆拥堵，存在安全隐患，请尽快修复。"),
+    (
+        "JTYS",
+        AppealType.HELP,
+        "路口红绿灯故障",
+        "{place}路口红绿灯全部熄灭，早高峰车辆拥堵，存在安全隐患，请尽快修复。",
+    ),
     ("JYWT", AppealType.CONSULT, "小学入学划片", "孩子今年上小学，户口在{place}，想咨询对口学校和报名时间。"),
-    ("JYWT", AppealType.COMPLAINT, "培训机构退费难", "{place}一家培训机构停课后拒不退还剩余课时费用，涉及几十名学生。"),
-    ("LDSB", AppealType.HELP, "工资被拖欠", "在{place}一处工地务工，老板拖欠三个月工资共计两万余元，请帮助讨薪。"),
-    ("LDSB", AppealType.CONSULT, "社保转移接续", "从外省来长沙工作，想咨询养老保险关系转移到{place}社保经办机构的流程。"),
+    (
+        "JYWT",
+        AppealType.COMPLAINT,
+        "培训机构退费难",
+        "{place}一家培训机构停课后拒不退还剩余课时费用，涉及几十名学生。",
+    ),
+    (
+        "LDSB",
+        AppealType.HELP,
+        "工资被拖欠",
+        "在{place}一处工地务工，老板拖欠三个月工资共计两万余元，请帮助讨薪。",
+    ),
+    (
+        "LDSB",
+        AppealType.CONSULT,
+        "社保转移接续",
+        "从外省来长沙工作，想咨询养老保险关系转移到{place}社保经办机构的流程。",
+    ),
     ("SMLY", AppealType.COMPLAINT, "景区强制消费", "在{place}景区游玩时被导游带进购物店强制消费，要求退款。"),
-    ("WSJS", AppealType.SUGGESTION, "社区医院延长服务时间", "{place}社区卫生服务中心下午五点就停诊，上班族看病不便，建议延长时间。"),
+    (
+        "WSJS",
+        AppealType.SUGGESTION,
+        "社区医院延长服务时间",
+        "{place}社区卫生服务中心下午五点就停诊，上班族看病不便，建议延长时间。",
+    ),
     ("WSJS", AppealType.COMPLAINT, "医院挂号难", "{place}附近医院专家号总是挂不上，怀疑有号贩子倒号。"),
     ("SRHJ", AppealType.COMPLAINT, "占道经营", "{place}人行道被流动摊贩长期占用，行人只能走机动车道。"),
     ("SRHJ", AppealType.HELP, "垃圾清运不及时", "{place}小区门口垃圾站三天没有清运，气味很大，蚊蝇滋生。"),
     ("SCJG", AppealType.REPORT, "超市销售过期食品", "在{place}一家超市买到过期一个月的牛奶，店家拒绝退换。"),
     ("SDQR", AppealType.HELP, "突发停水", "{place}片区从早上开始停水，没有任何通知，家里老人小孩生活困难。"),
-    ("SDQR", AppealType.COMPLAINT, "燃气费异常", "{place}住户本月燃气费比往常高出三倍，怀疑表具故障，请核查。"),
+    (
+        "SDQR",
+        AppealType.COMPLAINT,
+        "燃气费异常",
+        "{place}住户本月燃气费比往常高出三倍，怀疑表具故障，请核查。",
+    ),
     ("GGAQ", AppealType.REPORT, "电动车楼道充电", "{place}小区多名住户在楼道内给电动车充电，存在火灾隐患。"),
-    ("QT", AppealType.PRAISE, "表扬社区工作人员", "感谢{place}社区工作人员帮助独居老人办理医保报销，服务热情周到。"),
+    (
+        "QT",
+        AppealType.PRAISE,
+        "表扬社区工作人员",
+        "感谢{place}社区工作人员帮助独居老人办理医保报销，服务热情周到。",
+    ),
 ]
-ROADS = ["麓山南路", "五一大道", "芙蓉中路", "韶山北路", "岳麓大道", "湘江中路", "劳动西路", "万家丽路", "人民东路",
-         "东二环", "金星北路", "雷锋大道", "星沙大道", "解放西路", "坡子街", "黄兴中路"]
+ROADS = [
+    "麓山南路",
+    "五一大道",
+    "芙蓉中路",
+    "韶山北路",
+    "岳麓大道",
+    "湘江中路",
+    "劳动西路",
+    "万家丽路",
+    "人民东路",
+    "东二环",
+    "金星北路",
+    "雷锋大道",
+    "星沙大道",
+    "解放西路",
+    "坡子街",
+    "黄兴中路",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 
 # target status → weight (a few hundred cases in every state)
-TARGETS = {"received": 25, "accepted": 30, "dispatched": 40, "in_progress": 60, "returned": 12,
-           "suspended": 10, "replied": 40, "closed": 90, "merged": 10, "reopened": 12, "extended": 12}
+TARGETS = {
+    "received": 25,
+    "accepted": 30,
+    "dispatched": 40,
+    "in_progress": 60,
+    "returned": 12,
+    "suspended": 10,
+    "replied": 40,
+    "closed": 90,
+    "merged": 10,
+    "reopened": 12,
+    "extended": 12,
+}
 
 
 def _principal(session: Session, username: str) -> Principal:
@@ -60,11 +157,14 @@ def _principal(session: Session, username: str) -> Principal:
     return principal_for(session, user)
 
 
-def load_cases(session: Session, demo: DemoOrg, *, count: int = 341, seed: int = 2026,
-               end: datetime | None = None) -> int:
+def load_cases(
+    session: Session, demo: DemoOrg, *, count: int = 341, seed: int = 2026, end: datetime | None = None
+) -> int:
     rng = random.Random(seed)
     end = end or clock.now()
-    p = {name: _principal(session, name) for name in ("agent", "dispatcher", "supervisor", "citizen", "admin")}
+    p = {
+        name: _principal(session, name) for name in ("agent", "dispatcher", "supervisor", "citizen", "admin")
+    }
     handlers: dict[int, Principal] = {}
 
     def handler_for(dept_id: int) -> Principal:
@@ -72,8 +172,12 @@ def load_cases(session: Session, demo: DemoOrg, *, count: int = 341, seed: int =
             dept = session.get(Department, dept_id)
             assert dept is not None
             ids = [int(x) for x in dept.path.strip("/").split("/")]
-            user = session.scalar(select(User).where(User.department_id.in_(ids), User.role == "handler")
-                                  .order_by(User.id.desc()).limit(1))
+            user = session.scalar(
+                select(User)
+                .where(User.department_id.in_(ids), User.role == "handler")
+                .order_by(User.id.desc())
+                .limit(1)
+            )
             handlers[dept_id] = principal_for(session, user) if user else p["admin"]
         return handlers[dept_id]
 
@@ -93,18 +197,22 @@ def load_cases(session: Session, demo: DemoOrg, *, count: int = 341, seed: int =
         start = start.replace(hour=rng.randint(0, 11), minute=rng.randint(0, 59))
         public = target == "received" or rng.random() < 0.3
         data = s.CaseCreate(
-            appeal_type=atype, channel="web" if public else "hotline", subject=subject,
-            content=template.format(place=place), address=f"湖南省长沙市{place}",
+            appeal_type=atype,
+            channel="web" if public else "hotline",
+            subject=subject,
+            content=template.format(place=place),
+            address=f"湖南省长沙市{place}",
             urgency=Urgency.URGENT if rng.random() < 0.08 else Urgency.NORMAL,
             contact_name=rng.choice(SURNAMES) + rng.choice(["先生", "女士", "伟", "芳", "娜", "磊"]),
             contact_phone=f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
-            confidential=rng.random() < 0.05, category=cat,
+            confidential=rng.random() < 0.05,
+            category=cat,
         )
         clock.freeze(start)
         case, _ = service.create_case(session, data, p["citizen"] if public else p["agent"])
         number, t = case.number, start
 
-        def act(who: Principal, body: Any, hours: float = 3.0) -> None:
+        def act(who: Principal, body: Any, hours: float = 3.0, number: str = number) -> None:
             nonlocal t
             t = min(t + timedelta(hours=rng.uniform(0.3, hours)), end)
             clock.freeze(t)
@@ -153,14 +261,24 @@ def load_cases(session: Session, demo: DemoOrg, *, count: int = 341, seed: int =
             open_numbers.append(number)
             made += 1
             continue
-        act(handler, s.Reply(action="reply", reply="经核实，已安排整改，问题已于近日处理完毕。如有疑问请致电承办单位。"),
-            hours=rng.choice([24, 60, 200]))
+        act(
+            handler,
+            s.Reply(
+                action="reply", reply="经核实，已安排整改，问题已于近日处理完毕。如有疑问请致电承办单位。"
+            ),
+            hours=rng.choice([24, 60, 200]),
+        )
         if target == "replied":
             made += 1
             continue
         bad = target == "reopened" or rng.random() < 0.06
-        rating = rng.choice([Rating.DISSATISFIED, Rating.VERY_DISSATISFIED]) if bad else \
-            rng.choice([Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
+        rating = (
+            rng.choice([Rating.DISSATISFIED, Rating.VERY_DISSATISFIED])
+            if bad
+            else rng.choice(
+                [Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED]
+            )
+        )
         act(p["agent"], s.Rate(action="rate", rating=rating, resolved=not bad), hours=24)
         if target == "reopened":
             act(p["dispatcher"], s.Reopen(action="reopen", reason="群众不满意，重新办理"))

@@ -27,5 +27,9 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     categories = load_catalogue(session, demo)
     users = load_users(session, demo)
     made = load_cases(session, demo, count=cases)
-    return {"departments": session.scalar(select(func.count()).select_from(Department)) or 0,
-            "categories": len(categories), "users": len(users), "cases": made}
+    return {
+        "departments": session.scalar(select(func.count()).select_from(Department)) or 0,
+        "categories": len(categories),
+        "users": len(users),
+        "cases": made,
+    }

@@ -16,7 +16,7 @@ from zhizhi.org import service as org
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.models import Department
 
-DEMO_PASSWORD = "zhizhi2026"
+DEMO_PASSWORD = "zhizhi2026"  # noqa: S105 - the documented demo password, printed by `zhizhi demo`
 CITY_CODE = "430100"
 
 # (code, name, category code, category name, english)
@@ -52,12 +52,19 @@ def _divisions() -> list[dict[str, str]]:
 
 def load_org(session: Session) -> DemoOrg:
     rows = _divisions()
-    city = org.create_department(session, code=CITY_CODE, name="长沙市人民政府", kind=DepartmentKind.CITY,
-                                 division_code="430100000000")
-    center = org.create_department(session, code="CS-12345", name="长沙市12345政务服务便民热线中心",
-                                   kind=DepartmentKind.CENTER, parent=city)
-    org.create_department(session, code="CS-SJJ", name="长沙市数据资源管理局", kind=DepartmentKind.FUNCTIONAL,
-                          parent=city)
+    city = org.create_department(
+        session, code=CITY_CODE, name="长沙市人民政府", kind=DepartmentKind.CITY, division_code="430100000000"
+    )
+    center = org.create_department(
+        session,
+        code="CS-12345",
+        name="长沙市12345政务服务便民热线中心",
+        kind=DepartmentKind.CENTER,
+        parent=city,
+    )
+    org.create_department(
+        session, code="CS-SJJ", name="长沙市数据资源管理局", kind=DepartmentKind.FUNCTIONAL, parent=city
+    )
     functional: dict[str, Department] = {}
     for code, name, cat, _cat_name, _en in [*FUNCTIONAL, UTILITY]:
         kind = DepartmentKind.ENTERPRISE if code == UTILITY[0] else DepartmentKind.FUNCTIONAL
@@ -67,20 +74,37 @@ def load_org(session: Session) -> DemoOrg:
     for r in rows:
         level, code12 = r["level"], r["code"]
         if level == "county":
-            dept = org.create_department(session, code=code12[:6], name=r["name"] + "人民政府" if not
-                                         r["name"].endswith("市") else r["name"] + "人民政府",
-                                         kind=DepartmentKind.DISTRICT, parent=city, division_code=code12)
+            dept = org.create_department(
+                session,
+                code=code12[:6],
+                name=r["name"] + "人民政府",
+                kind=DepartmentKind.DISTRICT,
+                parent=city,
+                division_code=code12,
+            )
             districts.append(dept)
         elif level == "township":
             parent = by_code[r["parent_code"]]
             suffix = "办事处" if r["name"].endswith("街道") else "人民政府"
-            dept = org.create_department(session, code=code12[:9], name=r["name"] + suffix,
-                                         kind=DepartmentKind.STREET, parent=parent, division_code=code12)
+            dept = org.create_department(
+                session,
+                code=code12[:9],
+                name=r["name"] + suffix,
+                kind=DepartmentKind.STREET,
+                parent=parent,
+                division_code=code12,
+            )
             streets.append(dept)
         elif level == "village":
             parent = by_code[r["parent_code"]]
-            dept = org.create_department(session, code=code12, name=r["name"], kind=DepartmentKind.COMMUNITY,
-                                         parent=parent, division_code=code12)
+            dept = org.create_department(
+                session,
+                code=code12,
+                name=r["name"],
+                kind=DepartmentKind.COMMUNITY,
+                parent=parent,
+                division_code=code12,
+            )
         else:
             continue
         by_code[code12] = dept
@@ -105,15 +129,39 @@ def load_catalogue(session: Session, demo: DemoOrg) -> dict[str, Category]:
         ("CXJS", Urgency.NORMAL, 15, LimitUnit.WORKING_DAYS),
         ("JYWT", Urgency.NORMAL, 7, LimitUnit.CALENDAR_DAYS),
     ]
-    session.add_all(TimeLimit(category_id=categories[c].id if c else None, urgency=u.value, amount=a,
-                              unit=unit.value) for c, u, a, unit in limits)
-    rules = [DispatchRule(priority=10, category_id=categories["SRHJ"].id, use_territorial=True,
-                          co_department_ids=[demo.functional["SRHJ"].id], note="市容问题属地街道主办，城管协办")]
-    rules += [DispatchRule(priority=50, category_id=categories[cat].id, lead_department_id=dept.id,
-                           co_department_ids=[], note=f"{categories[cat].name}由{dept.name}主办")
-              for cat, dept in demo.functional.items() if cat != "SRHJ"]
-    rules.append(DispatchRule(priority=1000, category_id=None, use_territorial=True, co_department_ids=[],
-                              note="其他事项按属地派至街道"))
+    session.add_all(
+        TimeLimit(category_id=categories[c].id if c else None, urgency=u.value, amount=a, unit=unit.value)
+        for c, u, a, unit in limits
+    )
+    rules = [
+        DispatchRule(
+            priority=10,
+            category_id=categories["SRHJ"].id,
+            use_territorial=True,
+            co_department_ids=[demo.functional["SRHJ"].id],
+            note="市容问题属地街道主办，城管协办",
+        )
+    ]
+    rules += [
+        DispatchRule(
+            priority=50,
+            category_id=categories[cat].id,
+            lead_department_id=dept.id,
+            co_department_ids=[],
+            note=f"{categories[cat].name}由{dept.name}主办",
+        )
+        for cat, dept in demo.functional.items()
+        if cat != "SRHJ"
+    ]
+    rules.append(
+        DispatchRule(
+            priority=1000,
+            category_id=None,
+            use_territorial=True,
+            co_department_ids=[],
+            note="其他事项按属地派至街道",
+        )
+    )
     session.add_all(rules)
     session.flush()
     return categories
@@ -122,9 +170,12 @@ def load_catalogue(session: Session, demo: DemoOrg) -> dict[str, Category]:
 def load_users(session: Session, demo: DemoOrg) -> dict[str, object]:
     """Staff of every role with the demo password; handlers for each unit that receives cases."""
     yuelu = next(d for d in demo.districts if d.code == "430104")
-    community = session.scalar(select(Department).where(Department.kind == DepartmentKind.COMMUNITY.value,
-                                                        Department.code.startswith("430104"))
-                               .order_by(Department.code).limit(1))
+    community = session.scalar(
+        select(Department)
+        .where(Department.kind == DepartmentKind.COMMUNITY.value, Department.code.startswith("430104"))
+        .order_by(Department.code)
+        .limit(1)
+    )
     people = [
         ("admin", "系统管理员", Role.ADMIN, None),
         ("leader", "市领导", Role.LEADER, demo.city),
@@ -139,11 +190,14 @@ def load_users(session: Session, demo: DemoOrg) -> dict[str, object]:
     for cat, dept in demo.functional.items():
         people.append((f"handler_{cat.lower()}", f"{dept.name}承办人", Role.HANDLER, dept))
     for dept in demo.districts:
-        people.append((f"handler_{dept.code}", f"{dept.name.removesuffix('人民政府')}承办人", Role.HANDLER, dept))
+        people.append(
+            (f"handler_{dept.code}", f"{dept.name.removesuffix('人民政府')}承办人", Role.HANDLER, dept)
+        )
     users: dict[str, object] = {}
-    for username, name, role, dept in people:
+    for username, name, role, unit in people:
         if username in users:
             continue
-        users[username] = org.create_user(session, username=username, password=DEMO_PASSWORD, role=role,
-                                          department=dept, display_name=name)
+        users[username] = org.create_user(
+            session, username=username, password=DEMO_PASSWORD, role=role, department=unit, display_name=name
+        )
     return users

@@ -26,12 +26,15 @@ def db_session() -> Iterator[Session]:
         session.commit()
     except StaleDataError as exc:
         session.rollback()
-        raise Conflict("该记录已被他人修改，请刷新后重试",
-                       "the record was changed by someone else; reload and retry") from exc
+        raise Conflict(
+            "该记录已被他人修改，请刷新后重试", "the record was changed by someone else; reload and retry"
+        ) from exc
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict("数据冲突（重复或引用无效），未做任何修改",
-                       "conflicting data (duplicate or invalid reference); nothing was changed") from exc
+        raise Conflict(
+            "数据冲突（重复或引用无效），未做任何修改",
+            "conflicting data (duplicate or invalid reference); nothing was changed",
+        ) from exc
     except OperationalError as exc:
         session.rollback()
         if "locked" in str(exc).lower() or "deadlock" in str(exc).lower():

@@ -8,15 +8,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def _problem(limit: int) -> bytes:
-    return json.dumps({
-        "type": "about:blank#payload_too_large",
-        "title": "Request body too large",
-        "status": 413,
-        "code": "payload_too_large",
-        "detail": f"request body exceeds {limit} bytes",
-        "message": {"zh": f"请求体超过 {limit} 字节上限", "en": f"request body exceeds {limit} bytes"},
-        "field": "body",
-    }, ensure_ascii=False).encode()
+    return json.dumps(
+        {
+            "type": "about:blank#payload_too_large",
+            "title": "Request body too large",
+            "status": 413,
+            "code": "payload_too_large",
+            "detail": f"request body exceeds {limit} bytes",
+            "message": {"zh": f"请求体超过 {limit} 字节上限", "en": f"request body exceeds {limit} bytes"},
+            "field": "body",
+        },
+        ensure_ascii=False,
+    ).encode()
 
 
 class BodySizeLimit:
@@ -56,8 +59,16 @@ class BodySizeLimit:
 
     async def _reject(self, send: Send) -> None:
         body = _problem(self.max_bytes)
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

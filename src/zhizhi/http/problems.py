@@ -52,10 +52,14 @@ _ZH_BY_TYPE = {
     "dict_type": "应为 JSON 对象",
     "list_type": "应为数组",
     "value_error": "取值无效",
+    "union_tag_invalid": "操作类型无效",
+    "union_tag_not_found": "缺少操作类型",
 }
 
 
-def problem_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+def problem_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -79,7 +83,10 @@ def validation_problems(errors: list[Any]) -> list[FieldProblem]:
             en = en.removeprefix("Value error, ")
             if " | " in en:  # validators may raise ValueError("中文 | English")
                 zh, en = en.split(" | ", 1)
-        out.append(FieldProblem(_field_of(err.get("loc", ())), zh, en))
+        loc = tuple(err.get("loc", ()))
+        if etype in {"union_tag_invalid", "union_tag_not_found"} and ctx.get("discriminator"):
+            loc = (*loc, str(ctx["discriminator"]).strip("'"))
+        out.append(FieldProblem(_field_of(loc), zh, en))
     return out
 
 

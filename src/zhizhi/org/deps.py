@@ -17,11 +17,12 @@ from zhizhi.org.service import principal_from_token
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def optional_principal(request: Request, session: DbSession,
-                       token: Annotated[str | None, Depends(oauth2)]) -> Principal | None:
-    principal = getattr(request.state, "principal", None)  # pages put the session user here
+def optional_principal(
+    request: Request, session: DbSession, token: Annotated[str | None, Depends(oauth2)]
+) -> Principal | None:
+    principal: Principal | None = getattr(request.state, "principal", None)  # pages set the session user
     if principal is not None:
-        return principal  # type: ignore[no-any-return]
+        return principal
     if not token:
         return None
     return principal_from_token(session, token)
@@ -41,8 +42,11 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
     def _check(principal: CurrentPrincipal) -> Principal:
         if not principal.can(permission):
             zh_role, en_role = ROLE_LABELS[principal.role]
-            raise Forbidden(f"角色「{zh_role}」无权执行此操作（需要 {permission.value}）",
-                            f"role {en_role} lacks permission {permission.value}", permission=permission.value)
+            raise Forbidden(
+                f"角色「{zh_role}」无权执行此操作（需要 {permission.value}）",
+                f"role {en_role} lacks permission {permission.value}",
+                permission=permission.value,
+            )
         return principal
 
     return _check

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
+from zhizhi.core.errors import Unauthorized
 from zhizhi.core.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service
@@ -19,6 +20,9 @@ router = APIRouter(prefix="/api/v1", tags=["auth & organisation"])
 @router.post("/auth/token", response_model=TokenOut, summary="Log in (OAuth2 password form) 登录")
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession) -> TokenOut:
     user = service.authenticate(session, form.username, form.password)
+    if user is None:
+        session.commit()  # the failed attempt stays on the audit record although the request fails
+        raise Unauthorized("用户名或密码错误", "incorrect username or password", field="password")
     token, ttl = service.issue_token(session, user)
     return TokenOut(access_token=token, expires_in=ttl)
 
@@ -26,10 +30,15 @@ def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSess
 @router.get("/me", response_model=MeOut, summary="Who am I 当前用户")
 def me(principal: CurrentPrincipal) -> MeOut:
     zh, en = ROLE_LABELS[principal.role]
-    return MeOut(id=principal.user_id, username=principal.username, display_name=principal.display_name,
-                 role=principal.role.value, role_label={"zh": zh, "en": en},
-                 department_id=principal.department_id,
-                 permissions=sorted(p.value for p in ROLE_PERMISSIONS[principal.role]))
+    return MeOut(
+        id=principal.user_id,
+        username=principal.username,
+        display_name=principal.display_name,
+        role=principal.role.value,
+        role_label={"zh": zh, "en": en},
+        department_id=principal.department_id,
+        permissions=sorted(p.value for p in ROLE_PERMISSIONS[principal.role]),
+    )
 
 
 @router.get("/departments", response_model=list[DepartmentOut], summary="Departments 部门")
@@ -38,16 +47,36 @@ def departments(session: DbSession, _: CurrentPrincipal) -> list[Department]:
 
 
 @router.post("/departments", response_model=DepartmentOut, status_code=201)
-def create_department(body: DepartmentIn, session: DbSession,
-                      principal: Annotated[Principal, Depends(require(Permission.ORG_MANAGE))]) -> Department:
+def create_department(
+    body: DepartmentIn,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.ORG_MANAGE))],
+) -> Department:
     parent = service.department_by_code(session, body.parent_code) if body.parent_code else None
-    return service.create_department(session, code=body.code, name=body.name, kind=body.kind, parent=parent,
-                                     division_code=body.division_code, actor=principal.actor)
+    return service.create_department(
+        session,
+        code=body.code,
+        name=body.name,
+        kind=body.kind,
+        parent=parent,
+        division_code=body.division_code,
+        actor=principal.actor,
+    )
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
-def create_user(body: UserIn, session: DbSession,
-                principal: Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]) -> object:
+def create_user(
+    body: UserIn,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.USERS_MANAGE))],
+) -> object:
     dept = service.department_by_code(session, body.department_code) if body.department_code else None
-    return service.create_user(session, username=body.username, password=body.password, role=body.role,
-                               department=dept, display_name=body.display_name, actor=principal.actor)
+    return service.create_user(
+        session,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        department=dept,
+        display_name=body.display_name,
+        actor=principal.actor,
+    )

@@ -36,6 +36,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 # ---- departments -------------------------------------------------------------------------
 
+
 def department_by_code(session: Session, code: str) -> Department:
     dept = session.scalar(select(Department).where(Department.code == code))
     if dept is None:
@@ -43,23 +44,43 @@ def department_by_code(session: Session, code: str) -> Department:
     return dept
 
 
-def create_department(session: Session, *, code: str, name: str, kind: DepartmentKind | str,
-                      parent: Department | None = None, division_code: str | None = None,
-                      actor: audit.Actor | None = None) -> Department:
+def create_department(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    kind: DepartmentKind | str,
+    parent: Department | None = None,
+    division_code: str | None = None,
+    actor: audit.Actor | None = None,
+) -> Department:
     try:
         kind = DepartmentKind(kind)
     except ValueError as exc:
         raise ValidationFailed("部门类型无效", f"unknown department kind {kind!r}", field="kind") from exc
     if session.scalar(select(Department.id).where(Department.code == code)) is not None:
         raise Conflict(f"部门编码 {code} 已存在", f"department code {code} already exists", field="code")
-    dept = Department(code=code, name=name, kind=kind.value, parent_id=parent.id if parent else None,
-                      division_code=division_code, path="/")
+    dept = Department(
+        code=code,
+        name=name,
+        kind=kind.value,
+        parent_id=parent.id if parent else None,
+        division_code=division_code,
+        path="/",
+    )
     session.add(dept)
     session.flush()
     dept.path = f"{parent.path if parent else '/'}{dept.id}/"
     if actor is not None:
-        audit.record(session, "org.department_created", actor, object_type="department", object_id=code,
-                     name=name, kind=kind.value)
+        audit.record(
+            session,
+            "org.department_created",
+            actor,
+            object_type="department",
+            object_id=code,
+            name=name,
+            kind=kind.value,
+        )
     return dept
 
 
@@ -72,9 +93,18 @@ def subtree_ids(session: Session, department_id: int) -> list[int]:
 
 # ---- users ---------------------------------------------------------------------------------
 
-def create_user(session: Session, *, username: str, password: str, role: Role | str,
-                department: Department | None = None, display_name: str | None = None,
-                phone: str | None = None, actor: audit.Actor | None = None) -> User:
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    department: Department | None = None,
+    display_name: str | None = None,
+    phone: str | None = None,
+    actor: audit.Actor | None = None,
+) -> User:
     try:
         role = Role(role)
     except ValueError as exc:
@@ -84,15 +114,31 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"用户名 {username} 已存在", f"username {username} already exists", field="username")
     if role not in (Role.PUBLIC, Role.ADMIN, Role.LEADER) and department is None:
-        raise ValidationFailed("工作人员必须属于一个部门", "staff users need a department", field="department")
-    user = User(username=username, display_name=display_name or username, password_hash=hash_password(password),
-                role=role.value, department_id=department.id if department else None, phone=phone,
-                active=True, created_at=clock.now())
+        raise ValidationFailed(
+            "工作人员必须属于一个部门", "staff users need a department", field="department"
+        )
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role.value,
+        department_id=department.id if department else None,
+        phone=phone,
+        active=True,
+        created_at=clock.now(),
+    )
     session.add(user)
     session.flush()
-    audit.record(session, "org.user_created", actor or audit.Actor.system(), object_type="user",
-                 object_id=user.id, username=username, role=role.value,
-                 department=department.code if department else None)
+    audit.record(
+        session,
+        "org.user_created",
+        actor or audit.Actor.system(),
+        object_type="user",
+        object_id=user.id,
+        username=username,
+        role=role.value,
+        department=department.code if department else None,
+    )
     return user
 
 
@@ -105,17 +151,26 @@ def principal_for(session: Session, user: User) -> Principal:
 
 # ---- authentication ------------------------------------------------------------------------
 
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user, or ``None`` after queuing a ``auth.login_failed`` audit entry."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active or not verify_password(user.password_hash, password):
-        audit.record(session, "auth.login_failed", audit.Actor(None, username[:80]), object_type="user",
-                     object_id=username[:64])
-        raise Unauthorized("用户名或密码错误", "incorrect username or password", field="password")
-    audit.record(session, "auth.login", audit.Actor(user.id, user.username), object_type="user", object_id=user.id)
+        audit.record(
+            session,
+            "auth.login_failed",
+            audit.Actor(None, username[:80]),
+            object_type="user",
+            object_id=username[:64],
+        )
+        return None
+    audit.record(
+        session, "auth.login", audit.Actor(user.id, user.username), object_type="user", object_id=user.id
+    )
     return user
 
 
@@ -123,15 +178,23 @@ def issue_token(session: Session, user: User) -> tuple[str, int]:
     ttl = get_settings().token_ttl_minutes * 60
     token = secrets.token_urlsafe(32)
     now = clock.now()
-    session.add(ApiToken(token_hash=_digest(token), user_id=user.id, created_at=now,
-                         expires_at=now + timedelta(seconds=ttl)))
+    session.add(
+        ApiToken(
+            token_hash=_digest(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+        )
+    )
     session.flush()
     return token, ttl
 
 
 def principal_from_token(session: Session, token: str) -> Principal:
     row = session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == _digest(token))
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _digest(token))
     ).first()
     if row is None:
         raise Unauthorized("令牌无效", "invalid token")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 import zhizhi
 from zhizhi.core.settings import get_settings
@@ -16,7 +16,7 @@ def create_app() -> FastAPI:
         title="Zhizhi 智治 API",
         version=zhizhi.__version__,
         description="整体智治平台接口：接诉即办工单闭环、统一地址库、智能分拨。"
-                    " Holistic smart governance: the 12345 case loop, address library, AI routing.",
+        " Holistic smart governance: the 12345 case loop, address library, AI routing.",
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
@@ -39,13 +39,16 @@ def create_app() -> FastAPI:
     return app
 
 
-def _optional_routers() -> list[object]:
+def _optional_routers() -> list[APIRouter]:
     """Stateless capability routers (address parsing, NLP) present in this build."""
     import importlib
 
-    routers = []
-    for module in ("zhizhi.addresses.parse_endpoints", "zhizhi.intelligence.classify_endpoints",
-                   "zhizhi.intelligence.hotspot_endpoints"):
+    routers: list[APIRouter] = []
+    for module in (
+        "zhizhi.addresses.parse_endpoints",
+        "zhizhi.intelligence.classify_endpoints",
+        "zhizhi.intelligence.hotspot_endpoints",
+    ):
         try:
             routers.append(importlib.import_module(module).router)
         except ImportError:  # TODO(integration): import directly once the capability lands

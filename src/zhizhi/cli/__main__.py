@@ -1,0 +1,3 @@
+from zhizhi.cli.main import app
+
+app()

@@ -1,0 +1,48 @@
+"""The demo city loads into a fresh SQLite database with cases in every state."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+
+def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = {**os.environ, "ZHIZHI_DATABASE_URL": url}
+    run = subprocess.run(
+        [sys.executable, "-m", "zhizhi.cli", "demo", "--load-only"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        statuses = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
+        districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
+    assert set(statuses) == {
+        "received",
+        "accepted",
+        "dispatched",
+        "in_progress",
+        "returned",
+        "suspended",
+        "replied",
+        "closed",
+        "merged",
+    }
+    assert sum(statuses.values()) >= 300
+    assert "岳麓区人民政府" in districts and len(districts) == 9
+    again = subprocess.run(
+        [sys.executable, "-m", "zhizhi.cli", "audit", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and "entries verified" in again.stdout
