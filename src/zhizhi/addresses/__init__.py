@@ -1,0 +1,1 @@
+"""Unified address library (统一地址库): address parsing, divisions and standard addresses."""
