@@ -1,0 +1,116 @@
+"""HTTP API of the address library: divisions, autocomplete, grid location, geocoding."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhizhi.addresses import divisions as division_service
+from zhizhi.addresses.geocoder import autocomplete, geocode
+from zhizhi.addresses.grids import locate_grid
+from zhizhi.addresses.models import DepartmentRef, Grid
+from zhizhi.addresses.service import department_by_id, territorial_department
+from zhizhi.core.errors import NotFound
+from zhizhi.http.deps import DbSession
+
+router = APIRouter(prefix="/api/v1", tags=["addresses"])
+
+
+class Point(BaseModel):
+    """A WGS-84 point (convert GCJ-02 map picks first: ``coords.gcj02_to_wgs84``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    latitude: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    longitude: float = Field(ge=-180, le=180, allow_inf_nan=False)
+
+
+class GeocodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    address: str = Field(min_length=1, max_length=500)
+
+
+def _division(session: DbSession, code: str | None) -> dict[str, Any] | None:
+    if not code:
+        return None
+    d = session.get(division_service.Division, code)
+    return None if d is None else division_service.as_dict(d)
+
+
+def _department(dept: DepartmentRef | None) -> dict[str, Any] | None:
+    return None if dept is None else dept.as_dict()
+
+
+def _grid_payload(session: DbSession, grid_code: str | None) -> dict[str, Any]:
+    grid = session.get(Grid, grid_code) if grid_code else None
+    if grid is None:
+        return {"grid": None, "community": None, "department": None}
+    dept = department_by_id(session, grid.department_id)
+    return {
+        "grid": {"code": grid.code, "name": grid.name},
+        "community": _division(session, grid.community_code) or {"code": grid.community_code},
+        "department": _department(dept or territorial_department(session, grid.community_code)),
+    }
+
+
+@router.get("/divisions/{code}", summary="Division with ancestors and children (区划查询)")
+def get_division(code: str, session: DbSession) -> dict[str, Any]:
+    division = division_service.get_division(session, code)
+    return {
+        **division_service.as_dict(division),
+        "ancestors": [division_service.as_dict(a) for a in division_service.ancestors(session, division)],
+        "children": [division_service.as_dict(c) for c in division_service.children(session, division.code)],
+    }
+
+
+@router.get("/divisions", summary="Search divisions by name (区划名称检索)")
+def search_divisions(
+    session: DbSession,
+    q: Annotated[str, Query(min_length=1, max_length=50)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    within: Annotated[str | None, Query(max_length=12)] = None,
+) -> dict[str, Any]:
+    if within is not None:
+        division_service.check_code(within, "within")
+    found = division_service.search(session, q, limit=limit, within=within)
+    return {"items": [division_service.as_dict(d) for d in found]}
+
+
+@router.get("/addresses/search", summary="Autocomplete over divisions and standard addresses (地址联想)")
+def search_addresses(
+    session: DbSession,
+    q: Annotated[str, Query(min_length=1, max_length=50)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
+    return {"items": autocomplete(session, q, limit=limit)}
+
+
+@router.post("/grids/locate", summary="Grid containing a point (网格定位)")
+def locate(body: Point, session: DbSession) -> dict[str, Any]:
+    hit = locate_grid(session, body.latitude, body.longitude)
+    if hit is None:
+        raise NotFound(
+            "该位置不在任何网格内",
+            "the point lies in no grid",
+            field="latitude",
+            latitude=body.latitude,
+            longitude=body.longitude,
+        )
+    return _grid_payload(session, hit.code)
+
+
+@router.post(
+    "/addresses/geocode", summary="Free-text address → standard address, grid, department (地址匹配)"
+)
+def geocode_address(body: GeocodeRequest, session: DbSession) -> dict[str, Any]:
+    result = geocode(session, body.address)
+    payload = result.as_dict()
+    grid_code = result.node.grid_code if result.node is not None else None
+    payload.update(_grid_payload(session, grid_code))
+    if payload["department"] is None:
+        payload["department"] = _department(territorial_department(session, result.division_code))
+    payload["division"] = _division(session, result.division_code)
+    return payload
