@@ -1,0 +1,4 @@
+"""Appeal intelligence: classification, duplicates, hotspots, reply quality.
+
+Assistive only: a person confirms every suggestion.
+"""
