@@ -126,5 +126,7 @@ class TestSlaStates:
         assert r.json()["provisional"] is True
         r = client.get("/api/v1/calendar/due", params={"start": "2026-13-01", "working_days": 5})
         assert r.status_code == 422 and r.json()["field"] == "start"
+        r = client.get("/api/v1/calendar/due", params={"start": "9999-12-30", "working_days": 10})
+        assert r.status_code == 422 and r.json()["field"] == "start"
         r = client.get("/api/v1/calendar/due", params={"start": "2026-01-01", "working_days": -1})
         assert r.status_code == 422 and r.json()["field"] == "working_days"

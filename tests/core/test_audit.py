@@ -96,3 +96,18 @@ class TestChain:
             )
         result = _verify()
         assert not result.ok and result.bad_seq == 3  # entry 3 no longer links to 2
+
+
+class TestSavepoints:
+    def test_jobs_and_audit_wait_for_the_real_commit(self, db: str) -> None:
+        from zhizhi.core import jobs
+
+        ran: list[int] = []
+        s: Session = session_factory()()
+        with s.begin_nested():
+            audit.record(s, "test.nested", audit.Actor.system())
+            jobs.defer(s, ran.append, 1)
+        assert ran == [] and _verify().count == 0  # nothing happened at the SAVEPOINT release
+        s.commit()
+        s.close()
+        assert ran == [1] and _verify().count == 1

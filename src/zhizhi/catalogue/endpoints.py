@@ -16,8 +16,9 @@ from zhizhi.core.calendar_store import (
     published_years,
     replace_year,
 )
+from zhizhi.core.errors import ValidationFailed
 from zhizhi.core.permissions import Permission
-from zhizhi.core.workdays import MAX_WORKING_DAYS
+from zhizhi.core.workdays import MAX_DATE, MAX_WORKING_DAYS, MIN_DATE
 from zhizhi.http.deps import DbSession
 from zhizhi.org.deps import CurrentPrincipal, require
 from zhizhi.org.schemas import Principal
@@ -36,6 +37,12 @@ class DueOut(BaseModel):
 def due(
     session: DbSession, start: date, working_days: Annotated[int, Query(ge=0, le=MAX_WORKING_DAYS)]
 ) -> DueOut:
+    if not MIN_DATE <= start <= MAX_DATE:
+        raise ValidationFailed(
+            f"起始日期应在 {MIN_DATE} 至 {MAX_DATE} 之间",
+            f"start must be within {MIN_DATE}..{MAX_DATE}",
+            field="start",
+        )
     result = load_calendar(session).add_working_days(start, working_days)
     return DueOut(
         start=start, working_days=working_days, due_date=result.due_date, provisional=result.provisional

@@ -136,6 +136,8 @@ def _write_pending(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # releasing a SAVEPOINT: chain at the real commit
+        return
     if session.info.get("audit_pending"):
         _write_pending(session)
 

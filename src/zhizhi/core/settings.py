@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="request bodies above → 413")
     sla_warning_ratio: float = Field(default=0.8, gt=0, lt=1, description="share of the limit → 预警")
     timezone: str = "Asia/Shanghai"
+    jobs_inline: bool = Field(default=False, description="run post-commit jobs in the request thread")
+    ai_at_intake: bool = Field(default=True, description="classify, route and find duplicates at intake")
+    hotspot_interval_minutes: float = Field(default=10, ge=0, description="0 disables the scheduler")
+    ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
 
 

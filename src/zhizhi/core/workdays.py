@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from zhizhi.core.clock import SHANGHAI, as_utc
 
 MAX_WORKING_DAYS = 3660  # ten years; larger limits are configuration errors
+MIN_DATE, MAX_DATE = date(1949, 10, 1), date(2199, 12, 31)  # the calendar's domain
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class WorkCalendar:
         """
         if working_days < 0 or working_days > MAX_WORKING_DAYS:
             raise ValueError(f"working_days must be within 0..{MAX_WORKING_DAYS}")
+        if not MIN_DATE <= start <= MAX_DATE:
+            raise ValueError(f"start must be within {MIN_DATE}..{MAX_DATE}")
         day = start
         provisional = not self.is_published(start) and working_days == 0
         remaining = working_days

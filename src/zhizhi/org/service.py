@@ -191,19 +191,21 @@ def issue_token(session: Session, user: User) -> tuple[str, int]:
 
 
 def principal_from_token(session: Session, token: str) -> Principal:
+    """One query: token, user and department path."""
     row = session.execute(
-        select(ApiToken, User)
+        select(ApiToken.revoked_at, ApiToken.expires_at, User.id, User.username, User.display_name, User.role,
+               User.active, User.department_id, Department.path)
         .join(User, User.id == ApiToken.user_id)
+        .outerjoin(Department, Department.id == User.department_id)
         .where(ApiToken.token_hash == _digest(token))
     ).first()
     if row is None:
         raise Unauthorized("令牌无效", "invalid token")
-    api_token, user = row
-    if api_token.revoked_at is not None or api_token.expires_at <= clock.now():
+    if row.revoked_at is not None or row.expires_at <= clock.now():
         raise Unauthorized("令牌已过期或已注销，请重新登录", "token expired or revoked; log in again")
-    if not user.active:
+    if not row.active:
         raise Unauthorized("账号已停用", "account disabled")
-    return principal_for(session, user)
+    return Principal(row.id, row.username, row.display_name, Role(row.role), row.department_id, row.path)
 
 
 def revoke_token(session: Session, token: str) -> None:
