@@ -33,7 +33,8 @@ def check(session: Session, principal: Principal, case: Case, action: str) -> De
         co = any(_dept_in_subtree(session, principal, d.id) for d in repo.co_units(session, case.id))
         if not (lead or co):
             return ("只有主办或协办单位可以记录办理情况", "only the lead or a co-unit may record handling")
-    if action == "rate" and principal.role is Role.PUBLIC and case.reporter_id != principal.user_id:
+    own = case.reporter_id == principal.user_id or case.id == principal.verified_case_id
+    if action == "rate" and principal.role is Role.PUBLIC and not own:
         return ("只能评价本人提交的诉求", "you can only rate your own appeals")
     return None
 
@@ -44,5 +45,5 @@ def sees_personal_data(principal: Principal | None, case: Case) -> bool:
     if principal is None:
         return False
     if principal.role is Role.PUBLIC:
-        return case.reporter_id == principal.user_id
+        return case.reporter_id == principal.user_id and principal.user_id != 0
     return principal.can(Permission.PERSONAL_READ)

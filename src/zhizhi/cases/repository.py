@@ -26,6 +26,8 @@ def scope_clause(principal: Principal) -> ColumnElement[bool]:
     if principal.can(Permission.CASE_READ_ALL):
         return true()
     if principal.role is Role.PUBLIC:
+        if principal.verified_case_id is not None:
+            return Case.id == principal.verified_case_id
         return Case.reporter_id == principal.user_id
     clauses: list[ColumnElement[bool]] = [Case.created_by_id == principal.user_id]
     if principal.department_path:

@@ -18,6 +18,7 @@ class Principal:
     role: Role
     department_id: int | None
     department_path: str | None
+    verified_case_id: int | None = None  # a member of the public verified by phone for this one case
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]

@@ -1,0 +1,178 @@
+"""Cockpit for leaders and supervisors: volume, the rates, trend, categories, ranking, SLA lists,
+Excel export, and the leader's instruction (指令) that becomes a supervised case."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from openpyxl import Workbook
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from zhizhi.cases import queries, service
+from zhizhi.cases import schemas as s
+from zhizhi.cases.enums import Channel, SlaState
+from zhizhi.catalogue import service as catalogue
+from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
+from zhizhi.core import clock
+from zhizhi.core.errors import DomainError, Forbidden
+from zhizhi.core.permissions import Permission
+from zhizhi.http.deps import DbSession
+from zhizhi.org.schemas import Principal
+from zhizhi.pages import csrf, i18n
+from zhizhi.pages.common import FormErrors, Staff, render
+
+router = APIRouter(include_in_schema=False)
+PERIODS = ("today", "7d", "30d", "month")
+RATES = ("response", "resolution", "satisfaction", "on_time")
+
+
+def _require_cockpit(principal: Principal) -> None:
+    if not principal.can(Permission.COCKPIT_READ):
+        raise Forbidden("驾驶舱仅对领导和督办员开放", "the cockpit is for leaders and supervisors")
+
+
+def _filters(period: str, category: str) -> tuple[str, str | None]:
+    return (period if period in PERIODS else "30d"), (category.strip()[:80] or None)
+
+
+def _data(session: DbSession, principal: Principal, period: str, category: str | None) -> dict[str, Any]:
+    span = queries.named_period(period)
+    overdue, overdue_total = queries.sla_cases(session, principal, SlaState.OVERDUE)
+    warning, warning_total = queries.sla_cases(session, principal, SlaState.WARNING)
+    return {
+        "today": queries.volume(session, principal, queries.named_period("today")),
+        "month": queries.volume(session, principal, queries.named_period("month")),
+        "summary": queries.summary(session, principal, span, category),
+        "daily": queries.daily(session, principal, span, category),
+        "categories": queries.by_category(session, principal, span, category),
+        "ranking": queries.department_ranking(session, principal, span, category),
+        "districts": queries.by_district(session, principal, span, category),
+        "overdue": [service.to_out(session, c, principal) for c in overdue],
+        "overdue_total": overdue_total,
+        "warning": [service.to_out(session, c, principal) for c in warning],
+        "warning_total": warning_total,
+        "span": span,
+    }
+
+
+def _page(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    period: str,
+    category: str | None,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    lang = i18n.lang_of(request)
+    ctx = _data(session, principal, period, category) | {
+        "period": period,
+        "category": category or "",
+        "periods": [(p, i18n.translate(f"p.{p}", lang)) for p in PERIODS],
+        "category_options": [(c.code, c.name) for c in catalogue.categories(session)],
+        "urgencies": [(u.value, i18n.pick(URGENCY_LABELS[u], lang)) for u in Urgency],
+        "rates": RATES,
+        "can_instruct": principal.can(Permission.CASE_SUPERVISE),
+        "instruct_form": {"urgency": "urgent"},
+        "instruct_errors": FormErrors(lang),
+    }
+    ctx.update(extra or {})
+    return render(request, "cockpit/cockpit.html", ctx, status_code=status_code, principal=principal)
+
+
+@router.get("/cockpit")
+def cockpit(
+    request: Request, session: DbSession, principal: Staff, period: str = "30d", category: str = ""
+) -> Response:
+    try:
+        _require_cockpit(principal)
+    except DomainError as exc:
+        message = i18n.pick((exc.zh, exc.en), i18n.lang_of(request))
+        return render(request, "error.html", {"message": message}, status_code=403, principal=principal)
+    period, cat = _filters(period, category)
+    return _page(request, session, principal, period, cat)
+
+
+@router.get("/cockpit/export.xlsx")
+def export(
+    request: Request, session: DbSession, principal: Staff, period: str = "30d", category: str = ""
+) -> Response:
+    _require_cockpit(principal)
+    period, cat = _filters(period, category)
+    span = queries.named_period(period)
+    rows = queries.department_ranking(session, principal, span, cat)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "部门排行"
+    sheet.append([f"统计期间 {span.first_day} — {span.last_day}", f"分类 {cat or '全部'}"])
+    sheet.append(["部门编码", "部门", "工单数", "已超期", "响应率%", "解决率%", "满意率%", "按时办结率%"])
+    for r in rows:
+        sheet.append(
+            [
+                r["code"],
+                r["name"],
+                r["total"],
+                r["overdue"],
+                r["response"],
+                r["resolution"],
+                r["satisfaction"],
+                r["on_time"],
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    name = f"zhizhi-ranking-{clock.today_local():%Y%m%d}.xlsx"
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/cockpit/instruct", dependencies=[Depends(csrf.verify)])
+def instruct(
+    request: Request,
+    session: DbSession,
+    principal: Staff,
+    content: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    urgency: Annotated[str, Form()] = "urgent",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    _require_cockpit(principal)
+    lang = i18n.lang_of(request)
+    errors = FormErrors(lang)
+    status = 422
+    form = {"content": content, "address": address, "category": category, "urgency": urgency, "note": note}
+    try:
+        if not principal.can(Permission.CASE_SUPERVISE):
+            raise Forbidden("当前角色不能下达指令", "your role cannot issue instructions")
+        data = s.CaseCreate.model_validate(
+            {
+                "channel": Channel.SYSTEM,
+                "subject": f"领导指令：{content.strip()[:20]}" if content.strip() else None,
+                "content": content,
+                "address": address or None,
+                "category": category or None,
+                "urgency": urgency,
+            }
+        )
+        supervise = s.Supervise(action="supervise", note=note or "领导指令，请优先办理")
+        case, _ = service.create_case(session, data, principal)
+        service.perform(session, principal, case.number, supervise)
+    except ValidationError as exc:
+        errors.from_validation(exc)
+    except DomainError as exc:
+        session.rollback()  # both steps or neither: the page returns normally, so undo here
+        errors.from_domain(exc)
+        status = exc.status
+    if errors:
+        extra = {"instruct_form": form, "instruct_errors": errors}
+        return _page(request, session, principal, "30d", None, extra, status_code=status)
+    return RedirectResponse(f"/work/cases/{case.number}?done=supervise", status_code=303)
