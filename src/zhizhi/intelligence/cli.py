@@ -1,0 +1,121 @@
+"""``zhizhi nlp`` commands for the appeal classifier: train, evaluate, classify."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Appeal intelligence: category classifier (train / evaluate / classify).")
+console = Console()
+
+DEFAULT_DATA_DIR = Path("../shared/data/citizen_messages")
+Limit = typer.Option(None, "--limit", help="Use only the first N labelled texts (quick checks)")
+DataDir = typer.Option(
+    DEFAULT_DATA_DIR, "--data-dir", help="Folder with labelled_messages.csv (and tokenised_messages.csv)"
+)
+
+
+def _f1_table(title: str, macro: float, per_class: dict[str, float], folds: list[float]) -> Table:
+    table = Table(title=title)
+    table.add_column("category")
+    table.add_column("F1", justify="right")
+    for label, value in sorted(per_class.items(), key=lambda kv: -kv[1]):
+        table.add_row(label, f"{value:.4f}")
+    table.add_row("[bold]macro-F1[/bold]", f"[bold]{macro:.4f}[/bold]")
+    table.add_row("folds", " ".join(f"{f:.3f}" for f in folds))
+    return table
+
+
+@app.command()
+def train(
+    data_dir: Path = DataDir,
+    output: Path = typer.Option(None, "--output", help="Artifact path (default: the shipped model file)"),
+    no_extra: bool = typer.Option(False, "--no-extra", help="Do not add tokenised_messages.csv to training"),
+    limit: int = Limit,
+    with_words: bool = typer.Option(False, "--words", help="Add the jieba word block (slower, +100 MB)"),
+) -> None:
+    """Train on the citizen-message corpus and write the shipped model artifact."""
+    from zhizhi.intelligence.classifier import store
+    from zhizhi.intelligence.classifier.train import train as run_training
+
+    result = run_training(
+        data_dir, use_extra=not no_extra, limit=limit, progress=lambda m: console.print(f"· {m}")
+    )
+    path = store.save(result.model, result.metadata, output or store.MODEL_FILE)
+    store.reset_cache()
+    console.print(
+        _f1_table(
+            "Leak-safe 5-fold CV (out-of-fold)",
+            result.cv.macro_f1,
+            result.cv.per_class_f1,
+            result.cv.fold_macro_f1,
+        )
+    )
+    cal = result.calibration
+    console.print(
+        f"temperature {result.metadata['temperature']:.3f} · review threshold {result.threshold:.2f} · "
+        f"review rate {cal['review_rate']:.1%} · accepted accuracy {cal['accepted_accuracy']:.1%} · "
+        f"ECE {cal['ece']:.3f}"
+    )
+    size_kib = path.stat().st_size / 1024
+    console.print(
+        f"wrote {path} ({size_kib:.0f} KiB), version {result.metadata['model_version']}, "
+        f"{result.metadata['train_seconds']} s"
+    )
+
+
+@app.command()
+def evaluate(
+    data_dir: Path = DataDir,
+    no_extra: bool = typer.Option(False, "--no-extra", help="Labelled data only"),
+    folds: int = typer.Option(5, "--folds", min=2, max=10),
+    limit: int = Limit,
+    with_words: bool = typer.Option(False, "--words", help="Evaluate the char + word variant"),
+) -> None:
+    """Stratified k-fold CV after de-duplication: macro-F1 and per-class F1."""
+    from zhizhi.intelligence.classifier.data import load_corpus
+    from zhizhi.intelligence.classifier.model import WITH_WORDS, ModelParams
+    from zhizhi.intelligence.classifier.train import cross_validate
+
+    corpus = load_corpus(data_dir, with_extra=not no_extra, limit=limit)
+    console.print(
+        f"{len(corpus.texts)} labelled texts after de-duplication ({corpus.duplicates_dropped} dropped); "
+        f"{len(corpus.extra_texts)} tokenised texts for training"
+    )
+    params = WITH_WORDS if with_words else ModelParams()
+    result = cross_validate(corpus, params, use_extra=not no_extra, n_splits=folds)
+    console.print(
+        _f1_table(
+            f"Leak-safe stratified {folds}-fold CV",
+            result.macro_f1,
+            result.per_class_f1,
+            result.fold_macro_f1,
+        )
+    )
+    if result.extra_used_per_fold:
+        console.print(f"tokenised items used per fold: {result.extra_used_per_fold} ({result.seconds:.0f} s)")
+
+
+@app.command()
+def classify(
+    text: str = typer.Argument(..., help="Appeal text (subject and body joined)"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+) -> None:
+    """Classify one text with the shipped model."""
+    from zhizhi.intelligence.classifier import classify_many
+
+    result = classify_many([text])[0]
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    console.print(
+        f"category: [bold]{result.category}[/bold] ({result.confidence:.2f})"
+        f"{'  needs review' if result.needs_review else ''}"
+    )
+    console.print(f"type: {result.appeal_type} · urgency: {result.urgency} · model: {result.model_version}")
+    for reason in result.reasons:
+        console.print(f"  - {reason}")
