@@ -23,6 +23,7 @@ else:
 
 os.environ["ZHIZHI_DATABASE_URL"] = TEST_URL
 os.environ.setdefault("ZHIZHI_MAX_BODY_BYTES", "1000000")
+os.environ["ZHIZHI_JOBS_INLINE"] = "true"  # post-commit jobs run before the response in tests
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -115,3 +116,19 @@ def world(client: object) -> object:
     from tests.builders import World
 
     return World.build(client)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, run only tests that touch the database (the rest ran on SQLite)."""
+    if BACKEND != "postgres":
+        return
+    db_fixtures = {"db", "session", "app", "client", "world", "migrated"}
+    selected, deselected = [], []
+    for item in items:
+        uses_db = bool(db_fixtures & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker(
+            "postgres"
+        )
+        (selected if uses_db else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected

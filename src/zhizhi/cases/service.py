@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zhizhi.addresses.service import Location, locate
 from zhizhi.cases import actions, policy
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
@@ -21,7 +22,7 @@ from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.catalogue.models import Category
-from zhizhi.core import audit, clock
+from zhizhi.core import audit, clock, events
 from zhizhi.core.calendar_store import load_calendar
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhizhi.core.masking import mask_name, mask_phone
@@ -107,6 +108,16 @@ def create_case(
         paused_seconds=0,
         warning_ratio=ratio,
     )
+    place = (
+        locate(session, data.address, data.latitude, data.longitude)
+        if data.address or data.latitude is not None
+        else Location()
+    )
+    territorial = (
+        repo.department_by_code(session, place.territorial_department_code)
+        if place.territorial_department_code
+        else None
+    )
     status = CaseStatus.RECEIVED if is_public else CaseStatus.ACCEPTED
     subject = data.subject or data.content.splitlines()[0][:30]
     case = Case(
@@ -121,6 +132,10 @@ def create_case(
         address=data.address,
         latitude=data.latitude,
         longitude=data.longitude,
+        address_code=place.address_code,
+        division_code=place.division_code,
+        grid_code=place.grid_code,
+        territorial_department_id=territorial.id if territorial else None,
         contact_name=data.contact_name,
         contact_phone=data.contact_phone,
         confidential=data.confidential,
@@ -181,6 +196,7 @@ def create_case(
         channel=channel.value,
         category=category.code if category else None,
     )
+    events.publish("case.created", session, case=case, principal=caller)
     return case, True
 
 
@@ -259,6 +275,7 @@ def perform(session: Session, principal: Principal, number: str, body: Any) -> C
         to_status=new_status,
     )
     session.flush()
+    events.publish(f"case.{action}", session, case=case, principal=principal, payload=payload, reason=reason)
     return case
 
 

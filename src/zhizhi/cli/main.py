@@ -30,18 +30,28 @@ console = Console()
 err = Console(stderr=True)
 
 
-def _mount_optional() -> None:
-    import importlib
+def _mount_capabilities() -> None:
+    """Sub-command groups of the capabilities: ``zhizhi addresses …`` and ``zhizhi nlp …``."""
+    from zhizhi.addresses.cli import app as parser_app
+    from zhizhi.addresses.db_cli import app as address_db_app
+    from zhizhi.intelligence.analysis_cli import app as analysis_app
+    from zhizhi.intelligence.cli import app as nlp_app
 
-    for module, name in (("zhizhi.addresses.cli", "addresses"), ("zhizhi.intelligence.cli", "nlp")):
-        try:
-            sub = importlib.import_module(module).app
-        except ImportError:  # TODO(integration): import directly once the capability lands
-            continue
-        app.add_typer(sub, name=name)
+    parser_app.registered_commands.extend(address_db_app.registered_commands)
+    nlp_app.registered_commands.extend(analysis_app.registered_commands)
+    app.add_typer(parser_app, name="addresses")
+    app.add_typer(nlp_app, name="nlp")
 
 
-_mount_optional()
+_mount_capabilities()
+
+
+@app.callback()
+def _root() -> None:
+    """Wire domain event subscribers once for every command."""
+    from zhizhi.routing import wiring
+
+    wiring.install()
 
 
 @db_app.command("upgrade")
@@ -90,12 +100,18 @@ def demo(
     load_only: Annotated[bool, typer.Option("--load-only", help="load and exit")] = False,
 ) -> None:
     """Migrate, load the Changsha demo city if the database is empty, and serve."""
+    from zhizhi.core import jobs
     from zhizhi.core.db import unit_of_work
     from zhizhi.demo.load import load_demo
     from zhizhi.demo.org import DEMO_PASSWORD
 
     _upgrade()
-    with console.status("正在加载长沙示范城市 loading the Changsha demo city…"), unit_of_work() as session:
+    # jobs.inline() must enclose the commit, so the AI suggestions are computed before we serve
+    with (
+        console.status("正在加载长沙示范城市 loading the Changsha demo city…"),
+        jobs.inline(),
+        unit_of_work() as session,
+    ):
         counts = load_demo(session)
     if counts:
         console.print(f"[green]示范数据已加载[/] demo loaded: {counts}")
@@ -185,6 +201,26 @@ def calendar_import(
         raise typer.Exit(2) from exc
     off = sum(1 for _, w, _n in days if not w)
     console.print(f"{year}: {count} days imported from {source} ({off} days off)")
+
+
+hotspots_app = typer.Typer(help="Hotspot discovery over recent cases", no_args_is_help=True)
+app.add_typer(hotspots_app, name="hotspots")
+
+
+@hotspots_app.command("refresh")
+def hotspots_refresh() -> None:
+    """Recompute hotspots over the last 30 days of cases and store a snapshot."""
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.routing.hotspots import compute
+
+    with unit_of_work() as session:
+        snap = compute(session)
+        rows = snap.hotspots
+    for h in rows[:10]:
+        console.print(
+            f"{h['rank']:>2}. {h['title']}  ({h['count']} 件, {h['people']} 人, score {h['score']})"
+        )
+    console.print(f"{len(rows)} hotspots stored")
 
 
 @audit_app.command("verify")

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zhizhi.addresses.divisions import import_divisions
+from zhizhi.addresses.service import load_demo as load_address_demo
 from zhizhi.core import clock
 from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.demo.cases import load_cases
@@ -23,11 +25,15 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         return {}
     today = clock.today_local()
     seed_known_years(session, range(2019, max(today.year, date(2026, 1, 1).year) + 1))
+    divisions = import_divisions(session)  # the gazetteer bundled with the address parser
+    addresses = load_address_demo(session)
     demo = load_org(session)
     categories = load_catalogue(session, demo)
     users = load_users(session, demo)
     made = load_cases(session, demo, count=cases)
     return {
+        "divisions": divisions.rows,
+        "grids": addresses.get("grids", 0),
         "departments": session.scalar(select(func.count()).select_from(Department)) or 0,
         "categories": len(categories),
         "users": len(users),

@@ -1,13 +1,35 @@
-"""The FastAPI application: every router, the problem handlers and the body-size limit."""
+"""The FastAPI application: every router, the pages, the problem handlers, limits, the scheduler."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 import zhizhi
+from zhizhi.addresses.endpoints import router as addresses_router
+from zhizhi.addresses.parse_endpoints import router as parse_router
+from zhizhi.cases.endpoints import router as cases_router
+from zhizhi.catalogue.endpoints import router as catalogue_router
 from zhizhi.core.settings import get_settings
 from zhizhi.http.limits import BodySizeLimit
 from zhizhi.http.problems import install_problem_handlers
+from zhizhi.intelligence.classify_endpoints import router as classify_router
+from zhizhi.intelligence.hotspot_endpoints import router as hotspot_nlp_router
+from zhizhi.org.endpoints import router as org_router
+from zhizhi.pages import mount as mount_pages
+from zhizhi.routing import wiring
+from zhizhi.routing.endpoints import router as routing_router
+from zhizhi.routing.hotspots import Scheduler
+
+ROUTERS = (
+    org_router,
+    cases_router,
+    catalogue_router,
+    routing_router,
+    addresses_router,
+    parse_router,
+    classify_router,
+    hotspot_nlp_router,
+)
 
 
 def create_app() -> FastAPI:
@@ -21,36 +43,17 @@ def create_app() -> FastAPI:
         openapi_url="/openapi.json",
     )
     install_problem_handlers(app)
-
-    from zhizhi.cases.endpoints import router as cases_router
-    from zhizhi.catalogue.endpoints import router as catalogue_router
-    from zhizhi.org.endpoints import router as org_router
-
-    for router in (org_router, cases_router, catalogue_router):
+    wiring.install()
+    for router in ROUTERS:
         app.include_router(router)
-    for router in _optional_routers():
-        app.include_router(router)
+    mount_pages(app)  # server-rendered pages: portal, workbench, cockpit (HTML, cookie sessions)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness 健康检查")
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": zhizhi.__version__}
 
+    scheduler = Scheduler(settings.hotspot_interval_minutes * 60)
+    app.router.on_startup.append(scheduler.start)
+    app.router.on_shutdown.append(scheduler.stop)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
-
-
-def _optional_routers() -> list[APIRouter]:
-    """Stateless capability routers (address parsing, NLP) present in this build."""
-    import importlib
-
-    routers: list[APIRouter] = []
-    for module in (
-        "zhizhi.addresses.parse_endpoints",
-        "zhizhi.intelligence.classify_endpoints",
-        "zhizhi.intelligence.hotspot_endpoints",
-    ):
-        try:
-            routers.append(importlib.import_module(module).router)
-        except ImportError:  # TODO(integration): import directly once the capability lands
-            continue
-    return routers

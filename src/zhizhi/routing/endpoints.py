@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from zhizhi.cases import service as cases
+from zhizhi.catalogue.models import Category, DispatchRule
+from zhizhi.core import audit
+from zhizhi.core.errors import NotFound, ValidationFailed
+from zhizhi.core.permissions import Permission
+from zhizhi.http.deps import DbSession
+from zhizhi.org.deps import CurrentPrincipal, require
+from zhizhi.org.models import Department
+from zhizhi.org.schemas import Principal
+from zhizhi.routing import hotspots, service
+
+router = APIRouter(prefix="/api/v1", tags=["routing & AI suggestions 智能分拨"])
+
+
+class SuggestionOut(BaseModel):
+    kind: str
+    label: dict[str, str] = {"zh": "AI 建议（需人工确认）", "en": "AI suggestion (a person decides)"}
+    model_version: str
+    confidence: float
+    needs_review: bool
+    status: str
+    payload: dict[str, Any]
+    created_at: datetime
+    decision_reason: str | None
+    decision: dict[str, Any] | None
+
+
+@router.get(
+    "/cases/{number}/suggestions", response_model=list[SuggestionOut], summary="AI suggestions 智能建议"
+)
+def suggestions(number: str, session: DbSession, principal: CurrentPrincipal) -> list[SuggestionOut]:
+    case = cases.get_case(session, principal, number)
+    if not service.suggestions_for(session, case.id):  # the intake job was dropped or has not run yet
+        service.compute_suggestions(session, case)
+    return [
+        SuggestionOut(
+            kind=s.kind,
+            model_version=s.model_version,
+            confidence=s.confidence,
+            needs_review=s.needs_review,
+            status=s.status,
+            payload=s.payload,
+            created_at=s.created_at,
+            decision_reason=s.decision_reason,
+            decision=s.decision,
+        )
+        for s in service.suggestions_for(session, case.id)
+    ]
+
+
+@router.get("/routing/acceptance", summary="Acceptance rate of dispatch suggestions per category 采纳率")
+def acceptance(
+    session: DbSession, _: Annotated[Principal, Depends(require(Permission.CASE_READ_ALL))]
+) -> dict[str, list[dict[str, Any]]]:
+    return {"categories": service.acceptance_rates(session)}
+
+
+@router.get("/routing/review-queue", summary="Low-confidence suggestions waiting for a person 待人工研判")
+def review_queue(
+    session: DbSession, _: Annotated[Principal, Depends(require(Permission.CASE_DISPATCH))]
+) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "items": [
+            {"number": number, "kind": s.kind, "confidence": s.confidence, "payload": s.payload}
+            for s, number in service.review_queue(session)
+        ]
+    }
+
+
+@router.get("/hotspots", summary="Current hotspots (newest snapshot) 当前热点")
+def current_hotspots(
+    session: DbSession, _: Annotated[Principal, Depends(require(Permission.CASE_READ_ALL))]
+) -> dict[str, Any]:
+    snap = hotspots.latest(session)
+    if snap is None:
+        return {"computed_at": None, "hotspots": [], "label": {"zh": "尚未计算", "en": "not computed yet"}}
+    return {
+        "computed_at": snap.computed_at,
+        "window_days": snap.window_days,
+        "model_version": snap.model_version,
+        "cases_considered": snap.cases_considered,
+        "hotspots": snap.hotspots,
+        "label": {"zh": "AI 发现的热点（供研判）", "en": "AI-found hotspots (for review)"},
+    }
+
+
+@router.post("/hotspots/refresh", summary="Recompute hotspots now 立即重新计算热点")
+def refresh_hotspots(
+    session: DbSession, _: Annotated[Principal, Depends(require(Permission.COCKPIT_READ))]
+) -> dict[str, Any]:
+    snap = hotspots.compute(session)
+    return {"computed_at": snap.computed_at, "hotspots": len(snap.hotspots)}
+
+
+class RuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    priority: Annotated[int, Field(ge=0, le=100_000)] = 100
+    category: Annotated[str, Field(max_length=40)] | None = None
+    division_prefix: Annotated[str, Field(max_length=12, pattern=r"^\d*$")] = ""
+    lead_department: Annotated[str, Field(max_length=40)] | None = None
+    co_departments: Annotated[list[str], Field(max_length=10)] = []
+    use_territorial: bool = False
+    note: Annotated[str, Field(max_length=200)] | None = None
+
+
+class RuleOut(RuleIn):
+    id: int
+
+
+def _rule_out(session: Any, r: DispatchRule) -> RuleOut:
+    depts = {
+        d.id: d.code
+        for d in session.scalars(
+            select(Department).where(
+                Department.id.in_([i for i in [r.lead_department_id, *r.co_department_ids] if i])
+            )
+        )
+    }
+    cat = session.get(Category, r.category_id) if r.category_id else None
+    return RuleOut(
+        id=r.id,
+        priority=r.priority,
+        category=cat.code if cat else None,
+        division_prefix=r.division_prefix,
+        lead_department=depts.get(r.lead_department_id),
+        co_departments=[depts[i] for i in r.co_department_ids if i in depts],
+        use_territorial=r.use_territorial,
+        note=r.note,
+    )
+
+
+@router.get("/dispatch-rules", response_model=list[RuleOut], summary="The dispatch catalogue 派单目录")
+def list_rules(session: DbSession, _: CurrentPrincipal) -> list[RuleOut]:
+    rules = session.scalars(
+        select(DispatchRule).where(DispatchRule.active).order_by(DispatchRule.priority, DispatchRule.id)
+    )
+    return [_rule_out(session, r) for r in rules]
+
+
+def _dept_id(session: Any, code: str, field: str) -> int:
+    dept = session.scalar(select(Department).where(Department.code == code, Department.active))
+    if dept is None:
+        raise ValidationFailed(f"部门 {code} 不存在", f"unknown department {code}", field=field)
+    return int(dept.id)
+
+
+@router.post("/dispatch-rules", response_model=RuleOut, status_code=201, summary="Add a rule 新增派单规则")
+def create_rule(
+    body: RuleIn,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
+) -> RuleOut:
+    if not body.use_territorial and not body.lead_department:
+        raise ValidationFailed(
+            "非属地规则必须指定主办单位",
+            "a non-territorial rule needs a lead department",
+            field="lead_department",
+        )
+    category_id = None
+    if body.category:
+        cat = session.scalar(select(Category).where(Category.code == body.category))
+        if cat is None:
+            raise ValidationFailed(
+                f"分类 {body.category} 不存在", f"unknown category {body.category}", field="category"
+            )
+        category_id = cat.id
+    rule = DispatchRule(
+        priority=body.priority,
+        category_id=category_id,
+        division_prefix=body.division_prefix,
+        lead_department_id=_dept_id(session, body.lead_department, "lead_department")
+        if body.lead_department
+        else None,
+        co_department_ids=[
+            _dept_id(session, c, f"co_departments.{i}") for i, c in enumerate(body.co_departments)
+        ],
+        use_territorial=body.use_territorial,
+        note=body.note,
+        active=True,
+    )
+    session.add(rule)
+    session.flush()
+    audit.record(
+        session,
+        "catalogue.dispatch_rule_created",
+        principal.actor,
+        object_type="dispatch_rule",
+        object_id=rule.id,
+        **body.model_dump(),
+    )
+    return _rule_out(session, rule)
+
+
+@router.delete("/dispatch-rules/{rule_id}", status_code=204, summary="Retire a rule 停用派单规则")
+def retire_rule(
+    rule_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
+) -> None:
+    rule = session.get(DispatchRule, rule_id)
+    if rule is None or not rule.active:
+        raise NotFound(f"派单规则 {rule_id} 不存在", f"dispatch rule {rule_id} not found", field="rule_id")
+    rule.active = False
+    audit.record(
+        session,
+        "catalogue.dispatch_rule_retired",
+        principal.actor,
+        object_type="dispatch_rule",
+        object_id=rule_id,
+    )

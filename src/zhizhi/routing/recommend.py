@@ -1,0 +1,126 @@
+"""Dispatch recommendation from the dispatch catalogue (派单目录) — pure logic, no database.
+
+Rules are tried by ascending priority (ordered routing rules, as in Signalen). A rule matches when
+its category is the case's (or empty) and its division prefix is a prefix of the case's division
+code (or empty). Its lead is a fixed department or, for territorial rules (属地管理), the unit
+responsible for the case's place. Confidence combines how specific the matching rule is with the
+confidence of the category itself (1.0 when a person chose it, the classifier's otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: int
+    priority: int
+    category_code: str | None
+    division_prefix: str
+    lead_code: str | None
+    lead_name: str | None
+    co_codes: tuple[str, ...]
+    use_territorial: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    division_code: str | None = None
+    territorial_code: str | None = None  # department responsible for the place
+    territorial_name: str | None = None
+
+
+@dataclass(slots=True)
+class Candidate:
+    lead_code: str
+    lead_name: str
+    co_codes: list[str]
+    score: float
+    rule_id: int
+    reasons_zh: list[str] = field(default_factory=list)
+    reasons_en: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "lead_department": self.lead_code,
+            "lead_name": self.lead_name,
+            "co_departments": self.co_codes,
+            "score": round(self.score, 3),
+            "rule_id": self.rule_id,
+            "reasons": {"zh": self.reasons_zh, "en": self.reasons_en},
+        }
+
+
+def _specificity(rule: Rule) -> float:
+    score = 0.55
+    if rule.category_code:
+        score += 0.3
+    if rule.division_prefix:
+        score += 0.1 + 0.005 * len(rule.division_prefix)
+    return min(score, 0.99)
+
+
+def recommend(
+    rules: list[Rule],
+    *,
+    category_code: str | None,
+    category_name: str | None,
+    category_confidence: float,
+    place: Place,
+    limit: int = 3,
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    division = place.division_code or ""
+    for rule in sorted(rules, key=lambda r: (r.priority, r.id)):
+        if rule.category_code and rule.category_code != category_code:
+            continue
+        if rule.division_prefix and not division.startswith(rule.division_prefix):
+            continue
+        if rule.use_territorial:
+            if not place.territorial_code:
+                continue
+            lead, lead_name = place.territorial_code, place.territorial_name or place.territorial_code
+            why_zh, why_en = (
+                f"按属地管理派至「{lead_name}」",
+                f"territorial rule: the unit of the place ({lead})",
+            )
+        else:
+            if not rule.lead_code:
+                continue
+            lead, lead_name = rule.lead_code, rule.lead_name or rule.lead_code
+            why_zh, why_en = (
+                f"派单目录规定由「{lead_name}」主办",
+                f"the dispatch catalogue names {lead} as lead",
+            )
+        if lead in seen:
+            continue
+        seen.add(lead)
+        cat_zh = f"诉求分类「{category_name}」" if category_name else "未分类诉求"
+        reasons_zh = [
+            f"{cat_zh}（置信度 {category_confidence:.0%}）",
+            f"{why_zh}（规则 #{rule.id}，优先级 {rule.priority}）",
+        ]
+        reasons_en = [
+            f"category {category_code or 'none'} (confidence {category_confidence:.0%})",
+            f"{why_en} (rule #{rule.id}, priority {rule.priority})",
+        ]
+        if rule.note:
+            reasons_zh.append(rule.note)
+        score = _specificity(rule) * (category_confidence if rule.category_code else 1.0)
+        out.append(
+            Candidate(
+                lead,
+                lead_name,
+                [c for c in rule.co_codes if c != lead],
+                score,
+                rule.id,
+                reasons_zh,
+                reasons_en,
+            )
+        )
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,334 @@
+"""Compute, store and decide AI suggestions for cases. Flushes, never commits (jobs use their own
+unit of work)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhizhi.cases.enums import OPEN_STATUSES
+from zhizhi.cases.models import Case
+from zhizhi.catalogue.models import Category, DispatchRule
+from zhizhi.core import audit, clock
+from zhizhi.core.db import unit_of_work
+from zhizhi.core.errors import DomainError
+from zhizhi.core.settings import get_settings
+from zhizhi.org.models import Department
+from zhizhi.org.schemas import Principal
+from zhizhi.routing import recommend as rec
+from zhizhi.routing.models import CaseSuggestion
+
+log = logging.getLogger("zhizhi.routing")
+RULES_VERSION = "dispatch-catalogue-v1"
+DUPLICATES_WINDOW_DAYS = 30
+DUPLICATE_CANDIDATES = 1000
+
+
+def suggest_job(case_id: int) -> None:
+    """Deferred job: compute suggestions for one case in its own unit of work."""
+    with unit_of_work() as session:
+        case = session.get(Case, case_id)
+        if case is not None:
+            compute_suggestions(session, case)
+
+
+def _store(
+    session: Session,
+    case: Case,
+    kind: str,
+    version: str,
+    payload: dict[str, Any],
+    confidence: float,
+    needs_review: bool,
+    category_code: str | None,
+) -> CaseSuggestion:
+    row = CaseSuggestion(
+        case_id=case.id,
+        kind=kind,
+        model_version=version,
+        payload=payload,
+        confidence=round(float(confidence), 4),
+        needs_review=needs_review,
+        category_code=category_code,
+        created_at=clock.now(),
+        status="pending",
+    )
+    session.add(row)
+    audit.record(
+        session,
+        f"ai.suggest.{kind}",
+        audit.Actor.system(),
+        object_type="case",
+        object_id=case.number,
+        model_version=version,
+        confidence=row.confidence,
+        needs_review=needs_review,
+    )
+    return row
+
+
+def _classify(case: Case) -> Any | None:
+    try:
+        from zhizhi.intelligence.classifier import classify
+    except ImportError:  # pragma: no cover - classifier not installed in this build
+        return None
+    try:
+        return classify(case.subject, case.content)
+    except DomainError as exc:  # model file missing or corrupt: intake goes on, a person routes it
+        log.warning("classifier unavailable: %s", exc.en)
+        return None
+
+
+def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
+    if session.scalar(
+        select(func.count()).select_from(CaseSuggestion).where(CaseSuggestion.case_id == case.id)
+    ):
+        return []
+    threshold = get_settings().ai_review_threshold
+    out: list[CaseSuggestion] = []
+    category = session.get(Category, case.category_id) if case.category_id else None
+    cat_confidence = 1.0
+    result = _classify(case)
+    if result is not None:
+        predicted = session.scalar(select(Category).where(Category.name == result.category, Category.active))
+        top = sorted(result.probabilities.items(), key=lambda kv: -kv[1])[:5]
+        payload = {
+            "category": result.category,
+            "category_code": predicted.code if predicted else None,
+            "probabilities": dict(top),
+            "appeal_type": result.appeal_type,
+            "urgency": result.urgency,
+            "reasons": list(result.reasons),
+        }
+        out.append(
+            _store(
+                session,
+                case,
+                "classification",
+                result.model_version,
+                payload,
+                result.confidence,
+                bool(result.needs_review) or result.confidence < threshold,
+                predicted.code if predicted else None,
+            )
+        )
+        if category is None and predicted is not None:
+            category, cat_confidence = predicted, float(result.confidence)
+    out.append(_dispatch_suggestion(session, case, category, cat_confidence, threshold))
+    dup = _duplicate_suggestion(session, case)
+    if dup is not None:
+        out.append(dup)
+    session.flush()
+    return out
+
+
+def _rules(session: Session) -> list[rec.Rule]:
+    depts = {d.id: d for d in session.scalars(select(Department))}
+    cats = {c.id: c.code for c in session.scalars(select(Category))}
+    rules = []
+    for r in session.scalars(select(DispatchRule).where(DispatchRule.active)):
+        lead = depts.get(r.lead_department_id) if r.lead_department_id else None
+        rules.append(
+            rec.Rule(
+                r.id,
+                r.priority,
+                cats.get(r.category_id) if r.category_id else None,
+                r.division_prefix or "",
+                lead.code if lead else None,
+                lead.name if lead else None,
+                tuple(depts[i].code for i in r.co_department_ids if i in depts),
+                r.use_territorial,
+                r.note,
+            )
+        )
+    return rules
+
+
+def _dispatch_suggestion(
+    session: Session, case: Case, category: Category | None, confidence: float, threshold: float
+) -> CaseSuggestion:
+    territorial = (
+        session.get(Department, case.territorial_department_id) if case.territorial_department_id else None
+    )
+    place = rec.Place(
+        case.division_code,
+        territorial.code if territorial else None,
+        territorial.name if territorial else None,
+    )
+    candidates = rec.recommend(
+        _rules(session),
+        category_code=category.code if category else None,
+        category_name=category.name if category else None,
+        category_confidence=confidence,
+        place=place,
+    )
+    best = candidates[0].score if candidates else 0.0
+    payload: dict[str, Any] = {
+        "candidates": [c.as_dict() for c in candidates],
+        "category": category.code if category else None,
+        "division_code": case.division_code,
+    }
+    if not candidates:
+        payload["reasons"] = {
+            "zh": ["派单目录中没有匹配的规则，请人工派单"],
+            "en": ["no rule of the dispatch catalogue matches; route by hand"],
+        }
+    return _store(
+        session,
+        case,
+        "dispatch",
+        RULES_VERSION,
+        payload,
+        best,
+        best < threshold,
+        category.code if category else None,
+    )
+
+
+def _duplicate_suggestion(session: Session, case: Case) -> CaseSuggestion | None:
+    try:
+        from zhizhi.intelligence.duplicates import DEFAULT_THRESHOLD, Appeal, find_duplicates
+    except ImportError:  # pragma: no cover
+        return None
+    since = case.created_at - timedelta(days=DUPLICATES_WINDOW_DAYS)
+    stmt = (
+        select(Case)
+        .where(
+            Case.id != case.id,
+            Case.created_at >= since,
+            Case.parent_case_id.is_(None),
+            Case.status.in_([s.value for s in OPEN_STATUSES] + ["replied"]),
+        )
+        .order_by(Case.created_at.desc())
+        .limit(DUPLICATE_CANDIDATES)
+    )
+    if case.division_code:
+        stmt = stmt.where(Case.division_code.startswith(case.division_code[:6]))
+    rows = list(session.scalars(stmt))
+
+    def appeal(c: Case) -> Appeal:
+        return Appeal(
+            subject=c.subject,
+            body=c.content,
+            created_at=c.created_at,
+            id=c.number,
+            address=c.address,
+            division_code=c.division_code,
+            grid_code=c.grid_code,
+            lat=c.latitude,
+            lon=c.longitude,
+        )
+
+    matches = find_duplicates(appeal(case), [appeal(c) for c in rows], limit=5) if rows else []
+    payload = {
+        "candidates": [
+            {
+                "number": m.id,
+                "score": round(m.score, 3),
+                "text": round(m.text, 3),
+                "place": round(m.place, 3),
+                "time": round(m.time, 3),
+                "reasons": list(m.reasons),
+            }
+            for m in matches
+        ],
+        "threshold": DEFAULT_THRESHOLD,
+        "compared": len(rows),
+    }
+    best = matches[0].score if matches else 0.0
+    return _store(session, case, "duplicates", "duplicates-v1", payload, best, bool(matches), None)
+
+
+# ---- decisions -------------------------------------------------------------------------------
+
+
+def latest(session: Session, case_id: int, kind: str) -> CaseSuggestion | None:
+    return session.scalar(
+        select(CaseSuggestion)
+        .where(CaseSuggestion.case_id == case_id, CaseSuggestion.kind == kind)
+        .order_by(CaseSuggestion.id.desc())
+        .limit(1)
+    )
+
+
+def record_dispatch_decision(
+    session: Session, case: Case, principal: Principal, lead_code: str, reason: str | None
+) -> None:
+    suggestion = latest(session, case.id, "dispatch")
+    if suggestion is None or suggestion.status != "pending":
+        return
+    candidates = suggestion.payload.get("candidates") or []
+    top = candidates[0]["lead_department"] if candidates else None
+    suggestion.status = "accepted" if top == lead_code else "overridden"
+    suggestion.decided_by_id, suggestion.decided_at = principal.user_id or None, clock.now()
+    suggestion.decision_reason = reason
+    suggestion.decision = {"lead_department": lead_code, "suggested": top}
+    audit.record(
+        session,
+        f"ai.decision.{suggestion.status}",
+        principal.actor,
+        object_type="case",
+        object_id=case.number,
+        kind="dispatch",
+        suggested=top,
+        chosen=lead_code,
+        reason=reason,
+    )
+
+
+def record_merge_decision(session: Session, case: Case, principal: Principal, parent: str) -> None:
+    suggestion = latest(session, case.id, "duplicates")
+    if suggestion is None or suggestion.status != "pending":
+        return
+    numbers = [c["number"] for c in suggestion.payload.get("candidates", [])]
+    suggestion.status = "accepted" if parent in numbers else "overridden"
+    suggestion.decided_by_id, suggestion.decided_at = principal.user_id or None, clock.now()
+    suggestion.decision = {"parent": parent}
+
+
+def acceptance_rates(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(CaseSuggestion.category_code, CaseSuggestion.status, func.count())
+        .where(CaseSuggestion.kind == "dispatch", CaseSuggestion.status.in_(["accepted", "overridden"]))
+        .group_by(CaseSuggestion.category_code, CaseSuggestion.status)
+    ).all()
+    stats: dict[str | None, dict[str, int]] = {}
+    for code, status, count in rows:
+        stats.setdefault(code, {"accepted": 0, "overridden": 0})[status] = int(count)
+    return [
+        {
+            "category": code,
+            "accepted": s["accepted"],
+            "overridden": s["overridden"],
+            "decided": s["accepted"] + s["overridden"],
+            "acceptance_rate": round(s["accepted"] / (s["accepted"] + s["overridden"]), 4),
+        }
+        for code, s in sorted(stats.items(), key=lambda kv: kv[0] or "")
+    ]
+
+
+def review_queue(session: Session, limit: int = 100) -> list[tuple[CaseSuggestion, str]]:
+    rows = session.execute(
+        select(CaseSuggestion, Case.number)
+        .join(Case, Case.id == CaseSuggestion.case_id)
+        .where(
+            CaseSuggestion.needs_review,
+            CaseSuggestion.status == "pending",
+            CaseSuggestion.kind.in_(["classification", "dispatch"]),
+        )
+        .order_by(CaseSuggestion.id.desc())
+        .limit(limit)
+    ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def suggestions_for(session: Session, case_id: int) -> list[CaseSuggestion]:
+    return list(
+        session.scalars(
+            select(CaseSuggestion).where(CaseSuggestion.case_id == case_id).order_by(CaseSuggestion.id)
+        )
+    )
