@@ -82,7 +82,8 @@ def prepare(backend: str) -> str:
 class Server:
     def __init__(self, url: str, target: str, workers: int = 2) -> None:
         self.port = free_port()
-        env = {**os.environ, "ZHIZHI_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "bench")}
+        env = {**os.environ, "ZHIZHI_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "bench"),
+               "ZHIZHI_AI_MODE": "worker", "ZHIZHI_HOTSPOT_INTERVAL_MINUTES": "0"}
         args = [
             PY,
             "-m",
@@ -204,6 +205,20 @@ def lifecycle(base: str, seconds: int, threads: int = 8) -> dict[str, float]:
     }
 
 
+def ai_worker(url: str, seconds: int) -> float:
+    """Suggestions computed per second by one `zhizhi worker` process on the cases just created."""
+    code = (
+        "import time; from zhizhi.routing.worker import run_batch; t=time.perf_counter(); n=0\n"
+        f"while time.perf_counter() - t < {seconds}:\n    n += run_batch(limit=20)\n"
+        "print('DONE', n, time.perf_counter() - t)"
+    )
+    out = subprocess.run([PY, "-c", code], env={**os.environ, "ZHIZHI_DATABASE_URL": url}, capture_output=True,
+                         text=True, timeout=seconds + 120).stdout
+    m = re.search(r"DONE (\d+) ([\d.]+)", out)
+    assert m, out
+    return int(m.group(1)) / float(m.group(2))
+
+
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
@@ -244,23 +259,24 @@ def main() -> None:
         finally:
             app_server.stop()
             floor_server.stop()
-        rows.append((backend, create, floor, life))
+        ai_rate = ai_worker(url, args.seconds * 2)
+        rows.append((backend, create, floor, life, ai_rate))
     print(
         f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{args.runs} runs × {args.seconds} s, medians\n"
     )
     print(
         "| backend | case creation req/s | p50 ms | p95 ms | p99 ms | floor req/s | floor p95 ms | ratio | "
-        "lifecycles/s | lifecycle req/s | action p50 / p95 / p99 ms | errors |"
+        "lifecycles/s | lifecycle req/s | action p50 / p95 / p99 ms | errors | AI worker cases/s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for backend, c, f, life in rows:
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for backend, c, f, life, ai_rate in rows:
         print(
             f"| {backend} | {c['rps']:.0f} | {c['p50']:.1f} | {c['p95']:.1f} | {c['p99']:.1f} | "
             f"{f['rps']:.0f} | "
             f"{f['p95']:.1f} | {c['rps'] / f['rps']:.2f} | {life['lifecycles_per_s']:.1f} | "
             f"{life['requests_per_s']:.0f} | {life['p50']:.1f} / {life['p95']:.1f} / {life['p99']:.1f} | "
-            f"{c['errors'] + f['errors'] + life['errors']:.0f} |"
+            f"{c['errors'] + f['errors'] + life['errors']:.0f} | {ai_rate:.1f} |"
         )
 
 

@@ -24,6 +24,7 @@ else:
 os.environ["ZHIZHI_DATABASE_URL"] = TEST_URL
 os.environ.setdefault("ZHIZHI_MAX_BODY_BYTES", "1000000")
 os.environ["ZHIZHI_JOBS_INLINE"] = "true"  # post-commit jobs run before the response in tests
+os.environ["ZHIZHI_AI_MODE"] = "inline"
 
 from sqlalchemy import create_engine, text  # noqa: E402
 

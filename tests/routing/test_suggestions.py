@@ -140,3 +140,17 @@ class TestHotspotSnapshots:
 
     def test_hotspots_need_city_wide_read(self, world: Any) -> None:
         assert world.client.get("/api/v1/hotspots", headers=world.h("h_s1")).status_code == 403
+
+
+class TestWorker:
+    def test_worker_mode_leaves_intake_to_the_worker(self, world: Any, monkeypatch: Any) -> None:
+        from zhizhi.core.settings import get_settings
+        from zhizhi.routing.worker import run_batch
+
+        monkeypatch.setattr(get_settings(), "ai_mode", "worker")
+        numbers = [world.create(category="HJBH")["number"] for _ in range(3)]
+        assert run_batch(limit=2) == 2
+        assert run_batch(limit=10) == 1
+        assert run_batch(limit=10) == 0
+        for number in numbers:
+            assert set(_suggestions(world, number)) == {"classification", "dispatch", "duplicates"}

@@ -157,7 +157,7 @@ def create_case(
         supervision_count=0,
         reopen_count=0,
         return_count=0,
-        event_count=0,
+        event_count=1,  # the creation event below; avoids an UPDATE right after the INSERT
         number=repo.next_number(session, local_date(now)),
     )
     session.add(case)
@@ -185,6 +185,7 @@ def create_case(
         status,
         None,
         {"channel": channel.value, "kind": data.kind.value},
+        first=True,
     )
     audit.record(
         session,
@@ -209,8 +210,11 @@ def _append_event(
     to_status: str,
     reason: str | None,
     payload: dict[str, Any],
+    *,
+    first: bool = False,
 ) -> None:
-    case.event_count += 1
+    if not first:
+        case.event_count += 1
     session.add(
         CaseEvent(
             case_id=case.id,

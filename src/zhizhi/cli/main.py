@@ -203,6 +203,18 @@ def calendar_import(
     console.print(f"{year}: {count} days imported from {source} ({off} days off)")
 
 
+@app.command()
+def worker(once: Annotated[bool, typer.Option("--once", help="one batch, then exit")] = False) -> None:
+    """Compute AI suggestions for new cases (run beside `serve` with ZHIZHI_AI_MODE=worker)."""
+    from zhizhi.routing.worker import run_batch, run_forever
+
+    if once:
+        console.print(f"{run_batch()} cases processed")
+        return
+    console.print("智治 worker: computing AI suggestions for new cases (Ctrl-C to stop)")
+    run_forever()
+
+
 hotspots_app = typer.Typer(help="Hotspot discovery over recent cases", no_args_is_help=True)
 app.add_typer(hotspots_app, name="hotspots")
 

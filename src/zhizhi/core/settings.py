@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,7 +25,11 @@ class Settings(BaseSettings):
     sla_warning_ratio: float = Field(default=0.8, gt=0, lt=1, description="share of the limit → 预警")
     timezone: str = "Asia/Shanghai"
     jobs_inline: bool = Field(default=False, description="run post-commit jobs in the request thread")
-    ai_at_intake: bool = Field(default=True, description="classify, route and find duplicates at intake")
+    ai_mode: Literal["thread", "worker", "inline", "off"] = Field(
+        default="thread",
+        description="where intake AI runs: a background thread of the web process (laptop), a separate "
+        "`zhizhi worker` (production), inline after commit (tests), or off (computed on first view)",
+    )
     hotspot_interval_minutes: float = Field(default=10, ge=0, description="0 disables the scheduler")
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False

@@ -15,8 +15,8 @@ from zhizhi.routing import service
 
 
 def _on_created(session: Session, *, case: Case, **_: Any) -> None:
-    if get_settings().ai_at_intake and case.kind in (CaseKind.APPEAL, CaseKind.EVENT):
-        jobs.defer(session, service.suggest_job, case.id)
+    if get_settings().ai_mode in ("thread", "inline") and case.kind in (CaseKind.APPEAL, CaseKind.EVENT):
+        jobs.defer(session, service.suggest_job, case.id)  # "worker" mode: `zhizhi worker` polls instead
 
 
 def _on_dispatch(

@@ -1,0 +1,53 @@
+"""``zhizhi worker``: computes AI suggestions for new cases outside the web processes.
+
+The queue is the data itself: appeals and events of the last days without suggestions. Each
+batch is claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers share the load;
+SQLite's single writer needs no claiming.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from sqlalchemy import exists, select
+
+from zhizhi.cases.models import Case
+from zhizhi.core import clock
+from zhizhi.core.db import unit_of_work
+from zhizhi.routing.models import CaseSuggestion
+from zhizhi.routing.service import compute_suggestions
+
+log = logging.getLogger("zhizhi.worker")
+LOOKBACK_DAYS = 7
+
+
+def run_batch(limit: int = 20) -> int:
+    """Claim up to ``limit`` cases without suggestions and compute them; returns how many."""
+    with unit_of_work() as session:
+        stmt = (select(Case).where(Case.created_at >= clock.now() - timedelta(days=LOOKBACK_DAYS),
+                                   Case.kind.in_(["appeal", "event"]),
+                                   ~exists().where(CaseSuggestion.case_id == Case.id))
+                .order_by(Case.id).limit(limit))
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True, of=Case)
+        cases = list(session.scalars(stmt))
+        for case in cases:
+            compute_suggestions(session, case)
+        return len(cases)
+
+
+def run_forever(idle_seconds: float = 1.0, max_batches: int | None = None) -> int:
+    done = batches = 0
+    while max_batches is None or batches < max_batches:
+        try:
+            n = run_batch()
+        except Exception:  # pragma: no cover - logged; the cases stay in the queue
+            log.exception("worker batch failed")
+            n = 0
+        done += n
+        batches += 1
+        if n == 0:
+            time.sleep(idle_seconds)
+    return done
