@@ -212,8 +212,8 @@ def ai_worker(url: str, seconds: int) -> float:
         f"while time.perf_counter() - t < {seconds}:\n    n += run_batch(limit=20)\n"
         "print('DONE', n, time.perf_counter() - t)"
     )
-    out = subprocess.run([PY, "-c", code], env={**os.environ, "ZHIZHI_DATABASE_URL": url}, capture_output=True,
-                         text=True, timeout=seconds + 120).stdout
+    env = {**os.environ, "ZHIZHI_DATABASE_URL": url}
+    out = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, timeout=seconds + 120).stdout
     m = re.search(r"DONE (\d+) ([\d.]+)", out)
     assert m, out
     return int(m.group(1)) / float(m.group(2))
