@@ -82,8 +82,13 @@ def prepare(backend: str) -> str:
 class Server:
     def __init__(self, url: str, target: str, workers: int = 2) -> None:
         self.port = free_port()
-        env = {**os.environ, "ZHIZHI_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "bench"),
-               "ZHIZHI_AI_MODE": "worker", "ZHIZHI_HOTSPOT_INTERVAL_MINUTES": "0"}
+        env = {
+            **os.environ,
+            "ZHIZHI_DATABASE_URL": url,
+            "PYTHONPATH": str(ROOT / "bench"),
+            "ZHIZHI_AI_MODE": "worker",
+            "ZHIZHI_HOTSPOT_INTERVAL_MINUTES": "0",
+        }
         args = [
             PY,
             "-m",
@@ -213,7 +218,9 @@ def ai_worker(url: str, seconds: int) -> float:
         "print('DONE', n, time.perf_counter() - t)"
     )
     env = {**os.environ, "ZHIZHI_DATABASE_URL": url}
-    out = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, timeout=seconds + 120).stdout
+    out = subprocess.run(
+        [PY, "-c", code], env=env, capture_output=True, text=True, timeout=seconds + 120
+    ).stdout
     m = re.search(r"DONE (\d+) ([\d.]+)", out)
     assert m, out
     return int(m.group(1)) / float(m.group(2))

@@ -193,8 +193,17 @@ def issue_token(session: Session, user: User) -> tuple[str, int]:
 def principal_from_token(session: Session, token: str) -> Principal:
     """One query: token, user and department path."""
     row = session.execute(
-        select(ApiToken.revoked_at, ApiToken.expires_at, User.id, User.username, User.display_name, User.role,
-               User.active, User.department_id, Department.path)
+        select(
+            ApiToken.revoked_at,
+            ApiToken.expires_at,
+            User.id,
+            User.username,
+            User.display_name,
+            User.role,
+            User.active,
+            User.department_id,
+            Department.path,
+        )
         .join(User, User.id == ApiToken.user_id)
         .outerjoin(Department, Department.id == User.department_id)
         .where(ApiToken.token_hash == _digest(token))

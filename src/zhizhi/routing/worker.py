@@ -26,10 +26,16 @@ LOOKBACK_DAYS = 7
 def run_batch(limit: int = 20) -> int:
     """Claim up to ``limit`` cases without suggestions and compute them; returns how many."""
     with unit_of_work() as session:
-        stmt = (select(Case).where(Case.created_at >= clock.now() - timedelta(days=LOOKBACK_DAYS),
-                                   Case.kind.in_(["appeal", "event"]),
-                                   ~exists().where(CaseSuggestion.case_id == Case.id))
-                .order_by(Case.id).limit(limit))
+        stmt = (
+            select(Case)
+            .where(
+                Case.created_at >= clock.now() - timedelta(days=LOOKBACK_DAYS),
+                Case.kind.in_(["appeal", "event"]),
+                ~exists().where(CaseSuggestion.case_id == Case.id),
+            )
+            .order_by(Case.id)
+            .limit(limit)
+        )
         if session.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True, of=Case)
         cases = list(session.scalars(stmt))

@@ -36,13 +36,19 @@ def upgrade() -> None:
         sa.Column("decided_at", zhizhi.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decision_reason", sa.Text(), nullable=True),
         sa.Column("decision", JSON, nullable=True),
-        sa.CheckConstraint("kind IN ('classification', 'dispatch', 'duplicates')", name=op.f("ck_case_suggestions_kind")),
         sa.CheckConstraint(
-            "status IN ('pending', 'accepted', 'overridden', 'dismissed')", name=op.f("ck_case_suggestions_status")
+            "kind IN ('classification', 'dispatch', 'duplicates')", name=op.f("ck_case_suggestions_kind")
         ),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_case_suggestions_case_id_cases"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name=op.f("fk_case_suggestions_decided_by_id_users")),
+        sa.CheckConstraint(
+            "status IN ('pending', 'accepted', 'overridden', 'dismissed')",
+            name=op.f("ck_case_suggestions_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_suggestions_case_id_cases"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name=op.f("fk_case_suggestions_decided_by_id_users")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_suggestions")),
     )
     op.create_index("ix_case_suggestions_case_kind", "case_suggestions", ["case_id", "kind"])
