@@ -44,6 +44,38 @@ class Case(Base):
         Index("ix_cases_status_due", "status", "due_at"),
         Index("ix_cases_lead_status", "lead_department_id", "status"),
         Index("ix_cases_created_at", "created_at"),
+        # 0004: covering indexes for the cockpit's period aggregates and the SLA queues
+        Index(
+            "ix_cases_cockpit",
+            "created_at",
+            postgresql_include=[
+                "id",
+                "status",
+                "category_id",
+                "lead_department_id",
+                "division_code",
+                "signed_at",
+                "replied_at",
+                "rating",
+                "resolved",
+                "replied_on_time",
+                "due_at",
+                "clock_stopped_at",
+            ],
+        ),
+        Index(
+            "ix_cases_sla_queue",
+            "status",
+            "due_at",
+            postgresql_include=[
+                "warn_at",
+                "clock_stopped_at",
+                "created_at",
+                "id",
+                "lead_department_id",
+                "created_by_id",
+            ],
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -86,6 +86,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
+    # JIT compilation pays off for long analytic queries, not for an OLTP application: on the
+    # row-scoped queue queries it spent 200–400 ms compiling 24 ms of work (docs/bench/cockpit.md).
+    kwargs.setdefault("connect_args", {"options": "-c jit=off"})
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)

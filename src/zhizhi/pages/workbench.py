@@ -22,6 +22,7 @@ from zhizhi.core.permissions import ROLE_LABELS, Role
 from zhizhi.http.deps import DbSession
 from zhizhi.org.schemas import Principal
 from zhizhi.pages import csrf, i18n
+from zhizhi.pages import suggestions as ai_panel
 from zhizhi.pages.common import FormErrors, Staff, is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -148,6 +149,7 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
     lang = i18n.lang_of(request)
     case = service.get_case(session, principal, number)
     out = service.to_out(session, case, principal, reveal=True)
+    ai = ai_panel.panel(session, case)
     forms = [
         {
             "action": a,
@@ -162,8 +164,11 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
         "forms": forms,
         "options": _options(session, lang),
         "action_errors": {},
-        "action_forms": {},
+        "action_forms": ai_panel.prefill(ai, list(out.available_actions)),
         "open_action": None,
+        "ai": ai,
+        "ai_label": ai_panel.LABEL,
+        "merge_candidates": ai_panel.merge_candidates(ai),
         "rating_labels": {r.value: LABELS[r] for r in Rating},
         "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
     }
@@ -224,7 +229,8 @@ def act(request: Request, session: DbSession, principal: Staff, number: str, pos
             return RedirectResponse("/work", status_code=303)
         return _error_page(request, principal, exc)
     if errors:
-        ctx.update(action_errors={action: errors}, action_forms={action: form}, open_action=action)
+        forms = ctx["action_forms"] | {action: form}
+        ctx.update(action_errors={action: errors}, action_forms=forms, open_action=action)
     else:
         ctx["done"] = action
     template = "work/_panel.html" if is_htmx(request) else "work/case.html"
