@@ -18,6 +18,7 @@ from zhizhi.demo.org import DemoOrg
 from zhizhi.org.models import Department, User
 from zhizhi.org.schemas import Principal
 from zhizhi.org.service import principal_for
+from zhizhi.routing.service import compute_suggestions
 
 # (category code, appeal type, subject, content template); {place} is a Changsha street or road.
 TEMPLATES: list[tuple[str, AppealType, str, str]] = [
@@ -210,6 +211,7 @@ def load_cases(
         )
         clock.freeze(start)
         case, _ = service.create_case(session, data, p["citizen"] if public else p["agent"])
+        compute_suggestions(session, case)  # now, so the dispatches below record accept / override
         number, t = case.number, start
 
         def act(who: Principal, body: Any, hours: float = 3.0, number: str = number) -> None:
@@ -234,7 +236,15 @@ def load_cases(
         territorial = cat in {"SRHJ", "QT"} or rng.random() < 0.3
         lead = street if territorial else demo.functional[cat]
         co = [demo.functional["SRHJ"].code] if cat == "SRHJ" else []
-        act(p["dispatcher"], s.Dispatch(action="dispatch", lead_department=lead.code, co_departments=co))
+        act(
+            p["dispatcher"],
+            s.Dispatch(
+                action="dispatch",
+                lead_department=lead.code,
+                co_departments=co,
+                note="属地街道更熟悉现场情况" if territorial else None,
+            ),
+        )
         handler = handler_for(lead.id)
         if target == "dispatched":
             open_numbers.append(number)
