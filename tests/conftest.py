@@ -72,6 +72,8 @@ def _truncate(url: str) -> None:
             for name in reversed(tables):
                 conn.execute(text(f"DELETE FROM {name}"))
         conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+        # the calendar is kept between tests, but only the seeded years (a test may import another)
+        conn.execute(text("DELETE FROM calendar_days WHERE day < '2024-01-01' OR day > '2026-12-31'"))
 
 
 @pytest.fixture

@@ -106,3 +106,31 @@ def test_user_text_is_escaped(client: Any, world: Any) -> None:
     r = _submit(client, content=evil, contact_phone="<b>x</b>")
     assert "<b>x</b>" not in r.text and "&lt;b&gt;x&lt;/b&gt;" in r.text
     assert world.get("dispatcher", number)["content"] == evil.strip()
+
+
+def test_submit_form_suggests_addresses_from_the_address_api(client: Any, db: str) -> None:
+    import re
+
+    from tests.addresses.test_db_fixtures import small_rows
+    from zhizhi.addresses.divisions import import_rows
+    from zhizhi.core.db import unit_of_work
+
+    with unit_of_work() as s:
+        import_rows(s, small_rows())
+    page = client.get("/submit").text
+    field = re.search(r'<input type="text" id="f-address"[^>]*>', page)
+    assert field, "no address input"
+    # without JavaScript it is a plain text input; with it, the script fills the datalist
+    assert 'list="address-options"' in field.group(0) and '<datalist id="address-options">' in page
+    assert '<script src="/static/address-suggest.js" defer>' in page
+    script = client.get("/static/address-suggest.js")
+    assert script.status_code == 200 and "data-suggest" in script.text and "innerHTML" not in script.text
+    url = re.search(r'data-suggest="([^"]+)"', field.group(0))
+    assert url and url.group(1) == "/api/v1/addresses/search"
+    r = client.get(url.group(1), params={"q": "岳麓", "limit": 8})  # as the script asks, no login
+    assert r.status_code == 200
+    options = [i["full_name"] for i in r.json()["items"]]
+    assert options and any("岳麓区" in o for o in options)
+    # the address typed (or picked) is submitted as plain text
+    r = _submit(client, address=options[0])
+    assert r.status_code == 303

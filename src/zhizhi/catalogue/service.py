@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.catalogue.models import Category, TimeLimit
 from zhizhi.core import audit
-from zhizhi.core.errors import NotFound, ValidationFailed
+from zhizhi.core.errors import Conflict, NotFound, ValidationFailed
 
 # Used when neither the category nor the urgency default has a row (a fresh database).
 FALLBACK = {
@@ -100,3 +101,70 @@ def get_category(session: Session, category_id: int) -> Category:
     if cat is None:
         raise NotFound("分类不存在", "category not found")
     return cat
+
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+def create_category(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    name_en: str | None = None,
+    parent_code: str | None = None,
+    actor: audit.Actor,
+) -> Category:
+    """Add a category; the code is unique among all categories, active or retired. Audited."""
+    code, name, name_en = code.strip(), name.strip(), (name_en or "").strip() or None
+    if not CODE_PATTERN.match(code):
+        raise ValidationFailed(
+            "编码为 1–40 位字母、数字、点、下划线或连字符",
+            "the code is 1–40 letters, digits, dots, underscores or hyphens",
+            field="code",
+        )
+    if not name or len(name) > 80:
+        raise ValidationFailed(
+            "名称必填，最多 80 字", "the name is required, at most 80 characters", field="name"
+        )
+    if name_en and len(name_en) > 120:
+        raise ValidationFailed(
+            "英文名称最多 120 字符", "the English name is at most 120 characters", field="name_en"
+        )
+    if session.scalar(select(Category.id).where(Category.code == code)) is not None:
+        raise Conflict(f"分类编码 {code} 已存在", f"category code {code} already exists", field="code")
+    parent = category_by_code(session, parent_code, field="parent") if parent_code else None
+    cat = Category(
+        code=code, name=name, name_en=name_en, parent_id=parent.id if parent else None, active=True
+    )
+    session.add(cat)
+    session.flush()
+    audit.record(
+        session,
+        "catalogue.category_created",
+        actor,
+        object_type="category",
+        object_id=code,
+        name=name,
+        name_en=name_en,
+        parent=parent_code or None,
+    )
+    return cat
+
+
+def retire_category(session: Session, code: str, *, actor: audit.Actor) -> Category:
+    """Mark an active category inactive (new cases can no longer use it; old cases keep it). Audited."""
+    cat = session.scalar(select(Category).where(Category.code == code, Category.active))
+    if cat is None:
+        raise NotFound(
+            f"分类 {code} 不存在或已停用", f"category {code} not found or already retired", field="code"
+        )
+    cat.active = False
+    session.flush()
+    audit.record(session, "catalogue.category_retired", actor, object_type="category", object_id=code)
+    return cat
+
+
+def all_categories(session: Session) -> list[Category]:
+    """Every category, active first, then by code (for the administration list)."""
+    return list(session.scalars(select(Category).order_by(Category.active.desc(), Category.code)))

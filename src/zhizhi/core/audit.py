@@ -21,9 +21,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from zhizhi.core import clock
 from zhizhi.core.crypto import sm3_hex
-from zhizhi.core.db import Base, JSONType, UTCDateTime
+from zhizhi.core.db import Base, JSONType, UTCDateTime, register_pending
 
 GENESIS = "0" * 64
+register_pending("audit_pending")
 
 
 class AuditEntry(Base):

@@ -124,6 +124,29 @@ def dispose_all() -> None:
         _factories.clear()
 
 
+# ``session.info`` keys under which hooks queue work until the real commit (audit entries, jobs);
+# the modules that own them register here, so a SAVEPOINT can restore them on rollback.
+PENDING_KEYS: list[str] = []
+
+
+def register_pending(key: str) -> None:
+    if key not in PENDING_KEYS:
+        PENDING_KEYS.append(key)
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A SAVEPOINT whose rollback also forgets the audit entries and jobs queued inside it."""
+    saved = {k: list(session.info.get(k, [])) for k in PENDING_KEYS}
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        for key, items in saved.items():
+            session.info[key] = items
+        raise
+
+
 @contextmanager
 def unit_of_work(url: str | None = None) -> Iterator[Session]:
     """One session, one transaction: commit on success, roll back on any exception."""

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from zhizhi.core.db import register_pending
 from zhizhi.core.settings import get_settings
 
 log = logging.getLogger("zhizhi.jobs")
@@ -29,6 +30,7 @@ MAX_BACKLOG = 500  # beyond this, background jobs are dropped (logged); callers 
 dropped = 0
 
 Job = tuple[Callable[..., Any], tuple[Any, ...]]
+register_pending("jobs_pending")
 
 
 _force_inline = threading.local()

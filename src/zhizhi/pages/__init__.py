@@ -14,10 +14,10 @@ from zhizhi.pages.csrf import CsrfFailed
 
 def mount(app: FastAPI) -> None:
     """Add the page routes, /static and the page exception handlers to ``app``."""
-    from zhizhi.pages import admin, auth, cockpit, portal, workbench
+    from zhizhi.pages import admin, admin_catalogue, auth, bulk, cockpit, portal, workbench
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, portal, workbench, cockpit, admin):
+    for module in (auth, portal, workbench, bulk, cockpit, admin, admin_catalogue):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -1,5 +1,8 @@
 """Administration pages: departments, users, time limits and the holiday calendar (admin only).
 
+The dispatch catalogue and the categories have their routes in ``admin_catalogue``; this module
+builds the one page (``_page``) for all sections.
+
 Writes go through the domain services (``org.service``, ``catalogue.service``,
 ``core.calendar_store``) with the caller as the audited actor; the lists here are read-only.
 """
@@ -16,7 +19,7 @@ from starlette.responses import Response
 
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LIMIT_UNIT_LABELS, URGENCY_LABELS, LimitUnit, Urgency
-from zhizhi.catalogue.models import Category, TimeLimit
+from zhizhi.catalogue.models import TimeLimit
 from zhizhi.core import audit
 from zhizhi.core.calendar_store import days_from_notice, published_years, replace_year
 from zhizhi.core.errors import DomainError, Forbidden, ValidationFailed
@@ -28,14 +31,33 @@ from zhizhi.org.models import Department, User
 from zhizhi.org.schemas import Principal
 from zhizhi.pages import csrf, i18n
 from zhizhi.pages.common import FormErrors, Staff, render
+from zhizhi.routing import service as routing
 
 router = APIRouter(include_in_schema=False)
-SECTIONS = ("department", "user", "limit", "calendar")
+SECTIONS = ("department", "user", "limit", "calendar", "rule", "category")
 
 
 def _require(principal: Principal, permission: Permission) -> None:
     if not principal.can(permission):
         raise Forbidden("仅系统管理员可用", "administrators only")
+
+
+def _rule_rows(rules: list[Any], depts: dict[int, str], cats: dict[int, str], lang: str) -> list[Any]:
+    anywhere = i18n.translate("rule.any", lang)
+    return [
+        {
+            "id": r.id,
+            "priority": r.priority,
+            "category": cats.get(r.category_id or 0, anywhere),
+            "prefix": r.division_prefix or anywhere,
+            "lead": i18n.translate("rule.territorial", lang)
+            if r.use_territorial
+            else depts.get(r.lead_department_id or 0, "—"),
+            "co": "、".join(depts[i] for i in r.co_department_ids if i in depts),
+            "note": r.note or "",
+        }
+        for r in rules
+    ]
 
 
 def _page(
@@ -52,7 +74,8 @@ def _page(
     depts = session.execute(select(Department).order_by(Department.path)).scalars().all()
     names = {d.id: d.name for d in depts}
     users = session.execute(select(User).order_by(User.username).limit(500)).scalars().all()
-    cats = {c.id: c.name for c in session.scalars(select(Category))}
+    all_cats = catalogue.all_categories(session)
+    cats = {c.id: c.name for c in all_cats}
     limits = session.scalars(select(TimeLimit).order_by(TimeLimit.category_id, TimeLimit.urgency)).all()
     empty = FormErrors(lang)
     ctx = {
@@ -69,6 +92,8 @@ def _page(
             )
             for row in limits
         ],
+        "rules": _rule_rows(routing.active_rules(session), names, cats, lang),
+        "cats": all_cats,
         "years": published_years(session),
         "opts": {
             "kinds": [(k.value, i18n.pick(v, lang)) for k, v in DEPARTMENT_KIND_LABELS.items()],

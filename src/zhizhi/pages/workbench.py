@@ -117,22 +117,40 @@ def _queue_rows(session: DbSession, cases: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-@router.get("/work")
-def queues(
-    request: Request, session: DbSession, principal: Staff, queue: str = "", page: int = 1
-) -> Response:
+# bulk actions offered on a queue (queue → action), when the caller holds the action's permission
+BULK_ACTIONS = {"received": "accept", "accepted": "dispatch"}
+
+
+def queues_context(
+    request: Request, session: DbSession, principal: Principal, queue: str, page: int
+) -> dict[str, Any]:
     queue = queue if queue in queries.QUEUES else DEFAULT_QUEUE.get(principal.role, "in_progress")
     page = max(1, min(page, 10_000))
     counts = queries.queue_counts(session, principal)
     cases, total = queries.queue_page(session, principal, queue, page=page, page_size=PAGE_SIZE)
-    ctx = {
+    bulk = BULK_ACTIONS.get(queue)
+    if bulk and not principal.can(CASE_LIFECYCLE.get(bulk).permission):
+        bulk = None
+    return {
         "queue": queue,
         "queues": [(q, i18n.Q[q], counts[q]) for q in queries.QUEUES],
         "rows": _queue_rows(session, cases),
         "total": total,
         "page": page,
         "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        "bulk": bulk,
+        "bulk_options": queries.department_choices(session) if bulk == "dispatch" else [],
+        "bulk_errors": FormErrors(i18n.lang_of(request)),
+        "bulk_results": [],
+        "bulk_form": {},
     }
+
+
+@router.get("/work")
+def queues(
+    request: Request, session: DbSession, principal: Staff, queue: str = "", page: int = 1
+) -> Response:
+    ctx = queues_context(request, session, principal, queue, page)
     return render(request, "work/queues.html", ctx, principal=principal)
 
 
@@ -188,7 +206,7 @@ def case_detail(request: Request, session: DbSession, principal: Staff, number: 
     return render(request, "work/case.html", ctx, principal=principal)
 
 
-def _action_body(action: str, posted: FormData) -> dict[str, Any]:
+def action_body(action: str, posted: FormData) -> dict[str, Any]:
     body: dict[str, Any] = {"action": action}
     for field in ACTION_FIELDS.get(action, []):
         if field.kind == "departments":
@@ -213,7 +231,7 @@ def act(request: Request, session: DbSession, principal: Staff, number: str, pos
     try:
         if action not in ACTION_FIELDS:
             raise DomainError("操作类型无效", "unknown action", field="action")
-        service.perform(session, principal, number, ACTION.validate_python(_action_body(action, posted)))
+        service.perform(session, principal, number, ACTION.validate_python(action_body(action, posted)))
     except ValidationError as exc:
         errors.from_validation(exc)
         status = 422

@@ -9,8 +9,6 @@ from sqlalchemy import select
 
 from zhizhi.cases import service as cases
 from zhizhi.catalogue.models import Category, DispatchRule
-from zhizhi.core import audit
-from zhizhi.core.errors import NotFound, ValidationFailed
 from zhizhi.core.permissions import Permission
 from zhizhi.http.deps import DbSession
 from zhizhi.org.deps import CurrentPrincipal, require
@@ -140,17 +138,7 @@ def _rule_out(session: Any, r: DispatchRule) -> RuleOut:
 
 @router.get("/dispatch-rules", response_model=list[RuleOut], summary="The dispatch catalogue 派单目录")
 def list_rules(session: DbSession, _: CurrentPrincipal) -> list[RuleOut]:
-    rules = session.scalars(
-        select(DispatchRule).where(DispatchRule.active).order_by(DispatchRule.priority, DispatchRule.id)
-    )
-    return [_rule_out(session, r) for r in rules]
-
-
-def _dept_id(session: Any, code: str, field: str) -> int:
-    dept = session.scalar(select(Department).where(Department.code == code, Department.active))
-    if dept is None:
-        raise ValidationFailed(f"部门 {code} 不存在", f"unknown department {code}", field=field)
-    return int(dept.id)
+    return [_rule_out(session, r) for r in service.active_rules(session)]
 
 
 @router.post("/dispatch-rules", response_model=RuleOut, status_code=201, summary="Add a rule 新增派单规则")
@@ -159,44 +147,7 @@ def create_rule(
     session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
 ) -> RuleOut:
-    if not body.use_territorial and not body.lead_department:
-        raise ValidationFailed(
-            "非属地规则必须指定主办单位",
-            "a non-territorial rule needs a lead department",
-            field="lead_department",
-        )
-    category_id = None
-    if body.category:
-        cat = session.scalar(select(Category).where(Category.code == body.category))
-        if cat is None:
-            raise ValidationFailed(
-                f"分类 {body.category} 不存在", f"unknown category {body.category}", field="category"
-            )
-        category_id = cat.id
-    rule = DispatchRule(
-        priority=body.priority,
-        category_id=category_id,
-        division_prefix=body.division_prefix,
-        lead_department_id=_dept_id(session, body.lead_department, "lead_department")
-        if body.lead_department
-        else None,
-        co_department_ids=[
-            _dept_id(session, c, f"co_departments.{i}") for i, c in enumerate(body.co_departments)
-        ],
-        use_territorial=body.use_territorial,
-        note=body.note,
-        active=True,
-    )
-    session.add(rule)
-    session.flush()
-    audit.record(
-        session,
-        "catalogue.dispatch_rule_created",
-        principal.actor,
-        object_type="dispatch_rule",
-        object_id=rule.id,
-        **body.model_dump(),
-    )
+    rule = service.create_dispatch_rule(session, **body.model_dump(), actor=principal.actor)
     return _rule_out(session, rule)
 
 
@@ -206,14 +157,4 @@ def retire_rule(
     session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
 ) -> None:
-    rule = session.get(DispatchRule, rule_id)
-    if rule is None or not rule.active:
-        raise NotFound(f"派单规则 {rule_id} 不存在", f"dispatch rule {rule_id} not found", field="rule_id")
-    rule.active = False
-    audit.record(
-        session,
-        "catalogue.dispatch_rule_retired",
-        principal.actor,
-        object_type="dispatch_rule",
-        object_id=rule_id,
-    )
+    service.retire_dispatch_rule(session, rule_id, actor=principal.actor)

@@ -15,7 +15,7 @@ from zhizhi.cases.models import Case
 from zhizhi.catalogue.models import Category, DispatchRule
 from zhizhi.core import audit, clock
 from zhizhi.core.db import unit_of_work
-from zhizhi.core.errors import DomainError
+from zhizhi.core.errors import DomainError, NotFound, ValidationFailed
 from zhizhi.core.settings import get_settings
 from zhizhi.org.models import Department
 from zhizhi.org.schemas import Principal
@@ -332,3 +332,92 @@ def suggestions_for(session: Session, case_id: int) -> list[CaseSuggestion]:
             select(CaseSuggestion).where(CaseSuggestion.case_id == case_id).order_by(CaseSuggestion.id)
         )
     )
+
+
+# ---- the dispatch catalogue (派单目录): used by the API and the administration page ----------
+
+
+def active_rules(session: Session) -> list[DispatchRule]:
+    """Active rules in the order they are tried (priority, then id)."""
+    query = select(DispatchRule).where(DispatchRule.active).order_by(DispatchRule.priority, DispatchRule.id)
+    return list(session.scalars(query))
+
+
+def _dept_id(session: Session, code: str, field: str) -> int:
+    dept = session.scalar(select(Department).where(Department.code == code, Department.active))
+    if dept is None:
+        raise ValidationFailed(f"部门 {code} 不存在", f"unknown department {code}", field=field)
+    return int(dept.id)
+
+
+def create_dispatch_rule(
+    session: Session,
+    *,
+    priority: int,
+    category: str | None,
+    division_prefix: str,
+    lead_department: str | None,
+    co_departments: list[str],
+    use_territorial: bool,
+    note: str | None,
+    actor: audit.Actor,
+) -> DispatchRule:
+    """Add a rule (validated: a lead unless 属地, known category and units); audited."""
+    if not use_territorial and not lead_department:
+        raise ValidationFailed(
+            "非属地规则必须指定主办单位",
+            "a non-territorial rule needs a lead department",
+            field="lead_department",
+        )
+    category_id = None
+    if category:
+        cat = session.scalar(select(Category).where(Category.code == category))
+        if cat is None:
+            raise ValidationFailed(
+                f"分类 {category} 不存在", f"unknown category {category}", field="category"
+            )
+        category_id = cat.id
+    rule = DispatchRule(
+        priority=priority,
+        category_id=category_id,
+        division_prefix=division_prefix,
+        lead_department_id=_dept_id(session, lead_department, "lead_department") if lead_department else None,
+        co_department_ids=[_dept_id(session, c, f"co_departments.{i}") for i, c in enumerate(co_departments)],
+        use_territorial=use_territorial,
+        note=note,
+        active=True,
+    )
+    session.add(rule)
+    session.flush()
+    audit.record(
+        session,
+        "catalogue.dispatch_rule_created",
+        actor,
+        object_type="dispatch_rule",
+        object_id=rule.id,
+        priority=priority,
+        category=category,
+        division_prefix=division_prefix,
+        lead_department=lead_department,
+        co_departments=list(co_departments),
+        use_territorial=use_territorial,
+        note=note,
+    )
+    return rule
+
+
+def retire_dispatch_rule(session: Session, rule_id: int, *, actor: audit.Actor) -> DispatchRule:
+    """Deactivate an active rule (404 when unknown or already retired); audited."""
+    rule = session.get(DispatchRule, rule_id)
+    if rule is None or not rule.active:
+        raise NotFound(f"派单规则 {rule_id} 不存在", f"dispatch rule {rule_id} not found", field="rule_id")
+    rule.active = False
+    session.flush()
+    audit.record(
+        session,
+        "catalogue.dispatch_rule_retired",
+        actor,
+        object_type="dispatch_rule",
+        object_id=rule_id,
+    )
+    return rule
