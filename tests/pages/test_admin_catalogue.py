@@ -122,3 +122,14 @@ def test_categories_list_add_retire(client: Any, world: Any) -> None:
     assert r.status_code == 404
     # a retired category is no longer offered for new rules
     assert 'value="JTYS"' not in client.get("/admin").text.split('id="rules"')[1].split('id="categories"')[0]
+
+
+def test_admin_page_has_each_section_once_and_a_plain_title(client: Any, world: Any) -> None:
+    import re
+
+    login(client, "admin")
+    html = client.get("/admin").text
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None and "<" not in title.group(1) and "csrf" not in title.group(1)
+    for section in ("departments", "users", "limits", "calendar", "rules", "categories"):
+        assert html.count(f'id="{section}"') == 1, section
