@@ -272,10 +272,3 @@ class CasePage(BaseModel):
     total: int
     page: int
     page_size: int
-
-
-class DueOut(BaseModel):
-    start: str
-    working_days: int
-    due_date: str
-    provisional: bool

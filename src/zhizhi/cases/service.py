@@ -337,10 +337,7 @@ def case_state(case: Case, now: datetime | None = None) -> SlaState:
 
 def to_out(session: Session, case: Case, principal: Principal | None, *, reveal: bool = False) -> s.CaseOut:
     """The API view; contact details are masked unless ``reveal`` and the policy allows (audited)."""
-    depts: dict[int, Department] = repo.departments_by_ids(
-        session, [d for d in [case.lead_department_id] if d]
-    )
-    lead = depts.get(case.lead_department_id) if case.lead_department_id else None
+    lead = session.get(Department, case.lead_department_id) if case.lead_department_id else None
     category = session.get(Category, case.category_id) if case.category_id else None
     parent_number = (
         session.scalar(select(Case.number).where(Case.id == case.parent_case_id))

@@ -127,10 +127,16 @@ def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
 
 
 def _rules(session: Session) -> list[rec.Rule]:
-    depts = {d.id: d for d in session.scalars(select(Department))}
+    active = list(session.scalars(select(DispatchRule).where(DispatchRule.active)))
+    wanted = {i for r in active for i in [r.lead_department_id, *r.co_department_ids] if i}
+    depts = (
+        {d.id: d for d in session.scalars(select(Department).where(Department.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
     cats = {c.id: c.code for c in session.scalars(select(Category))}
     rules = []
-    for r in session.scalars(select(DispatchRule).where(DispatchRule.active)):
+    for r in active:
         lead = depts.get(r.lead_department_id) if r.lead_department_id else None
         rules.append(
             rec.Rule(
