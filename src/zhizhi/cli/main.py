@@ -237,15 +237,19 @@ def hotspots_refresh() -> None:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Walk the SM3 hash chain; exit 1 naming the first bad entry."""
-    from zhizhi.core.audit import verify
+    """Chain committed entries still in the inbox, then walk the SM3 hash chain; exit 1 naming
+    the first bad entry."""
+    from zhizhi.core.audit import seal_all, verify
     from zhizhi.core.crypto import SM3_BACKEND
-    from zhizhi.core.db import session_factory
+    from zhizhi.core.db import get_engine, session_factory
 
+    if get_engine().dialect.name != "sqlite":
+        seal_all(get_engine())
     with session_factory()() as session:
         result = verify(session)
     if result.ok:
-        console.print(f"audit chain intact: {result.count} entries verified (SM3 via {SM3_BACKEND})")
+        waiting = f"; {result.pending} committed entries waiting to be chained" if result.pending else ""
+        console.print(f"audit chain intact: {result.count} entries verified (SM3 via {SM3_BACKEND}){waiting}")
         return
     err.print(
         f"[red]audit chain broken[/] at entry {result.bad_seq}: {result.problem} "

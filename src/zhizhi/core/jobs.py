@@ -47,6 +47,11 @@ def inline() -> Iterator[None]:
         _force_inline.on = previous
 
 
+def runs_inline() -> bool:
+    """Whether post-commit work runs in the committing thread (tests, CLI commands, loaders)."""
+    return get_settings().jobs_inline or getattr(_force_inline, "on", False)
+
+
 def defer(session: Session, func: Callable[..., Any], *args: Any) -> None:
     jobs: list[Job] = session.info.setdefault("jobs_pending", [])
     jobs.append((func, args))
@@ -80,7 +85,7 @@ def _after_commit(session: Session) -> None:
     jobs: list[Job] = session.info.pop("jobs_pending", [])
     if not jobs:
         return
-    run_inline = get_settings().jobs_inline or getattr(_force_inline, "on", False)
+    run_inline = runs_inline()
     for func, args in jobs:
         if run_inline:
             _run(func, args)

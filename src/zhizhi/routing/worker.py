@@ -14,8 +14,8 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 
 from zhizhi.cases.models import Case
-from zhizhi.core import clock
-from zhizhi.core.db import unit_of_work
+from zhizhi.core import clock, sealer
+from zhizhi.core.db import get_engine, unit_of_work
 from zhizhi.routing.models import CaseSuggestion
 from zhizhi.routing.service import compute_suggestions
 
@@ -46,6 +46,7 @@ def run_batch(limit: int = 20) -> int:
 
 def run_forever(idle_seconds: float = 1.0, max_batches: int | None = None) -> int:
     done = batches = 0
+    sealer.start(get_engine())  # chains audit entries this worker commits, and any leftovers
     while max_batches is None or batches < max_batches:
         try:
             n = run_batch()

@@ -1,0 +1,82 @@
+"""The audit chain under concurrent writers, and the PostgreSQL inbox + sealer path."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, select
+
+from zhizhi.core import audit, sealer
+from zhizhi.core.db import get_engine, session_factory, unit_of_work
+from zhizhi.core.settings import get_settings
+
+
+def _counts() -> tuple[audit.VerifyResult, int]:
+    with session_factory()() as s:
+        return audit.verify(s), audit.pending_count(s)
+
+
+def _write_concurrently(threads: int, each: int) -> None:
+    barrier = threading.Barrier(threads)
+
+    def run(t: int) -> None:
+        barrier.wait()
+        for i in range(each):
+            with unit_of_work() as s:
+                audit.record(s, "test.concurrent", audit.Actor(t, f"writer{t}"), object_id=f"{t}-{i}", i=i)
+
+    workers = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+
+
+def test_concurrent_writers_leave_one_intact_chain(db: str) -> None:
+    _write_concurrently(4, 10)
+    result, waiting = _counts()
+    assert result.ok, result.problem
+    assert (result.count, waiting) == (40, 0)
+
+
+def test_background_sealer_chains_commits_from_many_threads(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if get_engine().dialect.name == "sqlite":
+        pytest.skip("SQLite chains inside the writing transaction; there is no background sealer")
+    monkeypatch.setattr(get_settings(), "jobs_inline", False)
+    _write_concurrently(4, 10)
+    deadline = time.monotonic() + 20
+    result, waiting = _counts()
+    while (waiting or result.count < 40) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        result, waiting = _counts()
+    assert result.ok, result.problem
+    assert (result.count, waiting) == (40, 0)
+    with session_factory()() as s:
+        objects = {e.object_id for e in s.scalars(select(audit.AuditEntry))}
+    assert objects == {f"{t}-{i}" for t in range(4) for i in range(10)}  # each entry exactly once
+
+
+def test_entries_a_crashed_process_left_in_the_inbox_are_chained_by_the_next_seal(db: str) -> None:
+    if get_engine().dialect.name == "sqlite":
+        pytest.skip("SQLite never uses the inbox")
+    with unit_of_work() as s:
+        audit.record(s, "test.before", audit.Actor.system())
+    at = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    with get_engine().begin() as conn:  # committed, never sealed: its process died right after commit
+        conn.execute(
+            insert(audit.AuditInbox),
+            [{"at": at, "actor": "ghost", "action": "test.orphan", "detail": {"n": n}} for n in range(3)],
+        )
+    result, waiting = _counts()
+    assert result.ok and (result.count, result.pending, waiting) == (1, 3, 3)
+    assert sealer.request(get_engine()) is None  # inline mode in tests: seals now
+    result, waiting = _counts()
+    assert result.ok and (result.count, waiting) == (4, 0)
+    with session_factory()() as s:
+        newest = s.get(audit.AuditEntry, 4)
+        assert newest is not None and newest.action == "test.orphan" and newest.detail == {"n": 2}
