@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhizhi.catalogue import cache
+from zhizhi.catalogue.cache import CategoryInfo
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.catalogue.models import Category, TimeLimit
 from zhizhi.core import audit
@@ -35,16 +37,33 @@ def category_by_code(session: Session, code: str, *, field: str = "category") ->
     return cat
 
 
+def category_ref(session: Session, code: str, *, field: str = "category") -> CategoryInfo:
+    """An active category by code (or name) from the per-process snapshot (``cache``)."""
+    info = cache.snapshot(session).active_by_key.get(code)
+    if info is None:  # perhaps created by another process since the snapshot was taken
+        info = cache.snapshot(session, fresh=True).active_by_key.get(code)
+    if info is None:
+        raise ValidationFailed(f"分类「{code}」不存在", f"unknown category {code!r}", field=field)
+    return info
+
+
+def category_info(session: Session, category_id: int) -> CategoryInfo | None:
+    """Any category (retired ones too) by id, for display."""
+    info = cache.snapshot(session).by_id.get(category_id)
+    if info is None:
+        info = cache.snapshot(session, fresh=True).by_id.get(category_id)
+    return info
+
+
 def time_limit_for(session: Session, category_id: int | None, urgency: Urgency) -> Limit:
-    rows = session.scalars(select(TimeLimit).where(TimeLimit.urgency == urgency.value)).all()
-    by_cat = {r.category_id: r for r in rows}
-    row = by_cat.get(category_id) if category_id is not None else None
+    limits = cache.snapshot(session).limits
+    row = limits.get((category_id, urgency.value)) if category_id is not None else None
     if row is None:
-        row = by_cat.get(None)
+        row = limits.get((None, urgency.value))
     if row is None:
         amount, unit = FALLBACK[urgency]
         return Limit(amount, unit)
-    return Limit(row.amount, LimitUnit(row.unit), row.warning_ratio)
+    return Limit(row[0], LimitUnit(row[1]), row[2])
 
 
 def set_time_limit(

@@ -15,6 +15,7 @@ from zhizhi.core import audit, clock
 from zhizhi.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from zhizhi.core.permissions import Role
 from zhizhi.core.settings import get_settings
+from zhizhi.org import principal_cache
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.models import ApiToken, Department, User
 from zhizhi.org.schemas import Principal
@@ -191,7 +192,13 @@ def issue_token(session: Session, user: User) -> tuple[str, int]:
 
 
 def principal_from_token(session: Session, token: str) -> Principal:
-    """One query: token, user and department path."""
+    """One query (token, user and department path), or none for a token seen in the last
+    seconds (``principal_cache``)."""
+    digest = _digest(token)
+    now = clock.now()
+    cached = principal_cache.get(digest, now)
+    if cached is not None:
+        return cached
     row = session.execute(
         select(
             ApiToken.revoked_at,
@@ -206,15 +213,17 @@ def principal_from_token(session: Session, token: str) -> Principal:
         )
         .join(User, User.id == ApiToken.user_id)
         .outerjoin(Department, Department.id == User.department_id)
-        .where(ApiToken.token_hash == _digest(token))
+        .where(ApiToken.token_hash == digest)
     ).first()
     if row is None:
         raise Unauthorized("令牌无效", "invalid token")
-    if row.revoked_at is not None or row.expires_at <= clock.now():
+    if row.revoked_at is not None or row.expires_at <= now:
         raise Unauthorized("令牌已过期或已注销，请重新登录", "token expired or revoked; log in again")
     if not row.active:
         raise Unauthorized("账号已停用", "account disabled")
-    return Principal(row.id, row.username, row.display_name, Role(row.role), row.department_id, row.path)
+    principal = Principal(row.id, row.username, row.display_name, Role(row.role), row.department_id, row.path)
+    principal_cache.put(digest, row.expires_at, principal)
+    return principal
 
 
 def revoke_token(session: Session, token: str) -> None:
