@@ -159,3 +159,25 @@ class TestIdempotency:
             "/api/v1/cases", json={"content": "甲"}, headers={**world.h("dispatcher"), "Idempotency-Key": "x"}
         )
         assert a.json()["number"] != b.json()["number"]
+
+
+class TestIntakeRecord:
+    def test_creation_writes_case_event_and_chained_audit_entry_together(self, world: Any) -> None:
+        from zhizhi.core import audit
+
+        out = world.create(channel="hotline")
+        with session_factory()() as s:
+            case = s.scalar(select(Case).where(Case.number == out["number"]))
+            assert case is not None and case.version == 1 and case.event_count == 1
+            events = s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)).all()
+            assert [(e.seq, e.action, e.to_status, e.at) for e in events] == [
+                (1, "create", "accepted", case.created_at)
+            ]
+            entries = s.scalars(
+                select(audit.AuditEntry).where(
+                    audit.AuditEntry.action == "case.create", audit.AuditEntry.object_id == out["number"]
+                )
+            ).all()
+            assert len(entries) == 1 and entries[0].detail["channel"] == "hotline"
+            result = audit.verify(s)
+            assert result.ok and result.pending == 0

@@ -21,7 +21,6 @@ from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
 from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
-from zhizhi.catalogue.models import Category
 from zhizhi.core import audit, clock, events
 from zhizhi.core.calendar_store import load_calendar
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -94,7 +93,7 @@ def create_case(
         if replay is not None:
             return replay, False
 
-    category: Category | None = catalogue.category_by_code(session, data.category) if data.category else None
+    category = catalogue.category_ref(session, data.category) if data.category else None
     limit = catalogue.time_limit_for(session, category.id if category else None, data.urgency)
     ratio = limit.warning_ratio or get_settings().sla_warning_ratio
     now = clock.now()
@@ -120,7 +119,7 @@ def create_case(
     )
     status = CaseStatus.RECEIVED if is_public else CaseStatus.ACCEPTED
     subject = data.subject or data.content.splitlines()[0][:30]
-    case = Case(
+    values: dict[str, Any] = dict(
         kind=data.kind.value,
         appeal_type=data.appeal_type.value if data.appeal_type else None,
         channel=channel.value,
@@ -142,26 +141,30 @@ def create_case(
         reporter_id=caller.user_id if principal is not None and is_public else None,
         created_by_id=principal.user_id if principal is not None else None,
         created_at=now,
-        updated_at=now,
         accepted_at=None if is_public else now,
-        clock_started_at=now,
         limit_amount=limit.amount,
         limit_unit=limit.unit.value,
         warning_ratio=ratio,
-        extension_amount=0,
-        paused_days=0,
-        paused_seconds=0,
         due_at=deadline.due_at,
         warn_at=deadline.warn_at,
         due_provisional=deadline.provisional,
-        supervision_count=0,
-        reopen_count=0,
-        return_count=0,
-        event_count=1,  # the creation event below; avoids an UPDATE right after the INSERT
-        number=repo.next_number(session, local_date(now)),
     )
-    session.add(case)
-    session.flush()
+    first_event = {  # timeline entry 1, "create", at created_at
+        "actor_id": caller.user_id or None,
+        "actor_name": caller.username,
+        "actor_role": caller.role.value,
+        "to_status": status.value,
+        "payload": {"channel": channel.value, "kind": data.kind.value},
+    }
+    entry = audit.entry(
+        "case.create",
+        caller.actor,
+        object_type="case",
+        kind=data.kind.value,
+        channel=channel.value,
+        category=category.code if category else None,
+    )
+    case = repo.insert_case(session, values, first_event, entry, local_date(now))
     if idempotency_key is not None:
         try:
             with session.begin_nested():
@@ -176,27 +179,6 @@ def create_case(
                 "a request with this Idempotency-Key is being processed; retry shortly",
                 field="Idempotency-Key",
             ) from None
-    _append_event(
-        session,
-        case,
-        caller,
-        "create",
-        None,
-        status,
-        None,
-        {"channel": channel.value, "kind": data.kind.value},
-        first=True,
-    )
-    audit.record(
-        session,
-        "case.create",
-        caller.actor,
-        object_type="case",
-        object_id=case.number,
-        kind=data.kind.value,
-        channel=channel.value,
-        category=category.code if category else None,
-    )
     events.publish("case.created", session, case=case, principal=caller)
     return case, True
 
@@ -210,11 +192,8 @@ def _append_event(
     to_status: str,
     reason: str | None,
     payload: dict[str, Any],
-    *,
-    first: bool = False,
 ) -> None:
-    if not first:
-        case.event_count += 1
+    case.event_count += 1
     session.add(
         CaseEvent(
             case_id=case.id,
@@ -338,7 +317,7 @@ def case_state(case: Case, now: datetime | None = None) -> SlaState:
 def to_out(session: Session, case: Case, principal: Principal | None, *, reveal: bool = False) -> s.CaseOut:
     """The API view; contact details are masked unless ``reveal`` and the policy allows (audited)."""
     lead = session.get(Department, case.lead_department_id) if case.lead_department_id else None
-    category = session.get(Category, case.category_id) if case.category_id else None
+    category = catalogue.category_info(session, case.category_id) if case.category_id else None
     parent_number = (
         session.scalar(select(Case.number).where(Case.id == case.parent_case_id))
         if case.parent_case_id

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     hotspot_interval_minutes: float = Field(default=10, ge=0, description="0 disables the scheduler")
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
+    telemetry: bool = Field(
+        default=False,
+        description="FastAPI's OpenTelemetry middleware (traces, metrics, logs to the configured "
+        "providers); off by default: it costs every request a provider lookup",
+    )
 
 
 @lru_cache(maxsize=1)

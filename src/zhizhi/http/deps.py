@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends
@@ -14,12 +15,10 @@ from zhizhi.core.db import session_factory
 from zhizhi.core.errors import Conflict, ServiceUnavailable
 
 
-def db_session() -> Iterator[Session]:
-    """Commit when the endpoint returns, roll back when it raises.
-
-    Declared with ``scope="function"`` so the commit happens *before* the response is sent:
-    a commit that fails becomes an error response, never a 2xx for lost work.
-    """
+@contextmanager
+def request_transaction() -> Iterator[Session]:
+    """One request's unit of work: commit at the end, roll back on any error, and turn database
+    races (stale version, duplicate key, lock timeout) into 409/503 problems."""
     session = session_factory()()
     try:
         yield session
@@ -45,6 +44,16 @@ def db_session() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def db_session() -> Iterator[Session]:
+    """Commit when the endpoint returns, roll back when it raises.
+
+    Declared with ``scope="function"`` so the commit happens *before* the response is sent:
+    a commit that fails becomes an error response, never a 2xx for lost work.
+    """
+    with request_transaction() as session:
+        yield session
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]

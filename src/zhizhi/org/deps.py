@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
 
 from zhizhi.core.errors import Forbidden, Unauthorized
 from zhizhi.core.permissions import ROLE_LABELS, Permission
@@ -17,15 +18,23 @@ from zhizhi.org.service import principal_from_token
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def optional_principal(
-    request: Request, session: DbSession, token: Annotated[str | None, Depends(oauth2)]
-) -> Principal | None:
-    principal: Principal | None = getattr(request.state, "principal", None)  # pages set the session user
+def resolve_principal(request: Request, session: Session, token: str | None) -> Principal | None:
+    """The signed-in page user (set by the pages' session middleware), else the bearer token's."""
+    principal: Principal | None = getattr(request.state, "principal", None)
     if principal is not None:
         return principal
     if not token:
         return None
     return principal_from_token(session, token)
+
+
+def optional_principal(
+    request: Request, session: DbSession, token: Annotated[str | None, Depends(oauth2)]
+) -> Principal | None:
+    return resolve_principal(request, session, token)
+
+
+BearerToken = Annotated[str | None, Depends(oauth2)]
 
 
 def current_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:

@@ -9,6 +9,8 @@ from zhizhi.addresses.endpoints import router as addresses_router
 from zhizhi.addresses.parse_endpoints import router as parse_router
 from zhizhi.cases.endpoints import router as cases_router
 from zhizhi.catalogue.endpoints import router as catalogue_router
+from zhizhi.core import sealer
+from zhizhi.core.db import get_engine
 from zhizhi.core.settings import get_settings
 from zhizhi.http.limits import BodySizeLimit
 from zhizhi.http.problems import install_problem_handlers
@@ -41,6 +43,7 @@ def create_app() -> FastAPI:
         " Holistic smart governance: the 12345 case loop, address library, AI routing.",
         docs_url="/docs",
         openapi_url="/openapi.json",
+        telemetry=None if settings.telemetry else {"tracing": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
     wiring.install()
@@ -54,6 +57,7 @@ def create_app() -> FastAPI:
 
     scheduler = Scheduler(settings.hotspot_interval_minutes * 60)
     app.router.on_startup.append(scheduler.start)
+    app.router.on_startup.append(lambda: sealer.start(get_engine()))  # chains leftovers too
     app.router.on_shutdown.append(scheduler.stop)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
