@@ -3,14 +3,16 @@
     .venv/bin/python bench/bench_cases.py [--runs 3] [--seconds 10] [--backends sqlite,postgres]
 
 Starts real uvicorn servers on 127.0.0.1 (2 worker processes, as many as the machine has cores),
-drives creation with ``wrk`` (Debian package; 16 connections) and the lifecycle with 8 Python
-client threads, and prints a Markdown table of medians over the runs. Traffic stays on loopback;
-every loop is bounded in time.
+drives creation with ``wrk`` (Debian package; 16 connections: throughput at saturation, against
+the floor), then at a fixed offered rate (``--rate``, default 300/s; ``openloop.py``: latency at
+that load), and the lifecycle with 8 Python client threads; prints Markdown tables of medians over
+the runs. Traffic stays on loopback; every loop is bounded in time.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -26,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+import openloop
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -235,8 +239,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--backends", default="sqlite,postgres")
+    ap.add_argument("--rate", type=float, default=300, help="offered creations/s for the fixed-rate run")
     args = ap.parse_args()
     rows = []
+    fixed_rows = []
     for backend in args.backends.split(","):
         url = prepare(backend)
         app_server = Server(url, "zhizhi.web.app:create_app")
@@ -251,6 +257,12 @@ def main() -> None:
             }
             create = median_of(
                 [wrk(f"{base}/api/v1/cases", body, args.seconds, tok) for _ in range(args.runs)]
+            )
+            fixed = median_of(
+                [
+                    asyncio.run(openloop.run(f"{base}/api/v1/cases", body, args.rate, args.seconds, tok))
+                    for _ in range(args.runs)
+                ]
             )
             floor = median_of(
                 [
@@ -268,6 +280,7 @@ def main() -> None:
             floor_server.stop()
         ai_rate = ai_worker(url, args.seconds * 2)
         rows.append((backend, create, floor, life, ai_rate))
+        fixed_rows.append((backend, fixed))
     print(
         f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{args.runs} runs × {args.seconds} s, medians\n"
@@ -284,6 +297,16 @@ def main() -> None:
             f"{f['p95']:.1f} | {c['rps'] / f['rps']:.2f} | {life['lifecycles_per_s']:.1f} | "
             f"{life['requests_per_s']:.0f} | {life['p50']:.1f} / {life['p95']:.1f} / {life['p99']:.1f} | "
             f"{c['errors'] + f['errors'] + life['errors']:.0f} | {ai_rate:.1f} |"
+        )
+    print(
+        f"\nfixed offered load ({args.rate:.0f} creations/s, open loop, latency from the scheduled send "
+        "time):\n\n| backend | offered req/s | achieved req/s | p50 ms | p95 ms | p99 ms | errors |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for backend, x in fixed_rows:
+        print(
+            f"| {backend} | {x['offered_rps']:.0f} | {x['achieved_rps']:.0f} | {x['p50']:.1f} | "
+            f"{x['p95']:.1f} | {x['p99']:.1f} | {x['errors']:.0f} |"
         )
 
 

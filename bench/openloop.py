@@ -1,0 +1,118 @@
+"""A fixed-rate (open-loop) HTTP load generator: latency at a given request rate.
+
+``wrk`` keeps N connections busy and reports latency at saturation, where it is simply
+N / throughput.  A target such as "300 creations/s with p95 < 50 ms" asks something else: at an
+offered load of 300 requests/s, how long does each request take?  This sends requests on a fixed
+schedule (request i at ``start + i / rate``) over a pool of keep-alive connections, opening more
+when all are busy, and measures each latency from its *scheduled* time, so a server that falls
+behind is charged for the queue it builds (no coordinated omission).
+
+    python bench/openloop.py URL --rate 300 --seconds 10 --body '{"content": "…"}' [--token T]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+from typing import Any
+from urllib.parse import urlsplit
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def run(
+    url: str,
+    body: dict[str, Any],
+    rate: float,
+    seconds: float,
+    token: str | None = None,
+    max_conns: int = 256,
+) -> dict[str, float]:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    header = (
+        f"POST {parts.path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\n"
+        + (f"Authorization: Bearer {token}\r\n" if token else "")
+        + "\r\n"
+    )
+    request = header.encode() + payload
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    slots = asyncio.Semaphore(max_conns)
+    latencies: list[float] = []
+    errors = 0
+    loop = asyncio.get_running_loop()
+
+    async def one(scheduled: float) -> None:
+        nonlocal errors
+        async with slots:
+            conn = idle.pop() if idle else await asyncio.open_connection(host, port)
+            try:
+                conn[1].write(request)
+                await conn[1].drain()
+                status = await _read_response(conn[0])
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                errors += 1
+                conn[1].close()
+                return
+            latencies.append(loop.time() - scheduled)
+            if not 200 <= status < 300:
+                errors += 1
+            idle.append(conn)
+
+    total = int(rate * seconds)
+    start = loop.time() + 0.05
+    tasks = []
+    for i in range(total):
+        scheduled = start + i / rate
+        delay = scheduled - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(scheduled)))
+    await asyncio.gather(*tasks)
+    elapsed = loop.time() - start
+    for _, writer in idle:
+        writer.close()
+    ms = sorted(x * 1000 for x in latencies)
+
+    def pct(p: float) -> float:
+        return ms[min(len(ms) - 1, int(p / 100 * len(ms)))] if ms else float("nan")
+
+    return {
+        "offered_rps": rate,
+        "achieved_rps": len(latencies) / elapsed,
+        "p50": statistics.median(ms) if ms else float("nan"),
+        "p95": pct(95),
+        "p99": pct(99),
+        "errors": float(errors),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("url")
+    ap.add_argument("--rate", type=float, default=300)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--body", default='{"content": "测试"}')
+    ap.add_argument("--token")
+    args = ap.parse_args()
+    print(json.dumps(asyncio.run(run(args.url, json.loads(args.body), args.rate, args.seconds, args.token))))
+
+
+if __name__ == "__main__":
+    main()
