@@ -19,6 +19,8 @@ import statistics
 from typing import Any
 from urllib.parse import urlsplit
 
+KEEPALIVE_S = 4.0
+
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
@@ -52,28 +54,34 @@ async def run(
         + "\r\n"
     )
     request = header.encode() + payload
-    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    # idle keep-alive connections with the time they were last used; uvicorn closes a connection
+    # idle for 5 s, so one idle for KEEPALIVE_S is closed here instead of failing a request
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
     slots = asyncio.Semaphore(max_conns)
     latencies: list[float] = []
     errors = 0
+    statuses: dict[int, int] = {}
     loop = asyncio.get_running_loop()
 
     async def one(scheduled: float) -> None:
         nonlocal errors
         async with slots:
-            conn = idle.pop() if idle else await asyncio.open_connection(host, port)
+            while idle and loop.time() - idle[-1][2] > KEEPALIVE_S:
+                idle.pop()[1].close()
+            reader, writer = (idle.pop()[:2]) if idle else await asyncio.open_connection(host, port)
             try:
-                conn[1].write(request)
-                await conn[1].drain()
-                status = await _read_response(conn[0])
+                writer.write(request)
+                await writer.drain()
+                status = await _read_response(reader)
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 errors += 1
-                conn[1].close()
+                writer.close()
                 return
             latencies.append(loop.time() - scheduled)
             if not 200 <= status < 300:
                 errors += 1
-            idle.append(conn)
+                statuses[status] = statuses.get(status, 0) + 1
+            idle.append((reader, writer, loop.time()))
 
     total = int(rate * seconds)
     start = loop.time() + 0.05
@@ -86,8 +94,10 @@ async def run(
         tasks.append(asyncio.create_task(one(scheduled)))
     await asyncio.gather(*tasks)
     elapsed = loop.time() - start
-    for _, writer in idle:
+    for _, writer, _ in idle:
         writer.close()
+    if statuses:
+        print(f"openloop: non-2xx responses {statuses}")
     ms = sorted(x * 1000 for x in latencies)
 
     def pct(p: float) -> float:
