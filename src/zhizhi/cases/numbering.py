@@ -48,9 +48,7 @@ def _ensure_sequence(engine: Engine, day: date) -> str:
             used_counter = conn.scalar(select(CaseNumberSequence.last).where(CaseNumberSequence.day == day))
             start = max(int(used_cases[8:]) if used_cases else 0, used_counter or 0) + 1
             try:
-                conn.execute(
-                    text(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}")
-                )
+                conn.execute(text(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}"))
             except DBAPIError:  # a concurrent first creation of the day created it a moment earlier
                 if not conn.scalar(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name}):
                     raise

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, policy
+from zhizhi.cases import actions, intake_sql, policy
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, CaseKind, CaseStatus, Channel, SlaState
@@ -164,7 +164,7 @@ def create_case(
         channel=channel.value,
         category=category.code if category else None,
     )
-    case = repo.insert_case(session, values, first_event, entry, local_date(now))
+    case = intake_sql.insert_case(session, values, first_event, entry, local_date(now))
     if idempotency_key is not None:
         try:
             with session.begin_nested():
