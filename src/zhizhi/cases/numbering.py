@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from datetime import date
 
 from sqlalchemy import ColumnElement, Engine, String, bindparam, case, cast, func, select, text
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from zhizhi.cases.models import Case, CaseNumberSequence
 
-_known: set[tuple[str, str]] = set()  # (database URL, sequence name) known to exist
+_known: weakref.WeakKeyDictionary[Engine, set[str]] = weakref.WeakKeyDictionary()  # sequences seen
 _known_lock = threading.Lock()
 
 
@@ -33,9 +34,8 @@ def _sequence_name(day: date) -> str:
 
 def _ensure_sequence(engine: Engine, day: date) -> str:
     name = _sequence_name(day)
-    key = (engine.url.render_as_string(hide_password=False), name)
     with _known_lock:
-        if key in _known:
+        if name in _known.get(engine, ()):
             return name
     prefix = f"{day:%Y%m%d}"
     with engine.connect() as conn:
@@ -53,14 +53,8 @@ def _ensure_sequence(engine: Engine, day: date) -> str:
                 if not conn.scalar(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name}):
                     raise
     with _known_lock:
-        _known.add(key)
+        _known.setdefault(engine, set()).add(name)
     return name
-
-
-def forget_known() -> None:
-    """Drop the per-process memory of existing sequences (tests that recreate the database)."""
-    with _known_lock:
-        _known.clear()
 
 
 def number_sql() -> ColumnElement[str]:
