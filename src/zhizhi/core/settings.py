@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     hotspot_interval_minutes: float = Field(default=10, ge=0, description="0 disables the scheduler")
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
+    worker_threads: int = Field(
+        default=8,
+        ge=1,
+        le=1000,
+        description="threads per web process running request handlers (AnyIO's default is 40; 8 gave "
+        "25 % more case creations per process, docs/benchmarks.md)",
+    )
     telemetry: bool = Field(
         default=False,
         description="FastAPI's OpenTelemetry middleware (traces, metrics, logs to the configured "

@@ -34,6 +34,15 @@ ROUTERS = (
 )
 
 
+def _limit_worker_threads(n: int) -> None:
+    """Sync endpoints run on AnyIO's thread pool (40 threads by default).  Python threads share
+    one interpreter lock, so beyond a few threads per process more threads add lock hand-offs,
+    not throughput (docs/benchmarks.md)."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = n
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
@@ -58,6 +67,7 @@ def create_app() -> FastAPI:
     scheduler = Scheduler(settings.hotspot_interval_minutes * 60)
     app.router.on_startup.append(scheduler.start)
     app.router.on_startup.append(lambda: sealer.start(get_engine()))  # chains leftovers too
+    app.router.on_startup.append(lambda: _limit_worker_threads(settings.worker_threads))
     app.router.on_shutdown.append(scheduler.stop)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
