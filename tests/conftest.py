@@ -126,8 +126,13 @@ def world(client: object) -> object:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL pass, run only tests that touch the database (the rest ran on SQLite)."""
+    """On the PostgreSQL pass, run only tests that touch the database (the rest ran on SQLite);
+    on the SQLite pass, leave out tests of PostgreSQL-only machinery (``postgres_only``)."""
     if BACKEND != "postgres":
+        only_pg = [item for item in items if item.get_closest_marker("postgres_only")]
+        if only_pg:
+            config.hook.pytest_deselected(items=only_pg)
+            items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
         return
     db_fixtures = {"db", "session", "app", "client", "world", "migrated"}
     selected, deselected = [], []

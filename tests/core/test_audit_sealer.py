@@ -42,11 +42,11 @@ def test_concurrent_writers_leave_one_intact_chain(db: str) -> None:
     assert (result.count, waiting) == (40, 0)
 
 
+@pytest.mark.postgres_only  # SQLite chains inside the writing transaction: no sealer
 def test_background_sealer_chains_commits_from_many_threads(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if get_engine().dialect.name == "sqlite":
-        pytest.skip("SQLite chains inside the writing transaction; there is no background sealer")
+    assert get_engine().dialect.name == "postgresql"
     monkeypatch.setattr(get_settings(), "jobs_inline", False)
     _write_concurrently(4, 10)
     deadline = time.monotonic() + 20
@@ -61,9 +61,9 @@ def test_background_sealer_chains_commits_from_many_threads(
     assert objects == {f"{t}-{i}" for t in range(4) for i in range(10)}  # each entry exactly once
 
 
+@pytest.mark.postgres_only  # SQLite never uses the inbox
 def test_entries_a_crashed_process_left_in_the_inbox_are_chained_by_the_next_seal(db: str) -> None:
-    if get_engine().dialect.name == "sqlite":
-        pytest.skip("SQLite never uses the inbox")
+    assert get_engine().dialect.name == "postgresql"
     with unit_of_work() as s:
         audit.record(s, "test.before", audit.Actor.system())
     at = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
