@@ -43,9 +43,7 @@ def test_concurrent_writers_leave_one_intact_chain(db: str) -> None:
 
 
 @pytest.mark.postgres_only  # SQLite chains inside the writing transaction: no sealer
-def test_background_sealer_chains_commits_from_many_threads(
-    db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_background_sealer_chains_commits_from_many_threads(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert get_engine().dialect.name == "postgresql"
     monkeypatch.setattr(get_settings(), "jobs_inline", False)
     _write_concurrently(4, 10)

@@ -183,3 +183,17 @@ def test_lazy_load_is_thread_safe() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda t: classify_many([t])[0].category, texts))
     assert results == [e for _, _, e in CLEAR] * 4
+
+
+def test_artifact_of_another_format_is_refused(tmp_path: Path) -> None:
+    import joblib
+
+    payload = joblib.load(MODEL_FILE)
+    payload["model"]["format"] = 1  # e.g. an artifact written before the numpy hashing
+    path = tmp_path / "category_model.joblib"
+    joblib.dump(payload, path)
+    shutil.copy(MODEL_FILE.with_suffix(".json"), path.with_suffix(".json"))
+    with pytest.raises(ModelUnavailable) as info:
+        store.load(path)
+    assert "format 1" in info.value.en and str(path) in info.value.en
+    assert "zhizhi nlp train" in info.value.en and "zhizhi nlp train" in info.value.zh

@@ -14,6 +14,7 @@ console = Console()
 
 DEFAULT_DATA_DIR = Path("../shared/data/citizen_messages")
 Limit = typer.Option(None, "--limit", help="Use only the first N labelled texts (quick checks)")
+Jobs = typer.Option(1, "--jobs", min=1, help="Folds fitted in parallel (processes)")
 DataDir = typer.Option(
     DEFAULT_DATA_DIR, "--data-dir", help="Folder with labelled_messages.csv (and tokenised_messages.csv)"
 )
@@ -36,14 +37,18 @@ def train(
     output: Path = typer.Option(None, "--output", help="Artifact path (default: the shipped model file)"),
     no_extra: bool = typer.Option(False, "--no-extra", help="Do not add tokenised_messages.csv to training"),
     limit: int = Limit,
-    with_words: bool = typer.Option(False, "--words", help="Add the jieba word block (slower, +100 MB)"),
+    jobs: int = Jobs,
 ) -> None:
     """Train on the citizen-message corpus and write the shipped model artifact."""
     from zhizhi.intelligence.classifier import store
     from zhizhi.intelligence.classifier.train import train as run_training
 
     result = run_training(
-        data_dir, use_extra=not no_extra, limit=limit, progress=lambda m: console.print(f"· {m}")
+        data_dir,
+        use_extra=not no_extra,
+        limit=limit,
+        n_jobs=jobs,
+        progress=lambda m: console.print(f"· {m}"),
     )
     path = store.save(result.model, result.metadata, output or store.MODEL_FILE)
     store.reset_cache()
@@ -74,11 +79,12 @@ def evaluate(
     no_extra: bool = typer.Option(False, "--no-extra", help="Labelled data only"),
     folds: int = typer.Option(5, "--folds", min=2, max=10),
     limit: int = Limit,
-    with_words: bool = typer.Option(False, "--words", help="Evaluate the char + word variant"),
+    seed: int = typer.Option(42, "--seed", help="Seed of the stratified fold split"),
+    jobs: int = Jobs,
 ) -> None:
     """Stratified k-fold CV after de-duplication: macro-F1 and per-class F1."""
     from zhizhi.intelligence.classifier.data import load_corpus
-    from zhizhi.intelligence.classifier.model import WITH_WORDS, ModelParams
+    from zhizhi.intelligence.classifier.model import ModelParams
     from zhizhi.intelligence.classifier.train import cross_validate
 
     corpus = load_corpus(data_dir, with_extra=not no_extra, limit=limit)
@@ -86,18 +92,23 @@ def evaluate(
         f"{len(corpus.texts)} labelled texts after de-duplication ({corpus.duplicates_dropped} dropped); "
         f"{len(corpus.extra_texts)} tokenised texts for training"
     )
-    params = WITH_WORDS if with_words else ModelParams()
-    result = cross_validate(corpus, params, use_extra=not no_extra, n_splits=folds)
+    result = cross_validate(
+        corpus, ModelParams(), use_extra=not no_extra, n_splits=folds, seed=seed, n_jobs=jobs
+    )
     console.print(
         _f1_table(
-            f"Leak-safe stratified {folds}-fold CV",
+            f"Leak-safe stratified {folds}-fold CV (seed {seed})",
             result.macro_f1,
             result.per_class_f1,
             result.fold_macro_f1,
         )
     )
     if result.extra_used_per_fold:
-        console.print(f"tokenised items used per fold: {result.extra_used_per_fold} ({result.seconds:.0f} s)")
+        console.print(f"tokenised items used per fold: {result.extra_used_per_fold}")
+    console.print(
+        f"labelled near-twins of test texts left out of training per fold: {result.twins_dropped_per_fold} "
+        f"({result.seconds:.0f} s)"
+    )
 
 
 @app.command()

@@ -19,7 +19,7 @@ import numpy as np
 from zhizhi.intelligence.classifier import store
 from zhizhi.intelligence.classifier.model import softmax
 from zhizhi.intelligence.classifier.rules import apply_rules
-from zhizhi.intelligence.classifier.text import clip, join_appeal, normalise, words
+from zhizhi.intelligence.classifier.text import clip, join_appeal, normalise
 
 #: Texts with fewer distinct CJK characters than this are too thin to trust.
 MIN_DISTINCT_CJK = 8
@@ -63,8 +63,14 @@ def review_threshold() -> float:
 
 
 def _content_weight(normalised: str) -> float:
-    distinct_cjk = {ch for ch in normalised if "\u3400" <= ch <= "\u9fff"}
-    return min(1.0, len(distinct_cjk) / MIN_DISTINCT_CJK)
+    """Share of :data:`MIN_DISTINCT_CJK` distinct CJK characters present (stops at 1)."""
+    distinct_cjk: set[str] = set()
+    for ch in normalised:
+        if "\u3400" <= ch <= "\u9fff":
+            distinct_cjk.add(ch)
+            if len(distinct_cjk) >= MIN_DISTINCT_CJK:
+                return 1.0
+    return len(distinct_cjk) / MIN_DISTINCT_CJK
 
 
 def classify_many(texts: Sequence[str]) -> list[Classification]:
@@ -74,23 +80,21 @@ def classify_many(texts: Sequence[str]) -> list[Classification]:
     loaded = store.get(_model_path())
     model = loaded.model
     threshold = float(loaded.metadata.get("review_threshold", 0.6))
-    raw = [clip(t if isinstance(t, str) else str(t)) for t in texts]
-    normalised = [normalise(t) for t in raw]
-    segmented = [words(n) for n in normalised] if model.params.uses_words else [""] * len(normalised)
-    x = model.features(normalised, segmented)
-    proba = softmax(model.decision(x) / model.temperature)
     n_classes = len(model.classes)
     results: list[Classification] = []
-    for i, text in enumerate(raw):
-        weight = _content_weight(normalised[i])
-        p = weight * proba[i] + (1.0 - weight) / n_classes
+    for item in texts:
+        text = clip(item if isinstance(item, str) else str(item))
+        normalised = normalise(text)
+        scores, vector = model.decision_one(normalised)
+        weight = _content_weight(normalised)
+        p = weight * softmax(scores / model.temperature) + (1.0 - weight) / n_classes
         p = p / p.sum()
         best = int(np.argmax(p))
         confidence = float(p[best])
         thin = weight < 1.0
         rules = apply_rules(text)
         reasons = list(rules.reasons)
-        terms = model.top_terms(x, i, normalised[i], segmented[i], best) if not thin else []
+        terms = model.top_terms(normalised, vector, best) if not thin else []
         if terms:
             reasons.insert(0, f"category={model.classes[best]}: " + "、".join(terms))
         if thin:

@@ -9,7 +9,9 @@ words removed, so its texts never equal a labelled text exactly.  A tokenised it
 *twin* of a labelled item when at least :data:`TWIN_CONTAINMENT` of its character 3-grams
 (tokens joined) occur in the labelled text.  The containment of true twins is 0.6–0.9, of
 unrelated pairs under 0.15, with a clear gap around 0.3.  In cross-validation every
-tokenised item that is a twin of any test-fold item is left out of that fold's training.
+tokenised item that is a twin of any test-fold item is left out of that fold's training,
+and so is every labelled training text that is a near-twin of a test-fold text (the same
+complaint posted twice with small edits; :func:`labelled_twins`).
 """
 
 from __future__ import annotations
@@ -114,23 +116,46 @@ def twin_matrix(texts: list[str], extra_texts: list[str]) -> sp.csr_matrix:
 
 @dataclass(frozen=True, slots=True)
 class Fold:
-    train: np.ndarray  # indices into corpus.texts
+    train: np.ndarray  # indices into corpus.texts (near-twins of test texts removed)
     test: np.ndarray
     extra: np.ndarray  # indices into corpus.extra_texts usable for training
+    twins_dropped: int = 0  # labelled training texts dropped as near-twins of a test text
+
+
+def labelled_twins(texts: list[str]) -> sp.csr_matrix:
+    """Symmetric boolean matrix of near-twin pairs among the labelled texts (diagonal empty).
+
+    Exact duplicates are gone after de-duplication, but the same complaint posted twice
+    with small edits remains; a pair is a twin when either text's 3-grams are at least
+    :data:`TWIN_CONTAINMENT` contained in the other.
+    """
+    m = twin_matrix(texts, texts)
+    m = sp.csr_matrix((m + m.T) > 0)
+    m.setdiag(False)
+    m.eliminate_zeros()
+    return m
 
 
 def leak_safe_folds(corpus: Corpus, n_splits: int = 5, seed: int = 42, use_extra: bool = True) -> list[Fold]:
-    """Stratified folds over the de-duplicated labelled texts, each with its safe extra items."""
+    """Stratified folds over the de-duplicated labelled texts, each with its safe extra items.
+
+    No near-twin of a test text is trained on: tokenised items that are twins of a test
+    text are left out of that fold's extra items, and labelled training texts that are
+    near-twins of a test text (:func:`labelled_twins`) are left out of its training set.
+    """
     skf = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     twins = twin_matrix(corpus.texts, corpus.extra_texts) if use_extra else None
+    pairs = labelled_twins(corpus.texts)
     folds: list[Fold] = []
     for train, test in skf.split(np.zeros(len(corpus.texts)), corpus.labels):
+        in_test = np.zeros(len(corpus.texts), dtype=bool)
+        in_test[test] = True
+        near_test = np.asarray(pairs[:, in_test].sum(axis=1)).ravel() > 0
+        kept = train[~near_test[train]]
         if twins is None or twins.shape[0] == 0:
             extra = np.array([], dtype=int)
         else:
-            in_test = np.zeros(len(corpus.texts), dtype=bool)
-            in_test[test] = True
             touched = np.asarray(twins[:, in_test].sum(axis=1)).ravel() > 0
             extra = np.flatnonzero(~touched)
-        folds.append(Fold(train, test, extra))
+        folds.append(Fold(kept, test, extra, int(len(train) - len(kept))))
     return folds

@@ -1,217 +1,205 @@
-"""The category model: hashed char + word TF-IDF features, a linear SVM, temperature scaling.
+"""The category model: hashed character n-gram TF-IDF blocks, a linear SVM, temperature scaling.
 
-Features are two blocks over the normalised text (:func:`~.text.normalise`): character
-1–3-grams and jieba word 1–2-grams.  Each block is hashed (no vocabulary to store or hold
-in memory), weighted ``1 + log(tf) × idf`` with the idf fitted on the training texts (only
-the ``max_*_features`` most frequent hashed columns with ``min_df ≤ df ≤ max_df`` kept, the
-rest get idf 0) and L2-normalised; the word block is scaled by ``word_weight``.  A
-one-vs-rest :class:`~sklearn.svm.LinearSVC` gives a score per category; probabilities are
-``softmax(scores / temperature)`` with the temperature fitted on leak-safe out-of-fold
-scores, so they are calibrated-ish and sum to 1.
+Features (:mod:`.features`): character 1–3-grams of the whole normalised text and, as a
+second block, of its first ``head_chars`` characters (the subject).  Each block is weighted
+``(1 + log tf) × idf`` with the idf fitted on the training texts (only the ``max_*`` most
+frequent hashed columns with ``min_df ≤ df ≤ max_df`` kept), L2-normalised and scaled by
+its weight.  A one-vs-rest :class:`~sklearn.svm.LinearSVC` (classes weighted inversely to
+their frequency) gives a score per category; probabilities are ``softmax(scores / T)``
+with the temperature fitted on leak-safe out-of-fold scores.
 
-Only numpy arrays are stored (see :meth:`CategoryModel.to_payload`), never sklearn objects.
+Prediction needs numpy only: the sorted kept hashed columns (a binary search maps a hashed
+column to its compact index: 1.6 MB instead of a 21 MB dense table), their idf and weights.
+Only numpy arrays are stored (:meth:`CategoryModel.to_payload`), never sklearn objects.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.svm import LinearSVC
-from sklearn.utils import murmurhash3_32
+
+from zhizhi.intelligence.classifier.features import (
+    Layout,
+    codepoints,
+    count_matrix,
+    fit_idf,
+    hashed,
+    packed,
+    text_ids,
+    weigh,
+)
+
+#: Version of the stored payload and of the feature hashing; an artifact with another
+#: format is refused with a clear message (rebuild with ``zhizhi nlp train``).
+PAYLOAD_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
 class ModelParams:
-    """Hyper-parameters (part of the model version hash).
-
-    The shipped default is char n-grams only (``word_weight=0``): :data:`WITH_WORDS` adds the
-    jieba word block, +0.007 macro-F1 but about 3× the latency and 100 MB more memory.
-    """
+    """Hyper-parameters (part of the model version hash), fixed before the final evaluation."""
 
     char_ngrams: tuple[int, int] = (1, 3)
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_hash_bits: int = 19
-    word_hash_bits: int = 8
+    hash_bits: int = 22
+    max_features: int = 150_000
+    head_chars: int = 25
+    head_ngrams: tuple[int, int] = (1, 3)
+    head_hash_bits: int = 20
+    head_max_features: int = 50_000
+    head_weight: float = 0.5
     min_df: int = 2
     max_df: float = 0.9
-    max_char_features: int = 150_000
-    max_word_features: int = 60_000
-    word_weight: float = 0.0
-    svm_c: float = 0.5
+    svm_c: float = 4.0
+    balanced: bool = True
 
-    @property
-    def uses_words(self) -> bool:
-        """False when the word block is switched off (``word_weight == 0``: no jieba at all)."""
-        return self.word_weight > 0
+    def layout(self) -> Layout:
+        lo, hi = self.char_ngrams
+        hlo, hhi = self.head_ngrams
+        return Layout(
+            orders=tuple(range(lo, hi + 1)),
+            bits=self.hash_bits,
+            head_orders=tuple(range(hlo, hhi + 1)),
+            head_chars=self.head_chars if self.head_weight > 0 else 0,
+            head_bits=self.head_hash_bits,
+        )
+
+    def block_specs(self) -> list[tuple[int, int, int, float]]:
+        """``(first column, end column, max_features, weight)`` of each block."""
+        limits = {"body": (self.max_features, 1.0), "head": (self.head_max_features, self.head_weight)}
+        return [(lo, hi, *limits[name]) for name, lo, hi in self.layout().block_ranges()]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "char_ngrams": list(self.char_ngrams),
-            "word_ngrams": list(self.word_ngrams),
-            "char_hash_bits": self.char_hash_bits,
-            "word_hash_bits": self.word_hash_bits,
+            "hash_bits": self.hash_bits,
+            "max_features": self.max_features,
+            "head_chars": self.head_chars,
+            "head_ngrams": list(self.head_ngrams),
+            "head_hash_bits": self.head_hash_bits,
+            "head_max_features": self.head_max_features,
+            "head_weight": self.head_weight,
             "min_df": self.min_df,
             "max_df": self.max_df,
-            "max_char_features": self.max_char_features,
-            "max_word_features": self.max_word_features,
-            "word_weight": self.word_weight,
             "svm_c": self.svm_c,
+            "balanced": self.balanced,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelParams:
         values = dict(data)
         values["char_ngrams"] = tuple(values["char_ngrams"])
-        values["word_ngrams"] = tuple(values["word_ngrams"])
+        values["head_ngrams"] = tuple(values["head_ngrams"])
         return cls(**values)
 
 
-#: The char + word variant (``zhizhi nlp train --words``).
-WITH_WORDS = ModelParams(word_hash_bits=18, word_weight=1.0)
-
-
-class Hasher:
-    """Stateless term counting for both blocks (same hashing at training and prediction)."""
-
-    def __init__(self, params: ModelParams) -> None:
-        self.params = params
-        self.char = HashingVectorizer(
-            analyzer="char",
-            ngram_range=params.char_ngrams,
-            n_features=2**params.char_hash_bits,
-            alternate_sign=False,
-            norm=None,
-            lowercase=False,
-            dtype=np.float32,
-        )
-        self.word = HashingVectorizer(
-            analyzer="word",
-            token_pattern=r"(?u)\S+",  # noqa: S106 - a regex, not a password
-            ngram_range=params.word_ngrams,
-            n_features=2**params.word_hash_bits,
-            alternate_sign=False,
-            norm=None,
-            lowercase=False,
-            dtype=np.float32,
-        )
-
-    def counts(self, normalised: list[str], words: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        char_counts = self.char.transform(normalised)
-        if not self.params.uses_words:  # the word block is switched off: skip hashing it
-            return char_counts, sp.csr_matrix(
-                (len(normalised), 2**self.params.word_hash_bits), dtype=np.float32
-            )
-        return char_counts, self.word.transform(words)
-
-    def word_index(self, term: str) -> int:
-        return abs(murmurhash3_32(term, seed=0)) % (2**self.params.word_hash_bits)
-
-    def char_index(self, term: str) -> int:
-        return abs(murmurhash3_32(term, seed=0)) % (2**self.params.char_hash_bits)
-
-
-def fit_idf(counts: sp.csr_matrix, min_df: int, max_df: float, max_features: int) -> np.ndarray:
-    """Smoothed idf per hashed column; 0 for columns outside the df window or the top-k."""
-    n_docs = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    keep = (df >= min_df) & (df <= max_df * n_docs)
-    if keep.sum() > max_features:
-        cutoff = np.sort(df[keep])[-max_features]
-        keep &= df >= cutoff
-    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-    return (idf * keep).astype(np.float32)
-
-
-def weight(counts: sp.csr_matrix, idf: np.ndarray, scale: float = 1.0) -> sp.csr_matrix:
-    """``(1 + log tf) × idf``, L2-normalised per row, times ``scale`` (numpy only, fast)."""
-    x = sp.csr_matrix(counts, dtype=np.float32, copy=True)
-    data = (1.0 + np.log(x.data)) * idf[x.indices]
-    lengths = np.diff(x.indptr)
-    squares = np.zeros(x.shape[0], dtype=np.float64)
-    filled = lengths > 0
-    if filled.any():
-        squares[filled] = np.add.reduceat(data.astype(np.float64) ** 2, x.indptr[:-1][filled])
-    norms = np.sqrt(squares)
-    norms[norms == 0.0] = 1.0
-    x.data = (data * np.repeat(scale / norms, lengths)).astype(np.float32)
-    return x
+def count_texts(texts: list[str], params: ModelParams) -> sp.csr_matrix:
+    """Hashed term counts of normalised ``texts`` (both blocks, ``layout().width`` columns)."""
+    return count_matrix(texts, params.layout())
 
 
 @dataclass
 class CategoryModel:
-    """Idf vectors and linear weights; numpy/scipy only at prediction time."""
+    """Kept hashed columns (both blocks), their idf and class weights; numpy only at prediction.
+
+    ``columns`` is ascending, so the body block's kept columns come first (``n_body`` of
+    them) and the head block's after.
+    """
 
     params: ModelParams
     classes: list[str]
-    char_idf: np.ndarray
-    word_idf: np.ndarray
-    coef: np.ndarray  # (n_classes, n_char + n_word) float32
+    columns: np.ndarray  # (n_kept,) hashed column ids, ascending
+    idf: np.ndarray  # (n_kept,) float32
+    coef: np.ndarray  # (n_kept, n_classes) float32
     intercept: np.ndarray  # (n_classes,) float32
     temperature: float = 1.0
+    layout: Layout = field(init=False, repr=False)
+    n_body: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._hasher = Hasher(self.params)
-        # Contiguous (n_features, n_classes) copy: sparse @ dense without a per-call copy.
-        self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float32)
-        self._n_char = int(self.char_idf.shape[0])
+        self.layout = self.params.layout()
+        self.columns = np.asarray(self.columns, dtype=np.int64)
+        if len(self.columns) and (
+            np.any(np.diff(self.columns) <= 0) or self.columns[-1] >= self.layout.width
+        ):
+            raise ValueError("kept columns must be ascending and inside the layout")
+        self.idf = np.ascontiguousarray(self.idf, dtype=np.float32)
+        self.coef = np.ascontiguousarray(self.coef, dtype=np.float32)
+        self.intercept = np.asarray(self.intercept, dtype=np.float32)
+        if self.idf.shape != self.columns.shape or self.coef.shape != (len(self.columns), len(self.classes)):
+            raise ValueError("inconsistent shapes of columns, idf and weights")
+        self.n_body = int(np.searchsorted(self.columns, self.layout.body_width))
+        self._scales = (1.0, self.params.head_weight)
 
-    @property
-    def hasher(self) -> Hasher:
-        return self._hasher
+    def compact(self, hashed_ids: np.ndarray) -> np.ndarray:
+        """Compact column of each hashed column id, -1 where the column was not kept."""
+        if self.columns.size == 0:
+            return np.full(hashed_ids.shape, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.columns, hashed_ids), self.columns.size - 1)
+        return np.where(self.columns[pos] == hashed_ids, pos, -1)
 
-    def features_from_counts(
-        self, char_counts: sp.csr_matrix, word_counts: sp.csr_matrix
-    ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """The two weighted blocks (char, word) for :meth:`decision`."""
-        return weight(char_counts, self.char_idf), weight(word_counts, self.word_idf, self.params.word_weight)
+    def vector(self, normalised: str) -> tuple[np.ndarray, np.ndarray]:
+        """Compact columns (ascending) and feature values of one normalised text."""
+        # sorted queries keep the binary search cache-friendly, and the result stays sorted
+        cols = self.compact(np.sort(text_ids(codepoints(normalised), self.layout)))
+        cols = cols[cols >= 0]
+        if cols.size == 0:
+            return cols, np.empty(0, dtype=np.float32)
+        starts = np.flatnonzero(np.concatenate(([True], cols[1:] != cols[:-1])))
+        counts = np.diff(np.append(starts, cols.size)).astype(np.float32)
+        unique = cols[starts]
+        w = (1.0 + np.log(counts)) * self.idf[unique]
+        split = int(np.searchsorted(unique, self.n_body))
+        for part, scale in ((w[:split], self._scales[0]), (w[split:], self._scales[1])):
+            norm = float(np.sqrt(np.dot(part, part)))
+            if norm > 0:
+                part *= np.float32(scale / norm)
+        return unique, w
 
-    def features(self, normalised: list[str], words: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        return self.features_from_counts(*self._hasher.counts(normalised, words))
+    def decision_one(self, normalised: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Scores of one normalised text, and its (columns, values) for :meth:`top_terms`."""
+        cols, w = self.vector(normalised)
+        scores = self.intercept.astype(np.float64)
+        if cols.size:
+            scores = scores + w @ self.coef[cols]
+        return scores, (cols, w)
 
-    def decision(self, blocks: tuple[sp.csr_matrix, sp.csr_matrix]) -> np.ndarray:
-        x_char, x_word = blocks
-        scores = x_char @ self._coef_t[: self._n_char] + x_word @ self._coef_t[self._n_char :]
-        return np.asarray(scores) + self.intercept
+    def decision(self, normalised: list[str]) -> np.ndarray:
+        """Scores (texts × classes)."""
+        out = np.empty((len(normalised), len(self.classes)), dtype=np.float64)
+        for i, text in enumerate(normalised):
+            out[i] = self.decision_one(text)[0]
+        return out
 
     def top_terms(
-        self,
-        blocks: tuple[sp.csr_matrix, sp.csr_matrix],
-        row: int,
-        text: str,
-        words: str,
-        class_index: int,
-        k: int = 3,
+        self, normalised: str, vector: tuple[np.ndarray, np.ndarray], class_index: int, k: int = 3
     ) -> list[str]:
-        """Terms of the text contributing most to ``class_index``: words, or char 2–3-grams."""
-        block = 1 if self.params.uses_words else 0
-        x = blocks[block]
-        start, end = x.indptr[row], x.indptr[row + 1]
-        values = dict(zip(x.indices[start:end].tolist(), x.data[start:end].tolist(), strict=True))
-        if block == 1:
-            weights = self._coef_t[self._n_char :, class_index]
-            candidates = set(words.split())
-            index = self._hasher.word_index
-        else:
-            weights = self._coef_t[: self._n_char, class_index]
-            head = text[:200]
-            candidates = {head[i : i + n] for n in (2, 3) for i in range(len(head) - n + 1)}
-            index = self._hasher.char_index
-        scored: list[tuple[float, str]] = []
-        for term in candidates:
-            col = index(term)
-            value = values.get(col)
-            if value is None:
-                continue
-            contribution = value * float(weights[col])
-            if contribution > 0:
-                scored.append((contribution, term))
+        """Character 2–3-grams of the first 200 characters contributing most to ``class_index``."""
+        cols, w = vector
+        orders = [n for n in (2, 3) if n in self.layout.orders]
+        if cols.size == 0 or not orders:
+            return []
+        head = normalised[:200]
+        grams = packed(codepoints(head), max(orders))
+        values: list[np.ndarray] = []
+        for n in orders:
+            compact = self.compact(hashed(grams, (n,), 0, self.layout.bits, None))
+            pos = np.minimum(np.searchsorted(cols, compact), len(cols) - 1)
+            present = (compact >= 0) & (cols[pos] == compact)
+            value = np.zeros(len(compact), dtype=np.float32)
+            value[present] = w[pos[present]] * self.coef[compact[present], class_index]
+            values.append(value)
+        flat = np.concatenate(values)
         chosen: list[str] = []
-        for _, term in sorted(scored, reverse=True):
+        for j in np.argsort(-flat, kind="stable")[: 8 * k]:
+            if flat[j] <= 0:
+                break
+            start, block = int(j), 0
+            while start >= len(values[block]):
+                start -= len(values[block])
+                block += 1
+            term = head[start : start + orders[block]]
             if not any(term in c or c in term for c in chosen):
                 chosen.append(term)
             if len(chosen) == k:
@@ -220,46 +208,34 @@ class CategoryModel:
 
     # -- storage: plain numpy arrays, compact (float16 on disk, float32 in memory) ------
     def to_payload(self) -> dict[str, Any]:
-        used = np.flatnonzero(np.concatenate([self.char_idf, self.word_idf]))
         return {
+            "format": PAYLOAD_FORMAT,
             "params": self.params.as_dict(),
             "classes": list(self.classes),
-            "char_idf_index": np.flatnonzero(self.char_idf).astype(np.int32),
-            "char_idf_value": self.char_idf[self.char_idf != 0].astype(np.float16),
-            "word_idf_index": np.flatnonzero(self.word_idf).astype(np.int32),
-            "word_idf_value": self.word_idf[self.word_idf != 0].astype(np.float16),
-            "coef_columns": used.astype(np.int32),
-            "coef_values": self.coef[:, used].astype(np.float16),  # half precision: 2x smaller file
+            "columns": self.columns.astype(np.int32),
+            "idf": self.idf.astype(np.float16),
+            "coef": self.coef.astype(np.float16),  # half precision: 2x smaller file
             "intercept": self.intercept.astype(np.float32),
             "temperature": float(self.temperature),
         }
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> CategoryModel:
-        params = ModelParams.from_dict(payload["params"])
-        n_char, n_word = 2**params.char_hash_bits, 2**params.word_hash_bits
-        char_idf = np.zeros(n_char, dtype=np.float32)
-        char_idf[payload["char_idf_index"]] = payload["char_idf_value"]
-        word_idf = np.zeros(n_word, dtype=np.float32)
-        word_idf[payload["word_idf_index"]] = payload["word_idf_value"]
-        classes = [str(c) for c in payload["classes"]]
-        coef = np.zeros((len(classes), n_char + n_word), dtype=np.float32)
-        coef[:, payload["coef_columns"]] = payload["coef_values"]
         return cls(
-            params=params,
-            classes=classes,
-            char_idf=char_idf,
-            word_idf=word_idf,
-            coef=coef,
+            params=ModelParams.from_dict(payload["params"]),
+            classes=[str(c) for c in payload["classes"]],
+            columns=np.asarray(payload["columns"], dtype=np.int64),
+            idf=np.asarray(payload["idf"], dtype=np.float32),
+            coef=np.asarray(payload["coef"], dtype=np.float32),
             intercept=np.asarray(payload["intercept"], dtype=np.float32),
             temperature=float(payload["temperature"]),
         )
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
-    z = scores - scores.max(axis=1, keepdims=True)
+    z = scores - scores.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    out: np.ndarray = e / e.sum(axis=-1, keepdims=True)
     return out
 
 
@@ -271,36 +247,35 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
         p = softmax(scores / np.exp(log_t))
         return float(-np.mean(np.log(np.clip(p[rows, y_index], 1e-12, None))))
 
+    from scipy.optimize import minimize_scalar  # training only: keeps ~60 MB out of web processes
+
     res = minimize_scalar(nll, bounds=(np.log(0.01), np.log(10.0)), method="bounded")
     return float(np.exp(res.x))
 
 
-def fit_from_counts(
-    char_counts: sp.csr_matrix, word_counts: sp.csr_matrix, labels: np.ndarray, params: ModelParams
-) -> CategoryModel:
-    """Fit idf and the SVM on pre-hashed counts (temperature left at 1)."""
-    char_idf = fit_idf(char_counts, params.min_df, params.max_df, params.max_char_features)
-    word_idf = fit_idf(word_counts, params.min_df, params.max_df, params.max_word_features)
+def fit_from_counts(counts: sp.csr_matrix, labels: np.ndarray, params: ModelParams) -> CategoryModel:
+    """Fit the idf of each block and the SVM on pre-hashed counts (temperature left at 1)."""
+    blocks = [
+        (*fit_idf(counts, lo, hi, params.min_df, params.max_df, limit), scale)
+        for lo, hi, limit, scale in params.block_specs()
+    ]
     x = sp.hstack(
-        [weight(char_counts, char_idf), weight(word_counts, word_idf, params.word_weight)],
-        format="csr",
-        dtype=np.float32,
+        [weigh(counts, cols, idf, scale) for cols, idf, scale in blocks], format="csr", dtype=np.float32
     )
-    svm = LinearSVC(C=params.svm_c, random_state=0)
+    from sklearn.svm import LinearSVC  # training only (see fit_temperature)
+
+    svm = LinearSVC(C=params.svm_c, class_weight="balanced" if params.balanced else None, random_state=0)
     svm.fit(x, labels)
     return CategoryModel(
         params=params,
         classes=[str(c) for c in svm.classes_],
-        char_idf=char_idf,
-        word_idf=word_idf,
-        coef=svm.coef_.astype(np.float32),
+        columns=np.concatenate([cols for cols, _, _ in blocks]),
+        idf=np.concatenate([idf for _, idf, _ in blocks]),
+        coef=svm.coef_.T.astype(np.float32),
         intercept=svm.intercept_.astype(np.float32),
     )
 
 
-def fit_model(
-    normalised: list[str], words: list[str], labels: np.ndarray, params: ModelParams
-) -> CategoryModel:
+def fit_model(normalised: list[str], labels: np.ndarray, params: ModelParams) -> CategoryModel:
     """Hash and fit in one go (see :func:`fit_from_counts`)."""
-    char_counts, word_counts = Hasher(params).counts(normalised, words)
-    return fit_from_counts(char_counts, word_counts, labels, params)
+    return fit_from_counts(count_texts(normalised, params), labels, params)

@@ -36,6 +36,14 @@ URGENCIES_ZH = {"normal": "一般", "urgent": "紧急", "critical": "特急"}
 #: Tie-break order: the rarer, more specific intent first.
 TYPE_PRIORITY = ("praise", "report", "suggestion", "help", "consult", "complaint")
 
+
+def _alternatives(prefixes: tuple[str, ...], rest: str) -> str:
+    """``(a|b)rest`` written as ``a(?:rest)|b(?:rest)``: the same matches, but every branch then
+    starts with a literal, which lets ``re`` skip ahead to candidate characters (several times
+    faster on long letters)."""
+    return "|".join(f"{p}(?:{rest})" for p in prefixes)
+
+
 _TYPE_RULES: dict[str, tuple[tuple[str, int], ...]] = {
     "praise": (
         (r"表扬|感谢信|感谢状|致谢|锦旗|赞扬|好人好事|衷心感谢|点赞", 3),
@@ -57,7 +65,13 @@ _TYPE_RULES: dict[str, tuple[tuple[str, int], ...]] = {
     ),
     "help": (
         (r"求助|救救|走投无路|无助|求求", 3),
-        (r"帮(助|忙|我们|一下)|(请求|恳请|盼|望)(领导|政府|贵局|有关部门)?.{0,8}(解决|处理|做主)", 2),
+        (
+            r"帮(助|忙|我们|一下)|"
+            + _alternatives(
+                ("请求", "恳请", "盼", "望"), r"(领导|政府|贵局|有关部门)?.{0,8}(解决|处理|做主)"
+            ),
+            2,
+        ),
     ),
     "consult": (
         (r"咨询|请问|想问|问一下|问问", 3),
@@ -68,7 +82,9 @@ _TYPE_RULES: dict[str, tuple[tuple[str, int], ...]] = {
         (r"投诉|不作为|乱收费|扰民|刁难|推诿|踢皮球", 3),
         (r"拖欠|噪音|噪声|污染|恶臭|刺鼻|欺骗|敷衍|强制|强迫|久拖|迟迟|严重影响|态度(恶劣|蛮横|差)", 2),
         (
-            r"乱象|问题成堆|不合格|(没|未|得不到)(有)?(得到)?解决|无人管|没人管|不兑现|为什么|为何|岂能|难道",
+            r"乱象|问题成堆|不合格|"
+            + _alternatives(("没", "未", "得不到"), r"(有)?(得到)?解决")
+            + r"|无人管|没人管|不兑现|为什么|为何|岂能|难道",
             2,
         ),
         (r"反映|不合理|至今|一直没|质量问题|差", 1),
@@ -76,15 +92,15 @@ _TYPE_RULES: dict[str, tuple[tuple[str, int], ...]] = {
 }
 
 _CRITICAL = (
-    r"火灾|起火|着火|失火了|爆炸|(煤气|燃气|天然气)泄漏|坍塌|垮塌|被困|生命危险|危及生命|自杀|轻生|跳楼"
-    r"|溺水|触电|人命关天"
+    r"火灾|起火|着火|失火了|爆炸|煤气泄漏|燃气泄漏|天然气泄漏|坍塌|垮塌|被困|生命危险|危及生命"
+    r"|自杀|轻生|跳楼|溺水|触电|人命关天"
 )
 _PAST = r"(曾|曾经|以前|过去|去年|前年|当年|上次|历史上|一旦|万一|如果|若)"
 _NOW = r"(正在|现在|刚刚|刚才|目前|此刻|马上|已经)"
 #: Specific hazards or loss of an essential service: urgent wherever they appear.
 _URGENT_ANYWHERE = (
-    r"停水|断水|没水|无法用水|没有水用|(燃气|天然气|煤气)(停|断)|电梯.{0,8}(困人|故障|失灵|坠落)|漏电|危房"
-    r"|墙体?.{0,4}裂缝|随时.{0,6}(倒塌|坠落|掉落|垮)"
+    r"停水|断水|没水|无法用水|没有水用|燃气(停|断)|天然气(停|断)|煤气(停|断)"
+    r"|电梯.{0,8}(困人|故障|失灵|坠落)|漏电|危房|墙体?.{0,4}裂缝|随时.{0,6}(倒塌|坠落|掉落|垮)"
 )
 #: Generic alarm words: urgent only in the subject (or the lead of a body-only text).
 _URGENT_IN_SUBJECT = r"安全隐患|隐患|消防|紧急|急需|十万火急|刻不容缓|迫在眉睫|停电|中毒|救命|危险"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from zhizhi.core.errors import ServiceUnavailable
-from zhizhi.intelligence.classifier.model import CategoryModel
+from zhizhi.intelligence.classifier.model import PAYLOAD_FORMAT, CategoryModel
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MODEL_FILE = MODELS_DIR / "category_model.joblib"
@@ -70,18 +70,23 @@ def _major(version: str) -> str:
     return version.split(".", 1)[0]
 
 
-def check_compatible(metadata: dict[str, Any], path: Path) -> None:
-    import sklearn
+def _installed_sklearn() -> str:
+    """The installed scikit-learn version, read without importing it (~100 MB in a web process)."""
+    from importlib.metadata import version
 
+    return version("scikit-learn")
+
+
+def check_compatible(metadata: dict[str, Any], path: Path) -> None:
+    installed = _installed_sklearn()
     built = str(metadata.get("sklearn_version", ""))
     if not built:
         raise ModelUnavailable(path, "元数据缺少 sklearn 版本", "its metadata has no sklearn version")
-    if _major(built) != _major(sklearn.__version__):
+    if _major(built) != _major(installed):
         raise ModelUnavailable(
             path,
-            f"模型由 scikit-learn {built} 生成，当前为 {sklearn.__version__}（主版本不同）",
-            f"it was built with scikit-learn {built} but {sklearn.__version__} is installed "
-            "(different major version)",
+            f"模型由 scikit-learn {built} 生成，当前为 {installed}（主版本不同）",
+            f"it was built with scikit-learn {built} but {installed} is installed (different major version)",
         )
 
 
@@ -107,6 +112,13 @@ def load(path: Path = MODEL_FILE) -> LoadedModel:
         raise ModelUnavailable(path, "文件内容不是分类模型", "the file does not contain a category model")
     metadata = payload.get("metadata") or {}
     check_compatible(metadata, path)
+    found = payload["model"].get("format", 1)
+    if found != PAYLOAD_FORMAT:
+        raise ModelUnavailable(
+            path,
+            f"模型格式为 {found}，当前代码需要格式 {PAYLOAD_FORMAT}",
+            f"it has model format {found} but this version of zhizhi reads format {PAYLOAD_FORMAT}",
+        )
     try:
         model = CategoryModel.from_payload(payload["model"])
     except (KeyError, ValueError, TypeError, IndexError) as exc:

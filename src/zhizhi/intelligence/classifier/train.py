@@ -23,14 +23,15 @@ from sklearn.metrics import f1_score
 
 from zhizhi.intelligence.classifier.data import TWIN_CONTAINMENT, Corpus, Fold, leak_safe_folds, load_corpus
 from zhizhi.intelligence.classifier.model import (
+    PAYLOAD_FORMAT,
     CategoryModel,
-    Hasher,
     ModelParams,
+    count_texts,
     fit_from_counts,
     fit_temperature,
     softmax,
 )
-from zhizhi.intelligence.classifier.text import MAX_INPUT_CHARS, MAX_MODEL_CHARS, words_many
+from zhizhi.intelligence.classifier.text import MAX_INPUT_CHARS, MAX_MODEL_CHARS
 
 #: The review threshold is the lowest confidence at which the out-of-fold predictions at
 #: or above it are at least this accurate (see :func:`choose_threshold`); below it a
@@ -50,6 +51,8 @@ class CVResult:
     per_class_f1: dict[str, float]
     seconds: float
     extra_used_per_fold: list[int] = field(default_factory=list)
+    twins_dropped_per_fold: list[int] = field(default_factory=list)
+    seed: int = 42
 
 
 def _rows(corpus: Corpus, train: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,20 +67,16 @@ def _rows(corpus: Corpus, train: np.ndarray, extra: np.ndarray) -> tuple[np.ndar
 
 
 def _fit_fold(
-    corpus: Corpus, counts: tuple[sp.csr_matrix, sp.csr_matrix], fold: Fold, params: ModelParams
+    corpus: Corpus, counts: sp.csr_matrix, fold: Fold, params: ModelParams
 ) -> tuple[list[str], np.ndarray]:
-    char_counts, word_counts = counts
     rows, labels = _rows(corpus, fold.train, fold.extra)
-    model = fit_from_counts(char_counts[rows], word_counts[rows], labels, params)
-    x = model.features_from_counts(char_counts[fold.test], word_counts[fold.test])
-    return model.classes, model.decision(x)
+    model = fit_from_counts(counts[rows], labels, params)
+    return model.classes, model.decision([corpus.texts[i] for i in fold.test])
 
 
-def hash_corpus(corpus: Corpus, params: ModelParams) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+def hash_corpus(corpus: Corpus, params: ModelParams) -> sp.csr_matrix:
     """Counts for labelled texts followed by extra texts (hashing is data-independent)."""
-    texts = corpus.texts + corpus.extra_texts
-    segmented = words_many(texts) if params.uses_words else [""] * len(texts)
-    return Hasher(params).counts(texts, segmented)
+    return count_texts(corpus.texts + corpus.extra_texts, params)
 
 
 def cross_validate(
@@ -87,8 +86,8 @@ def cross_validate(
     use_extra: bool = True,
     n_splits: int = 5,
     seed: int = 42,
-    n_jobs: int = 2,
-    counts: tuple[sp.csr_matrix, sp.csr_matrix] | None = None,
+    n_jobs: int = 1,
+    counts: sp.csr_matrix | None = None,
 ) -> CVResult:
     """Leak-safe stratified CV; returns out-of-fold predictions and scores."""
     from joblib import Parallel, delayed
@@ -119,6 +118,8 @@ def cross_validate(
         per_class_f1={c: float(v) for c, v in zip(classes, per_class, strict=True)},
         seconds=time.perf_counter() - start,
         extra_used_per_fold=[len(f.extra) for f in folds],
+        twins_dropped_per_fold=[f.twins_dropped for f in folds],
+        seed=seed,
     )
 
 
@@ -162,7 +163,7 @@ def data_fingerprint(data_dir: Path, params: ModelParams) -> str:
             h.update(name.encode())
             h.update(path.read_bytes())
     h.update(json.dumps(params.as_dict(), sort_keys=True).encode())
-    h.update(f"{MAX_INPUT_CHARS}:{MAX_MODEL_CHARS}:{TWIN_CONTAINMENT}".encode())
+    h.update(f"{MAX_INPUT_CHARS}:{MAX_MODEL_CHARS}:{TWIN_CONTAINMENT}:{PAYLOAD_FORMAT}".encode())
     return h.hexdigest()[:8]
 
 
@@ -181,7 +182,7 @@ def train(
     *,
     use_extra: bool = True,
     limit: int | None = None,
-    n_jobs: int = 2,
+    n_jobs: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Full training run; returns the fitted model with metadata (nothing written)."""
@@ -206,7 +207,7 @@ def train(
     calibration = calibration_report(proba, correct, threshold)
     say("fitting the final model on all texts")
     rows, labels = _rows(corpus, np.arange(len(corpus.texts)), np.arange(len(corpus.extra_texts)))
-    model = fit_from_counts(counts[0][rows], counts[1][rows], labels, params)
+    model = fit_from_counts(counts[rows], labels, params)
     model.temperature = temperature
     fingerprint = data_fingerprint(data_dir, params)
     today = datetime.now(UTC).strftime("%Y%m%d")
@@ -225,6 +226,12 @@ def train(
         "cv_macro_f1": cv.macro_f1,
         "cv_fold_macro_f1": cv.fold_macro_f1,
         "cv_per_class_f1": cv.per_class_f1,
+        "cv_protocol": {
+            "folds": len(cv.fold_macro_f1),
+            "seed": cv.seed,
+            "tokenised_used_per_fold": cv.extra_used_per_fold,
+            "labelled_twins_dropped_per_fold": cv.twins_dropped_per_fold,
+        },
         "calibration": calibration,
         "train_seconds": round(time.perf_counter() - start, 1),
     }
