@@ -38,6 +38,10 @@ def request_transaction() -> Iterator[Session]:
         session.rollback()
         if "locked" in str(exc).lower() or "deadlock" in str(exc).lower():
             raise ServiceUnavailable("数据库繁忙，请稍后重试", "database busy; retry shortly") from exc
+        if exc.connection_invalidated:  # the server dropped the connection (restart, failover)
+            raise ServiceUnavailable(
+                "数据库连接中断，未做任何修改，请重试", "database connection lost; nothing was changed, retry"
+            ) from exc
         raise
     except BaseException:
         session.rollback()

@@ -1,0 +1,65 @@
+"""PostgreSQL connections dropped by the server: idle ones are replaced, busy ones give a 503."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from tests.builders import World
+from zhizhi.core import db as core_db
+from zhizhi.core.db import get_engine
+
+pytestmark = pytest.mark.postgres_only  # SQLite has no server to drop connections
+
+
+def _pooled_backend_pid() -> int:
+    with get_engine().connect() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(*pids: int) -> None:
+    """Kill server backends from a connection outside the pool (as an administrator would)."""
+    killer = create_engine(get_engine().url, poolclass=NullPool)
+    try:
+        with killer.connect() as conn:
+            for pid in pids:
+                assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one()
+    finally:
+        killer.dispose()
+
+
+def test_idle_connection_killed_by_the_server_is_replaced(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    victim = _pooled_backend_pid()
+    _terminate(victim)
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)  # every pooled connection counts as idle
+    pids = {_pooled_backend_pid() for _ in range(3)}
+    assert victim not in pids
+
+
+def test_busy_connection_killed_by_the_server_gives_503_then_recovers(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        core_db, "PING_AFTER_IDLE_SECONDS", 3600.0
+    )  # never ping: the drop is seen mid-request
+    before = world.client.get("/api/v1/cases", headers=world.h("agent")).json()["total"]
+    engine = get_engine()
+    with engine.connect() as a, engine.connect() as b:  # whichever the next request checks out
+        pids = [int(c.execute(text("SELECT pg_backend_pid()")).scalar_one()) for c in (a, b)]
+    _terminate(*pids)
+    statuses = []
+    for _ in range(4):
+        r = world.client.post(
+            "/api/v1/cases",
+            headers=world.h("agent"),
+            json={"content": "断线测试：路灯不亮", "category": "CXJS"},
+        )
+        statuses.append(r.status_code)
+        if r.status_code == 503:
+            message = r.json()["message"]
+            assert "数据库连接中断" in message["zh"] and "connection lost" in message["en"]
+    assert 503 in statuses, statuses  # a request hit a dead connection and said so
+    assert statuses[-1] == 201, statuses  # the pool was renewed: later requests work
+    after = world.client.get("/api/v1/cases", headers=world.h("agent")).json()["total"]
+    assert after == before + statuses.count(201)  # the failed requests left nothing behind
