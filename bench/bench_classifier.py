@@ -36,7 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from zhizhi.intelligence.classifier import classify_many, store  # noqa: E402
-from zhizhi.intelligence.classifier.data import Corpus, leak_safe_folds, load_corpus  # noqa: E402
+from zhizhi.intelligence.classifier.data import (  # noqa: E402
+    Corpus,
+    labelled_twins,
+    leak_safe_folds,
+    load_corpus,
+    twin_matrix,
+)
 from zhizhi.intelligence.classifier.model import ModelParams, fit_from_counts  # noqa: E402
 from zhizhi.intelligence.classifier.text import join_appeal, normalise  # noqa: E402
 from zhizhi.intelligence.classifier.train import CVResult, cross_validate, hash_corpus  # noqa: E402
@@ -94,6 +100,20 @@ def measure_rss(runs: int) -> list[int]:
         res = subprocess.run([sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True)
         out.append(int(res.stdout.strip().splitlines()[-1]))
     return out
+
+
+def label_consistency(corpus: Corpus) -> tuple[int, int, int, int]:
+    """How often near-identical texts carry different labels (a ceiling on any classifier).
+
+    Returns (labelled near-twin pairs, of which labelled differently, tokenised–labelled twin
+    pairs, of which labelled differently).
+    """
+    pairs = labelled_twins(corpus.texts).tocoo()
+    upper = pairs.row < pairs.col
+    a, b = pairs.row[upper], pairs.col[upper]
+    twins = twin_matrix(corpus.texts, corpus.extra_texts).tocoo()  # rows: tokenised, cols: labelled
+    differ = corpus.extra_labels[twins.row] != corpus.labels[twins.col]
+    return len(a), int((corpus.labels[a] != corpus.labels[b]).sum()), len(differ), int(differ.sum())
 
 
 def folds_text(result: CVResult | list[float]) -> str:
@@ -178,6 +198,14 @@ def main() -> None:
     out(
         f"- CV wall time (one core): shipped {ship.seconds:.0f} s per seed, previous config "
         f"{previous.seconds:.0f} s, vocabulary baselines {base_s:.0f} s in all"
+    )
+
+    n_pairs, n_differ, n_twins, n_twins_differ = label_consistency(corpus)
+    out(
+        f"- label consistency: of {n_pairs} pairs of labelled near-twins (the same message posted "
+        f"twice with edits) {n_differ} ({n_differ / max(n_pairs, 1):.1%}) carry different labels; of "
+        f"{n_twins} tokenised items twinned with a labelled text {n_twins_differ} "
+        f"({n_twins_differ / max(n_twins, 1):.1%}) do"
     )
 
     fits = []
