@@ -201,8 +201,20 @@ def _duplicate_suggestion(session: Session, case: Case) -> CaseSuggestion | None
     except ImportError:  # pragma: no cover
         return None
     since = case.created_at - timedelta(days=DUPLICATES_WINDOW_DAYS)
+    # Only the columns a duplicate comparison reads, as plain rows: loading 1,000 full Case
+    # entities per appeal was a third of the AI worker's time.
     stmt = (
-        select(Case)
+        select(
+            Case.number,
+            Case.subject,
+            Case.content,
+            Case.created_at,
+            Case.address,
+            Case.division_code,
+            Case.grid_code,
+            Case.latitude,
+            Case.longitude,
+        )
         .where(
             Case.id != case.id,
             Case.created_at >= since,
@@ -214,9 +226,9 @@ def _duplicate_suggestion(session: Session, case: Case) -> CaseSuggestion | None
     )
     if case.division_code:
         stmt = stmt.where(Case.division_code.startswith(case.division_code[:6]))
-    rows = list(session.scalars(stmt))
+    rows = session.execute(stmt).all()
 
-    def appeal(c: Case) -> Appeal:
+    def appeal(c: Any) -> Appeal:
         return Appeal(
             subject=c.subject,
             body=c.content,
