@@ -84,7 +84,7 @@ def prepare(backend: str) -> str:
 
 
 class Server:
-    def __init__(self, url: str, target: str, workers: int = 2) -> None:
+    def __init__(self, url: str, target: str, workers: int = 2, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         env = {
             **os.environ,
@@ -92,6 +92,7 @@ class Server:
             "PYTHONPATH": str(ROOT / "bench"),
             "ZHIZHI_AI_MODE": "worker",
             "ZHIZHI_HOTSPOT_INTERVAL_MINUTES": "0",
+            **(env or {}),
         }
         args = [
             PY,

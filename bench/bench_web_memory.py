@@ -19,12 +19,8 @@ is per web process: ``zhizhi serve`` runs one, the benchmark of case creation ru
 from __future__ import annotations
 
 import argparse
-import csv
-import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -32,7 +28,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_cases
-from zhizhi.intelligence.textsim import parse_datetime
+from zhizhi.intelligence.hotspots import load_messages_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,47 +42,29 @@ def status_mib(pid: int) -> dict[str, int]:
     return out
 
 
-def _iso(value: str) -> str:
-    parsed = parse_datetime(value)
-    return parsed.isoformat() if parsed else "2019-01-01T00:00:00"
-
-
 def hotspot_messages(data_dir: Path, n: int) -> list[dict[str, object]]:
     path = data_dir / "hotspot_messages.csv"
     if not path.exists():
-        return [{"id": "1", "subject": "小区噪音扰民", "body": "每天晚上施工到凌晨", "likes": 0}]
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))[:n]
+        sample = {"id": "1", "subject": "小区噪音扰民", "body": "每天晚上施工到凌晨"}
+        return [sample | {"created_at": "2019-01-01T00:00:00"}]
     return [
         {
-            "id": r["message_id"],
-            "subject": r["subject"],
-            "body": r["body"][:2000],
-            "created_at": _iso(r["created_at"]),
-            "likes": int(r["likes"] or 0),
+            "id": m.id,
+            "subject": m.subject,
+            "body": m.body[:2000],
+            "created_at": m.created_at.isoformat(),
+            "likes": m.likes,
         }
-        for r in rows
+        for m in load_messages_csv(str(path))[:n]
     ]
 
 
 def one_run(url: str, messages: list[dict[str, object]]) -> dict[str, int]:
-    port = bench_cases.free_port()
-    env = {**os.environ, "ZHIZHI_DATABASE_URL": url, "ZHIZHI_AI_MODE": "inline"}
-    env["ZHIZHI_HOTSPOT_INTERVAL_MINUTES"] = "0"
-    args = [sys.executable, "-m", "uvicorn", "zhizhi.web.app:create_app", "--factory"]
-    args += ["--port", str(port), "--log-level", "warning", "--workers", "1"]
-    proc = subprocess.Popen(args, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+    server = bench_cases.Server(
+        url, "zhizhi.web.app:create_app", workers=1, env={"ZHIZHI_AI_MODE": "inline"}
+    )  # with one worker the uvicorn process itself serves: its pid is the one to read
+    base = f"http://127.0.0.1:{server.port}"
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.3)
         auth = {"Authorization": f"Bearer {bench_cases.token(base, 'agent')}"}
         with httpx.Client(base_url=base, timeout=120, headers=auth) as c:
             texts = ["小区噪音扰民\n每天晚上施工到凌晨"]
@@ -102,10 +80,9 @@ def one_run(url: str, messages: list[dict[str, object]]) -> dict[str, int]:
             r.raise_for_status()
             c.get("/").raise_for_status()
             c.get("/api/v1/cases").raise_for_status()
-        return status_mib(proc.pid)
+        return status_mib(server.proc.pid)
     finally:
-        proc.terminate()
-        proc.wait(30)
+        server.stop()
 
 
 def main() -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from tests.builders import World
@@ -18,32 +21,30 @@ def _pooled_backend_pid() -> int:
         return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def _terminate(*pids: int) -> None:
-    """Kill server backends from a connection outside the pool (as an administrator would)."""
+@contextmanager
+def _admin() -> Iterator[Connection]:
+    """A connection outside the pool, to kill server backends as an administrator would."""
     killer = create_engine(get_engine().url, poolclass=NullPool)
     try:
         with killer.connect() as conn:
-            for pid in pids:
-                assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one()
+            yield conn
     finally:
         killer.dispose()
+
+
+def _terminate(pid: int) -> None:
+    with _admin() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one()
 
 
 def _terminate_all_pooled() -> int:
     """Kill every other server backend of this test database (a server restart, as the pool sees it)."""
-    killer = create_engine(get_engine().url, poolclass=NullPool)
-    try:
-        with killer.connect() as conn:
-            return len(
-                conn.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                ).all()
-            )
-    finally:
-        killer.dispose()
+    sql = (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with _admin() as conn:
+        return len(conn.execute(text(sql)).all())
 
 
 def test_idle_connection_killed_by_the_server_is_replaced(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
