@@ -3,6 +3,7 @@ Alembic migrations once per run and emptied between tests."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ PG_ADMIN_URL = os.environ.get("ZHIZHI_TEST_PG_ADMIN", "postgresql+psycopg://post
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 if BACKEND == "postgres":
-    _db_name = f"zhizhi_test_{_worker}"
+    # one database per checkout and xdist worker, so several checkouts can test at once
+    _checkout = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:6]
+    _db_name = f"zhizhi_test_{_checkout}_{_worker}"
     TEST_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{_db_name}"
 else:
     _tmp = Path(tempfile.mkdtemp(prefix="zhizhi-test-"))
