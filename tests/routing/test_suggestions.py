@@ -142,15 +142,36 @@ class TestHotspotSnapshots:
         assert world.client.get("/api/v1/hotspots", headers=world.h("h_s1")).status_code == 403
 
 
-class TestWorker:
-    def test_worker_mode_leaves_intake_to_the_worker(self, world: Any, monkeypatch: Any) -> None:
+class TestQueue:
+    def test_intake_queues_the_suggestions_job_and_the_queue_computes_it(
+        self, world: Any, monkeypatch: Any
+    ) -> None:
+        from tests.core.jobs_support import queued, run_due
+        from zhizhi.core.jobs import registry
         from zhizhi.core.settings import get_settings
-        from zhizhi.routing.worker import run_batch
+        from zhizhi.routing.models import CaseSuggestion
 
-        monkeypatch.setattr(get_settings(), "ai_mode", "worker")
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)  # the real queue of the database
+        monkeypatch.setattr(registry, "_start_hooks", [])
         numbers = [world.create(category="HJBH")["number"] for _ in range(3)]
-        assert run_batch(limit=2) == 2
-        assert run_batch(limit=10) == 1
-        assert run_batch(limit=10) == 0
+        world.create(kind="application", appeal_type=None, subject="依申请公开", content="申请公开小区改造资金使用情况")
+        waiting = queued("routing.suggest")
+        assert [j["status"] for j in waiting] == ["todo"] * 3  # appeals only; not the application
+        with session_factory()() as s:
+            assert s.scalars(select(CaseSuggestion)).all() == []
+        run_due(get_settings().database_url, ["ai"])
+        assert queued("routing.suggest") == []
         for number in numbers:
             assert set(_suggestions(world, number)) == {"classification", "dispatch", "duplicates"}
+
+    def test_with_ai_off_nothing_is_queued_and_the_first_view_computes(
+        self, world: Any, monkeypatch: Any
+    ) -> None:
+        from tests.core.jobs_support import queued
+        from zhizhi.core.settings import get_settings
+
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)
+        monkeypatch.setattr(get_settings(), "ai_mode", "off")
+        number = world.create(category="HJBH")["number"]
+        assert queued() == []
+        assert set(_suggestions(world, number)) == {"classification", "dispatch", "duplicates"}

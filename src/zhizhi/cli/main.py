@@ -204,15 +204,27 @@ def calendar_import(
 
 
 @app.command()
-def worker(once: Annotated[bool, typer.Option("--once", help="one batch, then exit")] = False) -> None:
-    """Compute AI suggestions for new cases (run beside `serve` with ZHIZHI_AI_MODE=worker)."""
-    from zhizhi.routing.worker import run_batch, run_forever
+def worker(
+    queue: Annotated[
+        list[str] | None, typer.Option("--queue", help="only these queues (repeatable; default: all)")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="jobs run at once by this process", min=1)] = 1,
+    once: Annotated[bool, typer.Option("--once", help="run the due jobs, then exit")] = False,
+    imports: Annotated[
+        list[str] | None, typer.Option("--import", help="also load tasks from this module (repeatable)")
+    ] = None,
+) -> None:
+    """Run queued jobs and schedules (AI suggestions, hotspot refresh …); on PostgreSQL also
+    chains the audit inbox. Run one or more beside `serve` (docs/jobs.md)."""
+    import importlib
 
-    if once:
-        console.print(f"{run_batch()} cases processed")
-        return
-    console.print("智治 worker: computing AI suggestions for new cases (Ctrl-C to stop)")
-    run_forever()
+    from zhizhi.core import jobs
+
+    for module in imports or []:
+        importlib.import_module(module)
+    if not once:
+        console.print(f"智治 worker: running jobs from {_safe_url()} (Ctrl-C to stop)")
+    jobs.run_worker(queues=queue or None, concurrency=concurrency, once=once)
 
 
 hotspots_app = typer.Typer(help="Hotspot discovery over recent cases", no_args_is_help=True)

@@ -5,6 +5,7 @@ from zhizhi.cases import models as cases_models
 from zhizhi.catalogue import models as catalogue_models
 from zhizhi.core import audit, calendar_store
 from zhizhi.core.db import Base
+from zhizhi.core.jobs import models as jobs_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import hotspots as routing_hotspots
 from zhizhi.routing import models as routing_models
@@ -16,6 +17,7 @@ __all__ = [
     "calendar_store",
     "cases_models",
     "catalogue_models",
+    "jobs_models",
     "org_models",
     "routing_hotspots",
     "routing_models",

@@ -1,13 +1,13 @@
 """Hotspots over real cases (热点发现), recomputed on a schedule and stored as snapshots.
 
-The cockpit and ``GET /api/v1/hotspots`` read the newest snapshot; ``zhizhi nlp hotspots-refresh``
-or the web process's scheduler (every ``ZHIZHI_HOTSPOT_INTERVAL_MINUTES``) writes a new one.
+The cockpit and ``GET /api/v1/hotspots`` read the newest snapshot; ``zhizhi hotspots refresh``,
+``POST /api/v1/hotspots/refresh`` or the ``routing.refresh_hotspots`` job (scheduled every
+``ZHIZHI_HOTSPOT_INTERVAL_MINUTES`` on the job queue, ``routing.tasks``) writes a new one.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -106,35 +106,11 @@ def latest(session: Session) -> HotspotSnapshot | None:
 
 
 def refresh_once() -> None:
-    """One scheduled run; on PostgreSQL only one process at a time computes (advisory try-lock)."""
+    """One refresh in its own unit of work; on PostgreSQL a refresh already running elsewhere
+    makes this one a no-op (advisory try-lock)."""
     with unit_of_work() as session:
         if session.get_bind().dialect.name == "postgresql" and not session.scalar(
             text("SELECT pg_try_advisory_xact_lock(7141590002)")
         ):
             return
         compute(session)
-
-
-class Scheduler:
-    """A daemon thread that refreshes hotspots every ``interval`` seconds (0 disables)."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self.interval <= 0 or self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._loop, name="zhizhi-hotspots", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                refresh_once()
-            except Exception:  # pragma: no cover - logged; the next run tries again
-                log.exception("hotspot refresh failed")

@@ -1,4 +1,4 @@
-"""Subscribe routing to case events (called once by each composition root)."""
+"""Subscribe routing to case events and declare its jobs (called by each composition root)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from zhizhi.cases.models import Case
 from zhizhi.core import events, jobs
 from zhizhi.core.settings import get_settings
 from zhizhi.org.schemas import Principal
-from zhizhi.routing import service
+from zhizhi.routing import service, tasks
 
 
 def _on_created(session: Session, *, case: Case, **_: Any) -> None:
-    if get_settings().ai_mode in ("thread", "inline") and case.kind in (CaseKind.APPEAL, CaseKind.EVENT):
-        jobs.defer(session, service.suggest_job, case.id)  # "worker" mode: `zhizhi worker` polls instead
+    if get_settings().ai_mode == "on" and case.kind in (CaseKind.APPEAL, CaseKind.EVENT):
+        jobs.enqueue(session, tasks.suggest, case_id=case.id)  # in the intake's unit of work
 
 
 def _on_dispatch(
@@ -38,6 +38,7 @@ def _on_merge(
 
 
 def install() -> None:
+    tasks.install()
     events.subscribe("case.created", _on_created)
     events.subscribe("case.dispatch", _on_dispatch)
     events.subscribe("case.redispatch", _on_dispatch)

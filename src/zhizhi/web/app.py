@@ -1,4 +1,6 @@
-"""The FastAPI application: every router, the pages, the problem handlers, limits, the scheduler."""
+"""The FastAPI application: every router, the pages, the problem handlers, limits, and on SQLite
+the in-process job runner (on PostgreSQL `zhizhi worker` runs the jobs; web processes run no
+background threads)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,7 @@ from zhizhi.addresses.endpoints import router as addresses_router
 from zhizhi.addresses.parse_endpoints import router as parse_router
 from zhizhi.cases.endpoints import router as cases_router
 from zhizhi.catalogue.endpoints import router as catalogue_router
-from zhizhi.core import sealer
-from zhizhi.core.db import get_engine
+from zhizhi.core import jobs
 from zhizhi.core.settings import get_settings
 from zhizhi.http.limits import BodySizeLimit
 from zhizhi.http.problems import install_problem_handlers
@@ -20,7 +21,6 @@ from zhizhi.org.endpoints import router as org_router
 from zhizhi.pages import mount as mount_pages
 from zhizhi.routing import wiring
 from zhizhi.routing.endpoints import router as routing_router
-from zhizhi.routing.hotspots import Scheduler
 
 ROUTERS = (
     org_router,
@@ -64,10 +64,19 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": zhizhi.__version__}
 
-    scheduler = Scheduler(settings.hotspot_interval_minutes * 60)
-    app.router.on_startup.append(scheduler.start)
-    app.router.on_startup.append(lambda: sealer.start(get_engine()))  # chains leftovers too
+    runner: list[object] = []
+
+    def start_runner() -> None:  # SQLite demo: queued jobs and schedules run in this process
+        started = jobs.start_local_runner()
+        if started is not None:
+            runner.append(started)
+
+    def stop_runner() -> None:
+        for r in runner:
+            r.stop()  # type: ignore[attr-defined]
+
+    app.router.on_startup.append(start_runner)
     app.router.on_startup.append(lambda: _limit_worker_threads(settings.worker_threads))
-    app.router.on_shutdown.append(scheduler.stop)
+    app.router.on_shutdown.append(stop_runner)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

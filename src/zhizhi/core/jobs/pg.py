@@ -1,0 +1,227 @@
+"""PostgreSQL backend: procrastinate (https://procrastinate.readthedocs.io).
+
+* Enqueue: procrastinate's own defer path (``JobManager.batch_defer_jobs``) run on the
+  connection of the caller's SQLAlchemy session (``connection=`` of procrastinate ≥ 3.8), so the
+  job row is part of the caller's transaction.  A job with a queueing lock is deferred inside a
+  SAVEPOINT: when a job with that lock already waits, procrastinate's unique index refuses it and
+  only the SAVEPOINT is rolled back.
+* Worker: ``procrastinate.App`` with every declared task and schedule; retries follow the task's
+  :class:`~zhizhi.core.jobs.registry.Retry`; schedules are deferred by every worker and
+  procrastinate's ``procrastinate_periodic_defers`` keeps one job per tick; workers send a
+  heartbeat and a sweeper puts the jobs of workers without a recent heartbeat back in the queue
+  (a worker killed mid-job).  The schema is applied by Alembic migration 0006.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import procrastinate
+from procrastinate import exceptions, jobs, manager
+from sqlalchemy import Connection
+from sqlalchemy.engine import make_url
+
+from zhizhi.core.jobs import registry, repository
+
+if TYPE_CHECKING:
+    from zhizhi.core.jobs.queue import PendingJob
+
+log = logging.getLogger("zhizhi.jobs")
+SCHEMA_MARK = "procrastinate schema "  # + the newest procrastinate migration file it contains
+_defer_manager: manager.JobManager | None = None
+
+
+def installed_schema_version() -> str:
+    """The newest migration file of the installed procrastinate (e.g. ``03.04.00_50_post_…``)."""
+    from pathlib import Path
+
+    from procrastinate.schema import SchemaManager
+
+    return max(p.stem for p in Path(SchemaManager.get_migrations_path()).glob("*.sql"))
+
+
+def mark_schema(connection: Connection, version: str) -> None:
+    """Record which procrastinate schema the database has (migrations only)."""
+    repository.set_table_comment(connection, "procrastinate_jobs", SCHEMA_MARK + version)
+
+
+def schema_version(connection: Connection) -> str | None:
+    """The procrastinate schema recorded in the database (None: no mark, or no queue)."""
+    comment = repository.table_comment(connection, "procrastinate_jobs")
+    return comment.removeprefix(SCHEMA_MARK) if comment and comment.startswith(SCHEMA_MARK) else None
+
+
+def check_schema(url: str) -> None:
+    """Refuse to run against a queue schema other than the installed procrastinate's."""
+    from zhizhi.core.db import get_engine
+
+    with get_engine(url).connect() as connection:
+        have = schema_version(connection)
+    want = installed_schema_version()
+    if have != want:
+        raise RuntimeError(
+            f"the database has procrastinate schema {have or 'none'}, the installed procrastinate "
+            f"expects {want}: run `zhizhi db upgrade` (a migration must apply procrastinate's "
+            "newer migration files, docs/jobs.md)"
+        )
+
+
+def conninfo(url: str) -> str:
+    """libpq URI for a SQLAlchemy URL (``postgresql+psycopg://…`` → ``postgresql://…``)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _manager() -> manager.JobManager:
+    """A JobManager whose connector is only ever given external connections (never opened)."""
+    global _defer_manager
+    if _defer_manager is None:
+        _defer_manager = manager.JobManager(procrastinate.SyncPsycopgConnector())
+    return _defer_manager
+
+
+def _job(pending: PendingJob) -> jobs.Job:
+    return jobs.Job(
+        queue=pending.spec.queue,
+        lock=None,
+        queueing_lock=pending.queueing_lock,
+        task_name=pending.spec.name,
+        task_kwargs=pending.kwargs,
+        scheduled_at=pending.schedule_at,
+    )
+
+
+def defer(connection: Connection, pending: list[PendingJob]) -> None:
+    """Insert ``pending`` into procrastinate's queue in ``connection``'s open transaction."""
+    dbapi = connection.connection.dbapi_connection
+    manager = _manager()
+    plain = [_job(p) for p in pending if p.queueing_lock is None]
+    if plain:
+        manager.batch_defer_jobs(jobs=plain, connection=dbapi)
+    for p in pending:
+        if p.queueing_lock is None:
+            continue
+        repository.savepoint(connection, "zz_job_dedup")
+        try:
+            manager.defer_job(job=_job(p), connection=dbapi)
+        except exceptions.AlreadyEnqueued:
+            repository.release_savepoint(connection, "zz_job_dedup", rollback=True)
+        else:
+            repository.release_savepoint(connection, "zz_job_dedup", rollback=False)
+
+
+class Backoff(procrastinate.BaseRetryStrategy):
+    """procrastinate retry strategy from a :class:`registry.Retry` (seconds may be fractions)."""
+
+    def __init__(self, retry: registry.Retry) -> None:
+        self.retry = retry
+
+    def get_retry_decision(
+        self, *, exception: BaseException, job: jobs.Job
+    ) -> procrastinate.RetryDecision | None:
+        delay = self.retry.delay_after(job.attempts + 1)  # job.attempts: runs before this one
+        if delay is None:
+            return None
+        return procrastinate.RetryDecision(retry_at=datetime.now(UTC) + timedelta(seconds=delay))
+
+
+def build_app(url: str) -> procrastinate.App:
+    """A procrastinate App with every declared task and schedule."""
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=conninfo(url), kwargs={"options": "-c jit=off"})
+    )
+    tasks: dict[str, Any] = {}
+    for spec in list(registry.TASKS.values()):
+        declare = app.task(name=spec.name, queue=spec.queue, retry=Backoff(spec.retry))
+        tasks[spec.name] = declare(spec.func)
+    for schedule in list(registry.SCHEDULES.values()):
+        if schedule.task not in tasks:
+            log.error("schedule %s names the undeclared task %s", schedule.name, schedule.task)
+            continue
+        app.periodic(
+            cron=schedule.cron,
+            periodic_id=schedule.name,
+            queueing_lock=schedule.queueing_lock,
+            task_kwargs=dict(schedule.kwargs),
+        )(tasks[schedule.task])
+    return app
+
+
+async def sweep_stalled(app: procrastinate.App, stalled_seconds: float) -> int:
+    """Jobs ``doing`` under a worker without a heartbeat for ``stalled_seconds``: back to the
+    queue when their retry policy allows another run, else ``failed``; returns how many."""
+    moved = 0
+    for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_seconds):
+        spec = registry.TASKS.get(job.task_name)
+        again = (spec.retry if spec else registry.NO_RETRY).delay_after(job.attempts + 1) is not None
+        assert job.id is not None
+        try:
+            if again:
+                await app.job_manager.retry_job(job)
+            else:
+                await app.job_manager.finish_job_by_id_async(job.id, jobs.Status.FAILED, delete_job=False)
+        except exceptions.ConnectorException:  # another worker's sweeper took it first
+            continue
+        log.warning(
+            "job %s #%d: its worker stopped sending heartbeats; %s",
+            job.task_name,
+            job.id,
+            "run again" if again else "failed",
+        )
+        moved += 1
+    return moved
+
+
+async def _sweeper(app: procrastinate.App, stalled_seconds: float) -> None:
+    while True:
+        try:
+            await sweep_stalled(app, stalled_seconds)
+        except Exception:
+            log.exception("stalled-job sweep failed")
+        await asyncio.sleep(max(0.25, stalled_seconds / 2))
+
+
+async def serve(
+    app: procrastinate.App,
+    *,
+    queues: list[str] | None = None,
+    concurrency: int = 1,
+    once: bool = False,
+    heartbeat_seconds: float = 10.0,
+    stalled_seconds: float = 30.0,
+    poll_seconds: float = 1.0,
+) -> None:
+    """Run start hooks, the stalled-job sweeper and a procrastinate worker on an opened ``app``
+    until stopped or cancelled (``once``: until no job is due)."""
+    for hook in registry.start_hooks():
+        try:
+            await asyncio.to_thread(hook)
+        except Exception:
+            log.exception("worker start hook %s failed", getattr(hook, "__name__", hook))
+    sweeper = asyncio.create_task(_sweeper(app, stalled_seconds), name="zhizhi-stalled-sweeper")
+    try:
+        await app.run_worker_async(
+            queues=queues,  # type: ignore[arg-type]  # None: every queue
+            concurrency=concurrency,
+            wait=not once,
+            delete_jobs="successful",
+            update_heartbeat_interval=heartbeat_seconds,
+            stalled_worker_timeout=stalled_seconds,
+            fetch_job_polling_interval=poll_seconds,
+        )
+    finally:
+        sweeper.cancel()
+
+
+def run_worker(url: str, **options: Any) -> None:
+    """Run a procrastinate worker until SIGINT/SIGTERM (options: those of :func:`serve`)."""
+    check_schema(url)
+    app = build_app(url)
+
+    async def main() -> None:
+        async with app.open_async():
+            await serve(app, **options)
+
+    asyncio.run(main())

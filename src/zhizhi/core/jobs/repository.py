@@ -1,0 +1,158 @@
+"""The SQL of the local queue (``job_queue``, ``job_schedules``) and the SAVEPOINT statements
+of the PostgreSQL enqueue path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from zhizhi.core.db import unit_of_work
+from zhizhi.core.jobs.models import JobSchedule, QueuedJob
+
+if TYPE_CHECKING:
+    from zhizhi.core.jobs.queue import PendingJob
+
+Q = QueuedJob.__table__
+S = JobSchedule.__table__
+
+
+def wall_now() -> datetime:
+    """Queue time is wall-clock time, not ``core.clock`` (which tests freeze)."""
+    return datetime.now(UTC)
+
+
+def store(session: Session, pending: Iterable[PendingJob]) -> None:
+    """Insert jobs in the session's transaction; a job whose queueing lock is held by a waiting
+    job is skipped (``ON CONFLICT DO NOTHING`` on the partial unique index)."""
+    now = wall_now()
+    rows = [
+        {
+            "task": job.spec.name,
+            "queue": job.spec.queue,
+            "args": job.kwargs,
+            "status": "todo",
+            "queueing_lock": job.queueing_lock,
+            "run_at": job.schedule_at or now,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for job in pending
+    ]
+    if rows:
+        session.execute(sqlite_insert(Q).on_conflict_do_nothing(), rows)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    task: str
+    args: dict[str, Any]
+    attempts: int  # runs started, this one included
+
+
+def claim(url: str | None, runner: str, queues: list[str] | None) -> Claimed | None:
+    """Mark the next due job ``doing`` for ``runner`` and return it (None when nothing is due)."""
+    now = wall_now()
+    nxt = select(QueuedJob.id).where(QueuedJob.status == "todo", QueuedJob.run_at <= now)
+    if queues:
+        nxt = nxt.where(QueuedJob.queue.in_(queues))
+    nxt = nxt.order_by(QueuedJob.run_at, QueuedJob.id).limit(1)
+    with unit_of_work(url) as session:
+        row = session.execute(
+            update(QueuedJob)
+            .where(QueuedJob.id == nxt.scalar_subquery())
+            .values(status="doing", attempts=QueuedJob.attempts + 1, locked_by=runner, locked_at=now)
+            .returning(QueuedJob.id, QueuedJob.task, QueuedJob.args, QueuedJob.attempts)
+        ).first()
+    return Claimed(row.id, row.task, dict(row.args), row.attempts) if row is not None else None
+
+
+def finish(url: str | None, job_id: int) -> None:
+    with unit_of_work(url) as session:
+        session.execute(delete(QueuedJob).where(QueuedJob.id == job_id))
+
+
+def fail(url: str | None, job_id: int, error: str, retry_in: float | None) -> None:
+    """After a failed run: back to ``todo`` after ``retry_in`` seconds, or ``failed`` (None)."""
+    values: dict[str, Any] = {"last_error": error[-4000:], "locked_by": None, "locked_at": None}
+    if retry_in is None:
+        values["status"] = "failed"
+    else:
+        values.update(status="todo", run_at=wall_now() + timedelta(seconds=retry_in))
+    with unit_of_work(url) as session:
+        session.execute(update(QueuedJob).where(QueuedJob.id == job_id).values(**values))
+
+
+def running(url: str | None) -> list[tuple[int, str, str | None, datetime | None, int]]:
+    """Jobs in ``doing``: id, task, runner, claimed at, runs started."""
+    with unit_of_work(url) as session:
+        rows = session.execute(
+            select(
+                QueuedJob.id, QueuedJob.task, QueuedJob.locked_by, QueuedJob.locked_at, QueuedJob.attempts
+            ).where(QueuedJob.status == "doing")
+        ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def release(url: str | None, job_id: int, runner: str | None, retry: bool, error: str) -> bool:
+    """A stalled job (its runner died) back to ``todo`` (or ``failed``), if still held by it."""
+    values: dict[str, Any] = {"locked_by": None, "locked_at": None, "last_error": error}
+    values.update({"status": "todo", "run_at": wall_now()} if retry else {"status": "failed"})
+    with unit_of_work(url) as session:
+        done = session.execute(
+            update(QueuedJob)
+            .where(QueuedJob.id == job_id, QueuedJob.status == "doing", QueuedJob.locked_by == runner)
+            .values(**values)
+        )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_tick(url: str | None, name: str, tick: int, pending: PendingJob) -> bool:
+    """Enqueue ``pending`` for schedule ``name`` at ``tick`` unless some runner already did."""
+    with unit_of_work(url) as session:
+        moved = session.execute(
+            update(JobSchedule)
+            .where(JobSchedule.name == name, JobSchedule.last_tick < tick)
+            .values(last_tick=tick)
+        ).rowcount  # type: ignore[attr-defined]
+        if not moved:
+            known = session.scalar(select(func.count()).where(JobSchedule.name == name))
+            if known:
+                return False
+            session.execute(sqlite_insert(S).values(name=name, last_tick=tick).on_conflict_do_nothing())  # type: ignore[arg-type]
+        store(session, [pending])
+    return True
+
+
+def counts(url: str | None = None) -> dict[str, int]:
+    with unit_of_work(url) as session:
+        rows = session.execute(select(QueuedJob.status, func.count()).group_by(QueuedJob.status)).all()
+    return {status: int(n) for status, n in rows}
+
+
+def savepoint(connection: Connection, name: str) -> None:
+    connection.exec_driver_sql(f"SAVEPOINT {name}")
+
+
+def release_savepoint(connection: Connection, name: str, *, rollback: bool) -> None:
+    if rollback:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
+    connection.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+
+
+def table_comment(connection: Connection, table: str) -> str | None:
+    """PostgreSQL: the comment on ``table`` in the current schema (None if none or no table)."""
+    return connection.scalar(
+        text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": table}
+    )
+
+
+def set_table_comment(connection: Connection, table: str, comment: str) -> None:
+    quoted = comment.replace("'", "''")
+    connection.exec_driver_sql(f"COMMENT ON TABLE {table} IS '{quoted}'")
