@@ -70,9 +70,10 @@ class TestEnqueue:
             audit.record(s, "test.same_transaction", audit.Actor.system(), object_id="tx")
         assert tokens() == ["first", "other"]
         with session_factory()() as s:
-            kept = s.scalars(select(audit.AuditEntry.object_id)).all() + s.scalars(
-                select(audit.AuditInbox.object_id)
-            ).all()
+            kept = (
+                s.scalars(select(audit.AuditEntry.object_id)).all()
+                + s.scalars(select(audit.AuditInbox.object_id)).all()
+            )
         assert "tx" in kept  # the refused duplicate did not abort the caller's transaction
         run_tests_queue(queue_mode)
         with unit_of_work() as s:  # the lock is free again once its job has run
@@ -91,7 +92,9 @@ class TestEnqueue:
 
     def test_a_scheduled_job_waits_for_its_time(self, queue_mode: str) -> None:
         with unit_of_work() as s:
-            jobs.enqueue(s, job_tasks.record, token="later", schedule_at=datetime.now(UTC) + timedelta(hours=1))
+            jobs.enqueue(
+                s, job_tasks.record, token="later", schedule_at=datetime.now(UTC) + timedelta(hours=1)
+            )
             jobs.enqueue(s, job_tasks.record, token="now")
         run_tests_queue(queue_mode)
         assert (effects("now"), effects("later")) == (1, 0)

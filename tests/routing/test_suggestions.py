@@ -154,7 +154,9 @@ class TestQueue:
         monkeypatch.setattr(get_settings(), "jobs_inline", False)  # the real queue of the database
         monkeypatch.setattr(registry, "_start_hooks", [])
         numbers = [world.create(category="HJBH")["number"] for _ in range(3)]
-        world.create(kind="application", appeal_type=None, subject="依申请公开", content="申请公开小区改造资金使用情况")
+        world.create(
+            kind="application", appeal_type=None, subject="依申请公开", content="申请公开小区改造资金使用情况"
+        )
         waiting = queued("routing.suggest")
         assert [j["status"] for j in waiting] == ["todo"] * 3  # appeals only; not the application
         with session_factory()() as s:

@@ -2,6 +2,10 @@
 
 Seeded from the ``chinese_calendar`` package (years it knows) and importable per year by an
 administrator from the yearly State Council notice (holidays + make-up working days).
+
+Each process keeps the calendar in memory (a one-entry ``cachetools.TTLCache``): it is dropped
+when a transaction of this process that imported a year commits, and rebuilt at most
+``TTL_SECONDS`` after an import made by another process.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import Boolean, Date, String, delete, select
+from cachetools import TTLCache
+from sqlalchemy import Boolean, Date, String, delete, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from zhizhi.core.db import Base
@@ -27,8 +32,9 @@ class CalendarDay(Base):
     source: Mapped[str] = mapped_column(String(40), nullable=False, default="chinese_calendar")
 
 
+TTL_SECONDS = 60.0
 _cache_lock = threading.Lock()
-_cache: dict[int, WorkCalendar] = {}
+_cache: TTLCache[str, WorkCalendar] = TTLCache(maxsize=1, ttl=TTL_SECONDS)
 _generation = 0
 
 
@@ -40,16 +46,29 @@ def invalidate_cache() -> None:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """The calendar as data; cached per process until an import invalidates it."""
+    """The calendar as data (cached, see the module docstring)."""
     with _cache_lock:
-        cached = _cache.get(_generation)
+        cached, generation = _cache.get("calendar"), _generation
     if cached is not None:
         return cached
     rows = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
     calendar = WorkCalendar.from_days((r[0], r[1]) for r in rows)
     with _cache_lock:
-        _cache[_generation] = calendar
+        if generation == _generation:  # no import committed while we were reading
+            _cache["calendar"] = calendar
     return calendar
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if not session.in_nested_transaction() and session.info.pop("calendar_changed", False):
+        invalidate_cache()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    if session.info.get("calendar_changed"):  # kept for the outer commit if this was a SAVEPOINT
+        invalidate_cache()  # the import's uncommitted rows may have been read meanwhile
 
 
 def published_years(session: Session) -> list[int]:
@@ -111,11 +130,12 @@ def days_from_notice(
 
 
 def replace_year(session: Session, year: int, days: list[tuple[date, bool, str | None]], source: str) -> int:
-    """Replace the rows of ``year`` (idempotent); the cache is invalidated after flush."""
+    """Replace the rows of ``year`` (idempotent); caches are dropped when the import commits."""
     session.execute(delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
     session.add_all(CalendarDay(day=d, is_workday=w, name=n, source=source) for d, w, n in days)
     session.flush()
-    invalidate_cache()
+    session.info["calendar_changed"] = True
+    invalidate_cache()  # this session reads its own import at once (published_years, deadlines)
     return len(days)
 
 

@@ -148,9 +148,7 @@ def release_savepoint(connection: Connection, name: str, *, rollback: bool) -> N
 
 def table_comment(connection: Connection, table: str) -> str | None:
     """PostgreSQL: the comment on ``table`` in the current schema (None if none or no table)."""
-    return connection.scalar(
-        text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": table}
-    )
+    return connection.scalar(text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": table})
 
 
 def set_table_comment(connection: Connection, table: str, comment: str) -> None:
