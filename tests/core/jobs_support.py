@@ -22,13 +22,22 @@ def backend() -> str:
 
 
 def queued(task: str | None = None) -> list[dict[str, Any]]:
-    """Jobs in the queue (any status): task, status, args, attempts."""
-    if backend() == "postgresql":
-        sql = "SELECT task_name AS task, status::text AS status, args, attempts FROM procrastinate_jobs"
-    else:
-        sql = "SELECT task, status, args, attempts FROM job_queue"
+    """Jobs in the queue (any status): task, status, args, attempts; on PostgreSQL those handed
+    over to procrastinate, then those still waiting in ``job_queue`` for a worker's relay."""
+    sql = "SELECT task, status, args, attempts FROM job_queue ORDER BY id"
     with get_engine().connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(text(sql + " ORDER BY id"))]
+        rows = []
+        if backend() == "postgresql":
+            rows = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    text(
+                        "SELECT task_name AS task, status::text AS status, args, attempts "
+                        "FROM procrastinate_jobs ORDER BY id"
+                    )
+                )
+            ]
+        rows += [dict(r._mapping) for r in conn.execute(text(sql))]
     for row in rows:
         if isinstance(row["args"], str):  # SQLite returns the JSON text through raw SQL
             import json
@@ -90,7 +99,7 @@ def pg_worker(url: str, queues: list[str], **options: Any) -> Iterator[None]:
     async def main() -> None:
         async with app.open_async():
             started.set()
-            await pg.serve(app, queues=queues, **options)
+            await pg.serve(app, url, queues=queues, **options)
 
     def run() -> None:
         asyncio.set_event_loop(loop)

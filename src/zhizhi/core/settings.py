@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default=False,
         description="run each job in the committing thread right after the commit, nothing queued (tests)",
     )
+    jobs_runner_in_web: bool = Field(
+        default=True,
+        description="SQLite: each web process runs queued jobs and schedules in a thread (false: run "
+        "`zhizhi worker` beside it); PostgreSQL web processes never run jobs",
+    )
     jobs_poll_seconds: float = Field(
         default=1.0, gt=0, le=60, description="how often an idle job runner looks for due jobs"
     )

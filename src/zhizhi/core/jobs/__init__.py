@@ -96,11 +96,13 @@ def run_worker(
 
 
 def start_local_runner(url: str | None = None) -> object | None:
-    """Start the in-process runner when the database is SQLite and jobs are not inline (the
-    demo web process); returns it (``stop()`` at shutdown) or None."""
+    """Start the in-process runner when the database is SQLite, jobs are not inline and
+    ``ZHIZHI_JOBS_RUNNER_IN_WEB`` is on (the demo web process); returns it (``stop()`` at
+    shutdown) or None."""
     from zhizhi.core.db import get_engine
+    from zhizhi.core.settings import get_settings
 
-    if runs_inline() or get_engine(url).dialect.name != "sqlite":
+    if runs_inline() or not get_settings().jobs_runner_in_web or get_engine(url).dialect.name != "sqlite":
         return None
     from zhizhi.core.jobs import local
 

@@ -1,5 +1,6 @@
-"""Tables of the local job runner (SQLite).  Created on PostgreSQL too, where they stay empty:
-both databases keep one schema, and procrastinate's own tables hold PostgreSQL's jobs."""
+"""The job tables: ``job_queue`` (where every enqueue writes, on both databases: the SQLite
+runner's queue, PostgreSQL's outbox to procrastinate) and ``job_schedules`` (SQLite schedule
+ticks; procrastinate keeps its own on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from zhizhi.core.db import Base, JSONType, UTCDateTime
 
 class QueuedJob(Base):
     """One job: ``todo`` until a runner claims it (``doing``), then deleted when it succeeds or
-    kept as ``failed`` when its retries are spent."""
+    kept as ``failed`` when its retries are spent; on PostgreSQL deleted when a worker hands it
+    over to procrastinate."""
 
     __tablename__ = "job_queue"
     __table_args__ = (
@@ -25,8 +27,8 @@ class QueuedJob(Base):
             "uq_job_queue_queueing_lock",
             "queueing_lock",
             unique=True,
-            sqlite_where=text("status = 'todo'"),
-            postgresql_where=text("status = 'todo'"),
+            sqlite_where=text("status = 'todo' AND queueing_lock IS NOT NULL"),
+            postgresql_where=text("status = 'todo' AND queueing_lock IS NOT NULL"),
         ),
     )
 

@@ -1,10 +1,16 @@
 """PostgreSQL backend: procrastinate (https://procrastinate.readthedocs.io).
 
-* Enqueue: procrastinate's own defer path (``JobManager.batch_defer_jobs``) run on the
-  connection of the caller's SQLAlchemy session (``connection=`` of procrastinate ≥ 3.8), so the
-  job row is part of the caller's transaction.  A job with a queueing lock is deferred inside a
-  SAVEPOINT: when a job with that lock already waits, procrastinate's unique index refuses it and
-  only the SAVEPOINT is rolled back.
+* Enqueue: ``jobs.enqueue`` writes the job into ``job_queue`` in the caller's transaction (the
+  same narrow insert as on SQLite).  Each worker *relays* the waiting rows of its queues into
+  procrastinate: one transaction deletes a batch (``FOR UPDATE SKIP LOCKED``, so two relays never
+  take the same row) and inserts it through procrastinate's own defer path
+  (``JobManager.batch_defer_jobs`` on that transaction's connection), so a job is handed over
+  exactly once, or stays in ``job_queue`` if the relay dies.  Inserting into procrastinate
+  directly in every intake cost a quarter of the creation throughput (its defer function, an
+  event row per job, five indexes, and the NOTIFY that serialises commits), the narrow insert a
+  few per cent (docs/benchmarks.md).  A job with a queueing lock is handed over inside a
+  SAVEPOINT: when a job with that lock already waits in procrastinate, its unique index refuses
+  it and only the SAVEPOINT is rolled back (the row is dropped: its twin waits).
 * Worker: ``procrastinate.App`` with every declared task and schedule; retries follow the task's
   :class:`~zhizhi.core.jobs.registry.Retry`; schedules are deferred by every worker and
   procrastinate's ``procrastinate_periodic_defers`` keeps one job per tick; workers send a
@@ -17,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import procrastinate
 from procrastinate import exceptions, jobs, manager
@@ -25,9 +31,6 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
 from zhizhi.core.jobs import registry, repository
-
-if TYPE_CHECKING:
-    from zhizhi.core.jobs.queue import PendingJob
 
 log = logging.getLogger("zhizhi.jobs")
 SCHEMA_MARK = "procrastinate schema "  # + the newest procrastinate migration file it contains
@@ -82,34 +85,55 @@ def _manager() -> manager.JobManager:
     return _defer_manager
 
 
-def _job(pending: PendingJob) -> jobs.Job:
+def _job(row: repository.Waiting) -> jobs.Job:
     return jobs.Job(
-        queue=pending.spec.queue,
+        queue=row.queue,
         lock=None,
-        queueing_lock=pending.queueing_lock,
-        task_name=pending.spec.name,
-        task_kwargs=pending.kwargs,
-        scheduled_at=pending.schedule_at,
+        queueing_lock=row.queueing_lock,
+        task_name=row.task,
+        task_kwargs=row.args,
+        scheduled_at=row.run_at,
     )
 
 
-def defer(connection: Connection, pending: list[PendingJob]) -> None:
-    """Insert ``pending`` into procrastinate's queue in ``connection``'s open transaction."""
+def defer(connection: Connection, waiting: list[repository.Waiting]) -> None:
+    """Insert ``waiting`` into procrastinate's queue in ``connection``'s open transaction."""
     dbapi = connection.connection.dbapi_connection
     manager = _manager()
-    plain = [_job(p) for p in pending if p.queueing_lock is None]
+    plain = [_job(w) for w in waiting if w.queueing_lock is None]
     if plain:
         manager.batch_defer_jobs(jobs=plain, connection=dbapi)
-    for p in pending:
-        if p.queueing_lock is None:
+    for w in waiting:
+        if w.queueing_lock is None:
             continue
         repository.savepoint(connection, "zz_job_dedup")
         try:
-            manager.defer_job(job=_job(p), connection=dbapi)
+            manager.defer_job(job=_job(w), connection=dbapi)
         except exceptions.AlreadyEnqueued:
             repository.release_savepoint(connection, "zz_job_dedup", rollback=True)
         else:
             repository.release_savepoint(connection, "zz_job_dedup", rollback=False)
+
+
+def relay(url: str, queues: list[str] | None = None, limit: int = 500) -> int:
+    """Hand one batch of ``job_queue`` rows over to procrastinate; returns how many."""
+    from zhizhi.core.db import get_engine
+
+    with get_engine(url).begin() as connection:
+        waiting = repository.take_waiting(connection, queues, limit)
+        if waiting:
+            defer(connection, waiting)
+    return len(waiting)
+
+
+async def _relay_loop(url: str, queues: list[str] | None, poll_seconds: float) -> None:
+    while True:
+        try:
+            if await asyncio.to_thread(relay, url, queues) == 500:
+                continue  # more are waiting
+        except Exception:
+            log.exception("handing jobs over to procrastinate failed; retrying at the next poll")
+        await asyncio.sleep(poll_seconds)
 
 
 class Backoff(procrastinate.BaseRetryStrategy):
@@ -185,6 +209,7 @@ async def _sweeper(app: procrastinate.App, stalled_seconds: float) -> None:
 
 async def serve(
     app: procrastinate.App,
+    url: str,
     *,
     queues: list[str] | None = None,
     concurrency: int = 1,
@@ -193,14 +218,19 @@ async def serve(
     stalled_seconds: float = 30.0,
     poll_seconds: float = 1.0,
 ) -> None:
-    """Run start hooks, the stalled-job sweeper and a procrastinate worker on an opened ``app``
-    until stopped or cancelled (``once``: until no job is due)."""
+    """Run start hooks, the relay from ``job_queue``, the stalled-job sweeper and a procrastinate
+    worker on an opened ``app`` until stopped or cancelled (``once``: until no job is due)."""
     for hook in registry.start_hooks():
         try:
             await asyncio.to_thread(hook)
         except Exception:
             log.exception("worker start hook %s failed", getattr(hook, "__name__", hook))
-    sweeper = asyncio.create_task(_sweeper(app, stalled_seconds), name="zhizhi-stalled-sweeper")
+    while await asyncio.to_thread(relay, url, queues) == 500:
+        pass
+    side = [
+        asyncio.create_task(_sweeper(app, stalled_seconds), name="zhizhi-stalled-sweeper"),
+        asyncio.create_task(_relay_loop(url, queues, poll_seconds), name="zhizhi-relay"),
+    ]
     try:
         await app.run_worker_async(
             queues=queues,  # type: ignore[arg-type]  # None: every queue
@@ -212,7 +242,8 @@ async def serve(
             fetch_job_polling_interval=poll_seconds,
         )
     finally:
-        sweeper.cancel()
+        for task in side:
+            task.cancel()
 
 
 def run_worker(url: str, **options: Any) -> None:
@@ -222,6 +253,6 @@ def run_worker(url: str, **options: Any) -> None:
 
     async def main() -> None:
         async with app.open_async():
-            await serve(app, **options)
+            await serve(app, url, **options)
 
     asyncio.run(main())

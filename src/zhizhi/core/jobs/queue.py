@@ -1,11 +1,12 @@
 """``enqueue``: a job joins the caller's unit of work; it exists if and only if that commits.
 
-Jobs are collected on the session and written just before the commit, inside the same
-transaction: on PostgreSQL into procrastinate's queue on the session's own connection, on SQLite
-into ``job_queue``.  A rollback (or a rolled-back SAVEPOINT, ``core.db.savepoint``) forgets
-them.  In inline mode (tests, CLI loaders: ``ZHIZHI_JOBS_INLINE=true`` or :func:`inline`) nothing
-is written: each job runs in the committing thread right after the commit, once, its own unit
-of work; a failure is logged and never affects the committed work.
+Jobs are collected on the session and written into ``job_queue`` just before the commit, inside
+the same transaction (one narrow insert for all of them); on SQLite the local runner runs them
+from there, on PostgreSQL each worker hands them over to procrastinate (``core.jobs.pg``).  A
+rollback (or a rolled-back SAVEPOINT, ``core.db.savepoint``) forgets them.  In inline mode
+(tests, CLI loaders: ``ZHIZHI_JOBS_INLINE=true`` or :func:`inline`) nothing is written: each
+job runs in the committing thread right after the commit, once, in its own unit of work; a
+failure is logged and never affects the committed work.
 """
 
 from __future__ import annotations
@@ -99,15 +100,9 @@ def _before_commit(session: Session) -> None:
     pending: list[PendingJob] | None = session.info.get(PENDING)
     if not pending or runs_inline():
         return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        from zhizhi.core.jobs import pg
+    from zhizhi.core.jobs import repository
 
-        pg.defer(connection, pending)
-    else:
-        from zhizhi.core.jobs import repository
-
-        repository.store(session, pending)
+    repository.store(session, pending)  # PostgreSQL: a worker relays it to procrastinate
     session.info[PENDING] = []
     session.info[WRITTEN] = True
 

@@ -97,7 +97,7 @@ def every(minutes: int) -> str:
 
     Cron cannot step across hour or day boundaries, so ``minutes`` must divide an hour or be a
     whole number of hours dividing a day."""
-    if minutes > 0 and 60 % minutes == 0:
+    if 0 < minutes < 60 and 60 % minutes == 0:
         return "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
     if minutes > 0 and minutes % 60 == 0 and 24 % (minutes // 60) == 0:
         hours = minutes // 60

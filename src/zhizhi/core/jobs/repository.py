@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from zhizhi.core.db import unit_of_work
@@ -27,9 +27,18 @@ def wall_now() -> datetime:
     return datetime.now(UTC)
 
 
+# PostgreSQL intake path: a fixed driver statement (no SQLAlchemy compile or execution
+# machinery per call; psycopg prepares it after a few uses).
+_PG_STORE = (
+    "INSERT INTO job_queue (task, queue, args, status, queueing_lock, run_at, attempts, created_at) "
+    "VALUES (%(task)s, %(queue)s, %(args)s, 'todo', %(queueing_lock)s, %(run_at)s, 0, %(created_at)s) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
 def store(session: Session, pending: Iterable[PendingJob]) -> None:
-    """Insert jobs in the session's transaction; a job whose queueing lock is held by a waiting
-    job is skipped (``ON CONFLICT DO NOTHING`` on the partial unique index)."""
+    """Insert jobs in the session's transaction (both databases); a job whose queueing lock is
+    held by a waiting job is skipped (``ON CONFLICT DO NOTHING`` on the partial unique index)."""
     now = wall_now()
     rows = [
         {
@@ -44,8 +53,20 @@ def store(session: Session, pending: Iterable[PendingJob]) -> None:
         }
         for job in pending
     ]
-    if rows:
-        session.execute(sqlite_insert(Q).on_conflict_do_nothing(), rows)  # type: ignore[arg-type]
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        for row in rows:
+            row["args"] = Jsonb(row["args"])
+        dbapi = connection.connection.dbapi_connection  # psycopg, inside the session's transaction
+        assert dbapi is not None
+        with dbapi.cursor() as cursor:  # SQLAlchemy's execution machinery cost more than the insert
+            cursor.executemany(_PG_STORE, rows) if len(rows) > 1 else cursor.execute(_PG_STORE, rows[0])
+    else:
+        session.execute(sqlite.insert(Q).on_conflict_do_nothing(), rows)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +146,43 @@ def claim_tick(url: str | None, name: str, tick: int, pending: PendingJob) -> bo
             known = session.scalar(select(func.count()).where(JobSchedule.name == name))
             if known:
                 return False
-            session.execute(sqlite_insert(S).values(name=name, last_tick=tick).on_conflict_do_nothing())  # type: ignore[arg-type]
+            session.execute(sqlite.insert(S).values(name=name, last_tick=tick).on_conflict_do_nothing())  # type: ignore[arg-type]
         store(session, [pending])
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    task: str
+    queue: str
+    args: dict[str, Any]
+    queueing_lock: str | None
+    run_at: datetime
+
+
+def take_waiting(connection: Connection, queues: list[str] | None, limit: int) -> list[Waiting]:
+    """PostgreSQL relay: delete up to ``limit`` waiting jobs (oldest first) and return them; rows
+    another relay has locked are skipped.  The caller's transaction decides whether they go."""
+    batch = select(QueuedJob.id).where(QueuedJob.status == "todo").order_by(QueuedJob.id).limit(limit)
+    if queues:
+        batch = batch.where(QueuedJob.queue.in_(queues))
+    batch = batch.with_for_update(skip_locked=True)
+    rows = connection.execute(
+        delete(QueuedJob)
+        .where(QueuedJob.id.in_(batch.scalar_subquery()))
+        .returning(
+            QueuedJob.id,
+            QueuedJob.task,
+            QueuedJob.queue,
+            QueuedJob.args,
+            QueuedJob.queueing_lock,
+            QueuedJob.run_at,
+        )
+    ).all()
+    return [
+        Waiting(r.task, r.queue, dict(r.args), r.queueing_lock, r.run_at)
+        for r in sorted(rows, key=lambda r: r.id)
+    ]
 
 
 def counts(url: str | None = None) -> dict[str, int]:

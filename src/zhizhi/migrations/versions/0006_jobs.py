@@ -10,8 +10,9 @@
   revision with the newer package already carries the new mark and replays nothing.
   ``zhizhi worker`` refuses to start while the mark differs from the installed package's newest
   file, and ``tests/core/test_jobs_schema.py`` fails when they differ after the migrations.
-* ``job_queue`` and ``job_schedules``: the local runner's queue (SQLite).  Created on PostgreSQL
-  too, where they stay empty, so both databases have one schema.
+* ``job_queue``: where ``jobs.enqueue`` writes, in the caller's transaction, on both databases;
+  the SQLite runner runs jobs from it, PostgreSQL workers hand them over to procrastinate.
+  ``job_schedules``: the SQLite runner's schedule ticks (empty on PostgreSQL).
 
 Revision ID: 0006
 Revises: 0005
@@ -71,8 +72,8 @@ def upgrade() -> None:
             "uq_job_queue_queueing_lock",
             ["queueing_lock"],
             unique=True,
-            sqlite_where=sa.text("status = 'todo'"),
-            postgresql_where=sa.text("status = 'todo'"),
+            sqlite_where=sa.text("status = 'todo' AND queueing_lock IS NOT NULL"),
+            postgresql_where=sa.text("status = 'todo' AND queueing_lock IS NOT NULL"),
         )
     op.create_table(
         "job_schedules",
@@ -108,6 +109,9 @@ def downgrade() -> None:
         )
     op.drop_table("job_schedules")
     with op.batch_alter_table("job_queue", schema=None) as batch_op:
-        batch_op.drop_index("uq_job_queue_queueing_lock", sqlite_where=sa.text("status = 'todo'"))
+        batch_op.drop_index(
+            "uq_job_queue_queueing_lock",
+            sqlite_where=sa.text("status = 'todo' AND queueing_lock IS NOT NULL"),
+        )
         batch_op.drop_index("ix_job_queue_due")
     op.drop_table("job_queue")
