@@ -40,7 +40,7 @@ def store(session: Session, pending: Iterable[PendingJob]) -> None:
     """Insert jobs in the session's transaction (both databases); a job whose queueing lock is
     held by a waiting job is skipped (``ON CONFLICT DO NOTHING`` on the partial unique index)."""
     now = wall_now()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "task": job.spec.name,
             "queue": job.spec.queue,
@@ -57,14 +57,18 @@ def store(session: Session, pending: Iterable[PendingJob]) -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        import psycopg
         from psycopg.types.json import Jsonb
 
         for row in rows:
             row["args"] = Jsonb(row["args"])
         dbapi = connection.connection.dbapi_connection  # psycopg, inside the session's transaction
-        assert dbapi is not None
+        assert isinstance(dbapi, psycopg.Connection)
         with dbapi.cursor() as cursor:  # SQLAlchemy's execution machinery cost more than the insert
-            cursor.executemany(_PG_STORE, rows) if len(rows) > 1 else cursor.execute(_PG_STORE, rows[0])
+            if len(rows) > 1:
+                cursor.executemany(_PG_STORE, rows)
+            else:
+                cursor.execute(_PG_STORE, rows[0])
     else:
         session.execute(sqlite.insert(Q).on_conflict_do_nothing(), rows)  # type: ignore[arg-type]
 
