@@ -53,6 +53,23 @@ class TestEnqueue:
         assert tokens() == ["kept"]
         assert queued()[0]["status"] == "todo" and queued()[0]["attempts"] == 0
 
+    def test_a_session_on_someone_elses_connection_leaves_the_job_to_that_transaction(
+        self, queue_mode: str
+    ) -> None:
+        from sqlalchemy.orm import Session
+
+        from zhizhi.core.db import get_engine
+
+        for outcome in ("commit", "rollback"):
+            with get_engine().connect() as conn:
+                outer = conn.begin()
+                s = Session(bind=conn, join_transaction_mode="create_savepoint")
+                jobs.enqueue(s, job_tasks.record, token=outcome)
+                s.commit()  # releases a SAVEPOINT: the connection's transaction decides
+                s.close()
+                getattr(outer, outcome)()
+        assert tokens() == ["commit"]
+
     def test_a_rolled_back_savepoint_forgets_its_jobs_only(self, queue_mode: str) -> None:
         with unit_of_work() as s:
             jobs.enqueue(s, job_tasks.record, token="outer")

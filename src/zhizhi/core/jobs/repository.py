@@ -3,12 +3,14 @@ of the PostgreSQL enqueue path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, delete, func, select, text, update
+import psycopg
+from sqlalchemy import Connection, Engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -27,50 +29,91 @@ def wall_now() -> datetime:
     return datetime.now(UTC)
 
 
-# PostgreSQL intake path: a fixed driver statement (no SQLAlchemy compile or execution
-# machinery per call; psycopg prepares it after a few uses).
-_PG_STORE = (
-    "INSERT INTO job_queue (task, queue, args, status, queueing_lock, run_at, attempts, created_at) "
-    "VALUES (%(task)s, %(queue)s, %(args)s, 'todo', %(queueing_lock)s, %(run_at)s, 0, %(created_at)s) "
-    "ON CONFLICT DO NOTHING"
-)
+def store(session: Session, pending: list[PendingJob]) -> None:
+    """Write jobs with the session's transaction (both databases); a job whose queueing lock is
+    held by a waiting job is skipped (``ON CONFLICT DO NOTHING`` on the partial unique index).
 
-
-def store(session: Session, pending: Iterable[PendingJob]) -> None:
-    """Insert jobs in the session's transaction (both databases); a job whose queueing lock is
-    held by a waiting job is skipped (``ON CONFLICT DO NOTHING`` on the partial unique index)."""
-    now = wall_now()
-    rows: list[dict[str, Any]] = [
-        {
-            "task": job.spec.name,
-            "queue": job.spec.queue,
-            "args": job.kwargs,
-            "status": "todo",
-            "queueing_lock": job.queueing_lock,
-            "run_at": job.schedule_at or now,
-            "attempts": 0,
-            "created_at": now,
-        }
-        for job in pending
-    ]
-    if not rows:
+    SQLite: inserted now.  PostgreSQL (a session bound to an engine): the insert is sent in one
+    round trip together with the transaction's ``COMMIT`` (:func:`_commit_with_jobs`) — as an
+    extra statement it cost the intake more than the insert itself (docs/jobs.md)."""
+    if not pending:
         return
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        import psycopg
-        from psycopg.types.json import Jsonb
-
-        for row in rows:
-            row["args"] = Jsonb(row["args"])
-        dbapi = connection.connection.dbapi_connection  # psycopg, inside the session's transaction
-        assert isinstance(dbapi, psycopg.Connection)
-        with dbapi.cursor() as cursor:  # SQLAlchemy's execution machinery cost more than the insert
-            if len(rows) > 1:
-                cursor.executemany(_PG_STORE, rows)
-            else:
-                cursor.execute(_PG_STORE, rows[0])
-    else:
+    if connection.dialect.name != "postgresql":
+        now = wall_now()
+        rows = [
+            {
+                "task": job.spec.name,
+                "queue": job.spec.queue,
+                "args": job.kwargs,
+                "status": "todo",
+                "queueing_lock": job.queueing_lock,
+                "run_at": job.schedule_at or now,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for job in pending
+        ]
         session.execute(sqlite.insert(Q).on_conflict_do_nothing(), rows)  # type: ignore[arg-type]
+        return
+    statement = _pg_insert(connection, pending)
+    if isinstance(session.get_bind(), Engine):  # the session owns the transaction: ride its COMMIT
+        _riders.setdefault(connection, []).append(statement)
+    else:  # bound to someone else's connection: its commit is not ours to carry
+        connection.exec_driver_sql(statement.decode())
+
+
+# Inserts waiting for their connection's COMMIT (PostgreSQL); keyed by the SQLAlchemy Connection
+# of one transaction, dropped with it or by a rollback.
+_riders: WeakKeyDictionary[Connection, list[bytes]] = WeakKeyDictionary()
+_prefixes: dict[tuple[str, str], bytes] = {}  # (task, queue) → "(task literal, queue literal, "
+
+
+def _pg_insert(connection: Connection, pending: list[PendingJob]) -> bytes:
+    """One INSERT with the values as literals escaped by libpq (``PQescapeLiteral``), so that it
+    can travel with ``COMMIT`` in one simple-protocol query.  ``run_at`` and ``created_at`` are
+    the transaction's ``now()`` unless the job has a ``schedule_at``."""
+    dbapi = connection.connection.dbapi_connection
+    assert isinstance(dbapi, psycopg.Connection)
+    escape = psycopg.pq.Escaping(dbapi.pgconn).escape_literal
+    values = []
+    for job in pending:
+        key = (job.spec.name, job.spec.queue)
+        prefix = _prefixes.get(key)
+        if prefix is None:
+            prefix = _prefixes[key] = b"(" + escape(key[0].encode()) + b", " + escape(key[1].encode()) + b", "
+        args = escape(json.dumps(job.kwargs, ensure_ascii=False).encode())
+        lock = b"NULL" if job.queueing_lock is None else escape(job.queueing_lock.encode())
+        run_at = (
+            b"now()"
+            if job.schedule_at is None
+            else escape(job.schedule_at.isoformat().encode()) + b"::timestamptz"
+        )
+        values.append(prefix + args + b"::jsonb, 'todo', " + lock + b", " + run_at + b", 0, now())")
+    return (
+        b"INSERT INTO job_queue (task, queue, args, status, queueing_lock, run_at, attempts, created_at)"
+        b" VALUES " + b", ".join(values) + b" ON CONFLICT DO NOTHING"
+    )
+
+
+@event.listens_for(Engine, "commit")
+def _commit_with_jobs(connection: Connection) -> None:
+    """Right before SQLAlchemy commits: send the waiting inserts and ``COMMIT`` as one query.  A
+    failing insert aborts the transaction (the COMMIT is not run) and the error propagates to
+    the session, which rolls back.  psycopg's own commit that follows finds no transaction open
+    and does nothing."""
+    statements = _riders.pop(connection, None)
+    if not statements:
+        return
+    dbapi = connection.connection.dbapi_connection
+    assert isinstance(dbapi, psycopg.Connection)
+    with dbapi.cursor() as cursor:  # no parameters: the simple protocol runs several statements
+        cursor.execute(b"; ".join([*statements, b"COMMIT"]))
+
+
+@event.listens_for(Engine, "rollback")
+def _rollback(connection: Connection) -> None:
+    _riders.pop(connection, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +204,7 @@ class Waiting:
     queue: str
     args: dict[str, Any]
     queueing_lock: str | None
-    run_at: datetime
+    run_at: datetime | None  # None: as soon as possible
 
 
 def take_waiting(connection: Connection, queues: list[str] | None, limit: int) -> list[Waiting]:
@@ -181,10 +224,11 @@ def take_waiting(connection: Connection, queues: list[str] | None, limit: int) -
             QueuedJob.args,
             QueuedJob.queueing_lock,
             QueuedJob.run_at,
+            QueuedJob.created_at,
         )
     ).all()
-    return [
-        Waiting(r.task, r.queue, dict(r.args), r.queueing_lock, r.run_at)
+    return [  # procrastinate gets a scheduled_at only for jobs meant for later
+        Waiting(r.task, r.queue, dict(r.args), r.queueing_lock, r.run_at if r.run_at > r.created_at else None)
         for r in sorted(rows, key=lambda r: r.id)
     ]
 
