@@ -177,3 +177,40 @@ class TestQueue:
         number = world.create(category="HJBH")["number"]
         assert queued() == []
         assert set(_suggestions(world, number)) == {"classification", "dispatch", "duplicates"}
+
+
+class TestHotspotJobs:
+    def test_a_start_without_snapshot_queues_one_refresh(self, db: str, monkeypatch: Any) -> None:
+        from tests.core.jobs_support import queued
+        from zhizhi.core.db import unit_of_work
+        from zhizhi.core.settings import get_settings
+        from zhizhi.routing import hotspots, tasks
+
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)
+        tasks.ensure_hotspots()
+        tasks.ensure_hotspots()  # a second process starting: deduplicated by the queueing lock
+        assert [j["task"] for j in queued()] == ["routing.refresh_hotspots"]
+        monkeypatch.setattr(get_settings(), "jobs_inline", True)
+        with unit_of_work() as s:
+            hotspots.compute(s)
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)
+        from tests.core.jobs_support import run_due
+
+        run_due(get_settings().database_url, ["ai"])  # the queued refresh runs
+        before = len(queued())
+        tasks.ensure_hotspots()  # a snapshot exists now: nothing queued
+        assert len(queued()) == before == 0
+
+    def test_the_schedule_follows_the_setting(self, monkeypatch: Any) -> None:
+        from zhizhi.core.jobs import registry
+        from zhizhi.core.settings import get_settings
+        from zhizhi.routing import tasks
+
+        monkeypatch.setattr(registry, "SCHEDULES", {})
+        monkeypatch.setattr(get_settings(), "hotspot_interval_minutes", 15)
+        tasks.install()
+        assert registry.SCHEDULES[tasks.HOTSPOTS_SCHEDULE].cron == "*/15 * * * *"
+        assert registry.SCHEDULES[tasks.HOTSPOTS_SCHEDULE].queueing_lock == tasks.HOTSPOTS_LOCK
+        monkeypatch.setattr(get_settings(), "hotspot_interval_minutes", 0)
+        tasks.install()
+        assert tasks.HOTSPOTS_SCHEDULE not in registry.SCHEDULES

@@ -4,9 +4,11 @@ One daemon thread per runner; the demo web process starts one (``web.app``), ``z
 on SQLite runs one in the foreground.  Several runners (several processes) may share a database:
 claiming a job is one ``UPDATE … RETURNING`` in a ``BEGIN IMMEDIATE`` transaction, so a job is
 claimed once, and a schedule tick is enqueued only by the runner that moves
-``job_schedules.last_tick`` forward.  A job left ``doing`` by a runner that died (its process is
-gone, checked by pid on this host, or it has held the job for ``LEASE_SECONDS``) is run again;
-queued jobs wait in the table across restarts.  Timing is wall-clock time, not ``core.clock``.
+``job_schedules.last_tick`` forward.  A job left ``doing`` by a runner that is gone — its process
+died (checked by pid: a SQLite file is local to this host), or it was a runner of this process
+that was stopped, or, for a claim made on another host, it has held the job for
+``LEASE_SECONDS`` — is run again when its retry policy allows; queued jobs wait in the table
+across restarts.  Timing is wall-clock time, not ``core.clock``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from zhizhi.core.jobs.models import JobSchedule, QueuedJob
 if TYPE_CHECKING:
     from zhizhi.core.jobs.queue import PendingJob
 
-Q = QueuedJob.__table__
 S = JobSchedule.__table__
 
 
@@ -40,27 +39,40 @@ def store(session: Session, pending: list[PendingJob]) -> None:
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        now = wall_now()
+        now = _sqlite_time(wall_now())
         rows = [
-            {
-                "task": job.spec.name,
-                "queue": job.spec.queue,
-                "args": job.kwargs,
-                "status": "todo",
-                "queueing_lock": job.queueing_lock,
-                "run_at": job.schedule_at or now,
-                "attempts": 0,
-                "created_at": now,
-            }
+            (
+                job.spec.name,
+                job.spec.queue,
+                json.dumps(job.kwargs, ensure_ascii=False),
+                job.queueing_lock,
+                _sqlite_time(job.schedule_at) if job.schedule_at else now,
+                now,
+            )
             for job in pending
         ]
-        session.execute(sqlite.insert(Q).on_conflict_do_nothing(), rows)  # type: ignore[arg-type]
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:  # a fixed driver statement: SQLAlchemy's insert machinery cost more than the insert
+            cursor.executemany(_SQLITE_STORE, rows)
+        finally:
+            cursor.close()
         return
     statement = _pg_insert(connection, pending)
     if isinstance(session.get_bind(), Engine):  # the session owns the transaction: ride its COMMIT
         _riders.setdefault(connection, []).append(statement)
     else:  # bound to someone else's connection: its commit is not ours to carry
         connection.exec_driver_sql(statement.decode())
+
+
+_SQLITE_STORE = (
+    "INSERT INTO job_queue (task, queue, args, status, queueing_lock, run_at, attempts, created_at) "
+    "VALUES (?, ?, ?, 'todo', ?, ?, 0, ?) ON CONFLICT DO NOTHING"
+)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    """The text SQLAlchemy's SQLite DATETIME stores (naive UTC, microseconds always written)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 # Inserts waiting for their connection's COMMIT (PostgreSQL); keyed by the SQLAlchemy Connection
@@ -257,3 +269,9 @@ def table_comment(connection: Connection, table: str) -> str | None:
 def set_table_comment(connection: Connection, table: str, comment: str) -> None:
     quoted = comment.replace("'", "''")
     connection.exec_driver_sql(f"COMMENT ON TABLE {table} IS '{quoted}'")
+
+
+def analyze(connection: Connection, table: str) -> None:
+    """PostgreSQL: refresh the planner statistics of ``table`` (committed by the caller)."""
+    connection.exec_driver_sql(f"ANALYZE {table}")
+    connection.commit()
