@@ -102,7 +102,8 @@ class TestSeesPersonalData:
 
     def test_by_role_on_a_staff_entered_case(self, world: Any, session: Session) -> None:
         case = _case(session, world.create()["number"])
-        seen = {u: policy.sees_personal_data(_principal(session, u), case) for u in [*USERS, "agent", "steward"]}
+        users = [*USERS, "agent", "steward"]
+        seen = {u: policy.sees_personal_data(_principal(session, u), case) for u in users}
         assert seen == {
             "admin": True,
             "leader": False,
