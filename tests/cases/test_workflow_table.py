@@ -16,8 +16,9 @@ from tests.cases.lifecycle_expected import (
     STAY,
 )
 from zhizhi.cases.enums import LABELS, CaseStatus
-from zhizhi.cases.workflow import CASE_LIFECYCLE
+from zhizhi.cases.workflow import CASE_LIFECYCLE, _t
 from zhizhi.core.errors import Conflict
+from zhizhi.core.permissions import Permission
 from zhizhi.core.statemachine import Transition, TransitionTable
 
 
@@ -56,6 +57,19 @@ def test_permission_and_timeline_label_of_each_action(action: str) -> None:
 def test_available_lists_the_allowed_actions_in_table_order(status: str) -> None:
     expected = [a for a in ACTIONS if EXPECTED[a][status] != REFUSED]
     assert [t.action for t in CASE_LIFECYCLE.available(status)] == expected
+
+
+def test_rows_are_built_with_status_values() -> None:
+    """``workflow._t`` runs only while the module is imported; called here so that the mutation
+    run, which swaps function bodies after import, can reach it."""
+    row = _t(
+        "x", {CaseStatus.RECEIVED, CaseStatus.MERGED}, CaseStatus.ACCEPTED, Permission.CASE_ACCEPT, "甲", "a"
+    )
+    assert row == Transition(
+        "x", frozenset({"received", "merged"}), "accepted", Permission.CASE_ACCEPT, "甲", "a"
+    )
+    assert type(row.target) is str and all(type(s) is str for s in row.sources)
+    assert _t("y", set(), "__stay__", Permission.CASE_RATE, "乙", "b").target == "__stay__"
 
 
 def test_the_issue_s_mutants_are_caught() -> None:

@@ -97,40 +97,45 @@ dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31))
 counts = st.integers(min_value=0, max_value=120)
 
 
-class TestProperties:
-    @settings(max_examples=300, deadline=None)
-    @given(start=dates, n=counts)
-    def test_exactly_n_working_days_in_between_and_due_is_a_working_day(self, start: date, n: int) -> None:
-        due = CAL.add_working_days(start, n)
-        assert CAL.working_days_between(start, due.due_date) == n
-        if n > 0:
-            assert CAL.is_workday(due.due_date)
-            assert due.due_date > start
+# Properties are module-level functions: hypothesis refuses a method run by several pytest sessions
+# in one process, as the mutation run (scripts/mutation.py) does.
+@settings(max_examples=300, deadline=None)
+@given(start=dates, n=counts)
+def test_exactly_n_working_days_in_between_and_due_is_a_working_day(start: date, n: int) -> None:
+    due = CAL.add_working_days(start, n)
+    assert CAL.working_days_between(start, due.due_date) == n
+    if n > 0:
+        assert CAL.is_workday(due.due_date)
+        assert due.due_date > start
 
-    @settings(max_examples=200, deadline=None)
-    @given(start=dates, n=counts)
-    def test_monotone_in_n(self, start: date, n: int) -> None:
-        assert CAL.add_working_days(start, n + 1).due_date > CAL.add_working_days(start, n).due_date
 
-    @settings(max_examples=200, deadline=None)
-    @given(start=dates, n=counts)
-    def test_provisional_exactly_when_an_unpublished_year_is_touched(self, start: date, n: int) -> None:
-        due = CAL.add_working_days(start, n)
-        touched = {start.year, due.due_date.year} if n else {start.year}
-        assert due.provisional == any(
-            y not in CAL.published_years for y in touched | set(range(start.year, due.due_date.year + 1))
-        )
+@settings(max_examples=200, deadline=None)
+@given(start=dates, n=counts)
+def test_monotone_in_n(start: date, n: int) -> None:
+    assert CAL.add_working_days(start, n + 1).due_date > CAL.add_working_days(start, n).due_date
 
-    @settings(max_examples=200, deadline=None)
-    @given(start=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 10, 31)), n=st.integers(1, 40))
-    def test_agrees_with_chinese_calendar(self, start: date, n: int) -> None:
-        due = CAL.add_working_days(start, n).due_date
-        if due.year <= 2026:
-            assert chinese_calendar.get_workdays(start + timedelta(days=1), due).__len__() == n
 
-    def test_rejects_absurd_limits(self) -> None:
-        with pytest.raises(ValueError):
-            CAL.add_working_days(date(2026, 1, 1), -1)
+@settings(max_examples=200, deadline=None)
+@given(start=dates, n=counts)
+def test_provisional_exactly_when_an_unpublished_year_is_touched(start: date, n: int) -> None:
+    due = CAL.add_working_days(start, n)
+    touched = {start.year, due.due_date.year} if n else {start.year}
+    assert due.provisional == any(
+        y not in CAL.published_years for y in touched | set(range(start.year, due.due_date.year + 1))
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 10, 31)), n=st.integers(1, 40))
+def test_agrees_with_chinese_calendar(start: date, n: int) -> None:
+    due = CAL.add_working_days(start, n).due_date
+    if due.year <= 2026:
+        assert chinese_calendar.get_workdays(start + timedelta(days=1), due).__len__() == n
+
+
+def test_rejects_absurd_limits() -> None:
+    with pytest.raises(ValueError):
+        CAL.add_working_days(date(2026, 1, 1), -1)
 
 
 class TestLiteral2026:

@@ -23,7 +23,7 @@ def mask_phone(phone: str | None) -> str | None:
     if len(digits) == 11 and digits.startswith("1"):
         return f"{digits[:3]}****{digits[-4:]}"
     if digits.startswith("0") and len(digits) >= 10:
-        area = 3 if digits[1] in "12" else 4  # 010 and 02x are three digits; the rest four
+        area = 3 if digits.startswith(("010", "02")) else 4
         return f"{digits[:area]}****{digits[-2:]}"
     return HIDDEN
 
