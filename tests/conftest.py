@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 BACKEND = os.environ.get("ZHIZHI_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get("ZHIZHI_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -17,7 +19,9 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 if BACKEND == "postgres":
     # one database per checkout and xdist worker, so several checkouts can test at once
-    _checkout = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:6]
+    _checkout = hashlib.sha1(
+        str(Path(__file__).resolve().parents[1]).encode(), usedforsecurity=False
+    ).hexdigest()[:6]
     _db_name = f"zhizhi_test_{_checkout}_{_worker}"
     TEST_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{_db_name}"
 else:
@@ -37,6 +41,25 @@ from zhizhi.core.settings import get_settings  # noqa: E402
 get_settings.cache_clear()
 
 KEEP_TABLES = {"alembic_version", "calendar_days"}
+# scripts/mutation.py passes --hypothesis-profile=mutation: the same examples for every mutant and
+# every run (a mutant is killed or not, never by chance), and no example database left behind
+hypothesis_settings.register_profile("mutation", derandomize=True, database=None)
+_IMPORTED_BY = os.getpid()
+
+
+def _database_for_this_process() -> tuple[str, Path | None]:
+    """The test database URL, and a folder to remove afterwards if this process made its own.
+
+    A process forked after this module was imported — the mutation run (scripts/mutation.py)
+    runs each mutant's tests in such a fork, two at a time — gets a SQLite file of its own, so
+    forks running at once never empty each other's tables."""
+    if BACKEND == "postgres" or os.getpid() == _IMPORTED_BY:
+        return TEST_URL, None
+    folder = Path(tempfile.mkdtemp(prefix="zhizhi-test-fork-"))
+    url = f"sqlite:///{folder / 'test.db'}"
+    os.environ["ZHIZHI_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    return url, folder
 
 
 def _create_pg_database() -> None:
@@ -53,13 +76,16 @@ def migrated() -> Iterator[str]:
     from zhizhi.core.db import dispose_all, unit_of_work
     from zhizhi.core.migrate import upgrade
 
+    url, own_folder = _database_for_this_process()
     if BACKEND == "postgres":
         _create_pg_database()
-    upgrade(TEST_URL)
-    with unit_of_work(TEST_URL) as session:
+    upgrade(url)
+    with unit_of_work(url) as session:
         seed_known_years(session, range(2024, 2027))
-    yield TEST_URL
+    yield url
     dispose_all()
+    if own_folder is not None:
+        shutil.rmtree(own_folder, ignore_errors=True)
 
 
 def _truncate(url: str) -> None:
