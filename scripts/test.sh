@@ -13,6 +13,9 @@ echo "== import layering"; .venv/bin/lint-imports
 echo "== pytest on SQLite"
 ZHIZHI_TEST_DB=sqlite .venv/bin/pytest -q "$@"
 
+echo "== mutation testing of the rule modules (docs/mutation.md)"
+.venv/bin/python scripts/mutation.py
+
 echo "== pytest on PostgreSQL"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then

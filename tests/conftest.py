@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 BACKEND = os.environ.get("ZHIZHI_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get("ZHIZHI_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -41,6 +43,25 @@ get_settings.cache_clear()
 KEEP_TABLES = {"alembic_version", "calendar_days"}
 # procrastinate's queue (PostgreSQL; made by migration 0006, not in our metadata)
 PROCRASTINATE_TABLES = ["procrastinate_jobs", "procrastinate_periodic_defers", "procrastinate_workers"]
+# scripts/mutation.py passes --hypothesis-profile=mutation: the same examples for every mutant and
+# every run (a mutant is killed or not, never by chance), and no example database left behind
+hypothesis_settings.register_profile("mutation", derandomize=True, database=None)
+_IMPORTED_BY = os.getpid()
+
+
+def _database_for_this_process() -> tuple[str, Path | None]:
+    """The test database URL, and a folder to remove afterwards if this process made its own.
+
+    A process forked after this module was imported — the mutation run (scripts/mutation.py)
+    runs each mutant's tests in such a fork, two at a time — gets a SQLite file of its own, so
+    forks running at once never empty each other's tables."""
+    if BACKEND == "postgres" or os.getpid() == _IMPORTED_BY:
+        return TEST_URL, None
+    folder = Path(tempfile.mkdtemp(prefix="zhizhi-test-fork-"))
+    url = f"sqlite:///{folder / 'test.db'}"
+    os.environ["ZHIZHI_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    return url, folder
 
 
 def _create_pg_database() -> None:
@@ -57,13 +78,16 @@ def migrated() -> Iterator[str]:
     from zhizhi.core.db import dispose_all, unit_of_work
     from zhizhi.core.migrate import upgrade
 
+    url, own_folder = _database_for_this_process()
     if BACKEND == "postgres":
         _create_pg_database()
-    upgrade(TEST_URL)
-    with unit_of_work(TEST_URL) as session:
+    upgrade(url)
+    with unit_of_work(url) as session:
         seed_known_years(session, range(2024, 2027))
-    yield TEST_URL
+    yield url
     dispose_all()
+    if own_folder is not None:
+        shutil.rmtree(own_folder, ignore_errors=True)
 
 
 def _truncate(url: str) -> None:

@@ -100,6 +100,7 @@ def test_json_contract() -> None:
     json.dumps(d, ensure_ascii=False)
     assert set(d) >= {"elements", "divisions", "confidence"}
     assert isinstance(d["confidence"], float) and 0 <= d["confidence"] <= 1
+    assert d["elements"] and d["divisions"]  # the loops below check something
     for e in d["elements"]:
         assert set(e) >= {"label", "text", "start", "end"}
         assert ADDR[e["start"] : e["end"]] == e["text"]

@@ -39,7 +39,7 @@ def test_long_address_text() -> None:
     r = parse(text)
     assert len(text) == 10_000
     assert r.divisions["county"].code == "430104000000"
-    assert all(text[e.start : e.end] == e.text for e in r.elements)
+    assert r.elements and all(text[e.start : e.end] == e.text for e in r.elements)
 
 
 def test_mixed_scripts() -> None:

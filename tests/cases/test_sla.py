@@ -58,6 +58,24 @@ class TestClockStops:
         assert _due_date(out) == date(2026, 11, 23)  # 2026-11-16 + 5 working days
         assert due_before == date(2026, 11, 16)
 
+    def test_a_pause_moves_an_hour_limit_by_its_wall_time(self, world: Any) -> None:
+        clock.freeze(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+        case = world.create(category="SDQR")  # 24 hours
+        assert case["due_at"] == "2026-11-03T02:00:00Z"
+        world.act("supervisor", case["number"], "suspend", reason="等待供水公司检测")
+        clock.freeze(datetime(2026, 11, 2, 5, 30, tzinfo=UTC))
+        out = world.act("supervisor", case["number"], "resume")
+        assert out["status"] == "accepted" and out["due_at"] == "2026-11-03T05:30:00Z"
+
+    def test_a_pause_moves_a_calendar_day_limit_by_the_days_it_covered(self, world: Any) -> None:
+        clock.freeze(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+        case = world.create(category="JYWT")  # 7 calendar days: 2026-11-09 end of day
+        assert case["due_at"] == "2026-11-09T15:59:59Z"
+        world.act("supervisor", case["number"], "suspend", reason="等待学校答复")
+        clock.freeze(datetime(2026, 11, 4, 2, 0, tzinfo=UTC))
+        out = world.act("supervisor", case["number"], "resume")
+        assert out["due_at"] == "2026-11-11T15:59:59Z"
+
     def test_state_is_frozen_while_suspended(self, world: Any) -> None:
         clock.freeze(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
         number = world.case_in("in_progress")

@@ -61,7 +61,8 @@ def test_no_rule_means_no_prefill(client: Any, world: Any) -> None:
     number = world.create(category="SDQR")["number"]
     login(client, "dispatcher")
     page = client.get(f"/work/cases/{number}").text
-    assert "无匹配的派单规则" in _section(page, "ai-dispatch") or "派单目录中没有匹配的规则" in page
+    section = _section(page, "ai-dispatch")
+    assert "派单目录中没有匹配的规则，请人工派单" in section and "需人工研判" in section
     form = page.split('id="act-dispatch"', 1)[1].split("</form>", 1)[0]
     assert " selected>" not in form.split("lead_department", 2)[-1].split("</select>", 1)[0]
 

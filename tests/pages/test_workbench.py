@@ -84,7 +84,8 @@ def test_dispatch_sign_reply_through_forms(client: Any, world: Any) -> None:
     assert world.get("dispatcher", number)["status"] == "replied"
     # a transition the state no longer allows: 409 shown as a general error
     r = post_form(client, url, f"{url}/act", {"action": "sign"})
-    assert r.status_code in (403, 409) and 'class="alert"' in r.text
+    assert r.status_code == 409 and 'class="alert"' in r.text
+    assert "当前状态为「已答复待回访」，不能执行「签收」" in r.text
 
 
 def test_hotline_intake(client: Any, world: Any) -> None:

@@ -40,8 +40,9 @@ def check(session: Session, principal: Principal, case: Case, action: str) -> De
 
 
 def sees_personal_data(principal: Principal | None, case: Case) -> bool:
-    """Unmasked contact details: the reporter, or a role with personal:read (not for confidential
-    cases, whose contact is shown only to the reporter and to intake/dispatch staff)."""
+    """May contact details be shown unmasked? To the signed-in reporter and to roles with
+    personal:read (intake, dispatch, admin) — confidential cases included. Everyone else sees them
+    masked or, on a confidential case, not at all (``service.to_out``)."""
     if principal is None:
         return False
     if principal.role is Role.PUBLIC:
