@@ -17,7 +17,9 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 if BACKEND == "postgres":
     # one database per checkout and xdist worker, so several checkouts can test at once
-    _checkout = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:6]
+    _checkout = hashlib.sha1(
+        str(Path(__file__).resolve().parents[1]).encode(), usedforsecurity=False
+    ).hexdigest()[:6]
     _db_name = f"zhizhi_test_{_checkout}_{_worker}"
     TEST_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{_db_name}"
 else:

@@ -20,11 +20,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses import divisions as division_service
-from zhizhi.addresses.models import AddressNode, Division
+from zhizhi.addresses import repository as repo
+from zhizhi.addresses.models import AddressNode
 
 MAX_CANDIDATES = 20_000
 _ROOT_KINDS = ("road", "compound", "poi")
@@ -132,12 +132,12 @@ class GeocodeResult:
 
 
 def _candidates(session: Session, division_code: str | None) -> list[AddressNode]:
-    stmt = select(AddressNode).where(AddressNode.status == "active")
+    prefix = None
     if division_code:
         level = division_service.level_of(division_code)
         keep = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}[level]
-        stmt = stmt.where(AddressNode.division_code.like(division_code[:keep] + "%"))
-    return list(session.scalars(stmt.order_by(AddressNode.id).limit(MAX_CANDIDATES)))
+        prefix = division_code[:keep]
+    return repo.active_nodes(session, prefix, MAX_CANDIDATES)
 
 
 def _root_quality(name: str, text: str, elements: list[tuple[str, str, str | None]]) -> float:
@@ -215,22 +215,8 @@ def autocomplete(session: Session, q: str, *, limit: int = 10) -> list[dict[str,
         for d in division_service.search(session, q, limit=limit)
     ]
     like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    nodes = session.scalars(
-        select(AddressNode)
-        .where(AddressNode.status == "active")
-        .where(
-            or_(
-                AddressNode.name.like(like + "%", escape="\\"),
-                AddressNode.name.like("%" + like + "%", escape="\\"),
-            )
-        )
-        .order_by(AddressNode.name)
-        .limit(limit)
-    ).all()
-    names = {
-        d.code: d.full_name
-        for d in session.scalars(select(Division).where(Division.code.in_({n.division_code for n in nodes})))
-    }
+    nodes = repo.active_nodes_named(session, like, limit)
+    names = {d.code: d.full_name for d in repo.divisions(session, list({n.division_code for n in nodes}))}
     out.extend(
         {
             "type": "address",
