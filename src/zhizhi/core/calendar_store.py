@@ -1,7 +1,8 @@
-"""The calendar table (工作日历): one row per day of each published year.
+"""The working-day calendar (工作日历): one row per day of each published year, cached per process.
 
 Seeded from the ``chinese_calendar`` package (years it knows) and importable per year by an
-administrator from the yearly State Council notice (holidays + make-up working days).
+administrator from the yearly State Council notice (holidays + make-up working days) through
+``catalogue.service.import_calendar_year``.  The table's SQL is in ``core.repository.calendar``.
 """
 
 from __future__ import annotations
@@ -10,22 +11,12 @@ import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import Boolean, Date, String, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from zhizhi.core.db import Base
 from zhizhi.core.errors import ValidationFailed
+from zhizhi.core.models import CalendarDay  # noqa: F401  (the table, for readers)
+from zhizhi.core.repository import calendar as repo
 from zhizhi.core.workdays import WorkCalendar
-
-
-class CalendarDay(Base):
-    __tablename__ = "calendar_days"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    is_workday: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    name: Mapped[str | None] = mapped_column(String(40))  # 春节, 调休上班 …
-    source: Mapped[str] = mapped_column(String(40), nullable=False, default="chinese_calendar")
-
 
 _cache_lock = threading.Lock()
 _cache: dict[int, WorkCalendar] = {}
@@ -45,8 +36,7 @@ def load_calendar(session: Session) -> WorkCalendar:
         cached = _cache.get(_generation)
     if cached is not None:
         return cached
-    rows = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
-    calendar = WorkCalendar.from_days((r[0], r[1]) for r in rows)
+    calendar = WorkCalendar.from_days(repo.all_days(session))
     with _cache_lock:
         _cache[_generation] = calendar
     return calendar
@@ -112,9 +102,7 @@ def days_from_notice(
 
 def replace_year(session: Session, year: int, days: list[tuple[date, bool, str | None]], source: str) -> int:
     """Replace the rows of ``year`` (idempotent); the cache is invalidated after flush."""
-    session.execute(delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
-    session.add_all(CalendarDay(day=d, is_workday=w, name=n, source=source) for d, w, n in days)
-    session.flush()
+    repo.replace_year(session, year, days, source)
     invalidate_cache()
     return len(days)
 

@@ -1,4 +1,6 @@
-"""Subscribe routing to case events (called once by each composition root)."""
+"""Routing's install hook: subscribe to case events, add the AI panel to the case page.
+
+Run by every composition root through the registry (idempotent)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.enums import CaseKind
-from zhizhi.cases.models import Case
+from zhizhi.cases.pages import panels
+from zhizhi.cases.service import Case
 from zhizhi.core import events, jobs
+from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
-from zhizhi.org.schemas import Principal
-from zhizhi.routing import service
+from zhizhi.routing import case_panel, service
 
 
 def _on_created(session: Session, *, case: Case, **_: Any) -> None:
@@ -38,6 +41,7 @@ def _on_merge(
 
 
 def install() -> None:
+    panels.add(case_panel.CASE_PANEL)
     events.subscribe("case.created", _on_created)
     events.subscribe("case.dispatch", _on_dispatch)
     events.subscribe("case.redispatch", _on_dispatch)

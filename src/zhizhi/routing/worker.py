@@ -9,36 +9,18 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 
-from sqlalchemy import exists, select
-
-from zhizhi.cases.models import Case
-from zhizhi.core import clock, sealer
+from zhizhi.core import sealer
 from zhizhi.core.db import get_engine, unit_of_work
-from zhizhi.routing.models import CaseSuggestion
-from zhizhi.routing.service import compute_suggestions
+from zhizhi.routing.service import claim_unsuggested, compute_suggestions
 
 log = logging.getLogger("zhizhi.worker")
-LOOKBACK_DAYS = 7
 
 
 def run_batch(limit: int = 20) -> int:
     """Claim up to ``limit`` cases without suggestions and compute them; returns how many."""
     with unit_of_work() as session:
-        stmt = (
-            select(Case)
-            .where(
-                Case.created_at >= clock.now() - timedelta(days=LOOKBACK_DAYS),
-                Case.kind.in_(["appeal", "event"]),
-                ~exists().where(CaseSuggestion.case_id == Case.id),
-            )
-            .order_by(Case.id)
-            .limit(limit)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True, of=Case)
-        cases = list(session.scalars(stmt))
+        cases = claim_unsuggested(session, limit)
         for case in cases:
             compute_suggestions(session, case)
         return len(cases)
