@@ -44,7 +44,7 @@ from zhizhi.intelligence.classifier.data import (  # noqa: E402
     twin_matrix,
 )
 from zhizhi.intelligence.classifier.model import ModelParams, fit_from_counts  # noqa: E402
-from zhizhi.intelligence.classifier.text import join_appeal, normalise  # noqa: E402
+from zhizhi.intelligence.classifier.text import join_appeal, model_text  # noqa: E402
 from zhizhi.intelligence.classifier.train import CVResult, cross_validate, hash_corpus  # noqa: E402
 
 #: The configuration shipped before this one (char 1–3-grams only, C = 0.5, no class weights),
@@ -87,7 +87,7 @@ def raw_texts(data_dir: Path) -> list[str]:
     out = []
     with (data_dir / "labelled_messages.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            key = normalise((row.get("subject") or "") + (row.get("body") or ""))
+            key = model_text((row.get("subject") or "") + (row.get("body") or ""))
             if key and key not in seen:
                 seen.add(key)
                 out.append(join_appeal(row.get("subject"), row.get("body")))

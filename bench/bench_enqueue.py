@@ -29,14 +29,14 @@ def main() -> None:
 
     from sqlalchemy import select
 
+    from zhizhi import registry
     from zhizhi.cases import schemas, service
     from zhizhi.core.db import session_factory
     from zhizhi.core.settings import get_settings
     from zhizhi.org import service as org
     from zhizhi.org.models import User
-    from zhizhi.routing import wiring
 
-    wiring.install()
+    registry.install()  # routing's tasks and case-event subscriptions, as the web app does
     factory = session_factory()
     with factory() as session:
         agent = session.scalar(select(User).where(User.username == "agent"))

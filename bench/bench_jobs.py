@@ -46,6 +46,7 @@ def left(url: str) -> int:
 def enqueue(url: str, count: int) -> None:
     code = (
         "import bench_tasks; from zhizhi.core import jobs; from zhizhi.core.db import unit_of_work\n"
+        "jobs.register(bench_tasks.CAPABILITY.tasks)\n"
         f"for start in range(0, {count}, 100):\n"
         "    with unit_of_work() as s:\n"
         f"        for n in range(start, min(start + 100, {count})):\n"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from tests.addresses.test_db_fixtures import api_fixture, yuelu_fixture  # noqa: F401
 from zhizhi.addresses import service
 from zhizhi.addresses.db_cli import app as cli_app
-from zhizhi.addresses.geocoder import geocode, normalise
+from zhizhi.addresses.geocoder import fold_address, geocode
 from zhizhi.addresses.models import AddressNode, AddressNodeHistory
 from zhizhi.core.errors import Conflict, ValidationFailed
 from zhizhi.org import service as org
@@ -69,10 +69,10 @@ def test_demo_loader_is_idempotent_and_assigns_grids(demo: Session) -> None:
 
 
 def test_normalise_numbers() -> None:
-    assert normalise("三栋二单元") == "3栋2单元"
-    assert normalise("十二层") == "12层"
-    assert normalise("二十三号") == "23号"
-    assert normalise("ＡＢ１栋") == "AB1栋"
+    assert fold_address("三栋二单元") == "3栋2单元"
+    assert fold_address("十二层") == "12层"
+    assert fold_address("二十三号") == "23号"
+    assert fold_address("ＡＢ１栋") == "AB1栋"
 
 
 def test_geocode_exact_fuzzy_division(demo: Session) -> None:

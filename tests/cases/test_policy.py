@@ -19,7 +19,7 @@ from zhizhi.cases.tracking import verified_public
 from zhizhi.core.permissions import Role
 from zhizhi.org import service as org
 from zhizhi.org.models import User
-from zhizhi.org.schemas import Principal
+from zhizhi.core.principal import Principal
 
 LEAD = ("只有主办单位（及其下级）可以执行此操作", "only the lead unit (or its sub-units) may do this")
 UNIT = ("只有主办或协办单位可以记录办理情况", "only the lead or a co-unit may record handling")

@@ -1,4 +1,5 @@
-"""Tasks for the job-queue tests; worker subprocesses load them with ``--import``.
+"""Tasks for the job-queue tests, declared as a capability's are: listed in ``CAPABILITY``, which
+worker subprocesses register with ``--import`` and ``tests/core/conftest.py`` registers here.
 
 Each task's effect is an audit entry ``test.job_effect`` whose object id is the caller's token,
 written in the task's own unit of work, so counting entries counts committed runs."""
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from zhizhi.core import audit, jobs
 from zhizhi.core.db import unit_of_work
+from zhizhi.http.capability import Capability
 
 QUEUE = "tests"
 RUNS: list[tuple[str, float]] = []  # (token, monotonic time) of every run in this process
@@ -46,3 +48,6 @@ def block_then_record(token: str, gate: str) -> None:
             if time.monotonic() > deadline:
                 raise TimeoutError("the test never released the gate")
             time.sleep(0.02)
+
+
+CAPABILITY = Capability(name="tests", tasks=(record, flaky, block_then_record))

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from tests.core import job_tasks
 from tests.core.jobs_support import backend, effects, pg_worker, queued, run_due, wait_for
 from zhizhi.core import audit, jobs
-from zhizhi.core.calendar_store import CalendarDay
 from zhizhi.core.db import savepoint, session_factory, unit_of_work
 from zhizhi.core.jobs import local, registry, repository
+from zhizhi.core.models import CalendarDay
 from zhizhi.core.settings import get_settings
 
 
@@ -194,7 +194,9 @@ class TestLocalRunner:
         assert [j["status"] for j in queued()] == ["todo"]
 
     def test_a_schedule_runs_once_per_tick_with_two_runners(self, queue_mode: str) -> None:
-        jobs.periodic("tests.every_second", "tests.record", "* * * * * *", token="periodic")
+        jobs.register(
+            schedules=[jobs.periodic("tests.every_second", "tests.record", "* * * * * *", token="periodic")]
+        )
         runners = [local.Runner(queue_mode, poll_seconds=0.02).start() for _ in range(2)]
         try:
             wait_for(lambda: len(_ticks()) >= 3, "three ticks", timeout=30)

@@ -108,3 +108,30 @@ def test_settings_check_the_schedule_and_read_the_former_ai_modes() -> None:
     ]
     with pytest.raises(ValidationError):
         Settings(ai_mode="sometimes")
+
+
+def test_declaring_registers_nothing_until_a_root_registers_the_declarations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry, "TASKS", {})
+    monkeypatch.setattr(registry, "SCHEDULES", {})
+
+    @registry.task(name="tests.declared")
+    def declared() -> None: ...
+
+    def other() -> None: ...
+
+    def plain() -> None: ...
+
+    with pytest.raises(KeyError, match="manifest"):
+        registry.spec(declared)  # declared, listed in no registered manifest: cannot be enqueued
+    every_five = registry.periodic("tests.five", "tests.declared", "*/5 * * * *")
+    registry.register([declared], [every_five, lambda: None])  # a schedule the settings turned off
+    assert registry.spec("tests.declared").func is declared
+    assert dict(registry.SCHEDULES) == {"tests.five": every_five}
+    registry.register([declared])  # the roots may register again
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.register([registry.task(name="tests.declared")(other)])
+    with pytest.raises(TypeError, match="not a task"):
+        registry.register([plain])
+    assert registry.spec("tests.declared").func is declared

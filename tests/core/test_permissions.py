@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhizhi.core.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role, has_permission
-from zhizhi.org.schemas import Principal
+from zhizhi.core.principal import Principal
 
 ALL = {
     "case:create",

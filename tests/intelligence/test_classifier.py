@@ -22,7 +22,7 @@ from zhizhi.intelligence.classifier import (
     model_version,
     store,
 )
-from zhizhi.intelligence.classifier.text import MAX_INPUT_CHARS, join_appeal, normalise
+from zhizhi.intelligence.classifier.text import MAX_INPUT_CHARS, join_appeal, model_text
 
 CATEGORIES = {"交通运输", "劳动和社会保障", "卫生计生", "商贸旅游", "城乡建设", "教育文体", "环境保护"}
 
@@ -109,7 +109,7 @@ def test_long_text_is_truncated_not_rejected() -> None:
 
 
 def test_normalise_is_dedup_key() -> None:
-    assert normalise("Ａ市 噪音！") == normalise("a市噪音")
+    assert model_text("Ａ市 噪音！") == model_text("a市噪音")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from zhizhi.intelligence.classifier import store
 from zhizhi.intelligence.classifier.features import Layout, codepoints, count_matrix, packed, text_ids, weigh
 from zhizhi.intelligence.classifier.model import ModelParams, fit_model
-from zhizhi.intelligence.classifier.text import _slow_normalise, clip, normalise
+from zhizhi.intelligence.classifier.text import _slow_model_text, clip, model_text
 
 TEXTS = [
     "小区噪音扰民每天晚上施工到凌晨严重影响休息",
@@ -71,7 +71,7 @@ def test_single_message_path_matches_training_features() -> None:
 
 def test_top_terms_come_from_the_text() -> None:
     model = store.get().model
-    text = normalise("化工厂夜间偷排废气，空气里都是刺鼻的味道，河水也被污染了，请环保部门查处。")
+    text = model_text("化工厂夜间偷排废气，空气里都是刺鼻的味道，河水也被污染了，请环保部门查处。")
     scores, vector = model.decision_one(text)
     terms = model.top_terms(text, vector, int(np.argmax(scores)))
     assert terms and all(t in text and 2 <= len(t) <= 3 for t in terms)
@@ -90,16 +90,16 @@ def test_top_terms_come_from_the_text() -> None:
     ],
 )
 def test_fast_normalise_matches_unicodedata_on_tricky_text(text: str) -> None:
-    assert normalise(text) == _slow_normalise(clip(text))
+    assert model_text(text) == _slow_model_text(clip(text))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=60))
 def test_fast_normalise_matches_unicodedata(text: str) -> None:
-    assert normalise(text) == _slow_normalise(clip(text))
+    assert model_text(text) == _slow_model_text(clip(text))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(max_codepoint=0xFFFF), max_size=40))
 def test_fast_normalise_matches_unicodedata_in_the_bmp(text: str) -> None:
-    assert normalise(text) == _slow_normalise(clip(text))
+    assert model_text(text) == _slow_model_text(clip(text))

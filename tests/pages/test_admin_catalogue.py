@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.pages.helpers import login, post_form
-from zhizhi.catalogue.models import Category, DispatchRule
+from zhizhi.catalogue.models import Category
 from zhizhi.core.audit import AuditEntry
 from zhizhi.core.db import unit_of_work
+from zhizhi.routing.models import DispatchRule
 
 
 def _audit(action: str) -> list[Any]:

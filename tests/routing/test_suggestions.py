@@ -201,16 +201,19 @@ class TestHotspotJobs:
         tasks.ensure_hotspots()  # a snapshot exists now: nothing queued
         assert len(queued()) == before == 0
 
-    def test_the_schedule_follows_the_setting(self, monkeypatch: Any) -> None:
+    def test_the_roots_register_the_schedule_from_the_setting(self, monkeypatch: Any) -> None:
+        from zhizhi import registry as capabilities
         from zhizhi.core.jobs import registry
         from zhizhi.core.settings import get_settings
         from zhizhi.routing import tasks
 
         monkeypatch.setattr(registry, "SCHEDULES", {})
         monkeypatch.setattr(get_settings(), "hotspot_interval_minutes", 15)
-        tasks.install()
+        capabilities.install()  # what the web app, the worker, the CLI and the demo loader run
         assert registry.SCHEDULES[tasks.HOTSPOTS_SCHEDULE].cron == "*/15 * * * *"
         assert registry.SCHEDULES[tasks.HOTSPOTS_SCHEDULE].queueing_lock == tasks.HOTSPOTS_LOCK
+        assert {"routing.suggest", "routing.refresh_hotspots"} <= set(registry.TASKS)
+        monkeypatch.setattr(registry, "SCHEDULES", {})
         monkeypatch.setattr(get_settings(), "hotspot_interval_minutes", 0)
-        tasks.install()
+        capabilities.install()
         assert tasks.HOTSPOTS_SCHEDULE not in registry.SCHEDULES

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, or_, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from zhizhi.addresses import repository as repo
 from zhizhi.addresses.models import Division
 from zhizhi.core import audit
 from zhizhi.core.errors import NotFound, ValidationFailed
@@ -153,44 +154,11 @@ class ImportResult:
     by_level: dict[str, int]
 
 
-def _copy_postgres(session: Session, rows: list[Row], progress: Progress | None) -> None:
-    raw: Any = session.connection().connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY divisions ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for i, row in enumerate(rows, 1):
-            copy.write_row(row)
-            if progress is not None and i % 20000 == 0:
-                progress(i, len(rows))
-
-
-def _insert_batches(session: Session, rows: list[Row], progress: Progress | None, batch: int) -> None:
-    raw: Any = session.connection().connection.driver_connection  # sqlite3: executemany in C
-    sql = f"INSERT INTO divisions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-    for start in range(0, len(rows), batch):
-        raw.executemany(sql, rows[start : start + batch])
-        if progress is not None:
-            progress(min(start + batch, len(rows)), len(rows))
-
-
 def import_rows(
     session: Session, rows: list[Row], *, progress: Progress | None = None, batch: int = 50_000
 ) -> ImportResult:
     """Replace the ``divisions`` table with ``rows`` inside the session's transaction (no commit)."""
-    session.flush()
-    conn = session.connection()
-    postgres = conn.dialect.name == "postgresql"
-    # empty the table and drop its secondary indexes; rebuilding them once after the load is
-    # much faster than maintaining them row by row (DDL is transactional on both backends)
-    conn.exec_driver_sql("TRUNCATE divisions" if postgres else "DELETE FROM divisions")
-    table: Table = Division.__table__  # type: ignore[assignment]
-    indexes = list(table.indexes)
-    for index in indexes:
-        index.drop(conn)
-    if postgres:
-        _copy_postgres(session, rows, progress)
-    else:
-        _insert_batches(session, rows, progress, batch)
-    for index in indexes:
-        index.create(conn)
+    repo.replace_divisions(session, COLUMNS, rows, progress, batch)
     if progress is not None:
         progress(len(rows), len(rows))
     by_level = {lvl: 0 for lvl in LEVELS}
@@ -240,7 +208,7 @@ def check_code(code: str, field: str = "code") -> str:
 
 
 def get_division(session: Session, code: str) -> Division:
-    division = session.get(Division, check_code(code))
+    division = repo.division(session, check_code(code))
     if division is None:
         raise NotFound(f"区划代码不存在：{code}", f"no division with code {code}", field="code")
     return division
@@ -253,13 +221,12 @@ def ancestors(session: Session, division: Division) -> list[Division]:
         for c in (division.province_code, division.city_code, division.county_code, division.township_code)
         if c and c != division.code
     ]
-    found = {d.code: d for d in session.scalars(select(Division).where(Division.code.in_(codes)))}
+    found = {d.code: d for d in repo.divisions(session, codes)}
     return [found[c] for c in codes if c in found]
 
 
 def children(session: Session, code: str, limit: int = 1000) -> list[Division]:
-    stmt = select(Division).where(Division.parent_code == code).order_by(Division.code).limit(limit)
-    return list(session.scalars(stmt))
+    return repo.children(session, code, limit)
 
 
 def _escape_like(text: str) -> str:
@@ -275,40 +242,20 @@ def search(session: Session, q: str, *, limit: int = 20, within: str | None = No
     if not q:
         return []
     level_rank = {lvl: i for i, lvl in enumerate(LEVELS)}
-    base = select(Division).where(Division.name.notin_(PLACEHOLDER_NAMES))
-    if within:
-        base = base.where(_subtree(within))
+    subtree = (within, level_of(within)) if within else None
     pattern = _escape_like(q)
-    prefix = list(
-        session.scalars(
-            base.where(Division.name.like(pattern + "%", escape="\\"))
-            .order_by(Division.code)
-            .limit(limit * 5)
-        )
+    prefix = repo.divisions_named_from(
+        session, pattern, excluded=PLACEHOLDER_NAMES, within=subtree, limit=limit * 5
     )
     prefix.sort(key=lambda d: (d.name != q, level_rank[d.level], d.code))
     out = prefix[:limit]
     if len(out) < limit:
         seen = {d.code for d in out}
-        more = session.scalars(
-            base.where(Division.name.like("%" + pattern + "%", escape="\\"))
-            .order_by(func.length(Division.name), Division.code)
-            .limit(limit * 2)
+        more = repo.divisions_naming(
+            session, pattern, excluded=PLACEHOLDER_NAMES, within=subtree, limit=limit * 2
         )
         out.extend(d for d in more if d.code not in seen)
     return out[:limit]
-
-
-def _subtree(code: str) -> Any:
-    level = level_of(code)
-    column = {
-        "province": Division.province_code,
-        "city": Division.city_code,
-        "county": Division.county_code,
-        "township": Division.township_code,
-        "village": Division.code,
-    }[level]
-    return or_(column == code, Division.code == code)
 
 
 def as_dict(division: Division) -> dict[str, Any]:

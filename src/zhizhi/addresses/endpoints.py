@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from zhizhi.addresses import divisions as division_service
+from zhizhi.addresses import service
 from zhizhi.addresses.geocoder import autocomplete, geocode
 from zhizhi.addresses.grids import locate_grid
-from zhizhi.addresses.models import DepartmentRef, Grid
-from zhizhi.addresses.service import department_by_id, territorial_department
 from zhizhi.core.errors import NotFound
 from zhizhi.http.deps import DbSession
+from zhizhi.org.schemas import DepartmentRef
 
 router = APIRouter(prefix="/api/v1", tags=["addresses"])
 
@@ -34,25 +34,23 @@ class GeocodeRequest(BaseModel):
 
 
 def _division(session: DbSession, code: str | None) -> dict[str, Any] | None:
-    if not code:
-        return None
-    d = session.get(division_service.Division, code)
+    d = service.division(session, code)
     return None if d is None else division_service.as_dict(d)
 
 
 def _department(dept: DepartmentRef | None) -> dict[str, Any] | None:
-    return None if dept is None else dept.as_dict()
+    return None if dept is None else {"id": dept.id, "code": dept.code, "name": dept.name}
 
 
 def _grid_payload(session: DbSession, grid_code: str | None) -> dict[str, Any]:
-    grid = session.get(Grid, grid_code) if grid_code else None
+    grid = service.grid(session, grid_code)
     if grid is None:
         return {"grid": None, "community": None, "department": None}
-    dept = department_by_id(session, grid.department_id)
+    dept = service.grid_department(session, grid)
     return {
         "grid": {"code": grid.code, "name": grid.name},
         "community": _division(session, grid.community_code) or {"code": grid.community_code},
-        "department": _department(dept or territorial_department(session, grid.community_code)),
+        "department": _department(dept),
     }
 
 
@@ -111,6 +109,6 @@ def geocode_address(body: GeocodeRequest, session: DbSession) -> dict[str, Any]:
     grid_code = result.node.grid_code if result.node is not None else None
     payload.update(_grid_payload(session, grid_code))
     if payload["department"] is None:
-        payload["department"] = _department(territorial_department(session, result.division_code))
+        payload["department"] = _department(service.territorial_department(session, result.division_code))
     payload["division"] = _division(session, result.division_code)
     return payload

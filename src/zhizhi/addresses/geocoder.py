@@ -20,11 +20,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses import divisions as division_service
-from zhizhi.addresses.models import AddressNode, Division
+from zhizhi.addresses import repository as repo
+from zhizhi.addresses.models import AddressNode
 
 MAX_CANDIDATES = 20_000
 _ROOT_KINDS = ("road", "compound", "poi")
@@ -84,14 +84,16 @@ def _cn_number(text: str) -> str:
     return re.sub(r"[零〇一二两三四五六七八九十]+(?=[号栋幢座单元层楼室户])", conv, text)
 
 
-def normalise(text: str) -> str:
+def fold_address(text: str) -> str:
+    """An address or name as compared here: NFKC, Chinese numerals before 号/栋/单元/层/室 … as
+    digits (三栋二单元 → 3栋2单元), no spaces."""
     return _cn_number(unicodedata.normalize("NFKC", text)).replace(" ", "").strip()
 
 
 def _number(text: str | None) -> str | None:
     if not text:
         return None
-    m = _DIGITS.search(normalise(text))
+    m = _DIGITS.search(fold_address(text))
     return m.group(0).lstrip("0") or "0" if m else None
 
 
@@ -132,28 +134,30 @@ class GeocodeResult:
 
 
 def _candidates(session: Session, division_code: str | None) -> list[AddressNode]:
-    stmt = select(AddressNode).where(AddressNode.status == "active")
+    prefix = None
     if division_code:
         level = division_service.level_of(division_code)
         keep = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}[level]
-        stmt = stmt.where(AddressNode.division_code.like(division_code[:keep] + "%"))
-    return list(session.scalars(stmt.order_by(AddressNode.id).limit(MAX_CANDIDATES)))
+        prefix = division_code[:keep]
+    return repo.active_nodes(session, prefix, MAX_CANDIDATES)
 
 
 def _root_quality(name: str, text: str, elements: list[tuple[str, str, str | None]]) -> float:
-    n = normalise(name)
+    n = fold_address(name)
     if not n:
         return 0.0
-    if any(normalise(t) == n for _, t, _ in elements) or n in text:
+    if any(fold_address(t) == n for _, t, _ in elements) or n in text:
         return 1.0
-    best = max((difflib.SequenceMatcher(None, n, normalise(t)).ratio() for _, t, _ in elements), default=0.0)
+    best = max(
+        (difflib.SequenceMatcher(None, n, fold_address(t)).ratio() for _, t, _ in elements), default=0.0
+    )
     return 0.7 if best >= 0.7 else 0.0
 
 
 def _child_matches(child: AddressNode, label: str, etext: str, value: str | None) -> bool:
     if child.kind not in _LABEL_KINDS.get(label, ()):
         return False
-    if normalise(child.name) == normalise(etext):
+    if fold_address(child.name) == fold_address(etext):
         return True
     return value is not None and _number(child.name) == _number(value)
 
@@ -167,7 +171,7 @@ def match_nodes(
         if n.parent_id is not None and n.parent_id in by_id:
             children.setdefault(n.parent_id, []).append(n)
     roots = [n for n in nodes if n.kind in _ROOT_KINDS and (n.parent_id is None or n.parent_id not in by_id)]
-    norm_text = normalise(text)
+    norm_text = fold_address(text)
     best: Match | None = None
     for root in roots:
         quality = _root_quality(root.name, norm_text, elements)
@@ -215,22 +219,8 @@ def autocomplete(session: Session, q: str, *, limit: int = 10) -> list[dict[str,
         for d in division_service.search(session, q, limit=limit)
     ]
     like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    nodes = session.scalars(
-        select(AddressNode)
-        .where(AddressNode.status == "active")
-        .where(
-            or_(
-                AddressNode.name.like(like + "%", escape="\\"),
-                AddressNode.name.like("%" + like + "%", escape="\\"),
-            )
-        )
-        .order_by(AddressNode.name)
-        .limit(limit)
-    ).all()
-    names = {
-        d.code: d.full_name
-        for d in session.scalars(select(Division).where(Division.code.in_({n.division_code for n in nodes})))
-    }
+    nodes = repo.active_nodes_named(session, like, limit)
+    names = {d.code: d.full_name for d in repo.divisions(session, list({n.division_code for n in nodes}))}
     out.extend(
         {
             "type": "address",

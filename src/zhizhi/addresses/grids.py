@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zhizhi.addresses import repository as repo
 from zhizhi.addresses.coords import gcj02_to_wgs84
-from zhizhi.addresses.models import DEPARTMENTS, USERS, Grid, GridWorker
+from zhizhi.addresses.models import Grid, GridWorker
 from zhizhi.core import audit, clock
 from zhizhi.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from zhizhi.org import service as org
 
 DEMO_GRIDS_FILE = Path(__file__).resolve().parent / "demo_grids.geojson"
 CELL = 0.01  # degrees, bucket size of the in-memory index
@@ -206,12 +207,7 @@ def import_grids(session: Session, collection: Any, *, frame: str = "wgs84") -> 
         for f in features
         if (f.get("properties") or {}).get("department_code")
     }
-    depts: dict[str, int] = {
-        code: dept_id
-        for code, dept_id in session.execute(
-            select(DEPARTMENTS.c.code, DEPARTMENTS.c.id).where(DEPARTMENTS.c.code.in_(dept_codes))
-        )
-    }
+    depts = org.department_ids(session, sorted(dept_codes))
     for i, f in enumerate(features):
         dc = (f.get("properties") or {}).get("department_code")
         if dc and str(dc) not in depts:
@@ -231,10 +227,10 @@ def import_grids(session: Session, collection: Any, *, frame: str = "wgs84") -> 
         props = f["properties"]
         geometry = f["geometry"] if frame == "wgs84" else _to_wgs84(f["geometry"])
         min_lat, max_lat, min_lon, max_lon = bbox(polygons_of(geometry))
-        grid = session.get(Grid, str(props["code"]))
+        grid = repo.grid(session, str(props["code"]))
         if grid is None:
             grid = Grid(code=str(props["code"]))
-            session.add(grid)
+            repo.add_grid(session, grid)
             created += 1
         else:
             updated += 1
@@ -273,14 +269,13 @@ def assign_worker(
     session: Session, grid_code: str, user_id: int, *, actor: audit.Actor | None = None
 ) -> None:
     """Make a user a grid worker (网格员) of a grid; 404 for an unknown grid or user, 409 if already."""
-    if session.get(Grid, grid_code) is None:
+    if repo.grid(session, grid_code) is None:
         raise NotFound(f"网格不存在：{grid_code}", f"no grid {grid_code}", field="grid_code")
-    if session.scalar(select(USERS.c.id).where(USERS.c.id == user_id)) is None:
+    if not org.user_exists(session, user_id):
         raise NotFound(f"用户不存在：{user_id}", f"no user {user_id}", field="user_id")
-    if session.get(GridWorker, (grid_code, user_id)) is not None:
+    if repo.worker(session, grid_code, user_id) is not None:
         raise Conflict("该用户已是此网格的网格员", "the user already works this grid", field="user_id")
-    session.add(GridWorker(grid_code=grid_code, user_id=user_id))
-    session.flush()
+    repo.add_worker(session, GridWorker(grid_code=grid_code, user_id=user_id))
     audit.record(
         session,
         "grids.assign_worker",
@@ -294,11 +289,10 @@ def assign_worker(
 def remove_worker(
     session: Session, grid_code: str, user_id: int, *, actor: audit.Actor | None = None
 ) -> None:
-    worker = session.get(GridWorker, (grid_code, user_id))
+    worker = repo.worker(session, grid_code, user_id)
     if worker is None:
         raise NotFound("该用户不是此网格的网格员", "the user does not work this grid", field="user_id")
-    session.delete(worker)
-    session.flush()
+    repo.remove_worker(session, worker)
     audit.record(
         session,
         "grids.remove_worker",
@@ -310,13 +304,11 @@ def remove_worker(
 
 
 def workers_of(session: Session, grid_code: str) -> list[int]:
-    stmt = select(GridWorker.user_id).where(GridWorker.grid_code == grid_code).order_by(GridWorker.user_id)
-    return list(session.scalars(stmt))
+    return repo.workers_of(session, grid_code)
 
 
 def grids_of_worker(session: Session, user_id: int) -> list[str]:
-    stmt = select(GridWorker.grid_code).where(GridWorker.user_id == user_id).order_by(GridWorker.grid_code)
-    return list(session.scalars(stmt))
+    return repo.grids_of_worker(session, user_id)
 
 
 # --------------------------------------------------------------------------- index + locate
@@ -360,33 +352,16 @@ def invalidate_index() -> None:
         _indexes.clear()
 
 
-def _token(session: Session) -> tuple[Any, ...]:
-    count, newest = session.execute(select(func.count(), func.max(Grid.updated_at))).one()
-    return (count, str(newest))
-
-
 def grid_index(session: Session) -> GridIndex:
     bind = session.get_bind()
     key = str(bind.engine.url)
-    token = _token(session)
+    token = repo.grid_token(session)
     with _lock:
         index = _indexes.get(key)
     if index is not None and index.token == token:
         return index
     index = GridIndex(token)
-    rows = session.execute(
-        select(
-            Grid.code,
-            Grid.community_code,
-            Grid.department_id,
-            Grid.geometry,
-            Grid.min_lat,
-            Grid.max_lat,
-            Grid.min_lon,
-            Grid.max_lon,
-        )
-    )
-    for code, community, dept, geometry, *box in rows:
+    for code, community, dept, geometry, *box in repo.grid_rows(session):
         index.add(_Entry(code, community, dept, (box[0], box[1], box[2], box[3]), polygons_of(geometry)))
     with _lock:
         _indexes[key] = index

@@ -13,11 +13,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, column, table
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core import clock
@@ -106,7 +105,7 @@ class Grid(Base):
     max_lat: Mapped[float] = mapped_column(Float, nullable=False)
     min_lon: Mapped[float] = mapped_column(Float, nullable=False)
     max_lon: Mapped[float] = mapped_column(Float, nullable=False)
-    # soft reference to departments.id: org sits above this capability (no ORM/DB foreign key)
+    # soft reference to departments.id (org's table: no ORM/DB foreign key across domains)
     department_id: Mapped[int | None] = mapped_column(Integer, index=True)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=clock.now, onupdate=clock.now
@@ -118,27 +117,3 @@ class GridWorker(Base):
 
     grid_code: Mapped[str] = mapped_column(ForeignKey("grids.code", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)  # soft ref. users.id
-
-
-# The org layer sits above this capability (import-linter), so departments are read through a
-# lightweight table clause: only the columns needed to name a grid's or territory's department.
-DEPARTMENTS = table(
-    "departments",
-    column("id", Integer),
-    column("code", String),
-    column("name", String),
-    column("division_code", String),
-    column("active", Boolean),
-)
-
-USERS = table("users", column("id", Integer))
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentRef:
-    id: int
-    code: str
-    name: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "code": self.code, "name": self.name}

@@ -19,23 +19,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses import divisions as division_service
+from zhizhi.addresses import repository as repo
 from zhizhi.addresses.geocoder import geocode
 from zhizhi.addresses.grids import load_demo_grids, locate_grid
-from zhizhi.addresses.models import (
-    DEPARTMENTS,
-    NODE_KINDS,
-    AddressNode,
-    AddressNodeHistory,
-    DepartmentRef,
-    Division,
-    Grid,
-)
+from zhizhi.addresses.models import NODE_KINDS, AddressNode, AddressNodeHistory, Division, Grid
 from zhizhi.core import audit
 from zhizhi.core.errors import Conflict, ValidationFailed
+from zhizhi.org import service as org
+from zhizhi.org.schemas import DepartmentRef
 
 KIND_CODES = {
     "road": "41",
@@ -51,8 +45,9 @@ DEMO_ADDRESSES_FILE = Path(__file__).resolve().parent / "demo_addresses.json"
 
 
 def _history(session: Session, node: AddressNode, action: str, actor: audit.Actor, **changes: Any) -> None:
-    session.add(AddressNodeHistory(node_id=node.id, actor=actor.name, action=action, changes=changes))
-    session.flush()
+    repo.add_history(
+        session, AddressNodeHistory(node_id=node.id, actor=actor.name, action=action, changes=changes)
+    )
     audit.record(
         session, f"address.{action}", actor, object_type="address_node", object_id=node.code, **changes
     )
@@ -60,7 +55,7 @@ def _history(session: Session, node: AddressNode, action: str, actor: audit.Acto
 
 def next_code(session: Session, division_code: str, kind: str) -> str:
     prefix = division_code + KIND_CODES[kind]
-    newest = session.scalar(select(func.max(AddressNode.code)).where(AddressNode.code.like(prefix + "%")))
+    newest = repo.newest_code(session, prefix)
     serial = int(newest[len(prefix) :]) + 1 if newest else 1
     return f"{prefix}{serial:06d}"
 
@@ -101,8 +96,7 @@ def create_node(
         grid_code=None if grid is None else grid.code,
         status="active",
     )
-    session.add(node)
-    session.flush()
+    repo.add_node(session, node)
     _history(session, node, "created", actor, name=node.name, kind=kind, grid_code=node.grid_code)
     return node
 
@@ -133,6 +127,7 @@ class Location:
     grid_code: str | None = None
     community_code: str | None = None
     territorial_department_code: str | None = None
+    territorial_department_id: int | None = None  # set when that department is active
     confidence: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -150,14 +145,6 @@ def _valid_point(latitude: Any, longitude: Any) -> bool:
     )
 
 
-def department_by_id(session: Session, department_id: int | None) -> DepartmentRef | None:
-    if department_id is None:
-        return None
-    d = DEPARTMENTS.c
-    row = session.execute(select(d.id, d.code, d.name).where(d.id == department_id)).first()
-    return None if row is None else DepartmentRef(row[0], row[1], row[2])
-
-
 def territorial_department(session: Session, division_code: str | None) -> DepartmentRef | None:
     """The active department of the deepest matching division: community, township, county, city."""
     if not division_service_is_code(division_code):
@@ -169,16 +156,7 @@ def territorial_department(session: Session, division_code: str | None) -> Depar
         division_code[:6] + "0" * 6,
         division_code[:4] + "0" * 8,
     ]
-    d = DEPARTMENTS.c
-    rows = session.execute(
-        select(d.id, d.code, d.name, d.division_code)
-        .where(d.division_code.in_(chain), d.active.is_(True))
-        .order_by(d.id)
-    ).all()
-    by_code: dict[str, DepartmentRef] = {}
-    for dept_id, code, name, division in rows:
-        by_code.setdefault(division, DepartmentRef(dept_id, code, name))
-    return next((by_code[c] for c in chain if c in by_code), None)
+    return org.territorial_department(session, chain)
 
 
 def division_service_is_code(code: str | None) -> bool:
@@ -221,7 +199,7 @@ def _locate(
             grid_code, community = hit.code, hit.community_code
             confidence = max(confidence, 0.95)
     if grid_code is None and geo is not None and geo.node is not None and geo.node.grid_code:
-        grid = session.get(Grid, geo.node.grid_code)
+        grid = repo.grid(session, geo.node.grid_code)
         if grid is not None:
             grid_code, community = grid.code, grid.community_code
     division = _deeper(geo.division_code if geo else None, community)
@@ -229,9 +207,7 @@ def _locate(
         community = division
     department = territorial_department(session, community or division)
     if grid_code is not None:
-        grid_dept = department_by_id(
-            session, session.scalar(select(Grid.department_id).where(Grid.code == grid_code))
-        )
+        grid_dept = org.department(session, repo.grid_department_id(session, grid_code))
         department = grid_dept or department
     return Location(
         address_code=geo.node.code if geo and geo.node else None,
@@ -239,6 +215,7 @@ def _locate(
         grid_code=grid_code,
         community_code=community,
         territorial_department_code=None if department is None else department.code,
+        territorial_department_id=department.id if department is not None and department.active else None,
         confidence=round(confidence, 4),
     )
 
@@ -255,12 +232,8 @@ def load_demo(session: Session) -> dict[str, int]:
 
     def add(item: dict[str, Any], parent: AddressNode | None) -> None:
         nonlocal created
-        existing = session.scalar(
-            select(AddressNode).where(
-                AddressNode.division_code == item["division_code"],
-                AddressNode.name == item["name"],
-                AddressNode.parent_id == (None if parent is None else parent.id),
-            )
+        existing = repo.node_named(
+            session, item["division_code"], item["name"], None if parent is None else parent.id
         )
         node = existing or create_node(
             session,
@@ -280,5 +253,18 @@ def load_demo(session: Session) -> dict[str, int]:
     return {"grids": grids.created + grids.updated, "addresses": created}
 
 
+def division(session: Session, code: str | None) -> Division | None:
+    return repo.division(session, code) if code else None
+
+
+def grid(session: Session, code: str | None) -> Grid | None:
+    return repo.grid(session, code) if code else None
+
+
+def grid_department(session: Session, grid: Grid) -> DepartmentRef | None:
+    """The grid's own department, else the territorial department of its community."""
+    return org.department(session, grid.department_id) or territorial_department(session, grid.community_code)
+
+
 def division_name(session: Session, code: str | None) -> str | None:
-    return None if code is None else session.scalar(select(Division.full_name).where(Division.code == code))
+    return None if code is None else repo.full_name(session, code)

@@ -1,1 +1,2 @@
-"""The case (工单/办件): lifecycle table, SLA clock, timeline, service, API."""
+"""The case engine (工单/办件): lifecycle table and action declarations, SLA clock, timeline,
+service, API, and the portal and workbench pages."""

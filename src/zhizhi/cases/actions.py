@@ -1,7 +1,15 @@
-"""One handler per lifecycle action: guards that need data, then the effects on the case.
+"""The case actions, each declared once: its body, its handler and how the pages show it.
+
+A lifecycle action has a row in the transition table (``cases.workflow``: from which statuses,
+to which, with which permission) and one declaration here: ``@declare(Body, plain=…)`` on its
+handler, where ``Body`` (``cases.schemas``) is both the API's JSON and the workbench's form.
+The API's ``ActionIn`` union, the workbench's forms, the bulk actions of a queue and the plain
+words of public tracking are all read from :data:`ACTIONS`; an action missing from either the
+table or the declarations stops the import.
 
 Handlers run after the generic checks (visibility, permission, transition table, object
-policy) in :func:`zhizhi.cases.service.perform`; they return the event payload and reason.
+policy) in :func:`zhizhi.cases.service.perform`; they check what needs data, change the case
+and return the event payload and reason.
 """
 
 from __future__ import annotations
@@ -9,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args
 
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
@@ -18,11 +27,13 @@ from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import BAD_RATINGS, OPEN_STATUSES, CaseStatus, Rating
 from zhizhi.cases.models import Case
 from zhizhi.cases.sla import compute_deadline, pause_credit
+from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue.enums import LimitUnit
 from zhizhi.core.errors import Conflict, ValidationFailed
+from zhizhi.core.principal import Principal
 from zhizhi.core.workdays import WorkCalendar
-from zhizhi.org.models import Department
-from zhizhi.org.schemas import Principal
+from zhizhi.org import service as org
+from zhizhi.org.schemas import DepartmentRef
 
 
 @dataclass(slots=True)
@@ -34,6 +45,37 @@ class Context:
 
 
 Outcome = tuple[dict[str, Any], str | None]  # (event payload, reason)
+Handler = Callable[[Context, Case, Any], Outcome]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAction:
+    """Everything about an action except its transition: see the module docstring."""
+
+    name: str
+    body: type[s.ActionBody]
+    handler: Handler
+    plain: tuple[str, str]  # what the person who asked reads when tracking the case
+    public: bool = True  # shown on public tracking (internal steps are not)
+    bulk_queue: str | None = None  # the workbench queue that offers it for several cases at once
+
+
+ACTIONS: dict[str, CaseAction] = {}
+
+
+def declare(
+    body: type[s.ActionBody], *, plain: tuple[str, str], public: bool = True, bulk_queue: str | None = None
+) -> Callable[[Handler], Handler]:
+    """Register the decorated handler as the action named by ``body``'s ``action`` literal."""
+    (name,) = get_args(body.model_fields["action"].annotation)
+
+    def register(handler: Handler) -> Handler:
+        if name in ACTIONS:
+            raise ValueError(f"action {name} is declared twice")
+        ACTIONS[name] = CaseAction(name, body, handler, plain, public, bulk_queue)
+        return handler
+
+    return register
 
 
 def reschedule(ctx: Context, case: Case) -> None:
@@ -50,15 +92,15 @@ def reschedule(ctx: Context, case: Case) -> None:
     case.due_at, case.warn_at, case.due_provisional = deadline.due_at, deadline.warn_at, deadline.provisional
 
 
-def _units(ctx: Context, lead_code: str, co_codes: list[str]) -> tuple[Department, list[Department]]:
-    lead = repo.department_by_code(ctx.session, lead_code)
+def _units(ctx: Context, lead_code: str, co_codes: list[str]) -> tuple[DepartmentRef, list[DepartmentRef]]:
+    lead = org.find_department(ctx.session, lead_code)
     if lead is None:
         raise ValidationFailed(
             f"主办单位 {lead_code} 不存在", f"unknown lead department {lead_code}", field="lead_department"
         )
-    co: list[Department] = []
+    co: list[DepartmentRef] = []
     for i, code in enumerate(dict.fromkeys(co_codes)):
-        dept = repo.department_by_code(ctx.session, code)
+        dept = org.find_department(ctx.session, code)
         if dept is None:
             raise ValidationFailed(
                 f"协办单位 {code} 不存在", f"unknown co-department {code}", field=f"co_departments.{i}"
@@ -85,11 +127,13 @@ def _stop_clock(ctx: Context, case: Case) -> None:
     case.clock_stopped_at = ctx.now
 
 
+@declare(s.Accept, plain=("12345 已受理", "Accepted by 12345"), bulk_queue="received")
 def accept(ctx: Context, case: Case, body: s.Accept) -> Outcome:
     case.accepted_at = ctx.now
     return {}, body.note
 
 
+@declare(s.AnswerDirectly, plain=("12345 已直接答复", "Answered directly by 12345"))
 def answer_directly(ctx: Context, case: Case, body: s.AnswerDirectly) -> Outcome:
     case.accepted_at = case.accepted_at or ctx.now
     return _record_reply(ctx, case, body.reply), None
@@ -102,37 +146,45 @@ def _record_reply(ctx: Context, case: Case, text: str) -> dict[str, Any]:
     return {"reply": text, "on_time": case.replied_on_time}
 
 
+@declare(s.Dispatch, plain=("已转交办理单位", "Sent to the responsible unit"), bulk_queue="accepted")
 def dispatch(ctx: Context, case: Case, body: s.Dispatch) -> Outcome:
     return _route(ctx, case, body.lead_department, body.co_departments), body.note
 
 
+@declare(s.Sign, plain=("办理单位已签收", "Signed for by the unit"))
 def sign(ctx: Context, case: Case, body: s.Sign) -> Outcome:
     case.signed_at = ctx.now
     return {}, body.note
 
 
+@declare(s.Handle, plain=("办理单位记录了处理情况", "The unit recorded progress"), public=False)
 def handle(ctx: Context, case: Case, body: s.Handle) -> Outcome:
     return {}, body.note
 
 
+@declare(s.Reply, plain=("办理单位已答复", "The unit replied"))
 def reply(ctx: Context, case: Case, body: s.Reply) -> Outcome:
     return _record_reply(ctx, case, body.reply), None
 
 
+@declare(s.Return, plain=("办理单位申请改由其他单位办理", "The unit asked to re-assign it"))
 def return_(ctx: Context, case: Case, body: s.Return) -> Outcome:
     case.return_count += 1
     return {"returned_by": ctx.principal.department_id}, body.reason
 
 
+@declare(s.Redispatch, plain=("已改派给其他单位", "Re-assigned to another unit"))
 def redispatch(ctx: Context, case: Case, body: s.Redispatch) -> Outcome:
     return _route(ctx, case, body.lead_department, body.co_departments), body.reason
 
 
+@declare(s.RejectReturn, plain=("已要求原单位继续办理", "The original unit must continue"))
 def reject_return(ctx: Context, case: Case, body: s.RejectReturn) -> Outcome:
     case.signed_at = None
     return {}, body.reason
 
 
+@declare(s.RequestExtension, plain=("办理单位申请延期", "The unit asked for more time"), public=False)
 def request_extension(ctx: Context, case: Case, body: s.RequestExtension) -> Outcome:
     if case.pending_extension:
         raise Conflict("已有待审批的延期申请", "an extension request is already pending")
@@ -146,6 +198,7 @@ def request_extension(ctx: Context, case: Case, body: s.RequestExtension) -> Out
     return {"amount": body.amount, "unit": case.limit_unit}, body.reason
 
 
+@declare(s.ApproveExtension, plain=("延期申请已审批", "The extension request was decided"), public=False)
 def approve_extension(ctx: Context, case: Case, body: s.ApproveExtension) -> Outcome:
     pending = case.pending_extension
     if not pending:
@@ -160,12 +213,14 @@ def approve_extension(ctx: Context, case: Case, body: s.ApproveExtension) -> Out
     return payload, body.reason
 
 
+@declare(s.Suspend, plain=("暂停办理", "Paused"))
 def suspend(ctx: Context, case: Case, body: s.Suspend) -> Outcome:
     case.status_before_suspend = case.status
     _stop_clock(ctx, case)
     return {"status_before": case.status}, body.reason
 
 
+@declare(s.Resume, plain=("恢复办理", "Resumed"))
 def resume(ctx: Context, case: Case, body: s.Resume) -> Outcome:
     stopped = case.clock_stopped_at or ctx.now
     days, seconds = pause_credit(ctx.calendar, LimitUnit(case.limit_unit), stopped, ctx.now)
@@ -183,11 +238,13 @@ def resume(ctx: Context, case: Case, body: s.Resume) -> Outcome:
     }, body.note
 
 
+@declare(s.Supervise, plain=("已列入督办", "Placed under supervision"))
 def supervise(ctx: Context, case: Case, body: s.Supervise) -> Outcome:
     case.supervision_count += 1
     return {"supervision_no": case.supervision_count}, body.note
 
 
+@declare(s.Rate, plain=("已评价", "Rated"))
 def rate(ctx: Context, case: Case, body: s.Rate) -> Outcome:
     if case.rated_at is not None and case.replied_at is not None and case.rated_at >= case.replied_at:
         raise Conflict("本次答复已评价，不能重复评价", "this reply has already been rated")
@@ -203,6 +260,7 @@ def _unsatisfied(case: Case) -> bool:
     return (case.rating is not None and Rating(case.rating) in BAD_RATINGS) or case.resolved is False
 
 
+@declare(s.Close, plain=("已办结", "Closed"))
 def close(ctx: Context, case: Case, body: s.Close) -> Outcome:
     if _unsatisfied(case) and not body.reason:
         raise Conflict(
@@ -213,6 +271,7 @@ def close(ctx: Context, case: Case, body: s.Close) -> Outcome:
     return {"rating": case.rating, "resolved": case.resolved}, body.reason
 
 
+@declare(s.Reopen, plain=("重新办理", "Reopened"))
 def reopen(ctx: Context, case: Case, body: s.Reopen) -> Outcome:
     if not _unsatisfied(case):
         raise Conflict(
@@ -230,6 +289,7 @@ def reopen(ctx: Context, case: Case, body: s.Reopen) -> Outcome:
     return payload, body.reason
 
 
+@declare(s.Merge, plain=("已合并办理", "Merged"))
 def merge(ctx: Context, case: Case, body: s.Merge) -> Outcome:
     parent = repo.find(ctx.session, body.parent)
     if parent is None:
@@ -245,23 +305,14 @@ def merge(ctx: Context, case: Case, body: s.Merge) -> Outcome:
     return {"parent": parent.number}, body.reason
 
 
-HANDLERS: dict[str, Callable[[Context, Case, Any], Outcome]] = {
-    "accept": accept,
-    "answer_directly": answer_directly,
-    "dispatch": dispatch,
-    "sign": sign,
-    "handle": handle,
-    "reply": reply,
-    "return": return_,
-    "redispatch": redispatch,
-    "reject_return": reject_return,
-    "request_extension": request_extension,
-    "approve_extension": approve_extension,
-    "suspend": suspend,
-    "resume": resume,
-    "supervise": supervise,
-    "rate": rate,
-    "close": close,
-    "reopen": reopen,
-    "merge": merge,
-}
+if set(ACTIONS) != set(CASE_LIFECYCLE.actions()):
+    raise RuntimeError(
+        "case actions and the lifecycle table disagree: "
+        f"declared only {sorted(set(ACTIONS) - set(CASE_LIFECYCLE.actions()))}, "
+        f"in the table only {sorted(set(CASE_LIFECYCLE.actions()) - set(ACTIONS))}"
+    )
+
+if TYPE_CHECKING:
+    ActionIn = s.ActionBody
+else:  # the API's body: one of the declared bodies, chosen by its ``action`` (in declaration order)
+    ActionIn = Annotated[Union[tuple(a.body for a in ACTIONS.values())], Field(discriminator="action")]  # noqa: UP007

@@ -1,3 +1,5 @@
+"""The cases API: intake (the hot path), lists in the caller's scope, one case, its timeline, actions."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -7,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from zhizhi.cases import schemas as s
 from zhizhi.cases import service
+from zhizhi.cases.actions import ActionIn
 from zhizhi.cases.enums import CaseStatus, SlaState
 from zhizhi.core.errors import Forbidden
 from zhizhi.core.permissions import Permission
@@ -90,7 +93,7 @@ def timeline(number: str, session: DbSession, principal: CurrentPrincipal) -> li
 
 @router.post("/{number}/actions", response_model=s.CaseOut, summary="Take an action 办理操作")
 def act(
-    number: str, body: Annotated[s.ActionIn, Body()], session: DbSession, principal: CurrentPrincipal
+    number: str, body: Annotated[ActionIn, Body()], session: DbSession, principal: CurrentPrincipal
 ) -> s.CaseOut:
     case = service.perform(session, principal, number, body)
     return service.to_out(session, case, principal)

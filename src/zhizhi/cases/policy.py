@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from zhizhi.cases import repository as repo
 from zhizhi.cases.models import Case
 from zhizhi.core.permissions import Permission, Role
-from zhizhi.org.schemas import Principal
+from zhizhi.core.principal import Principal
+from zhizhi.org import service as org
 
 Denial = tuple[str, str]  # (zh, en)
 
@@ -15,12 +16,9 @@ _UNIT_ACTIONS = {"sign", "reply", "return", "request_extension"}
 
 
 def _dept_in_subtree(session: Session, principal: Principal, department_id: int | None) -> bool:
-    if department_id is None or not principal.department_path:
+    if department_id is None:
         return False
-    from zhizhi.org.models import Department
-
-    dept = session.get(Department, department_id)
-    return dept is not None and dept.path.startswith(principal.department_path)
+    return org.any_in_subtree(session, [department_id], principal.department_path)
 
 
 def check(session: Session, principal: Principal, case: Case, action: str) -> Denial | None:
@@ -30,7 +28,7 @@ def check(session: Session, principal: Principal, case: Case, action: str) -> De
         return ("只有主办单位（及其下级）可以执行此操作", "only the lead unit (or its sub-units) may do this")
     if action == "handle":
         lead = _dept_in_subtree(session, principal, case.lead_department_id)
-        co = any(_dept_in_subtree(session, principal, d.id) for d in repo.co_units(session, case.id))
+        co = org.any_in_subtree(session, repo.co_unit_ids(session, case.id), principal.department_path)
         if not (lead or co):
             return ("只有主办或协办单位可以记录办理情况", "only the lead or a co-unit may record handling")
     own = case.reporter_id == principal.user_id or case.id == principal.verified_case_id

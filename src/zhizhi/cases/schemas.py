@@ -1,8 +1,9 @@
-"""API shapes for cases (Pydantic, separate from the ORM models)."""
+"""API shapes for cases (Pydantic, separate from the ORM models): intake, action bodies, answers."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -66,133 +67,130 @@ class CaseCreate(BaseModel):
         return normalise_phone(value) if value else None
 
 
-# ---- actions ------------------------------------------------------------------------------
+# ---- action bodies ---------------------------------------------------------------------------
+# One body per lifecycle action: the API's JSON and the workbench's form (``Widget`` says how a
+# field is asked for).  The action's handler and its other traits are declared with it in
+# ``cases.actions``, whose ``ActionIn`` is the discriminated union of these bodies.
 
 
-class _Action(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Widget:
+    """How the workbench asks for an action field (the API ignores it): ``text``, ``textarea``,
+    ``department``, ``departments``, ``rating``, ``bool``, ``approve`` or ``number``.  ``required``
+    overrides the schema's (a choice with a default must still be made on the form)."""
+
+    kind: str = "textarea"
+    required: bool | None = None
+
+
+class ActionBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    action: str
 
-class Accept(_Action):
+
+Note = Annotated[Annotated[str, Field(max_length=2000)] | None, Widget()]
+Lead = Annotated[DeptCode, Widget("department")]
+CoUnits = Annotated[list[DeptCode], Field(max_length=10), Widget("departments")]
+
+
+class Accept(ActionBody):
     action: Literal["accept"]
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Note = None
 
 
-class AnswerDirectly(_Action):
+class AnswerDirectly(ActionBody):
     action: Literal["answer_directly"]
     reply: LongText
 
 
-class Dispatch(_Action):
+class Dispatch(ActionBody):
     action: Literal["dispatch"]
-    lead_department: DeptCode
-    co_departments: Annotated[list[DeptCode], Field(max_length=10)] = []
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    lead_department: Lead
+    co_departments: CoUnits = []
+    note: Note = None
 
 
-class Sign(_Action):
+class Sign(ActionBody):
     action: Literal["sign"]
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Note = None
 
 
-class Handle(_Action):
+class Handle(ActionBody):
     action: Literal["handle"]
     note: Reason
 
 
-class Reply(_Action):
+class Reply(ActionBody):
     action: Literal["reply"]
     reply: LongText
 
 
-class Return(_Action):
+class Return(ActionBody):
     action: Literal["return"]
     reason: Reason
 
 
-class Redispatch(_Action):
+class Redispatch(ActionBody):
     action: Literal["redispatch"]
-    lead_department: DeptCode
-    co_departments: Annotated[list[DeptCode], Field(max_length=10)] = []
+    lead_department: Lead
+    co_departments: CoUnits = []
     reason: Reason
 
 
-class RejectReturn(_Action):
+class RejectReturn(ActionBody):
     action: Literal["reject_return"]
     reason: Reason
 
 
-class RequestExtension(_Action):
+class RequestExtension(ActionBody):
     action: Literal["request_extension"]
-    amount: Annotated[int, Field(ge=1, le=60)]
+    amount: Annotated[int, Field(ge=1, le=60), Widget("number")]
     reason: Reason
 
 
-class ApproveExtension(_Action):
+class ApproveExtension(ActionBody):
     action: Literal["approve_extension"]
-    approved: bool = True
-    reason: Annotated[str, Field(max_length=2000)] | None = None
+    approved: Annotated[bool, Widget("approve", required=True)] = True
+    reason: Note = None
 
 
-class Suspend(_Action):
+class Suspend(ActionBody):
     action: Literal["suspend"]
     reason: Reason
 
 
-class Resume(_Action):
+class Resume(ActionBody):
     action: Literal["resume"]
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Note = None
 
 
-class Supervise(_Action):
+class Supervise(ActionBody):
     action: Literal["supervise"]
     note: Reason
 
 
-class Rate(_Action):
+class Rate(ActionBody):
     action: Literal["rate"]
-    rating: Rating
-    resolved: bool
-    comment: Annotated[str, Field(max_length=2000)] | None = None
+    rating: Annotated[Rating, Widget("rating")]
+    resolved: Annotated[bool, Widget("bool")]
+    comment: Note = None
 
 
-class Close(_Action):
+class Close(ActionBody):
     action: Literal["close"]
-    reason: Annotated[str, Field(max_length=2000)] | None = None
+    reason: Note = None
 
 
-class Reopen(_Action):
+class Reopen(ActionBody):
     action: Literal["reopen"]
     reason: Reason
 
 
-class Merge(_Action):
+class Merge(ActionBody):
     action: Literal["merge"]
-    parent: Annotated[str, Field(min_length=1, max_length=20)]
-    reason: Annotated[str, Field(max_length=2000)] | None = None
-
-
-ActionIn = Annotated[
-    Accept
-    | AnswerDirectly
-    | Dispatch
-    | Sign
-    | Handle
-    | Reply
-    | Return
-    | Redispatch
-    | RejectReturn
-    | RequestExtension
-    | ApproveExtension
-    | Suspend
-    | Resume
-    | Supervise
-    | Rate
-    | Close
-    | Reopen
-    | Merge,
-    Field(discriminator="action"),
-]
+    parent: Annotated[str, Field(min_length=1, max_length=20), Widget("text")]
+    reason: Note = None
 
 
 # ---- output -------------------------------------------------------------------------------

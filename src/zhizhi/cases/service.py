@@ -1,22 +1,23 @@
-"""Case rules: creation, actions through the lifecycle table, reads with masking. Never commits."""
+"""Case rules: creation, actions through the lifecycle table, reads with masking, and what other
+capabilities read about cases. One function per use case; flushes, never commits."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, intake_sql, policy
+from zhizhi.cases import actions, policy
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, CaseKind, CaseStatus, Channel, SlaState
-from zhizhi.cases.models import Case, CaseEvent, IdempotencyKey
+from zhizhi.cases.models import Case, CaseEvent, IdempotencyKey  # Case: the type other domains annotate with
+from zhizhi.cases.repository import feeds, intake
 from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
 from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
@@ -26,11 +27,11 @@ from zhizhi.core.calendar_store import load_calendar
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhizhi.core.masking import mask_name, mask_phone
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
+from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.core.statemachine import PREVIOUS, STAY
 from zhizhi.core.workdays import local_date
-from zhizhi.org.models import Department
-from zhizhi.org.schemas import Principal
+from zhizhi.org import service as org
 
 PUBLIC_CHANNELS = {Channel.WEB, Channel.APP, Channel.WECHAT, Channel.OPEN311}
 ANONYMOUS = Principal(0, "anonymous", "匿名群众", Role.PUBLIC, None, None)
@@ -42,9 +43,7 @@ def _request_hash(data: s.CaseCreate) -> str:
 
 def _claim_key(session: Session, scope: str, key: str, digest: str) -> Case | None:
     """Return the case an earlier identical request created, or ``None`` to go ahead."""
-    existing = session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
-    )
+    existing = repo.idempotency_key(session, scope, key)
     if existing is None:
         return None
     if existing.request_hash != digest:
@@ -53,7 +52,7 @@ def _claim_key(session: Session, scope: str, key: str, digest: str) -> Case | No
             "Idempotency-Key was already used for a different request",
             field="Idempotency-Key",
         )
-    return session.get(Case, existing.case_id)
+    return repo.by_id(session, existing.case_id)
 
 
 def create_case(
@@ -112,11 +111,6 @@ def create_case(
         if data.address or data.latitude is not None
         else Location()
     )
-    territorial = (
-        repo.department_by_code(session, place.territorial_department_code)
-        if place.territorial_department_code
-        else None
-    )
     status = CaseStatus.RECEIVED if is_public else CaseStatus.ACCEPTED
     subject = data.subject or data.content.splitlines()[0][:30]
     values: dict[str, Any] = dict(
@@ -134,7 +128,7 @@ def create_case(
         address_code=place.address_code,
         division_code=place.division_code,
         grid_code=place.grid_code,
-        territorial_department_id=territorial.id if territorial else None,
+        territorial_department_id=place.territorial_department_id,
         contact_name=data.contact_name,
         contact_phone=data.contact_phone,
         confidential=data.confidential,
@@ -164,15 +158,13 @@ def create_case(
         channel=channel.value,
         category=category.code if category else None,
     )
-    case = intake_sql.insert_case(session, values, first_event, entry, local_date(now))
+    case = intake.insert_case(session, values, first_event, entry, local_date(now))
     if idempotency_key is not None:
+        key = IdempotencyKey(
+            scope=scope, key=idempotency_key, request_hash=digest, case_id=case.id, created_at=now
+        )
         try:
-            with session.begin_nested():
-                session.add(
-                    IdempotencyKey(
-                        scope=scope, key=idempotency_key, request_hash=digest, case_id=case.id, created_at=now
-                    )
-                )
+            repo.save_idempotency_key(session, key)
         except IntegrityError:  # a concurrent retry with the same key got there first
             raise Conflict(
                 "相同 Idempotency-Key 的请求正在处理，请稍后重试",
@@ -194,7 +186,8 @@ def _append_event(
     payload: dict[str, Any],
 ) -> None:
     case.event_count += 1
-    session.add(
+    repo.add_event(
+        session,
         CaseEvent(
             case_id=case.id,
             seq=case.event_count,
@@ -207,7 +200,7 @@ def _append_event(
             to_status=to_status,
             reason=reason,
             payload=payload,
-        )
+        ),
     )
 
 
@@ -243,7 +236,7 @@ def perform(session: Session, principal: Principal, number: str, body: Any) -> C
     target = transition.target
     if target == PREVIOUS:
         target = case.status_before_suspend or CaseStatus.ACCEPTED.value
-    payload, reason = actions.HANDLERS[action](ctx, case, body)
+    payload, reason = actions.ACTIONS[action].handler(ctx, case, body)
     new_status = case.status if target == STAY else target
     case.status = new_status
     case.updated_at = ctx.now
@@ -272,14 +265,22 @@ def list_cases(
     page: int,
     page_size: int,
 ) -> tuple[list[Case], int]:
-    filters: list[ColumnElement[bool]] = []
-    if status is not None:
-        filters.append(Case.status == status.value)
-    if sla is not None:
-        filters.append(repo.sla_clause(sla, clock.now()))
+    path = None
     if department:
-        filters.append(repo.department_filter(session, department))
-    return repo.list_page(session, principal, filters=filters, page=page, page_size=page_size)
+        dept = org.find_department(session, department, active_only=False)
+        if dept is None:  # an unknown department leads and co-handles nothing
+            return [], 0
+        path = dept.path
+    return repo.list_cases(
+        session,
+        principal,
+        status=status.value if status is not None else None,
+        sla=sla,
+        department_path=path,
+        now=clock.now(),
+        page=page,
+        page_size=page_size,
+    )
 
 
 def timeline(session: Session, principal: Principal, number: str) -> list[s.EventOut]:
@@ -316,13 +317,14 @@ def case_state(case: Case, now: datetime | None = None) -> SlaState:
 
 def to_out(session: Session, case: Case, principal: Principal | None, *, reveal: bool = False) -> s.CaseOut:
     """The API view; contact details are masked unless ``reveal`` and the policy allows (audited)."""
-    lead = session.get(Department, case.lead_department_id) if case.lead_department_id else None
-    category = catalogue.category_info(session, case.category_id) if case.category_id else None
-    parent_number = (
-        session.scalar(select(Case.number).where(Case.id == case.parent_case_id))
-        if case.parent_case_id
-        else None
+    co_ids = repo.co_unit_ids(session, case.id) if case.lead_department_id else []
+    units = (
+        org.departments_by_ids(session, [case.lead_department_id, *co_ids]) if case.lead_department_id else {}
     )
+    lead = units.get(case.lead_department_id or 0)
+    co = sorted((units[i] for i in co_ids if i in units), key=lambda d: d.code)
+    category = catalogue.category_info(session, case.category_id) if case.category_id else None
+    parent_number = repo.number_of(session, case.parent_case_id) if case.parent_case_id else None
     unmasked = reveal and policy.sees_personal_data(principal, case)
     name, phone = case.contact_name, case.contact_phone
     if not unmasked:
@@ -357,9 +359,7 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         status_label=s.Labelled(code=case.status, zh=zh, en=en),
         category=s.DepartmentRef(code=category.code, name=category.name) if category else None,
         lead_department=s.DepartmentRef(code=lead.code, name=lead.name) if lead else None,
-        co_departments=[s.DepartmentRef(code=d.code, name=d.name) for d in repo.co_units(session, case.id)]
-        if case.lead_department_id
-        else [],
+        co_departments=[s.DepartmentRef(code=d.code, name=d.name) for d in co],
         contact_name=name,
         contact_phone=phone,
         contact_masked=not unmasked,
@@ -391,3 +391,30 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         version=case.version,
         available_actions=available,
     )
+
+
+# ---- what other capabilities read about cases ------------------------------------------------
+
+
+def case_by_id(session: Session, case_id: int) -> Case | None:
+    """A case by id, unscoped: for background work on behalf of the platform (AI suggestions)."""
+    return repo.by_id(session, case_id)
+
+
+def case_numbers(session: Session, case_ids: list[int]) -> dict[int, str]:
+    return repo.numbers_of(session, case_ids)
+
+
+def duplicate_candidates(session: Session, case: Case, *, window_days: int, limit: int) -> list[Any]:
+    """Rows (number, subject, content, created_at, address, division, grid, coordinates) of the
+    open or replied, unmerged cases of the ``window_days`` before ``case`` in its county, newest
+    first: what a duplicate comparison reads."""
+    since = case.created_at - timedelta(days=window_days)
+    prefix = case.division_code[:6] if case.division_code else None
+    return feeds.duplicate_candidates(session, case, since, limit, prefix)
+
+
+def recent_appeals(session: Session, *, days: int, limit: int) -> list[Any]:
+    """Rows (number, subject, content, created_at, reporter_id, contact_phone, address) of the
+    cases of the last ``days`` (applications excepted), newest first: hotspot discovery's input."""
+    return feeds.recent_appeals(session, clock.now() - timedelta(days=days), limit)

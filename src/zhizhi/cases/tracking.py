@@ -3,10 +3,11 @@
 No account is needed. The phone is the shared secret: a wrong number and an unknown case give
 the same 404 (nothing is revealed). Rating by an anonymous member of the public goes through
 :func:`rate`, which verifies the phone and then performs the ordinary ``rate`` action of the
-lifecycle table as a *proxy principal* ``public (verified by phone)``. The proxy carries the
-intake-agent role because that role already rates on behalf of callers (回访) and sees the case
-city-wide; it is used for nothing else. The timeline names the actor "public (verified by
-phone)", and the audit entry does too.
+lifecycle as a *proxy principal* (:func:`verified_public`): the public role, no user account
+(user id 0), and ``verified_case_id`` set to this case — row scoping then shows it this one case
+and nothing else, and the ``rate`` policy treats it as the person who asked.  Every check of
+``cases.service.perform`` applies. The timeline and the audit entry name the actor
+"public (verified by phone)".
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from sqlalchemy.orm import Session
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases import service
+from zhizhi.cases.actions import ACTIONS
 from zhizhi.cases.enums import LABELS, CaseStatus, Rating
 from zhizhi.cases.models import Case
 from zhizhi.core import audit
 from zhizhi.core.errors import NotFound
 from zhizhi.core.permissions import Role
-from zhizhi.org.schemas import Principal
+from zhizhi.core.principal import Principal
 
 PUBLIC_VERIFIED = Principal(0, "public (verified by phone)", "群众（电话核验）", Role.PUBLIC, None, None)
 
@@ -65,27 +67,8 @@ PLAIN_STATUS: dict[str, tuple[str, str]] = {
     CaseStatus.MERGED: ("已与相同问题的工单合并办理", "Merged with a case about the same problem"),
 }
 
-PLAIN_ACTION: dict[str, tuple[str, str]] = {
-    "create": ("诉求已登记", "Appeal registered"),
-    "accept": ("12345 已受理", "Accepted by 12345"),
-    "answer_directly": ("12345 已直接答复", "Answered directly by 12345"),
-    "dispatch": ("已转交办理单位", "Sent to the responsible unit"),
-    "sign": ("办理单位已签收", "Signed for by the unit"),
-    "handle": ("办理单位记录了处理情况", "The unit recorded progress"),
-    "reply": ("办理单位已答复", "The unit replied"),
-    "return": ("办理单位申请改由其他单位办理", "The unit asked to re-assign it"),
-    "redispatch": ("已改派给其他单位", "Re-assigned to another unit"),
-    "reject_return": ("已要求原单位继续办理", "The original unit must continue"),
-    "request_extension": ("办理单位申请延期", "The unit asked for more time"),
-    "approve_extension": ("延期申请已审批", "The extension request was decided"),
-    "suspend": ("暂停办理", "Paused"),
-    "resume": ("恢复办理", "Resumed"),
-    "supervise": ("已列入督办", "Placed under supervision"),
-    "rate": ("已评价", "Rated"),
-    "close": ("已办结", "Closed"),
-    "reopen": ("重新办理", "Reopened"),
-    "merge": ("已合并办理", "Merged"),
-}
+# What each step means to the person who asked: the registration, then each action's own words.
+CREATED = ("诉求已登记", "Appeal registered")
 
 
 @dataclass(frozen=True)
@@ -124,9 +107,9 @@ def track(session: Session, number: str, phone: str) -> Tracked:
     case = _verified(session, number, phone)
     out = service.to_out(session, case, None)
     steps = [
-        Step(e.at, *PLAIN_ACTION.get(e.action, (e.action, e.action)))
+        Step(e.at, *(CREATED if e.action == "create" else ACTIONS[e.action].plain))
         for e in repo.events(session, case.id)
-        if e.action not in {"handle", "request_extension", "approve_extension"}  # internal steps
+        if e.action == "create" or (e.action in ACTIONS and ACTIONS[e.action].public)  # no internal steps
     ]
     status = LABELS.get(CaseStatus(case.status), (case.status, case.status))
     plain = PLAIN_STATUS.get(case.status, status)

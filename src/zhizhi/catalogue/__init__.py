@@ -1,1 +1,1 @@
-"""Catalogue: case categories, time limits (SLA policies) per category × urgency, dispatch catalogue."""
+"""Catalogue: case categories, time limits (SLA policies) per category × urgency, the holiday calendar."""

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from itertools import chain
 
 from cachetools import TTLCache
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from zhizhi.catalogue import repository as repo
 from zhizhi.catalogue.models import Category, TimeLimit
 
 TTL_SECONDS = 30.0
@@ -57,25 +58,11 @@ def snapshot(session: Session, *, fresh: bool = False) -> Snapshot:
         current, generation = _cache.get("snapshot"), _generation
     if current is not None and not fresh:
         return current
-    cats = [
-        CategoryInfo(r.id, r.code, r.name, r.name_en, r.active)
-        for r in session.execute(
-            select(Category.id, Category.code, Category.name, Category.name_en, Category.active)
-        )
-    ]
+    cats = [CategoryInfo(r.id, r.code, r.name, r.name_en, r.active) for r in repo.category_rows(session)]
     by_key: dict[str, CategoryInfo] = {c.name: c for c in cats if c.active}
     by_key.update({c.code: c for c in cats if c.active})  # a code wins over an equal name
     limits = {
-        (r.category_id, r.urgency): (r.amount, r.unit, r.warning_ratio)
-        for r in session.execute(
-            select(
-                TimeLimit.category_id,
-                TimeLimit.urgency,
-                TimeLimit.amount,
-                TimeLimit.unit,
-                TimeLimit.warning_ratio,
-            )
-        )
+        (r.category_id, r.urgency): (r.amount, r.unit, r.warning_ratio) for r in repo.limit_rows(session)
     }
     built = Snapshot({c.id: c for c in cats}, by_key, limits)
     with _lock:

@@ -1,6 +1,8 @@
+"""Catalogue tables: categories and time limits."""
+
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base
@@ -37,24 +39,3 @@ class TimeLimit(Base):
     amount: Mapped[int] = mapped_column(Integer, nullable=False)
     unit: Mapped[str] = mapped_column(String(16), nullable=False)
     warning_ratio: Mapped[float | None] = mapped_column(Float)
-
-
-class DispatchRule(Base):
-    """One row of the dispatch catalogue (派单目录): category × area → lead and co-units.
-
-    Rules are tried by ascending ``priority``; ``division_prefix`` matches the case's division
-    code by prefix (empty = anywhere); ``use_territorial`` sends the case to the street /
-    community unit of the place (属地) instead of a fixed lead.
-    """
-
-    __tablename__ = "dispatch_rules"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    priority: Mapped[int] = mapped_column(Integer, nullable=False, default=100)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
-    division_prefix: Mapped[str] = mapped_column(String(12), nullable=False, default="")
-    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    co_department_ids: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)
-    use_territorial: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    note: Mapped[str | None] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

@@ -1,17 +1,26 @@
+"""Catalogue rules: categories, time limits per category × urgency, the working-day calendar.
+
+One function per use case, called by the API, the administration pages and the CLI alike.
+Services flush, never commit.
+"""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, Subquery
 from sqlalchemy.orm import Session
 
 from zhizhi.catalogue import cache
+from zhizhi.catalogue import repository as repo
 from zhizhi.catalogue.cache import CategoryInfo
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.catalogue.models import Category, TimeLimit
-from zhizhi.core import audit
+from zhizhi.core import audit, calendar_store
 from zhizhi.core.errors import Conflict, NotFound, ValidationFailed
+from zhizhi.core.workdays import MAX_DATE, MIN_DATE, DueDate
 
 # Used when neither the category nor the urgency default has a row (a fresh database).
 FALLBACK = {
@@ -19,6 +28,14 @@ FALLBACK = {
     Urgency.URGENT: (2, LimitUnit.WORKING_DAYS),
     Urgency.CRITICAL: (2, LimitUnit.HOURS),
 }
+CALENDAR_YEARS = (2000, 2100)  # years an administrator may import
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarImport:
+    year: int
+    days: int
+    days_off: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +45,14 @@ class Limit:
     warning_ratio: float | None = None
 
 
+# ---- categories ---------------------------------------------------------------------------------
+
+
 def category_by_code(session: Session, code: str, *, field: str = "category") -> Category:
-    cat = session.scalar(select(Category).where(Category.code == code, Category.active))
-    if cat is None:
-        cat = session.scalar(select(Category).where(Category.name == code, Category.active))
+    """An active category by code, else by name; 422 naming ``field``."""
+    cat = repo.category_by_code(session, code, active_only=True) or repo.active_category_by_name(
+        session, code
+    )
     if cat is None:
         raise ValidationFailed(f"分类「{code}」不存在", f"unknown category {code!r}", field=field)
     return cat
@@ -55,71 +76,41 @@ def category_info(session: Session, category_id: int) -> CategoryInfo | None:
     return info
 
 
-def time_limit_for(session: Session, category_id: int | None, urgency: Urgency) -> Limit:
-    limits = cache.snapshot(session).limits
-    row = limits.get((category_id, urgency.value)) if category_id is not None else None
-    if row is None:
-        row = limits.get((None, urgency.value))
-    if row is None:
-        amount, unit = FALLBACK[urgency]
-        return Limit(amount, unit)
-    return Limit(row[0], LimitUnit(row[1]), row[2])
+def find_category(session: Session, code: str) -> Category | None:
+    """The category with ``code``, active or retired, or ``None``."""
+    return repo.category_by_code(session, code, active_only=False)
 
 
-def set_time_limit(
-    session: Session,
-    *,
-    category_code: str | None,
-    urgency: Urgency,
-    amount: int,
-    unit: LimitUnit,
-    warning_ratio: float | None,
-    actor: audit.Actor,
-) -> TimeLimit:
-    if amount <= 0:
-        raise ValidationFailed("时限必须为正数", "the limit must be positive", field="amount")
-    category = category_by_code(session, category_code) if category_code else None
-    cid = category.id if category else None
-    row = session.scalar(
-        select(TimeLimit).where(
-            TimeLimit.category_id.is_(cid) if cid is None else TimeLimit.category_id == cid,
-            TimeLimit.urgency == urgency.value,
-        )
-    )
-    if row is None:
-        row = TimeLimit(
-            category_id=cid,
-            urgency=urgency.value,
-            amount=amount,
-            unit=unit.value,
-            warning_ratio=warning_ratio,
-        )
-        session.add(row)
-    else:
-        row.amount, row.unit, row.warning_ratio = amount, unit.value, warning_ratio
-    session.flush()
-    audit.record(
-        session,
-        "catalogue.time_limit_set",
-        actor,
-        object_type="time_limit",
-        object_id=f"{category_code or '*'}:{urgency.value}",
-        amount=amount,
-        unit=unit.value,
-        warning_ratio=warning_ratio,
-    )
-    return row
+def category_named(session: Session, name: str) -> Category | None:
+    """The active category called ``name`` (the classifier predicts names), or ``None``."""
+    return repo.active_category_by_name(session, name)
 
 
 def categories(session: Session) -> list[Category]:
-    return list(session.scalars(select(Category).where(Category.active).order_by(Category.code)))
+    """Active categories by code."""
+    return repo.active_categories(session)
+
+
+def all_categories(session: Session) -> list[Category]:
+    """Every category, active first, then by code (for the administration list)."""
+    return repo.all_categories(session)
 
 
 def get_category(session: Session, category_id: int) -> Category:
-    cat = session.get(Category, category_id)
+    cat = repo.category_by_id(session, category_id)
     if cat is None:
         raise NotFound("分类不存在", "category not found")
     return cat
+
+
+def category_ids(code: str) -> Select[int]:
+    """SQL for the id of the category ``code``, for other domains' filters."""
+    return repo.category_ids(code)
+
+
+def categories_table() -> Subquery:
+    """Category columns (``id``, ``code``, ``name``) to join in other domains' aggregates."""
+    return repo.categories_table()
 
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -150,14 +141,13 @@ def create_category(
         raise ValidationFailed(
             "英文名称最多 120 字符", "the English name is at most 120 characters", field="name_en"
         )
-    if session.scalar(select(Category.id).where(Category.code == code)) is not None:
+    if repo.code_exists(session, code):
         raise Conflict(f"分类编码 {code} 已存在", f"category code {code} already exists", field="code")
     parent = category_by_code(session, parent_code, field="parent") if parent_code else None
     cat = Category(
         code=code, name=name, name_en=name_en, parent_id=parent.id if parent else None, active=True
     )
-    session.add(cat)
-    session.flush()
+    repo.add_category(session, cat)
     audit.record(
         session,
         "catalogue.category_created",
@@ -173,7 +163,7 @@ def create_category(
 
 def retire_category(session: Session, code: str, *, actor: audit.Actor) -> Category:
     """Mark an active category inactive (new cases can no longer use it; old cases keep it). Audited."""
-    cat = session.scalar(select(Category).where(Category.code == code, Category.active))
+    cat = repo.category_by_code(session, code, active_only=True)
     if cat is None:
         raise NotFound(
             f"分类 {code} 不存在或已停用", f"category {code} not found or already retired", field="code"
@@ -184,6 +174,128 @@ def retire_category(session: Session, code: str, *, actor: audit.Actor) -> Categ
     return cat
 
 
-def all_categories(session: Session) -> list[Category]:
-    """Every category, active first, then by code (for the administration list)."""
-    return list(session.scalars(select(Category).order_by(Category.active.desc(), Category.code)))
+# ---- time limits ----------------------------------------------------------------------------------
+
+
+def time_limit_for(session: Session, category_id: int | None, urgency: Urgency) -> Limit:
+    limits = cache.snapshot(session).limits
+    row = limits.get((category_id, urgency.value)) if category_id is not None else None
+    if row is None:
+        row = limits.get((None, urgency.value))
+    if row is None:
+        amount, unit = FALLBACK[urgency]
+        return Limit(amount, unit)
+    return Limit(row[0], LimitUnit(row[1]), row[2])
+
+
+def effective_limit(session: Session, category_code: str | None, urgency: Urgency) -> Limit:
+    """The limit a new case of ``category_code`` (or none) and ``urgency`` gets."""
+    cat = category_by_code(session, category_code) if category_code else None
+    return time_limit_for(session, cat.id if cat else None, urgency)
+
+
+def set_time_limit(
+    session: Session,
+    *,
+    category_code: str | None,
+    urgency: Urgency,
+    amount: int,
+    unit: LimitUnit,
+    warning_ratio: float | None,
+    actor: audit.Actor,
+) -> TimeLimit:
+    if amount <= 0:
+        raise ValidationFailed("时限必须为正数", "the limit must be positive", field="amount")
+    category = category_by_code(session, category_code) if category_code else None
+    cid = category.id if category else None
+    row = repo.time_limit(session, cid, urgency.value)
+    if row is None:
+        row = TimeLimit(
+            category_id=cid,
+            urgency=urgency.value,
+            amount=amount,
+            unit=unit.value,
+            warning_ratio=warning_ratio,
+        )
+        repo.add_time_limit(session, row)
+    else:
+        row.amount, row.unit, row.warning_ratio = amount, unit.value, warning_ratio
+    session.flush()
+    audit.record(
+        session,
+        "catalogue.time_limit_set",
+        actor,
+        object_type="time_limit",
+        object_id=f"{category_code or '*'}:{urgency.value}",
+        amount=amount,
+        unit=unit.value,
+        warning_ratio=warning_ratio,
+    )
+    return row
+
+
+def time_limits(session: Session) -> list[TimeLimit]:
+    """Every configured limit, by category then urgency (the administration list)."""
+    return repo.time_limits(session)
+
+
+# ---- the working-day calendar ---------------------------------------------------------------------
+
+
+def check_calendar_year(year: int) -> int:
+    """``year`` if an administrator may import it, else 422 on ``year``."""
+    low, high = CALENDAR_YEARS
+    if not low <= year <= high:
+        raise ValidationFailed(f"年份应在 {low}–{high} 之间", f"the year must be {low}–{high}", field="year")
+    return year
+
+
+def import_calendar_year(
+    session: Session,
+    year: int,
+    *,
+    source: str,
+    holidays: list[date] | None = None,
+    makeup_workdays: list[date] | None = None,
+    actor: audit.Actor,
+) -> CalendarImport:
+    """Replace ``year`` in the calendar, from the ``chinese_calendar`` package or from the State
+    Council notice (its holidays and make-up working days). Audited (``calendar.import``: the
+    source, and how many holidays and make-up days the notice listed)."""
+    check_calendar_year(year)
+    holidays, makeup_workdays = list(holidays or []), list(makeup_workdays or [])
+    if source == "chinese_calendar":
+        days = calendar_store.days_from_chinese_calendar(year)
+    elif source == "notice":
+        days = calendar_store.days_from_notice(year, holidays, makeup_workdays)
+    else:
+        raise ValidationFailed("来源无效", f"unknown calendar source {source!r}", field="source")
+    count = calendar_store.replace_year(session, year, days, source)
+    result = CalendarImport(year, count, sum(1 for _day, workday, _name in days if not workday))
+    audit.record(
+        session,
+        "calendar.import",
+        actor,
+        object_type="calendar",
+        object_id=year,
+        source=source,
+        holidays=len(holidays),
+        makeup=len(makeup_workdays),
+    )
+    return result
+
+
+def published_years(session: Session) -> list[int]:
+    return calendar_store.published_years(session)
+
+
+def due_date(session: Session, start: date, working_days: int) -> DueDate:
+    """The date ``working_days`` working days after ``start`` on the calendar (provisional when it
+    crosses a year nobody published)."""
+    if not MIN_DATE <= start <= MAX_DATE:
+        raise ValidationFailed(
+            f"起始日期应在 {MIN_DATE} 至 {MAX_DATE} 之间",
+            f"start must be within {MIN_DATE}..{MAX_DATE}",
+            field="start",
+        )
+    return calendar_store.load_calendar(session).add_working_days(start, working_days)

@@ -1,11 +1,10 @@
-"""``zhizhi``: run, migrate, load the demo, manage users, calendar and audit."""
+"""``zhizhi``: run, migrate, load the demo, the worker, the audit chain — and the command groups
+of every capability in ``zhizhi.registry`` (``users``, ``calendar``, ``hotspots``,
+``addresses``, ``nlp``)."""
 
 from __future__ import annotations
 
-import json
 import sys
-from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,28 +18,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="Database schema (Alembic)", no_args_is_help=True)
-users_app = typer.Typer(help="Users and roles", no_args_is_help=True)
-calendar_app = typer.Typer(help="Working-day calendar", no_args_is_help=True)
 audit_app = typer.Typer(help="Tamper-evident audit log", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
-app.add_typer(calendar_app, name="calendar")
 app.add_typer(audit_app, name="audit")
 console = Console()
 err = Console(stderr=True)
 
 
 def _mount_capabilities() -> None:
-    """Sub-command groups of the capabilities: ``zhizhi addresses …`` and ``zhizhi nlp …``."""
-    from zhizhi.addresses.cli import app as parser_app
-    from zhizhi.addresses.db_cli import app as address_db_app
-    from zhizhi.intelligence.analysis_cli import app as analysis_app
-    from zhizhi.intelligence.cli import app as nlp_app
+    """The command groups of the capabilities (``zhizhi users …``, ``zhizhi nlp …`` …)."""
+    from zhizhi.registry import CAPABILITIES
 
-    parser_app.registered_commands.extend(address_db_app.registered_commands)
-    nlp_app.registered_commands.extend(analysis_app.registered_commands)
-    app.add_typer(parser_app, name="addresses")
-    app.add_typer(nlp_app, name="nlp")
+    for capability in CAPABILITIES:
+        if capability.cli is not None:
+            app.add_typer(capability.cli(), name=capability.cli_name or capability.name)
 
 
 _mount_capabilities()
@@ -48,10 +39,10 @@ _mount_capabilities()
 
 @app.callback()
 def _root() -> None:
-    """Wire domain event subscribers once for every command."""
-    from zhizhi.routing import wiring
+    """Run the capabilities' install hooks (event subscribers) once for every command."""
+    from zhizhi import registry
 
-    wiring.install()
+    registry.install()
 
 
 @db_app.command("upgrade")
@@ -125,84 +116,6 @@ def demo(
         serve(host=host, port=port)
 
 
-@users_app.command("create")
-def users_create(
-    username: str,
-    password: Annotated[str, typer.Option(help="at least 8 characters")],
-    role: Annotated[
-        str,
-        typer.Option(
-            help="public|intake_agent|dispatcher|handler|grid_worker|supervisor|leader|data_steward|admin"
-        ),
-    ],
-    department: Annotated[str | None, typer.Option(help="department code")] = None,
-    display_name: Annotated[str | None, typer.Option(help="shown name")] = None,
-) -> None:
-    """Create a user."""
-    from zhizhi.core.db import unit_of_work
-    from zhizhi.core.errors import DomainError
-    from zhizhi.org import service
-
-    try:
-        with unit_of_work() as session:
-            dept = service.department_by_code(session, department) if department else None
-            user = service.create_user(
-                session,
-                username=username,
-                password=password,
-                role=role,
-                department=dept,
-                display_name=display_name,
-            )
-            uid = user.id
-    except DomainError as exc:
-        err.print(f"[red]错误[/] {exc.zh} / {exc.en}")
-        raise typer.Exit(2) from exc
-    console.print(f"created user {username} (id {uid}, role {role})")
-
-
-@calendar_app.command("import")
-def calendar_import(
-    year: int,
-    notice: Annotated[
-        Path | None, typer.Option(help='JSON file {"holidays": [...], "makeup_workdays": [...]}')
-    ] = None,
-) -> None:
-    """Import a year: from chinese_calendar, or from the State Council notice as JSON."""
-    from zhizhi.core import audit
-    from zhizhi.core.calendar_store import days_from_chinese_calendar, days_from_notice, replace_year
-    from zhizhi.core.db import unit_of_work
-    from zhizhi.core.errors import DomainError
-
-    try:
-        with unit_of_work() as session:
-            if notice is None:
-                days, source = days_from_chinese_calendar(year), "chinese_calendar"
-            else:
-                data = json.loads(notice.read_text(encoding="utf-8"))
-                days = days_from_notice(
-                    year,
-                    [date.fromisoformat(d) for d in data.get("holidays", [])],
-                    [date.fromisoformat(d) for d in data.get("makeup_workdays", [])],
-                )
-                source = "notice"
-            count = replace_year(session, year, days, source)
-            audit.record(
-                session,
-                "calendar.import",
-                audit.Actor.system(),
-                object_type="calendar",
-                object_id=year,
-                source=source,
-            )
-    except (DomainError, ValueError, OSError) as exc:
-        msg = f"{exc.zh} / {exc.en}" if isinstance(exc, DomainError) else str(exc)
-        err.print(f"[red]错误[/] {msg}")
-        raise typer.Exit(2) from exc
-    off = sum(1 for _, w, _n in days if not w)
-    console.print(f"{year}: {count} days imported from {source} ({off} days off)")
-
-
 @app.command()
 def worker(
     queue: Annotated[
@@ -211,40 +124,34 @@ def worker(
     concurrency: Annotated[int, typer.Option(help="jobs run at once by this process", min=1)] = 1,
     once: Annotated[bool, typer.Option("--once", help="run the due jobs, then exit")] = False,
     imports: Annotated[
-        list[str] | None, typer.Option("--import", help="also load tasks from this module (repeatable)")
+        list[str] | None,
+        typer.Option(
+            "--import", help="also register the capability (CAPABILITY) of this module (repeatable)"
+        ),
     ] = None,
 ) -> None:
     """Run queued jobs and schedules (AI suggestions, hotspot refresh …); on PostgreSQL also
-    chains the audit inbox. Run one or more beside `serve` (docs/jobs.md)."""
+    chains the audit inbox. Run one or more beside `serve` (docs/jobs.md).
+
+    The worker's composition root: every capability's tasks and schedules are registered from
+    ``zhizhi.registry`` (the callback above), those of ``--import`` modules here."""
     import importlib
 
+    from zhizhi import registry
     from zhizhi.core import jobs
+    from zhizhi.http.capability import Capability
 
-    for module in imports or []:
-        importlib.import_module(module)
+    extra = []
+    for name in imports or []:
+        capability = getattr(importlib.import_module(name), "CAPABILITY", None)
+        if not isinstance(capability, Capability):
+            err.print(f"[red]{name} declares no CAPABILITY[/] (a zhizhi.http.capability.Capability)")
+            raise typer.Exit(2)
+        extra.append(capability)
+    registry.install(extra)
     if not once:
         console.print(f"智治 worker: running jobs from {_safe_url()} (Ctrl-C to stop)")
     jobs.run_worker(queues=queue or None, concurrency=concurrency, once=once)
-
-
-hotspots_app = typer.Typer(help="Hotspot discovery over recent cases", no_args_is_help=True)
-app.add_typer(hotspots_app, name="hotspots")
-
-
-@hotspots_app.command("refresh")
-def hotspots_refresh() -> None:
-    """Recompute hotspots over the last 30 days of cases and store a snapshot."""
-    from zhizhi.core.db import unit_of_work
-    from zhizhi.routing.hotspots import compute
-
-    with unit_of_work() as session:
-        snap = compute(session)
-        rows = snap.hotspots
-    for h in rows[:10]:
-        console.print(
-            f"{h['rank']:>2}. {h['title']}  ({h['count']} 件, {h['people']} 人, score {h['score']})"
-        )
-    console.print(f"{len(rows)} hotspots stored")
 
 
 @audit_app.command("verify")

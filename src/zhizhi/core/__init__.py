@@ -1,1 +1,2 @@
-"""Lowest layer: settings, database, clock, calendar, errors, audit, permissions, crypto."""
+"""Lowest layer: settings, database, clock, calendar, errors, audit, permissions, the principal,
+crypto, jobs and events; core's own SQL is in ``core.repository``."""

@@ -21,81 +21,28 @@ Where the chaining happens depends on the database (docs/platform.md, "Audit cha
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Connection,
-    Engine,
-    Integer,
-    String,
-    Table,
-    delete,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import Session
 
 from zhizhi.core import clock, jobs  # noqa: F401  (its commit hooks must be registered before any commit)
 from zhizhi.core.crypto import sm3_hex
-from zhizhi.core.db import Base, JSONType, UTCDateTime, register_pending
+from zhizhi.core.db import register_pending
+from zhizhi.core.models import (  # noqa: F401  (the tables, for readers and the intake statement)
+    ENTRIES,
+    HEAD,
+    INBOX,
+    AuditEntry,
+    AuditHead,
+    AuditInbox,
+)
+from zhizhi.core.repository import audit as repo
 
 GENESIS = "0" * 64
 register_pending("audit_pending")
-
-
-class AuditEntry(Base):
-    __tablename__ = "audit_log"
-
-    seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
-    )
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    actor: Mapped[str] = mapped_column(String(80), nullable=False)
-    action: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
-    object_type: Mapped[str | None] = mapped_column(String(40))
-    object_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False, default=dict)
-    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-
-
-class AuditInbox(Base):
-    """Committed entries not yet chained (PostgreSQL only; see the module docstring)."""
-
-    __tablename__ = "audit_inbox"
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    actor: Mapped[str] = mapped_column(String(80), nullable=False)
-    action: Mapped[str] = mapped_column(String(80), nullable=False)
-    object_type: Mapped[str | None] = mapped_column(String(40))
-    object_id: Mapped[str | None] = mapped_column(String(64))
-    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False, default=dict)
-
-
-class AuditHead(Base):
-    """Single row (id=1, created by the migration): the newest sequence number and hash.
-
-    Locking it (``SELECT … FOR UPDATE``; SQLite's write lock) serialises chaining."""
-
-    __tablename__ = "audit_head"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    hash: Mapped[str] = mapped_column(String(64), nullable=False)
-
-
-# Core tables for the statements the hot paths run (no unit-of-work flush)
-ENTRIES, INBOX, HEAD = (cast(Table, m.__table__) for m in (AuditEntry, AuditInbox, AuditHead))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,27 +127,19 @@ def written_to_inbox(session: Session) -> None:
     session.info["audit_seal"] = True
 
 
-def _head_for_update() -> Any:
-    return select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-
-
 def _chain(
     session: Session | Connection, items: list[dict[str, Any]], head: tuple[int, str] | None = None
 ) -> int:
     """Number and chain ``items`` after the head, under the head row's lock; returns the count."""
-    seq, prev = head if head is not None else tuple(session.execute(_head_for_update()).one())
+    seq, prev = head if head is not None else repo.head_for_update(session)
     rows = []
     for item in items:
         seq += 1
         digest = chain_hash(prev, canonical(seq, **item))
         rows.append({"seq": seq, "prev_hash": prev, "hash": digest, **item})
         prev = digest
-    session.execute(insert(ENTRIES), rows)
-    session.execute(update(HEAD).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+    repo.append(session, rows, seq, prev)
     return len(rows)
-
-
-_INBOX_FIELDS = ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")
 
 
 def seal(conn: Session | Connection, limit: int = 5000) -> int:
@@ -208,15 +147,11 @@ def seal(conn: Session | Connection, limit: int = 5000) -> int:
 
     The head row is locked *before* the inbox is read, so concurrent sealers queue instead of
     chaining the same entries twice.  PostgreSQL only (``DELETE … RETURNING`` of a batch)."""
-    seq, prev = conn.execute(_head_for_update()).one()
-    inbox = INBOX
-    batch = select(inbox.c.id).order_by(inbox.c.id).limit(limit).scalar_subquery()
-    rows = sorted(
-        conn.execute(delete(inbox).where(inbox.c.id.in_(batch)).returning(*inbox.c)), key=lambda r: r.id
-    )
-    if not rows:
+    head = repo.head_for_update(conn)
+    items = repo.take_inbox(conn, limit)
+    if not items:
         return 0
-    return _chain(conn, [{f: getattr(r, f) for f in _INBOX_FIELDS} for r in rows], head=(seq, prev))
+    return _chain(conn, items, head=head)
 
 
 def seal_all(engine: Engine, limit: int = 5000) -> int:
@@ -231,7 +166,8 @@ def seal_all(engine: Engine, limit: int = 5000) -> int:
 
 
 def pending_count(session: Session | Connection) -> int:
-    return int(session.scalar(select(func.count()).select_from(AuditInbox)) or 0)
+    """Committed entries still waiting in the inbox to be chained."""
+    return repo.pending_count(session)
 
 
 @event.listens_for(Session, "before_commit")
@@ -244,7 +180,7 @@ def _before_commit(session: Session) -> None:
     if session.get_bind().dialect.name == "sqlite":  # writers are serialised already
         _chain(session, pending)
         return
-    session.execute(insert(INBOX), pending if len(pending) > 1 else pending[0])
+    repo.insert_inbox(session, pending)
     session.info["audit_seal"] = True
 
 
@@ -273,23 +209,10 @@ class VerifyResult:
     pending: int = 0  # committed entries still waiting in the inbox to be chained
 
 
-def _entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
-    last = 0
-    while True:
-        rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].seq
-        session.expunge_all()
-
-
 def verify(session: Session) -> VerifyResult:
     """Walk the chain; the first entry whose hash, link or position is wrong is reported."""
     prev_hash, expected_seq, count = GENESIS, 1, 0
-    for entry in _entries(session):
+    for entry in repo.entries(session):
         if entry.seq != expected_seq:
             return VerifyResult(
                 False,
@@ -317,8 +240,7 @@ def verify(session: Session) -> VerifyResult:
         if chain_hash(prev_hash, payload) != entry.hash:
             return VerifyResult(False, count, entry.seq, f"entry {entry.seq} was altered (hash mismatch)")
         prev_hash, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    head = session.get(AuditHead, 1)
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    head_seq, head_hash = repo.head(session) or (0, GENESIS)
     if head_seq != count or head_hash != prev_hash:
         return VerifyResult(
             False,

@@ -1,7 +1,8 @@
-"""The calendar table (工作日历): one row per day of each published year.
+"""The working-day calendar (工作日历): one row per day of each published year, cached per process.
 
 Seeded from the ``chinese_calendar`` package (years it knows) and importable per year by an
-administrator from the yearly State Council notice (holidays + make-up working days).
+administrator from the yearly State Council notice (holidays + make-up working days) through
+``catalogue.service.import_calendar_year``.  The table's SQL is in ``core.repository.calendar``.
 
 Each process keeps the calendar in memory (a one-entry ``cachetools.TTLCache``): it is dropped
 when a transaction of this process that imported a year commits, and rebuilt at most
@@ -15,22 +16,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from cachetools import TTLCache
-from sqlalchemy import Boolean, Date, String, delete, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from zhizhi.core.db import Base
 from zhizhi.core.errors import ValidationFailed
+from zhizhi.core.models import CalendarDay  # noqa: F401  (the table, for readers)
+from zhizhi.core.repository import calendar as repo
 from zhizhi.core.workdays import WorkCalendar
-
-
-class CalendarDay(Base):
-    __tablename__ = "calendar_days"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    is_workday: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    name: Mapped[str | None] = mapped_column(String(40))  # 春节, 调休上班 …
-    source: Mapped[str] = mapped_column(String(40), nullable=False, default="chinese_calendar")
-
 
 TTL_SECONDS = 60.0
 _cache_lock = threading.Lock()
@@ -51,8 +43,7 @@ def load_calendar(session: Session) -> WorkCalendar:
         cached, generation = _cache.get("calendar"), _generation
     if cached is not None:
         return cached
-    rows = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
-    calendar = WorkCalendar.from_days((r[0], r[1]) for r in rows)
+    calendar = WorkCalendar.from_days(repo.all_days(session))
     with _cache_lock:
         if generation == _generation:  # no import committed while we were reading
             _cache["calendar"] = calendar
@@ -131,9 +122,7 @@ def days_from_notice(
 
 def replace_year(session: Session, year: int, days: list[tuple[date, bool, str | None]], source: str) -> int:
     """Replace the rows of ``year`` (idempotent); caches are dropped when the import commits."""
-    session.execute(delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
-    session.add_all(CalendarDay(day=d, is_workday=w, name=n, source=source) for d, w, n in days)
-    session.flush()
+    repo.replace_year(session, year, days, source)
     session.info["calendar_changed"] = True
     invalidate_cache()  # this session reads its own import at once (published_years, deadlines)
     return len(days)

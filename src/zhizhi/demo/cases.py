@@ -6,7 +6,6 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import schemas as s
@@ -14,10 +13,10 @@ from zhizhi.cases import service
 from zhizhi.cases.enums import AppealType, CaseStatus, Rating
 from zhizhi.catalogue.enums import Urgency
 from zhizhi.core import clock
+from zhizhi.core.permissions import Role
+from zhizhi.core.principal import Principal
 from zhizhi.demo.org import DemoOrg
-from zhizhi.org.models import Department, User
-from zhizhi.org.schemas import Principal
-from zhizhi.org.service import principal_for
+from zhizhi.org import service as org
 from zhizhi.routing.service import compute_suggestions
 
 # (category code, appeal type, subject, content template); {place} is a Changsha street or road.
@@ -152,34 +151,20 @@ TARGETS = {
 }
 
 
-def _principal(session: Session, username: str) -> Principal:
-    user = session.scalar(select(User).where(User.username == username))
-    assert user is not None, username
-    return principal_for(session, user)
-
-
 def load_cases(
     session: Session, demo: DemoOrg, *, count: int = 341, seed: int = 2026, end: datetime | None = None
 ) -> int:
     rng = random.Random(seed)
     end = end or clock.now()
     p = {
-        name: _principal(session, name) for name in ("agent", "dispatcher", "supervisor", "citizen", "admin")
+        name: org.principal_for_username(session, name)
+        for name in ("agent", "dispatcher", "supervisor", "citizen", "admin")
     }
     handlers: dict[int, Principal] = {}
 
     def handler_for(dept_id: int) -> Principal:
-        if dept_id not in handlers:
-            dept = session.get(Department, dept_id)
-            assert dept is not None
-            ids = [int(x) for x in dept.path.strip("/").split("/")]
-            user = session.scalar(
-                select(User)
-                .where(User.department_id.in_(ids), User.role == "handler")
-                .order_by(User.id.desc())
-                .limit(1)
-            )
-            handlers[dept_id] = principal_for(session, user) if user else p["admin"]
+        if dept_id not in handlers:  # the newest handler of the unit or of a unit above it
+            handlers[dept_id] = org.principal_above(session, dept_id, Role.HANDLER) or p["admin"]
         return handlers[dept_id]
 
     districts = {d.id: d for d in demo.districts}

@@ -1,28 +1,33 @@
-"""Load the demo city into an empty database (idempotent: a loaded database is left alone)."""
+"""Load the demo city into an empty database (idempotent: a loaded database is left alone).
+
+The loader goes through the capabilities' services only, after running their install hooks
+(``zhizhi.registry``), so the demo's cases get AI suggestions and recorded decisions as real
+ones do."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zhizhi import registry
 from zhizhi.addresses.divisions import import_divisions
 from zhizhi.addresses.service import load_demo as load_address_demo
 from zhizhi.core import clock
 from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.org import load_catalogue, load_org, load_users
-from zhizhi.org.models import Department
+from zhizhi.org import service as org
 
 
 def is_loaded(session: Session) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(Department)))
+    return org.has_departments(session)
 
 
 def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     if is_loaded(session):
         return {}
+    registry.install()
     today = clock.today_local()
     seed_known_years(session, range(2019, max(today.year, date(2026, 1, 1).year) + 1))
     divisions = import_divisions(session)  # the gazetteer bundled with the address parser
@@ -34,7 +39,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
-        "departments": session.scalar(select(func.count()).select_from(Department)) or 0,
+        "departments": org.count_departments(session),
         "categories": len(categories),
         "users": len(users),
         "cases": made,

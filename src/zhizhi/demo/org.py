@@ -6,15 +6,16 @@ import csv
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
-from zhizhi.catalogue.models import Category, DispatchRule, TimeLimit
+from zhizhi.core import audit
 from zhizhi.core.permissions import Role
 from zhizhi.org import service as org
 from zhizhi.org.enums import DepartmentKind
-from zhizhi.org.models import Department
+from zhizhi.org.schemas import DepartmentRef
+from zhizhi.routing import service as routing
 
 DEMO_PASSWORD = "zhizhi2026"  # noqa: S105 - the documented demo password, printed by `zhizhi demo`
 CITY_CODE = "430100"
@@ -37,11 +38,11 @@ UTILITY = ("CS-SY", "长沙水业集团", "SDQR", "水电气热", "Water, power,
 
 @dataclass(frozen=True, slots=True)
 class DemoOrg:
-    city: Department
-    center: Department
-    functional: dict[str, Department]  # category code -> department
-    districts: list[Department]
-    streets: list[Department]
+    city: DepartmentRef
+    center: DepartmentRef
+    functional: dict[str, DepartmentRef]  # category code -> department
+    districts: list[DepartmentRef]
+    streets: list[DepartmentRef]
 
 
 def _divisions() -> list[dict[str, str]]:
@@ -65,11 +66,11 @@ def load_org(session: Session) -> DemoOrg:
     org.create_department(
         session, code="CS-SJJ", name="长沙市数据资源管理局", kind=DepartmentKind.FUNCTIONAL, parent=city
     )
-    functional: dict[str, Department] = {}
+    functional: dict[str, DepartmentRef] = {}
     for code, name, cat, _cat_name, _en in [*FUNCTIONAL, UTILITY]:
         kind = DepartmentKind.ENTERPRISE if code == UTILITY[0] else DepartmentKind.FUNCTIONAL
         functional[cat] = org.create_department(session, code=code, name=name, kind=kind, parent=city)
-    by_code: dict[str, Department] = {}
+    by_code: dict[str, DepartmentRef] = {}
     districts, streets = [], []
     for r in rows:
         level, code12 = r["level"], r["code"]
@@ -112,12 +113,14 @@ def load_org(session: Session) -> DemoOrg:
     return DemoOrg(city, center, functional, districts, streets)
 
 
-def load_catalogue(session: Session, demo: DemoOrg) -> dict[str, Category]:
-    categories: dict[str, Category] = {}
+def load_catalogue(session: Session, demo: DemoOrg) -> dict[str, str]:
+    """Categories, time limits and the dispatch catalogue (through the catalogue and routing
+    services, audited as the system); returns category code → name."""
+    system = audit.Actor.system()
+    categories: dict[str, str] = {}
     for _code, _name, cat, cat_name, en in [*FUNCTIONAL, UTILITY, ("", "", "QT", "其他", "Other")]:
-        categories[cat] = Category(code=cat, name=cat_name, name_en=en, active=True)
-    session.add_all(categories.values())
-    session.flush()
+        catalogue.create_category(session, code=cat, name=cat_name, name_en=en, actor=system)
+        categories[cat] = cat_name
     limits = [  # (category or None, urgency, amount, unit)
         (None, Urgency.NORMAL, 10, LimitUnit.WORKING_DAYS),
         (None, Urgency.URGENT, 2, LimitUnit.WORKING_DAYS),
@@ -129,52 +132,45 @@ def load_catalogue(session: Session, demo: DemoOrg) -> dict[str, Category]:
         ("CXJS", Urgency.NORMAL, 15, LimitUnit.WORKING_DAYS),
         ("JYWT", Urgency.NORMAL, 7, LimitUnit.CALENDAR_DAYS),
     ]
-    session.add_all(
-        TimeLimit(category_id=categories[c].id if c else None, urgency=u.value, amount=a, unit=unit.value)
-        for c, u, a, unit in limits
-    )
-    rules = [
-        DispatchRule(
-            priority=10,
-            category_id=categories["SRHJ"].id,
-            use_territorial=True,
-            co_department_ids=[demo.functional["SRHJ"].id],
-            note="市容问题属地街道主办，城管协办",
+    for c, u, a, unit in limits:
+        catalogue.set_time_limit(
+            session, category_code=c, urgency=u, amount=a, unit=unit, warning_ratio=None, actor=system
         )
+    rules: list[tuple[int, str | None, str | None, list[str], bool, str]] = [
+        (10, "SRHJ", None, [demo.functional["SRHJ"].code], True, "市容问题属地街道主办，城管协办")
     ]
     rules += [
-        DispatchRule(
-            priority=50,
-            category_id=categories[cat].id,
-            lead_department_id=dept.id,
-            co_department_ids=[],
-            note=f"{categories[cat].name}由{dept.name}主办",
-        )
+        (50, cat, dept.code, [], False, f"{categories[cat]}由{dept.name}主办")
         for cat, dept in demo.functional.items()
         if cat != "SRHJ"
     ]
-    rules.append(
-        DispatchRule(
-            priority=1000,
-            category_id=None,
-            use_territorial=True,
-            co_department_ids=[],
-            note="其他事项按属地派至街道",
+    rules.append((1000, None, None, [], True, "其他事项按属地派至街道"))
+    for priority, cat_code, lead, co, territorial, note in rules:
+        routing.create_dispatch_rule(
+            session,
+            priority=priority,
+            category=cat_code,
+            division_prefix="",
+            lead_department=lead,
+            co_departments=co,
+            use_territorial=territorial,
+            note=note,
+            actor=system,
         )
-    )
-    session.add_all(rules)
-    session.flush()
     return categories
 
 
 def load_users(session: Session, demo: DemoOrg) -> dict[str, object]:
     """Staff of every role with the demo password; handlers for each unit that receives cases."""
     yuelu = next(d for d in demo.districts if d.code == "430104")
-    community = session.scalar(
-        select(Department)
-        .where(Department.kind == DepartmentKind.COMMUNITY.value, Department.code.startswith("430104"))
-        .order_by(Department.code)
-        .limit(1)
+    community = min(
+        (
+            d
+            for d in org.departments(session, active_only=False)
+            if d.kind == DepartmentKind.COMMUNITY.value and d.code.startswith("430104")
+        ),
+        key=lambda d: d.code,
+        default=None,
     )
     people = [
         ("admin", "系统管理员", Role.ADMIN, None),

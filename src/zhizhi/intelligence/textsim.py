@@ -1,6 +1,7 @@
 """Shared text helpers for the appeal-analysis libraries (duplicates, hotspots, reply quality).
 
-* :func:`normalise` — NFKC, lower case, whitespace collapsed; safe on any string.
+* :func:`fold_text` — full-width characters folded (NFKC for rarer ones), lower case, whitespace
+  collapsed; safe on any string.
 * :func:`ngram_matrix` — hashed character n-gram counts built with NumPy (no Python loop over
   n-grams), so 1,000 texts vectorise in a few milliseconds; :func:`tfidf` turns counts into
   L2-normalised, sublinear TF-IDF rows whose dot product is the cosine similarity.
@@ -31,7 +32,7 @@ _NOISE = re.compile(r"[^\w\u4e00-\u9fff]+")
 _WIDE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
-def normalise(text: str | None, limit: int | None = None) -> str:
+def fold_text(text: str | None, limit: int | None = None) -> str:
     """Fold full-width ASCII, lower-case and collapse whitespace (``None`` → ``""``); cut at ``limit``.
 
     Full NFKC is applied only to text outside the common CJK/ASCII/full-width ranges (rare), since
@@ -49,7 +50,7 @@ def normalise(text: str | None, limit: int | None = None) -> str:
 
 def compact(text: str | None, limit: int | None = None) -> str:
     """Normalised text with punctuation, symbols and emoji removed (for n-grams)."""
-    return _NOISE.sub("", normalise(text, limit)).replace("_", "")
+    return _NOISE.sub("", fold_text(text, limit)).replace("_", "")
 
 
 _ROW_CACHE: dict[tuple[str, tuple[int, ...], int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -268,7 +269,7 @@ class Places:
 
 def extract_places(text: str | None) -> Places:
     """Find place mentions (divisions and named places) in ``text`` (normalised, lower case)."""
-    t = normalise(text)
+    t = fold_text(text)
     if not t:
         return Places(frozenset(), frozenset())
     divisions = frozenset(m.group(0) for m in _PSEUDO_DIVISION.finditer(t))
@@ -373,7 +374,7 @@ def words(text: str | None, limit: int = _MAX_CHARS) -> list[str]:
     """
     import rjieba
 
-    text = _PSEUDO_ANY.sub(" ", normalise(text, limit))
+    text = _PSEUDO_ANY.sub(" ", fold_text(text, limit))
     return [w for w in rjieba.cut(text, hmm=True) if _WORD_OK.fullmatch(w)]
 
 

@@ -1,1 +1,2 @@
-"""Organisation and access: departments (a tree), staff, roles, tokens."""
+"""Organisation and access: departments (a tree), staff, roles, tokens, login; the one place
+that looks departments up."""

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from zhizhi.core.errors import Forbidden, Unauthorized
 from zhizhi.core.permissions import ROLE_LABELS, Permission
+from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
-from zhizhi.org.schemas import Principal
 from zhizhi.org.service import principal_from_token
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

@@ -1,29 +1,30 @@
+"""The organisation API: log in (OAuth2 password grant), who am I, departments, users."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select
 
 from zhizhi.core.errors import Unauthorized
 from zhizhi.core.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission
+from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service
 from zhizhi.org.deps import CurrentPrincipal, require
-from zhizhi.org.models import Department
-from zhizhi.org.schemas import DepartmentIn, DepartmentOut, MeOut, Principal, TokenOut, UserIn, UserOut
+from zhizhi.org.schemas import DepartmentIn, DepartmentOut, DepartmentRef, MeOut, TokenOut, UserIn, UserOut
 
 router = APIRouter(prefix="/api/v1", tags=["auth & organisation"])
 
 
 @router.post("/auth/token", response_model=TokenOut, summary="Log in (OAuth2 password form) 登录")
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession) -> TokenOut:
-    user = service.authenticate(session, form.username, form.password)
-    if user is None:
+    issued = service.log_in(session, form.username, form.password)
+    if issued is None:
         session.commit()  # the failed attempt stays on the audit record although the request fails
         raise Unauthorized("用户名或密码错误", "incorrect username or password", field="password")
-    token, ttl = service.issue_token(session, user)
+    token, ttl = issued
     return TokenOut(access_token=token, expires_in=ttl)
 
 
@@ -42,8 +43,8 @@ def me(principal: CurrentPrincipal) -> MeOut:
 
 
 @router.get("/departments", response_model=list[DepartmentOut], summary="Departments 部门")
-def departments(session: DbSession, _: CurrentPrincipal) -> list[Department]:
-    return list(session.scalars(select(Department).where(Department.active).order_by(Department.path)))
+def departments(session: DbSession, _: CurrentPrincipal) -> list[DepartmentRef]:
+    return service.departments(session, active_only=True)
 
 
 @router.post("/departments", response_model=DepartmentOut, status_code=201)
@@ -51,14 +52,13 @@ def create_department(
     body: DepartmentIn,
     session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.ORG_MANAGE))],
-) -> Department:
-    parent = service.department_by_code(session, body.parent_code) if body.parent_code else None
+) -> DepartmentRef:
     return service.create_department(
         session,
         code=body.code,
         name=body.name,
         kind=body.kind,
-        parent=parent,
+        parent_code=body.parent_code,
         division_code=body.division_code,
         actor=principal.actor,
     )
@@ -70,13 +70,12 @@ def create_user(
     session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.USERS_MANAGE))],
 ) -> object:
-    dept = service.department_by_code(session, body.department_code) if body.department_code else None
     return service.create_user(
         session,
         username=body.username,
         password=body.password,
         role=body.role,
-        department=dept,
+        department_code=body.department_code,
         display_name=body.display_name,
         actor=principal.actor,
     )

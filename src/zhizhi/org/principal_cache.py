@@ -19,8 +19,8 @@ from cachetools import TTLCache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from zhizhi.core.principal import Principal
 from zhizhi.org.models import ApiToken, Department, User
-from zhizhi.org.schemas import Principal
 
 TTL_SECONDS = 5.0
 MAX_ENTRIES = 10_000

@@ -1,31 +1,33 @@
+"""Organisation shapes: API bodies and answers, and the department reference other domains get."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from zhizhi.core.audit import Actor
-from zhizhi.core.permissions import ROLE_PERMISSIONS, Permission, Role
+from zhizhi.core.permissions import Role
 
 
 @dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: a user with a role, a department and its subtree path."""
+class DepartmentRef:
+    """A department as other domains see it (``org.service`` lookups return these, never rows)."""
 
-    user_id: int
-    username: str
-    display_name: str
-    role: Role
-    department_id: int | None
-    department_path: str | None
-    verified_case_id: int | None = None  # a member of the public verified by phone for this one case
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    path: str
+    division_code: str | None
+    active: bool
 
-    def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
-
-    @property
-    def actor(self) -> Actor:
-        return Actor(self.user_id, self.username)
+    @classmethod
+    def of(cls, row: Any) -> DepartmentRef:
+        return cls(
+            row.id, row.code, row.name, row.kind, row.parent_id, row.path, row.division_code, row.active
+        )
 
 
 class TokenOut(BaseModel):

@@ -1,27 +1,35 @@
-"""Departments, users, passwords (argon2id) and bearer tokens. Services flush, never commit."""
+"""Departments, users, passwords (argon2id) and bearer tokens: the one place for each use case.
+
+Every department lookup of the platform is here (other domains get :class:`DepartmentRef`s, or a
+SQL expression for their own queries such as :func:`subtree_query`).  Services flush, never commit.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Select, Subquery
 from sqlalchemy.orm import Session
 
 from zhizhi.core import audit, clock
 from zhizhi.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from zhizhi.core.permissions import Role
+from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.org import principal_cache
+from zhizhi.org import repository as repo
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.models import ApiToken, Department, User
-from zhizhi.org.schemas import Principal
+from zhizhi.org.schemas import DepartmentRef
 
 # OWASP's argon2id baseline (m=19 MiB, t=2, p=1): ~20 ms per verify on this class of machine.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_DIVISION_CODE_LENGTH = 12
 
 
 def hash_password(password: str) -> str:
@@ -35,14 +43,106 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# ---- departments -------------------------------------------------------------------------
+# ---- department lookups ---------------------------------------------------------------------
 
 
-def department_by_code(session: Session, code: str) -> Department:
-    dept = session.scalar(select(Department).where(Department.code == code))
+def find_department(session: Session, code: str, *, active_only: bool = True) -> DepartmentRef | None:
+    """The department with ``code`` (by default only an active one), or ``None``."""
+    dept = repo.department_by_code(session, code, active_only=active_only)
+    return None if dept is None else DepartmentRef.of(dept)
+
+
+def department_by_code(session: Session, code: str) -> DepartmentRef:
+    """The department with ``code`` (active or not); 404 naming the field ``department``."""
+    dept = repo.department_by_code(session, code)
     if dept is None:
         raise NotFound(f"部门 {code} 不存在", f"department {code} not found", field="department")
-    return dept
+    return DepartmentRef.of(dept)
+
+
+def department(session: Session, department_id: int | None) -> DepartmentRef | None:
+    if department_id is None:
+        return None
+    dept = repo.department_by_id(session, department_id)
+    return None if dept is None else DepartmentRef.of(dept)
+
+
+def departments_by_ids(session: Session, ids: list[int]) -> dict[int, DepartmentRef]:
+    return {d.id: DepartmentRef.of(d) for d in repo.departments_by_ids(session, list(dict.fromkeys(ids)))}
+
+
+def department_ids(session: Session, codes: list[str]) -> dict[str, int]:
+    """``code → id`` of the departments (active or not) among ``codes``."""
+    return repo.ids_by_code(session, codes)
+
+
+def department_names(session: Session, ids: list[int]) -> dict[int, str]:
+    return {i: d.name for i, d in departments_by_ids(session, ids).items()}
+
+
+def departments(session: Session, *, active_only: bool = True) -> list[DepartmentRef]:
+    """Departments in tree order."""
+    return [DepartmentRef.of(d) for d in repo.departments(session, active_only=active_only)]
+
+
+def department_choices(session: Session) -> list[tuple[str, str]]:
+    """``(code, name)`` of the active departments in tree order, for forms."""
+    return repo.department_choices(session)
+
+
+def has_departments(session: Session) -> bool:
+    return repo.count_departments(session) > 0
+
+
+def count_departments(session: Session) -> int:
+    return repo.count_departments(session)
+
+
+def subtree_ids(session: Session, department_id: int) -> list[int]:
+    path = repo.path_of(session, department_id)
+    return [] if path is None else repo.subtree_id_list(session, path)
+
+
+def subtree_query(path: str) -> Select[int]:
+    """SQL for the ids of the department at ``path`` and every unit below it, for other domains'
+    row scoping (``column.in_(subtree_query(path))``)."""
+    return repo.subtree_ids(path)
+
+
+def any_in_subtree(session: Session, department_ids: list[int], path: str | None) -> bool:
+    """Whether one of ``department_ids`` is the department at ``path`` or below it."""
+    if not path:
+        return False
+    return any(d.path.startswith(path) for d in departments_by_ids(session, department_ids).values())
+
+
+def departments_table() -> Subquery:
+    """Department columns (``id``, ``code``, ``name``, ``division_code``) to join in other domains'
+    aggregate queries (the cockpit's ranking and district map)."""
+    return repo.departments_table()
+
+
+def division_department_ids(prefix: str) -> Select[int]:
+    """SQL for the ids of the departments whose division code starts with ``prefix``."""
+    return repo.ids_in_division(prefix)
+
+
+def district_choices(session: Session) -> list[tuple[str, str]]:
+    """County-level divisions that have a district department: (6-digit code, name)."""
+    return [(code[:6], name.removesuffix("人民政府")) for code, name in repo.districts(session)]
+
+
+def territorial_department(session: Session, division_chain: list[str]) -> DepartmentRef | None:
+    """The active department of the first division in ``division_chain`` (deepest first) that
+    has one: the unit responsible for a place (属地)."""
+    by_division: dict[str, DepartmentRef] = {}
+    for dept in repo.active_by_division(session, division_chain):
+        assert dept.division_code is not None
+        by_division.setdefault(dept.division_code, DepartmentRef.of(dept))
+    return next((by_division[c] for c in division_chain if c in by_division), None)
+
+
+# ---- departments: use cases -------------------------------------------------------------------
 
 
 def create_department(
@@ -51,15 +151,31 @@ def create_department(
     code: str,
     name: str,
     kind: DepartmentKind | str,
-    parent: Department | None = None,
+    parent: DepartmentRef | None = None,
+    parent_code: str | None = None,
     division_code: str | None = None,
     actor: audit.Actor | None = None,
-) -> Department:
+) -> DepartmentRef:
+    """Add a department under ``parent`` (or the department ``parent_code``); audited when an
+    actor is given (the API and the administration page always give one)."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise ValidationFailed(
+            "编码和名称必填", "code and name are required", field="code" if not code else "name"
+        )
+    if parent is None and parent_code:
+        parent = department_by_code(session, parent_code)
     try:
         kind = DepartmentKind(kind)
     except ValueError as exc:
         raise ValidationFailed("部门类型无效", f"unknown department kind {kind!r}", field="kind") from exc
-    if session.scalar(select(Department.id).where(Department.code == code)) is not None:
+    if division_code is not None and not (
+        len(division_code) == _DIVISION_CODE_LENGTH and division_code.isdigit()
+    ):
+        raise ValidationFailed(
+            "行政区划代码为 12 位数字", "the division code is 12 digits", field="division_code"
+        )
+    if repo.code_exists(session, code):
         raise Conflict(f"部门编码 {code} 已存在", f"department code {code} already exists", field="code")
     dept = Department(
         code=code,
@@ -69,8 +185,7 @@ def create_department(
         division_code=division_code,
         path="/",
     )
-    session.add(dept)
-    session.flush()
+    repo.add_department(session, dept)
     dept.path = f"{parent.path if parent else '/'}{dept.id}/"
     if actor is not None:
         audit.record(
@@ -82,17 +197,10 @@ def create_department(
             name=name,
             kind=kind.value,
         )
-    return dept
+    return DepartmentRef.of(dept)
 
 
-def subtree_ids(session: Session, department_id: int) -> list[int]:
-    path = session.scalar(select(Department.path).where(Department.id == department_id))
-    if path is None:
-        return []
-    return list(session.scalars(select(Department.id).where(Department.path.startswith(path))))
-
-
-# ---- users ---------------------------------------------------------------------------------
+# ---- users ------------------------------------------------------------------------------------
 
 
 def create_user(
@@ -101,18 +209,25 @@ def create_user(
     username: str,
     password: str,
     role: Role | str,
-    department: Department | None = None,
+    department: DepartmentRef | None = None,
+    department_code: str | None = None,
     display_name: str | None = None,
     phone: str | None = None,
     actor: audit.Actor | None = None,
 ) -> User:
+    """Add a user (API, administration page, CLI and demo alike); audited."""
+    username = username.strip()
+    if not username:
+        raise ValidationFailed("用户名必填", "username is required", field="username")
+    if department is None and department_code:
+        department = department_by_code(session, department_code)
     try:
         role = Role(role)
     except ValueError as exc:
         raise ValidationFailed("角色无效", f"unknown role {role!r}", field="role") from exc
     if len(password) < 8:
         raise ValidationFailed("密码至少 8 位", "password must have at least 8 characters", field="password")
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+    if repo.username_exists(session, username):
         raise Conflict(f"用户名 {username} 已存在", f"username {username} already exists", field="username")
     if role not in (Role.PUBLIC, Role.ADMIN, Role.LEADER) and department is None:
         raise ValidationFailed(
@@ -120,7 +235,7 @@ def create_user(
         )
     user = User(
         username=username,
-        display_name=display_name or username,
+        display_name=(display_name or "").strip() or username,
         password_hash=hash_password(password),
         role=role.value,
         department_id=department.id if department else None,
@@ -128,8 +243,7 @@ def create_user(
         active=True,
         created_at=clock.now(),
     )
-    session.add(user)
-    session.flush()
+    repo.add_user(session, user)
     audit.record(
         session,
         "org.user_created",
@@ -143,14 +257,37 @@ def create_user(
     return user
 
 
+def users(session: Session, limit: int = 500) -> list[User]:
+    return repo.users(session, limit)
+
+
+def user_exists(session: Session, user_id: int) -> bool:
+    return repo.user_exists(session, user_id)
+
+
 def principal_for(session: Session, user: User) -> Principal:
-    path = None
-    if user.department_id is not None:
-        path = session.scalar(select(Department.path).where(Department.id == user.department_id))
+    path = repo.path_of(session, user.department_id) if user.department_id is not None else None
     return Principal(user.id, user.username, user.display_name, Role(user.role), user.department_id, path)
 
 
-# ---- authentication ------------------------------------------------------------------------
+def principal_for_username(session: Session, username: str) -> Principal:
+    user = repo.user_by_username(session, username)
+    if user is None:
+        raise NotFound(f"用户 {username} 不存在", f"user {username} not found", field="username")
+    return principal_for(session, user)
+
+
+def principal_above(session: Session, department_id: int, role: Role) -> Principal | None:
+    """The newest user with ``role`` in the department or in a department above it."""
+    dept = department(session, department_id)
+    if dept is None:
+        return None
+    ids = [int(x) for x in dept.path.strip("/").split("/")]
+    user = repo.newest_user_in(session, ids, role.value)
+    return None if user is None else principal_for(session, user)
+
+
+# ---- authentication -----------------------------------------------------------------------------
 
 
 def _digest(token: str) -> str:
@@ -159,7 +296,7 @@ def _digest(token: str) -> str:
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The user, or ``None`` after queuing a ``auth.login_failed`` audit entry."""
-    user = session.scalar(select(User).where(User.username == username))
+    user = repo.user_by_username(session, username)
     if user is None or not user.active or not verify_password(user.password_hash, password):
         audit.record(
             session,
@@ -175,19 +312,31 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def issue_token(session: Session, user: User) -> tuple[str, int]:
+def log_in(
+    session: Session, username: str, password: str, *, staff_only: bool = False
+) -> tuple[str, int] | None:
+    """A new bearer token and its lifetime in seconds, or ``None``: the API's password grant and
+    the staff login page (``staff_only``: members of the public are refused).  Every attempt that
+    names a user is audited (``auth.login`` / ``auth.login_failed``)."""
+    user = authenticate(session, username, password) if username else None
+    if user is None or (staff_only and user.role == Role.PUBLIC.value):
+        return None
+    return issue_token(session, user)
+
+
+def issue_token(session: Session, user: Any) -> tuple[str, int]:
     ttl = get_settings().token_ttl_minutes * 60
     token = secrets.token_urlsafe(32)
     now = clock.now()
-    session.add(
+    repo.add_token(
+        session,
         ApiToken(
             token_hash=_digest(token),
             user_id=user.id,
             created_at=now,
             expires_at=now + timedelta(seconds=ttl),
-        )
+        ),
     )
-    session.flush()
     return token, ttl
 
 
@@ -199,22 +348,7 @@ def principal_from_token(session: Session, token: str) -> Principal:
     cached = principal_cache.get(digest, now)
     if cached is not None:
         return cached
-    row = session.execute(
-        select(
-            ApiToken.revoked_at,
-            ApiToken.expires_at,
-            User.id,
-            User.username,
-            User.display_name,
-            User.role,
-            User.active,
-            User.department_id,
-            Department.path,
-        )
-        .join(User, User.id == ApiToken.user_id)
-        .outerjoin(Department, Department.id == User.department_id)
-        .where(ApiToken.token_hash == digest)
-    ).first()
+    row = repo.principal_row(session, digest)
     if row is None:
         raise Unauthorized("令牌无效", "invalid token")
     if row.revoked_at is not None or row.expires_at <= now:
@@ -227,6 +361,6 @@ def principal_from_token(session: Session, token: str) -> Principal:
 
 
 def revoke_token(session: Session, token: str) -> None:
-    api_token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    api_token = repo.token_by_digest(session, _digest(token))
     if api_token is not None and api_token.revoked_at is None:
         api_token.revoked_at = clock.now()

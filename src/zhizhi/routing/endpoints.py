@@ -1,35 +1,22 @@
+"""The routing API: a case's AI suggestions, their acceptance, the review queue, hotspots, and
+the dispatch catalogue (派单目录)."""
+
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from zhizhi.cases import service as cases
-from zhizhi.catalogue.models import Category, DispatchRule
 from zhizhi.core.permissions import Permission
+from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org.deps import CurrentPrincipal, require
-from zhizhi.org.models import Department
-from zhizhi.org.schemas import Principal
 from zhizhi.routing import hotspots, service
+from zhizhi.routing.models import DispatchRule
+from zhizhi.routing.schemas import RuleIn, RuleOut, SuggestionOut
 
 router = APIRouter(prefix="/api/v1", tags=["routing & AI suggestions 智能分拨"])
-
-
-class SuggestionOut(BaseModel):
-    kind: str
-    label: dict[str, str] = {"zh": "AI 建议（需人工确认）", "en": "AI suggestion (a person decides)"}
-    model_version: str
-    confidence: float
-    needs_review: bool
-    status: str
-    payload: dict[str, Any]
-    created_at: datetime
-    decision_reason: str | None
-    decision: dict[str, Any] | None
 
 
 @router.get(
@@ -37,8 +24,6 @@ class SuggestionOut(BaseModel):
 )
 def suggestions(number: str, session: DbSession, principal: CurrentPrincipal) -> list[SuggestionOut]:
     case = cases.get_case(session, principal, number)
-    if not service.suggestions_for(session, case.id):  # the intake job was dropped or has not run yet
-        service.compute_suggestions(session, case)
     return [
         SuggestionOut(
             kind=s.kind,
@@ -51,7 +36,7 @@ def suggestions(number: str, session: DbSession, principal: CurrentPrincipal) ->
             decision_reason=s.decision_reason,
             decision=s.decision,
         )
-        for s in service.suggestions_for(session, case.id)
+        for s in service.suggestions_of(session, case)
     ]
 
 
@@ -99,41 +84,8 @@ def refresh_hotspots(
     return {"computed_at": snap.computed_at, "hotspots": len(snap.hotspots)}
 
 
-class RuleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    priority: Annotated[int, Field(ge=0, le=100_000)] = 100
-    category: Annotated[str, Field(max_length=40)] | None = None
-    division_prefix: Annotated[str, Field(max_length=12, pattern=r"^\d*$")] = ""
-    lead_department: Annotated[str, Field(max_length=40)] | None = None
-    co_departments: Annotated[list[str], Field(max_length=10)] = []
-    use_territorial: bool = False
-    note: Annotated[str, Field(max_length=200)] | None = None
-
-
-class RuleOut(RuleIn):
-    id: int
-
-
-def _rule_out(session: Any, r: DispatchRule) -> RuleOut:
-    depts = {
-        d.id: d.code
-        for d in session.scalars(
-            select(Department).where(
-                Department.id.in_([i for i in [r.lead_department_id, *r.co_department_ids] if i])
-            )
-        )
-    }
-    cat = session.get(Category, r.category_id) if r.category_id else None
-    return RuleOut(
-        id=r.id,
-        priority=r.priority,
-        category=cat.code if cat else None,
-        division_prefix=r.division_prefix,
-        lead_department=depts.get(r.lead_department_id),
-        co_departments=[depts[i] for i in r.co_department_ids if i in depts],
-        use_territorial=r.use_territorial,
-        note=r.note,
-    )
+def _rule_out(session: DbSession, rule: DispatchRule) -> RuleOut:
+    return RuleOut(**service.describe_rule(session, rule))
 
 
 @router.get("/dispatch-rules", response_model=list[RuleOut], summary="The dispatch catalogue 派单目录")

@@ -1,22 +1,24 @@
 """Hotspots over real cases (热点发现), recomputed on a schedule and stored as snapshots.
 
-The cockpit and ``GET /api/v1/hotspots`` read the newest snapshot; ``zhizhi hotspots refresh``,
-``POST /api/v1/hotspots/refresh`` or the ``routing.refresh_hotspots`` job (scheduled every
-``ZHIZHI_HOTSPOT_INTERVAL_MINUTES`` on the job queue, ``routing.tasks``) writes a new one.
+The cockpit and ``GET /api/v1/hotspots`` read the newest snapshot.  A new one is written by
+``zhizhi hotspots refresh``, by ``POST /api/v1/hotspots/refresh`` (leaders and supervisors), and
+by the ``routing.refresh_hotspots`` job, scheduled every ``ZHIZHI_HOTSPOT_INTERVAL_MINUTES`` on
+the job queue (``routing.tasks``; 0: no schedule; on PostgreSQL an advisory lock makes a refresh
+that finds another one running a no-op).  The method is :mod:`zhizhi.intelligence.hotspots`; the
+snapshot table and its SQL are in ``routing.models`` and ``routing.repository``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Integer, String, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from zhizhi.cases.models import Case
+from zhizhi.cases import service as cases
 from zhizhi.core import audit, clock
-from zhizhi.core.db import Base, JSONType, UTCDateTime, unit_of_work
+from zhizhi.core.db import unit_of_work
+from zhizhi.routing import repository as repo
+from zhizhi.routing.models import HotspotSnapshot
 
 log = logging.getLogger("zhizhi.hotspots")
 WINDOW_DAYS = 30
@@ -24,35 +26,11 @@ MAX_CASES = 20_000
 VERSION = "hotspots-v1"
 
 
-class HotspotSnapshot(Base):
-    __tablename__ = "hotspot_snapshots"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
-    window_days: Mapped[int] = mapped_column(Integer, nullable=False)
-    model_version: Mapped[str] = mapped_column(String(40), nullable=False)
-    cases_considered: Mapped[int] = mapped_column(Integer, nullable=False)
-    hotspots: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)
-
-
 def compute(session: Session, *, window_days: int = WINDOW_DAYS, top: int = 20) -> HotspotSnapshot:
     from zhizhi.intelligence.hotspots import Message, find_hotspots
 
     now = clock.now()
-    rows = session.execute(
-        select(
-            Case.number,
-            Case.subject,
-            Case.content,
-            Case.created_at,
-            Case.reporter_id,
-            Case.contact_phone,
-            Case.address,
-        )
-        .where(Case.created_at >= now - timedelta(days=window_days), Case.kind != "application")
-        .order_by(Case.created_at.desc())
-        .limit(MAX_CASES)
-    ).all()
+    rows = cases.recent_appeals(session, days=window_days, limit=MAX_CASES)
     messages = [
         Message(
             id=r.number,
@@ -87,8 +65,7 @@ def compute(session: Session, *, window_days: int = WINDOW_DAYS, top: int = 20) 
         cases_considered=len(rows),
         hotspots=payload,
     )
-    session.add(snapshot)
-    session.flush()
+    repo.add_snapshot(session, snapshot)
     audit.record(
         session,
         "ai.hotspots_computed",
@@ -102,15 +79,13 @@ def compute(session: Session, *, window_days: int = WINDOW_DAYS, top: int = 20) 
 
 
 def latest(session: Session) -> HotspotSnapshot | None:
-    return session.scalar(select(HotspotSnapshot).order_by(HotspotSnapshot.id.desc()).limit(1))
+    return repo.latest_snapshot(session)
 
 
 def refresh_once() -> None:
     """One refresh in its own unit of work; on PostgreSQL a refresh already running elsewhere
     makes this one a no-op (advisory try-lock)."""
     with unit_of_work() as session:
-        if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(7141590002)")
-        ):
+        if not repo.try_hotspot_lock(session):
             return
         compute(session)

@@ -1,9 +1,11 @@
+"""Routing tables: AI suggestions on cases, the dispatch catalogue, hotspot snapshots."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
@@ -34,3 +36,37 @@ class CaseSuggestion(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class DispatchRule(Base):
+    """One row of the dispatch catalogue (派单目录): category × area → lead and co-units.
+
+    Rules are tried by ascending ``priority``; ``division_prefix`` matches the case's division
+    code by prefix (empty = anywhere); ``use_territorial`` sends the case to the street /
+    community unit of the place (属地) instead of a fixed lead.
+    """
+
+    __tablename__ = "dispatch_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    priority: Mapped[int] = mapped_column(Integer, nullable=False, default=100)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    division_prefix: Mapped[str] = mapped_column(String(12), nullable=False, default="")
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    co_department_ids: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)
+    use_territorial: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    note: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class HotspotSnapshot(Base):
+    """The hotspots found over recent cases at one moment (the cockpit shows the newest)."""
+
+    __tablename__ = "hotspot_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    window_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    model_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    cases_considered: Mapped[int] = mapped_column(Integer, nullable=False)
+    hotspots: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)

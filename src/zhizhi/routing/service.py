@@ -1,37 +1,42 @@
-"""Compute, store and decide AI suggestions for cases. Flushes, never commits (jobs use their own
-unit of work)."""
+"""Routing rules: compute, store and decide AI suggestions for cases; the dispatch catalogue.
+
+Every suggestion is stored with its model version, reasons and confidence for a person to
+accept or override; the decision is recorded. Cases, categories and departments are read
+through their owners' services. Flushes, never commits (jobs use their own unit of work).
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhizhi.cases.enums import OPEN_STATUSES
-from zhizhi.cases.models import Case
-from zhizhi.catalogue.models import Category, DispatchRule
+from zhizhi.cases import service as cases
+from zhizhi.cases.service import Case
+from zhizhi.catalogue import service as catalogue
 from zhizhi.core import audit, clock
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.errors import DomainError, NotFound, ValidationFailed
+from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
-from zhizhi.org.models import Department
-from zhizhi.org.schemas import Principal
+from zhizhi.org import service as org
 from zhizhi.routing import recommend as rec
-from zhizhi.routing.models import CaseSuggestion
+from zhizhi.routing import repository as repo
+from zhizhi.routing.models import CaseSuggestion, DispatchRule
 
 log = logging.getLogger("zhizhi.routing")
 RULES_VERSION = "dispatch-catalogue-v1"
 DUPLICATES_WINDOW_DAYS = 30
 DUPLICATE_CANDIDATES = 1000
 
+Category = tuple[str, str]  # (code, name)
+
 
 def suggest_job(case_id: int) -> None:
     """Deferred job: compute suggestions for one case in its own unit of work."""
     with unit_of_work() as session:
-        case = session.get(Case, case_id)
+        case = cases.case_by_id(session, case_id)
         if case is not None:
             compute_suggestions(session, case)
 
@@ -57,7 +62,7 @@ def _store(
         created_at=clock.now(),
         status="pending",
     )
-    session.add(row)
+    repo.add_suggestion(session, row)
     audit.record(
         session,
         f"ai.suggest.{kind}",
@@ -84,17 +89,18 @@ def _classify(case: Case) -> Any | None:
 
 
 def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
-    if session.scalar(
-        select(func.count()).select_from(CaseSuggestion).where(CaseSuggestion.case_id == case.id)
-    ):
+    """Classification (when the model is there), dispatch and duplicate suggestions for ``case``;
+    nothing when it has suggestions already."""
+    if repo.suggestion_count(session, case.id):
         return []
     threshold = get_settings().ai_review_threshold
     out: list[CaseSuggestion] = []
-    category = session.get(Category, case.category_id) if case.category_id else None
+    info = catalogue.category_info(session, case.category_id) if case.category_id else None
+    category: Category | None = (info.code, info.name) if info is not None else None
     cat_confidence = 1.0
     result = _classify(case)
     if result is not None:
-        predicted = session.scalar(select(Category).where(Category.name == result.category, Category.active))
+        predicted = catalogue.category_named(session, result.category)
         top = sorted(result.probabilities.items(), key=lambda kv: -kv[1])[:5]
         payload = {
             "category": result.category,
@@ -117,7 +123,7 @@ def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
             )
         )
         if category is None and predicted is not None:
-            category, cat_confidence = predicted, float(result.confidence)
+            category, cat_confidence = (predicted.code, predicted.name), float(result.confidence)
     out.append(_dispatch_suggestion(session, case, category, cat_confidence, threshold))
     dup = _duplicate_suggestion(session, case)
     if dup is not None:
@@ -127,22 +133,19 @@ def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
 
 
 def _rules(session: Session) -> list[rec.Rule]:
-    active = list(session.scalars(select(DispatchRule).where(DispatchRule.active)))
-    wanted = {i for r in active for i in [r.lead_department_id, *r.co_department_ids] if i}
-    depts = (
-        {d.id: d for d in session.scalars(select(Department).where(Department.id.in_(wanted)))}
-        if wanted
-        else {}
+    active = repo.active_rules(session)
+    depts = org.departments_by_ids(
+        session, [i for r in active for i in [r.lead_department_id, *r.co_department_ids] if i]
     )
-    cats = {c.id: c.code for c in session.scalars(select(Category))}
     rules = []
     for r in active:
         lead = depts.get(r.lead_department_id) if r.lead_department_id else None
+        cat = catalogue.category_info(session, r.category_id) if r.category_id else None
         rules.append(
             rec.Rule(
                 r.id,
                 r.priority,
-                cats.get(r.category_id) if r.category_id else None,
+                cat.code if cat else None,
                 r.division_prefix or "",
                 lead.code if lead else None,
                 lead.name if lead else None,
@@ -157,9 +160,7 @@ def _rules(session: Session) -> list[rec.Rule]:
 def _dispatch_suggestion(
     session: Session, case: Case, category: Category | None, confidence: float, threshold: float
 ) -> CaseSuggestion:
-    territorial = (
-        session.get(Department, case.territorial_department_id) if case.territorial_department_id else None
-    )
+    territorial = org.department(session, case.territorial_department_id)
     place = rec.Place(
         case.division_code,
         territorial.code if territorial else None,
@@ -167,15 +168,15 @@ def _dispatch_suggestion(
     )
     candidates = rec.recommend(
         _rules(session),
-        category_code=category.code if category else None,
-        category_name=category.name if category else None,
+        category_code=category[0] if category else None,
+        category_name=category[1] if category else None,
         category_confidence=confidence,
         place=place,
     )
     best = candidates[0].score if candidates else 0.0
     payload: dict[str, Any] = {
         "candidates": [c.as_dict() for c in candidates],
-        "category": category.code if category else None,
+        "category": category[0] if category else None,
         "division_code": case.division_code,
     }
     if not candidates:
@@ -191,7 +192,7 @@ def _dispatch_suggestion(
         payload,
         best,
         best < threshold,
-        category.code if category else None,
+        category[0] if category else None,
     )
 
 
@@ -200,33 +201,9 @@ def _duplicate_suggestion(session: Session, case: Case) -> CaseSuggestion | None
         from zhizhi.intelligence.duplicates import DEFAULT_THRESHOLD, Appeal, find_duplicates
     except ImportError:  # pragma: no cover
         return None
-    since = case.created_at - timedelta(days=DUPLICATES_WINDOW_DAYS)
-    # Only the columns a duplicate comparison reads, as plain rows: loading 1,000 full Case
-    # entities per appeal was a third of the AI worker's time.
-    stmt = (
-        select(
-            Case.number,
-            Case.subject,
-            Case.content,
-            Case.created_at,
-            Case.address,
-            Case.division_code,
-            Case.grid_code,
-            Case.latitude,
-            Case.longitude,
-        )
-        .where(
-            Case.id != case.id,
-            Case.created_at >= since,
-            Case.parent_case_id.is_(None),
-            Case.status.in_([s.value for s in OPEN_STATUSES] + ["replied"]),
-        )
-        .order_by(Case.created_at.desc())
-        .limit(DUPLICATE_CANDIDATES)
+    rows = cases.duplicate_candidates(
+        session, case, window_days=DUPLICATES_WINDOW_DAYS, limit=DUPLICATE_CANDIDATES
     )
-    if case.division_code:
-        stmt = stmt.where(Case.division_code.startswith(case.division_code[:6]))
-    rows = session.execute(stmt).all()
 
     def appeal(c: Any) -> Appeal:
         return Appeal(
@@ -261,16 +238,26 @@ def _duplicate_suggestion(session: Session, case: Case) -> CaseSuggestion | None
     return _store(session, case, "duplicates", "duplicates-v1", payload, best, bool(matches), None)
 
 
-# ---- decisions -------------------------------------------------------------------------------
+# ---- reads and decisions ---------------------------------------------------------------------------
+
+
+def suggestions_for(session: Session, case_id: int) -> list[CaseSuggestion]:
+    """The suggestions of a case, oldest first."""
+    return repo.suggestions_for(session, case_id)
+
+
+def suggestions_of(session: Session, case: Case) -> list[CaseSuggestion]:
+    """The suggestions of ``case``, computed now when there are none (the intake job was
+    dropped or has not run yet): the API and the case page call this."""
+    rows = repo.suggestions_for(session, case.id)
+    if not rows:
+        compute_suggestions(session, case)
+        rows = repo.suggestions_for(session, case.id)
+    return rows
 
 
 def latest(session: Session, case_id: int, kind: str) -> CaseSuggestion | None:
-    return session.scalar(
-        select(CaseSuggestion)
-        .where(CaseSuggestion.case_id == case_id, CaseSuggestion.kind == kind)
-        .order_by(CaseSuggestion.id.desc())
-        .limit(1)
-    )
+    return repo.latest_suggestion(session, case_id, kind)
 
 
 def record_dispatch_decision(
@@ -309,13 +296,8 @@ def record_merge_decision(session: Session, case: Case, principal: Principal, pa
 
 
 def acceptance_rates(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(CaseSuggestion.category_code, CaseSuggestion.status, func.count())
-        .where(CaseSuggestion.kind == "dispatch", CaseSuggestion.status.in_(["accepted", "overridden"]))
-        .group_by(CaseSuggestion.category_code, CaseSuggestion.status)
-    ).all()
     stats: dict[str | None, dict[str, int]] = {}
-    for code, status, count in rows:
+    for code, status, count in repo.decided_dispatch_counts(session):
         stats.setdefault(code, {"accepted": 0, "overridden": 0})[status] = int(count)
     return [
         {
@@ -330,42 +312,44 @@ def acceptance_rates(session: Session) -> list[dict[str, Any]]:
 
 
 def review_queue(session: Session, limit: int = 100) -> list[tuple[CaseSuggestion, str]]:
-    rows = session.execute(
-        select(CaseSuggestion, Case.number)
-        .join(Case, Case.id == CaseSuggestion.case_id)
-        .where(
-            CaseSuggestion.needs_review,
-            CaseSuggestion.status == "pending",
-            CaseSuggestion.kind.in_(["classification", "dispatch"]),
-        )
-        .order_by(CaseSuggestion.id.desc())
-        .limit(limit)
-    ).all()
-    return [(r[0], r[1]) for r in rows]
+    """Low-confidence suggestions waiting for a person, newest first, with their case numbers."""
+    rows = repo.review_queue(session, limit)
+    numbers = cases.case_numbers(session, [r.case_id for r in rows])
+    return [(r, numbers[r.case_id]) for r in rows if r.case_id in numbers]
 
 
-def suggestions_for(session: Session, case_id: int) -> list[CaseSuggestion]:
-    return list(
-        session.scalars(
-            select(CaseSuggestion).where(CaseSuggestion.case_id == case_id).order_by(CaseSuggestion.id)
-        )
-    )
-
-
-# ---- the dispatch catalogue (派单目录): used by the API and the administration page ----------
+# ---- the dispatch catalogue (派单目录): the API and the administration page call these ---------
 
 
 def active_rules(session: Session) -> list[DispatchRule]:
     """Active rules in the order they are tried (priority, then id)."""
-    query = select(DispatchRule).where(DispatchRule.active).order_by(DispatchRule.priority, DispatchRule.id)
-    return list(session.scalars(query))
+    return repo.active_rules(session)
+
+
+def describe_rule(session: Session, rule: DispatchRule) -> dict[str, Any]:
+    """A rule with codes instead of ids (the API's ``RuleOut``)."""
+    depts = org.departments_by_ids(
+        session, [i for i in [rule.lead_department_id, *rule.co_department_ids] if i]
+    )
+    cat = catalogue.category_info(session, rule.category_id) if rule.category_id else None
+    lead = depts.get(rule.lead_department_id) if rule.lead_department_id else None
+    return {
+        "id": rule.id,
+        "priority": rule.priority,
+        "category": cat.code if cat else None,
+        "division_prefix": rule.division_prefix,
+        "lead_department": lead.code if lead else None,
+        "co_departments": [depts[i].code for i in rule.co_department_ids if i in depts],
+        "use_territorial": rule.use_territorial,
+        "note": rule.note,
+    }
 
 
 def _dept_id(session: Session, code: str, field: str) -> int:
-    dept = session.scalar(select(Department).where(Department.code == code, Department.active))
+    dept = org.find_department(session, code)
     if dept is None:
         raise ValidationFailed(f"部门 {code} 不存在", f"unknown department {code}", field=field)
-    return int(dept.id)
+    return dept.id
 
 
 def create_dispatch_rule(
@@ -380,7 +364,19 @@ def create_dispatch_rule(
     note: str | None,
     actor: audit.Actor,
 ) -> DispatchRule:
-    """Add a rule (validated: a lead unless 属地, known category and units); audited."""
+    """Add a rule (validated: an area prefix of up to 12 digits, a lead unless 属地, known
+    category and units); audited."""
+    division_prefix, note = division_prefix.strip(), (note or "").strip() or None
+    if not (division_prefix.isdigit() or division_prefix == "") or len(division_prefix) > 12:
+        raise ValidationFailed(
+            "区划代码前缀为最多 12 位数字", "the area prefix is up to 12 digits", field="division_prefix"
+        )
+    if note is not None and len(note) > 200:
+        raise ValidationFailed("说明最多 200 字", "the note is at most 200 characters", field="note")
+    if not 0 <= priority <= 100_000:
+        raise ValidationFailed(
+            "优先级应为 0–100000 的整数", "the priority is a whole number 0–100000", field="priority"
+        )
     if not use_territorial and not lead_department:
         raise ValidationFailed(
             "非属地规则必须指定主办单位",
@@ -389,7 +385,7 @@ def create_dispatch_rule(
         )
     category_id = None
     if category:
-        cat = session.scalar(select(Category).where(Category.code == category))
+        cat = catalogue.find_category(session, category)
         if cat is None:
             raise ValidationFailed(
                 f"分类 {category} 不存在", f"unknown category {category}", field="category"
@@ -405,8 +401,7 @@ def create_dispatch_rule(
         note=note,
         active=True,
     )
-    session.add(rule)
-    session.flush()
+    repo.add_rule(session, rule)
     audit.record(
         session,
         "catalogue.dispatch_rule_created",
@@ -426,7 +421,7 @@ def create_dispatch_rule(
 
 def retire_dispatch_rule(session: Session, rule_id: int, *, actor: audit.Actor) -> DispatchRule:
     """Deactivate an active rule (404 when unknown or already retired); audited."""
-    rule = session.get(DispatchRule, rule_id)
+    rule = repo.rule(session, rule_id) if 1 <= rule_id < 2**31 else None
     if rule is None or not rule.active:
         raise NotFound(f"派单规则 {rule_id} 不存在", f"dispatch rule {rule_id} not found", field="rule_id")
     rule.active = False

@@ -1,5 +1,9 @@
 """Routing's background work on the job queue (``core.jobs``): AI suggestions for a new case,
-the hotspot refresh on a schedule, and a first refresh when no snapshot exists."""
+the hotspot refresh on a schedule, and a first refresh when no snapshot exists.
+
+Declared here, listed in routing's manifest (``tasks``, ``schedules``) and registered by the
+composition roots from ``zhizhi.registry``; the start-up refresh is registered by routing's
+install hook (``routing.wiring``)."""
 
 from __future__ import annotations
 
@@ -26,6 +30,17 @@ def refresh_hotspots(timestamp: int | None = None) -> None:
     hotspots.refresh_once()
 
 
+def hotspot_schedule() -> jobs.Schedule | None:
+    """The hotspot refresh every ``ZHIZHI_HOTSPOT_INTERVAL_MINUTES`` (read when a root registers
+    the schedule; 0: no schedule)."""
+    minutes = get_settings().hotspot_interval_minutes
+    if not minutes:
+        return None
+    return jobs.periodic(
+        HOTSPOTS_SCHEDULE, "routing.refresh_hotspots", jobs.every(minutes), queueing_lock=HOTSPOTS_LOCK
+    )
+
+
 def ensure_hotspots() -> None:
     """At a runner's start: queue a refresh when no snapshot exists yet (deduplicated)."""
     with unit_of_work() as session:
@@ -33,13 +48,5 @@ def ensure_hotspots() -> None:
             jobs.enqueue(session, refresh_hotspots, queueing_lock=HOTSPOTS_LOCK)
 
 
-def install() -> None:
-    """Declare the hotspot schedule from the settings and the start-up refresh."""
-    minutes = get_settings().hotspot_interval_minutes
-    if minutes:
-        jobs.periodic(
-            HOTSPOTS_SCHEDULE, "routing.refresh_hotspots", jobs.every(minutes), queueing_lock=HOTSPOTS_LOCK
-        )
-    else:
-        jobs.unschedule(HOTSPOTS_SCHEDULE)
-    jobs.on_runner_start(ensure_hotspots)
+TASKS = (suggest, refresh_hotspots)
+SCHEDULES: tuple[jobs.ScheduleDeclaration, ...] = (hotspot_schedule,)

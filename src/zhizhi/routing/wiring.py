@@ -1,4 +1,8 @@
-"""Subscribe routing to case events and declare its jobs (called by each composition root)."""
+"""Routing's install hook: subscribe to case events (a new case enqueues its AI suggestions job),
+add the AI panel to the case page, queue a first hotspot refresh when a job runner starts.
+
+Run by every composition root through the registry (idempotent); routing's tasks and schedules
+are registered from its manifest (``routing.tasks``)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.enums import CaseKind
-from zhizhi.cases.models import Case
+from zhizhi.cases.pages import panels
+from zhizhi.cases.service import Case
 from zhizhi.core import events, jobs
+from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
-from zhizhi.org.schemas import Principal
-from zhizhi.routing import service, tasks
+from zhizhi.routing import case_panel, service, tasks
 
 
 def _on_created(session: Session, *, case: Case, **_: Any) -> None:
@@ -38,7 +43,8 @@ def _on_merge(
 
 
 def install() -> None:
-    tasks.install()
+    panels.add(case_panel.CASE_PANEL)
+    jobs.on_runner_start(tasks.ensure_hotspots)
     events.subscribe("case.created", _on_created)
     events.subscribe("case.dispatch", _on_dispatch)
     events.subscribe("case.redispatch", _on_dispatch)

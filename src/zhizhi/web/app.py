@@ -1,5 +1,6 @@
-"""The FastAPI application: every router, the pages, the problem handlers, limits, and on SQLite
-the in-process job runner (on PostgreSQL `zhizhi worker` runs the jobs; web processes run no
+"""The FastAPI application: every capability's routers and pages (from ``zhizhi.registry``),
+the page shell, the problem handlers, limits, and on SQLite the in-process job runner (on
+PostgreSQL ``zhizhi worker`` runs the jobs and seals the audit chain; web processes run no
 background threads)."""
 
 from __future__ import annotations
@@ -7,31 +8,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 import zhizhi
-from zhizhi.addresses.endpoints import router as addresses_router
-from zhizhi.addresses.parse_endpoints import router as parse_router
-from zhizhi.cases.endpoints import router as cases_router
-from zhizhi.catalogue.endpoints import router as catalogue_router
+from zhizhi import registry, ui
 from zhizhi.core import jobs
 from zhizhi.core.settings import get_settings
 from zhizhi.http.limits import BodySizeLimit
 from zhizhi.http.problems import install_problem_handlers
-from zhizhi.intelligence.classify_endpoints import router as classify_router
-from zhizhi.intelligence.hotspot_endpoints import router as hotspot_nlp_router
-from zhizhi.org.endpoints import router as org_router
-from zhizhi.pages import mount as mount_pages
-from zhizhi.routing import wiring
-from zhizhi.routing.endpoints import router as routing_router
-
-ROUTERS = (
-    org_router,
-    cases_router,
-    catalogue_router,
-    routing_router,
-    addresses_router,
-    parse_router,
-    classify_router,
-    hotspot_nlp_router,
-)
 
 
 def _limit_worker_threads(n: int) -> None:
@@ -55,10 +36,15 @@ def create_app() -> FastAPI:
         telemetry=None if settings.telemetry else {"tracing": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
-    wiring.install()
-    for router in ROUTERS:
-        app.include_router(router)
-    mount_pages(app)  # server-rendered pages: portal, workbench, cockpit (HTML, cookie sessions)
+    registry.install()  # every capability's tasks, schedules and install hook
+    for capability in registry.CAPABILITIES:
+        for router in capability.api_routers:
+            app.include_router(router)
+    # server-rendered pages: the shell (/static, admin hub, handlers), then each capability's pages
+    ui.install(app, registry.CAPABILITIES)
+    for capability in registry.CAPABILITIES:
+        for router in capability.page_routers:
+            app.include_router(router)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness 健康检查")
     def healthz() -> dict[str, str]:

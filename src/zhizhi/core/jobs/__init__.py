@@ -1,6 +1,8 @@
 """Background and periodic work: one interface over two queues (docs/jobs.md).
 
-* ``@task(name=..., retry=Retry(...))`` declares a task; ``periodic(...)`` a schedule.
+* ``@task(name=..., retry=Retry(...))`` declares a task; ``periodic(...)`` a schedule; a
+  capability lists them in its manifest and the composition roots ``register`` them from
+  ``zhizhi.registry``.
 * ``enqueue(session, task, **kwargs)`` queues a job inside the caller's unit of work: the job
   exists if and only if that transaction commits (``queueing_lock``, ``schedule_at`` optional).
 * PostgreSQL: procrastinate's queue, run by ``zhizhi worker`` (:mod:`.pg`); SQLite: the
@@ -17,13 +19,14 @@ from zhizhi.core.jobs.registry import (
     TASKS,
     Retry,
     Schedule,
+    ScheduleDeclaration,
     TaskSpec,
     every,
     on_runner_start,
     periodic,
+    register,
     spec,
     task,
-    unschedule,
 )
 
 __all__ = [
@@ -33,19 +36,20 @@ __all__ = [
     "PendingJob",
     "Retry",
     "Schedule",
+    "ScheduleDeclaration",
     "TaskSpec",
     "enqueue",
     "every",
     "inline",
     "on_runner_start",
     "periodic",
+    "register",
     "run_now",
     "run_worker",
     "runs_inline",
     "spec",
     "start_local_runner",
     "task",
-    "unschedule",
 ]
 
 
@@ -56,7 +60,7 @@ def run_worker(
     concurrency: int = 1,
     once: bool = False,
 ) -> None:
-    """``zhizhi worker``: run every declared task and schedule until stopped (``once``: until no
+    """``zhizhi worker``: run every registered task and schedule until stopped (``once``: until no
     job is due).  On PostgreSQL this process also chains the audit inbox (``core.sealer``)."""
     from zhizhi.core.db import get_engine
     from zhizhi.core.settings import get_settings

@@ -129,7 +129,7 @@ class Runner:
         spec = registry.TASKS.get(job.task)
         try:
             if spec is None:
-                raise LookupError(f"no task {job.task!r} is declared in this process")
+                raise LookupError(f"no task {job.task!r} is registered in this process")
             spec.func(**job.args)
         except Exception as exc:
             retry = spec.retry if spec is not None else registry.NO_RETRY
@@ -156,7 +156,7 @@ class Runner:
                 continue
             spec = registry.TASKS.get(schedule.task)
             if spec is None:
-                log.error("schedule %s names the undeclared task %s", schedule.name, schedule.task)
+                log.error("schedule %s names the unregistered task %s", schedule.name, schedule.task)
                 continue
             pending = PendingJob(spec, {**schedule.kwargs, "timestamp": tick}, schedule.queueing_lock)
             if repository.claim_tick(self.url, schedule.name, tick, pending):

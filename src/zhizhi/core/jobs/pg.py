@@ -11,7 +11,7 @@
   few per cent (docs/benchmarks.md).  A job with a queueing lock is handed over inside a
   SAVEPOINT: when a job with that lock already waits in procrastinate, its unique index refuses
   it and only the SAVEPOINT is rolled back (the row is dropped: its twin waits).
-* Worker: ``procrastinate.App`` with every declared task and schedule; retries follow the task's
+* Worker: ``procrastinate.App`` with every registered task and schedule; retries follow the task's
   :class:`~zhizhi.core.jobs.registry.Retry`; schedules are deferred by every worker and
   procrastinate's ``procrastinate_periodic_defers`` keeps one job per tick; workers send a
   heartbeat and a sweeper puts the jobs of workers without a recent heartbeat back in the queue
@@ -173,7 +173,7 @@ class Backoff(procrastinate.BaseRetryStrategy):
 
 
 def build_app(url: str) -> procrastinate.App:
-    """A procrastinate App with every declared task and schedule."""
+    """A procrastinate App with every registered task and schedule."""
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo(url), kwargs={"options": "-c jit=off"})
     )
@@ -183,7 +183,7 @@ def build_app(url: str) -> procrastinate.App:
         tasks[spec.name] = declare(spec.func)
     for schedule in list(registry.SCHEDULES.values()):
         if schedule.task not in tasks:
-            log.error("schedule %s names the undeclared task %s", schedule.name, schedule.task)
+            log.error("schedule %s names the unregistered task %s", schedule.name, schedule.task)
             continue
         app.periodic(
             cron=schedule.cron,

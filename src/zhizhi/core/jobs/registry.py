@@ -1,15 +1,18 @@
-"""Task and schedule declarations: what may run in the background, with which retry policy.
+"""Task and schedule declarations, and the registry of what may run in the background.
 
 A task is a plain function taking JSON-serialisable keyword arguments and doing its work in its
-own unit of work (``core.db.unit_of_work``); it is registered by name when its module is
-imported.  Both queue backends (procrastinate on PostgreSQL, the local runner on SQLite) and
-the inline mode read this one registry.
+own unit of work (``core.db.unit_of_work``), declared with :func:`task`; a schedule is a
+:class:`Schedule` (:func:`periodic`).  Declaring registers nothing: a capability lists its tasks
+and schedules in its manifest (``tasks``, ``schedules`` of ``http.capability.Capability``) and
+the composition roots register them from ``zhizhi.registry`` (:func:`register`).  Both queue
+backends (procrastinate on PostgreSQL, the local runner on SQLite) and the inline mode read this
+one registry; enqueueing a task no root registered is a ``KeyError``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -67,6 +70,15 @@ class Schedule:
     kwargs: dict[str, Any] = field(default_factory=dict)
     queueing_lock: str | None = None  # a tick is skipped while the previous one still waits
 
+    def __post_init__(self) -> None:
+        if not croniter.is_valid(self.cron):
+            raise ValueError(f"invalid cron expression {self.cron!r}")
+
+
+# What a manifest lists under ``schedules``: a schedule, or a function building one from the
+# settings when a root registers it (None: no schedule, e.g. an interval set to 0).
+ScheduleDeclaration = Schedule | Callable[[], Schedule | None]
+
 
 _lock = threading.Lock()
 TASKS: dict[str, TaskSpec] = {}
@@ -74,22 +86,38 @@ SCHEDULES: dict[str, Schedule] = {}
 
 
 def task(*, name: str, retry: Retry = NO_RETRY, queue: str = DEFAULT_QUEUE) -> Callable[[F], F]:
-    """Declare a background task (``@jobs.task(name="routing.suggest", retry=Retry(5))``)."""
+    """Declare a background task (``@jobs.task(name="routing.suggest", retry=Retry(5))``); the
+    function keeps its ``task_spec``.  A root registers it from its capability's manifest."""
 
-    def register(func: F) -> F:
-        spec = TaskSpec(name, func, retry, queue)
-        with _lock:
-            known = TASKS.get(name)
-            if known is not None and known.func is not func:
-                known_func = f"{known.func.__module__}.{known.func.__qualname__}"
-                new_func = f"{func.__module__}.{func.__qualname__}"
-                if known_func != new_func:  # the same module imported twice is harmless
-                    raise ValueError(f"task {name!r} is declared twice ({known_func}, {new_func})")
-            TASKS[name] = spec
+    def declare(func: F) -> F:
+        func.task_spec = TaskSpec(name, func, retry, queue)  # type: ignore[attr-defined]
         func.task_name = name  # type: ignore[attr-defined]
         return func
 
-    return register
+    return declare
+
+
+def register(tasks: Iterable[Callable[..., Any]] = (), schedules: Iterable[ScheduleDeclaration] = ()) -> None:
+    """Register declared tasks and schedules (the composition roots, from the capabilities'
+    manifests; safe to repeat).  A task name declared by two different functions is an error; a
+    schedule replaces the one of the same name."""
+    for declared in tasks:
+        spec = declared if isinstance(declared, TaskSpec) else getattr(declared, "task_spec", None)
+        if not isinstance(spec, TaskSpec):
+            raise TypeError(f"{declared!r} is not a task: declare it with @jobs.task(name=...)")
+        with _lock:
+            known = TASKS.get(spec.name)
+            if known is not None and known.func is not spec.func:
+                known_func = f"{known.func.__module__}.{known.func.__qualname__}"
+                new_func = f"{spec.func.__module__}.{spec.func.__qualname__}"
+                if known_func != new_func:  # the same module imported twice is harmless
+                    raise ValueError(f"task {spec.name!r} is declared twice ({known_func}, {new_func})")
+            TASKS[spec.name] = spec
+    for declaration in schedules:
+        schedule = declaration if isinstance(declaration, Schedule) else declaration()
+        if schedule is not None:
+            with _lock:
+                SCHEDULES[schedule.name] = schedule
 
 
 def every(minutes: int) -> str:
@@ -108,19 +136,9 @@ def every(minutes: int) -> str:
 def periodic(
     name: str, task_name: str, cron: str, *, queueing_lock: str | None = None, **kwargs: Any
 ) -> Schedule:
-    """Declare (or replace) a periodic schedule of a task: one job per tick of ``cron`` (five
-    fields, or six with seconds last) across every runner, called with ``timestamp=tick``."""
-    if not croniter.is_valid(cron):
-        raise ValueError(f"invalid cron expression {cron!r}")
-    schedule = Schedule(name, task_name, cron, dict(kwargs), queueing_lock)
-    with _lock:
-        SCHEDULES[name] = schedule
-    return schedule
-
-
-def unschedule(name: str) -> None:
-    with _lock:
-        SCHEDULES.pop(name, None)
+    """Declare a periodic schedule of a task: one job per tick of ``cron`` (five fields, or six
+    with seconds last) across every runner, called with ``timestamp=tick`` and ``kwargs``."""
+    return Schedule(name, task_name, cron, dict(kwargs), queueing_lock)
 
 
 def spec(task_or_name: str | Callable[..., Any]) -> TaskSpec:
@@ -128,7 +146,10 @@ def spec(task_or_name: str | Callable[..., Any]) -> TaskSpec:
     name = task_or_name if isinstance(task_or_name, str) else getattr(task_or_name, "task_name", None)
     found = TASKS.get(name) if name else None
     if found is None:
-        raise KeyError(f"unknown task {task_or_name!r}: declare it with @jobs.task(name=...)")
+        raise KeyError(
+            f"unknown task {task_or_name!r}: declare it with @jobs.task(name=...) and list it in its "
+            "capability's manifest (tasks=...)"
+        )
     return found
 
 

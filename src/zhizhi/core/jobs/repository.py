@@ -1,5 +1,6 @@
-"""The SQL of the local queue (``job_queue``, ``job_schedules``) and the SAVEPOINT statements
-of the PostgreSQL enqueue path."""
+"""All SQL of the job queue: ``job_queue`` (the enqueue, on PostgreSQL riding on the ``COMMIT``),
+the local runner's claims and ``job_schedules`` ticks, and on PostgreSQL the relay's hand-over
+(``take_waiting``, SAVEPOINTs), ``ANALYZE`` and the procrastinate schema mark."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import numpy as np
 from zhizhi.intelligence.classifier import store
 from zhizhi.intelligence.classifier.model import softmax
 from zhizhi.intelligence.classifier.rules import apply_rules
-from zhizhi.intelligence.classifier.text import clip, join_appeal, normalise
+from zhizhi.intelligence.classifier.text import clip, join_appeal, model_text
 
 #: Texts with fewer distinct CJK characters than this are too thin to trust.
 MIN_DISTINCT_CJK = 8
@@ -84,7 +84,7 @@ def classify_many(texts: Sequence[str]) -> list[Classification]:
     results: list[Classification] = []
     for item in texts:
         text = clip(item if isinstance(item, str) else str(item))
-        normalised = normalise(text)
+        normalised = model_text(text)
         scores, vector = model.decision_one(normalised)
         weight = _content_weight(normalised)
         p = weight * softmax(scores / model.temperature) + (1.0 - weight) / n_classes

@@ -1,6 +1,6 @@
 """Loading the citizen-message corpus, de-duplication and leak-safe cross-validation folds.
 
-De-duplication: rows are keyed on :func:`~.text.normalise` of subject + body (the labelled
+De-duplication: rows are keyed on :func:`~.text.model_text` of subject + body (the labelled
 file runs subject and body together for rows without a subject, and normalisation drops
 the separator, so both forms collide).  The first row of each key is kept.
 
@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.model_selection import StratifiedKFold
 
-from zhizhi.intelligence.classifier.text import normalise
+from zhizhi.intelligence.classifier.text import model_text
 
 LABELLED_FILE = "labelled_messages.csv"
 TOKENISED_FILE = "tokenised_messages.csv"
@@ -59,7 +59,7 @@ def load_corpus(data_dir: Path, *, with_extra: bool = True, limit: int | None = 
     labels: list[str] = []
     dropped = 0
     for row in rows:
-        key = normalise((row.get("subject") or "") + (row.get("body") or ""))
+        key = model_text((row.get("subject") or "") + (row.get("body") or ""))
         if not key or key in seen:
             dropped += 1
             continue
@@ -76,7 +76,7 @@ def load_corpus(data_dir: Path, *, with_extra: bool = True, limit: int | None = 
         extra_labels: list[str] = []
         extra_dropped = 0
         for row in _read_csv(data_dir / TOKENISED_FILE):
-            key = normalise(row.get("tokens") or "")
+            key = model_text(row.get("tokens") or "")
             if not key or key in extra_seen:
                 extra_dropped += 1
                 continue

@@ -1,6 +1,6 @@
 """Character n-gram hashing in numpy, shared by training and prediction.
 
-A normalised text (:func:`~.text.normalise`) becomes an array of Unicode code points.  The
+A normalised text (:func:`~.text.model_text`) becomes an array of Unicode code points.  The
 n-grams of order ``n`` are packed into one 64-bit integer with base ``2**21 + 3`` (exact,
 no collision, up to trigrams), salted per block and order, mixed with the murmur3 64-bit
 finaliser and reduced to the block's ``2**bits`` columns.  Everything is vectorised: no

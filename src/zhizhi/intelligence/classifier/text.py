@@ -2,7 +2,7 @@
 
 * :func:`join_appeal` joins subject and body the way the labelled corpus does for rows
   without a subject (subject and body run together).
-* :func:`normalise` is the model's view of a text: NFKC, lower case, only CJK ideographs,
+* :func:`model_text` is the model's view of a text: NFKC, lower case, only CJK ideographs,
   ASCII letters and digits (punctuation, spaces, emoji and symbols dropped), capped at
   :data:`MAX_MODEL_CHARS` characters.  The same function is the de-duplication key.
 """
@@ -35,7 +35,7 @@ def clip(text: str) -> str:
     return text[:MAX_INPUT_CHARS]
 
 
-def _slow_normalise(text: str) -> str:
+def _slow_model_text(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
     return _KEEP.sub("", folded)[:MAX_MODEL_CHARS]
 
@@ -85,7 +85,7 @@ def _char_table() -> np.ndarray:
     return _table
 
 
-def normalise(text: str) -> str:
+def model_text(text: str) -> str:
     """Model view of ``text``: NFKC, lower case, CJK + ASCII alphanumerics only, capped.
 
     Fast path (a per-character table, about 10x quicker on long letters) for texts whose
@@ -100,4 +100,4 @@ def normalise(text: str) -> str:
         if int(mapped.min()) >= 0:
             kept = mapped[mapped > 0][:MAX_MODEL_CHARS].astype(np.uint32)
             return kept.tobytes().decode("utf-32-le")
-    return _slow_normalise(text)
+    return _slow_model_text(text)

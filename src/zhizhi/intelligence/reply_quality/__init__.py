@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from zhizhi.intelligence.textsim import N_FEATURES, STOPWORDS, compact, ngram_matrix, normalise, tfidf, words
+from zhizhi.intelligence.textsim import N_FEATURES, STOPWORDS, compact, fold_text, ngram_matrix, tfidf, words
 
 DEFAULT_LIMIT_DAYS = 15
 FLAG_OVERALL = 0.30
@@ -131,14 +131,14 @@ def _cosine(a: str, b: str) -> float:
 
 def split_demands(appeal: str, limit: int = 10) -> list[str]:
     """Sentences of the appeal that ask a question or make a demand (at most ``limit``)."""
-    parts = [p.strip() for p in _SENTENCE.split(normalise(appeal, _MAX_TEXT)) if p and p.strip()]
+    parts = [p.strip() for p in _SENTENCE.split(fold_text(appeal, _MAX_TEXT)) if p and p.strip()]
     out = [p for p in parts if len(compact(p)) >= 4 and (_QUESTION.search(p) or _DEMAND.search(p))]
     return out[:limit]
 
 
 def explainability_score(reply: str) -> tuple[float, list[str]]:
     """(score, present components) for a reply text."""
-    r = normalise(reply, _MAX_TEXT)
+    r = fold_text(reply, _MAX_TEXT)
     parts = []
     score = 0.0
     for weight, rx, name in (
@@ -154,7 +154,7 @@ def explainability_score(reply: str) -> tuple[float, list[str]]:
 
 
 def _substance(reply: str) -> int:
-    return len(compact(_ACK.sub("", normalise(reply, _MAX_TEXT))))
+    return len(compact(_ACK.sub("", fold_text(reply, _MAX_TEXT))))
 
 
 def score_reply(
@@ -168,10 +168,10 @@ def score_reply(
 ) -> ReplyScore:
     """Score ``reply`` against the appeal ``subject``/``body`` (see the module docstring)."""
     subject, body, reply = subject or "", body or "", reply or ""
-    r = normalise(reply, _MAX_TEXT)
+    r = fold_text(reply, _MAX_TEXT)
     reasons: list[str] = []
     tokens = words(f"{subject}。{body}", _MAX_TEXT)  # one segmentation serves all term lists
-    subj_c = normalise(subject)
+    subj_c = fold_text(subject)
     subj_terms = _rank_terms([w for w in tokens if w in subj_c], 6)
     body_terms = _rank_terms(tokens, 10)
     cos = _cosine(f"{subject} {body}", reply) if r else 0.0

@@ -1,0 +1,25 @@
+"""The case engine as a capability: the cases API, the portal and workbench pages, their navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhizhi.cases import endpoints, pages
+from zhizhi.cases.messages import MESSAGES
+from zhizhi.core.permissions import Permission
+from zhizhi.http.capability import Capability, NavEntry
+
+CAPABILITY = Capability(
+    name="cases",
+    api_routers=(endpoints.router,),
+    page_routers=pages.ROUTERS,
+    templates=Path(__file__).parent / "templates",
+    messages=MESSAGES,
+    nav=(
+        NavEntry("nav.submit", "/submit", "public", order=10, match="exact"),
+        NavEntry("nav.track", "/track", "public", order=20, match="exact"),
+        NavEntry("nav.faq", "/faq", "public", order=30, match="exact"),
+        NavEntry("nav.work", "/work", "staff", order=10),
+        NavEntry("nav.intake", "/work/intake", "staff", Permission.CASE_CREATE, order=20, match="exact"),
+    ),
+)

@@ -1,0 +1,242 @@
+"""Aggregate reads over cases: work-queue counts and pages, the cockpit's figures.
+
+Every query is row-scoped (:func:`~zhizhi.cases.repository.scope_clause`).  Departments and
+categories are joined as the subqueries their owners build (``org.service.departments_table``,
+``catalogue.service.categories_table``), never through their models.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from zhizhi.cases import repository as repo
+from zhizhi.cases.enums import OPEN_STATUSES, CaseStatus, SlaState
+from zhizhi.cases.models import Case
+from zhizhi.cases.periods import Period
+from zhizhi.catalogue import service as catalogue
+from zhizhi.core import clock
+from zhizhi.core.principal import Principal
+from zhizhi.org import service as org
+
+QUEUES = ("received", "accepted", "dispatched", "in_progress", "warning", "overdue", "replied", "returned")
+_OPEN = [s.value for s in OPEN_STATUSES]
+_SATISFIED = ["very_satisfied", "satisfied", "basically_satisfied"]
+RATE_KEYS = ("total", "responded", "rated", "resolved", "satisfied", "replied", "on_time")
+
+
+def sla_filter(state: SlaState, now: datetime) -> ColumnElement[bool]:
+    """``repository.sla_clause`` split on whether the clock stopped, so that PostgreSQL can use the
+    (status, due_at) index for the running clocks (the common case) instead of a full scan."""
+    running, stopped = Case.clock_stopped_at.is_(None), Case.clock_stopped_at.is_not(None)
+    if state is SlaState.OVERDUE:
+        return or_(and_(running, Case.due_at < now), and_(stopped, Case.clock_stopped_at > Case.due_at))
+    if state is SlaState.WARNING:
+        return or_(
+            and_(running, Case.due_at >= now, Case.warn_at <= now),
+            and_(stopped, Case.clock_stopped_at >= Case.warn_at, Case.clock_stopped_at <= Case.due_at),
+        )
+    return repo.sla_clause(state, now)
+
+
+def queue_filter(queue: str, now: datetime) -> list[ColumnElement[bool]]:
+    if queue in {"warning", "overdue"}:
+        return [Case.status.in_(_OPEN), sla_filter(SlaState(queue), now)]
+    if queue not in QUEUES:
+        raise ValueError(queue)
+    return [Case.status == CaseStatus(queue).value]
+
+
+def queue_counts(session: Session, principal: Principal, now: datetime) -> dict[str, int]:
+    scope = repo.scope_clause(principal)
+    columns = [
+        func.sum(case((and_(*queue_filter(q, now)), 1), else_=0)).cast(Integer).label(q) for q in QUEUES
+    ]
+    # every queue is a subset of these statuses: closed and merged cases (most rows) are skipped
+    statuses = sorted(set(_OPEN) | {CaseStatus.REPLIED.value})
+    row = session.execute(select(*columns).where(scope, Case.status.in_(statuses))).one()
+    return {q: int(row._mapping[q] or 0) for q in QUEUES}
+
+
+def queue_page(
+    session: Session, principal: Principal, queue: str, now: datetime, *, page: int, page_size: int
+) -> tuple[list[Case], int]:
+    return repo.list_page(
+        session, principal, filters=queue_filter(queue, now), page=page, page_size=page_size
+    )
+
+
+# ---- cockpit ----------------------------------------------------------------------------------
+
+
+def _district_clause(district: str) -> ColumnElement[bool]:
+    """Same rule as the map: the case's parsed division, else its lead unit's division."""
+    return or_(
+        Case.division_code.startswith(district),
+        and_(
+            Case.division_code.is_(None), Case.lead_department_id.in_(org.division_department_ids(district))
+        ),
+    )
+
+
+def _base(
+    principal: Principal, period: Period, category: str | None, district: str | None = None
+) -> list[ColumnElement[bool]]:
+    filters = [
+        repo.scope_clause(principal),
+        Case.created_at >= period.start,
+        Case.created_at < period.end,
+        Case.status != CaseStatus.MERGED.value,
+    ]
+    if category:
+        filters.append(Case.category_id.in_(catalogue.category_ids(category)))
+    if district:
+        filters.append(_district_clause(district))
+    return filters
+
+
+def _rate_columns() -> list[ColumnElement[int]]:
+    def n(cond: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0).cast(Integer)
+
+    return [
+        func.count(Case.id).label("total"),
+        n(or_(Case.signed_at.is_not(None), Case.replied_at.is_not(None))).label("responded"),
+        n(Case.rating.is_not(None)).label("rated"),
+        n(Case.resolved.is_(True)).label("resolved"),
+        n(Case.rating.in_(_SATISFIED)).label("satisfied"),
+        n(Case.replied_on_time.is_not(None)).label("replied"),
+        n(Case.replied_on_time.is_(True)).label("on_time"),
+    ]
+
+
+def _overdue(now: datetime) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((repo.sla_clause(SlaState.OVERDUE, now), 1), else_=0)), 0).cast(
+        Integer
+    )
+
+
+def rate_counts(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None
+) -> dict[str, int]:
+    """The counts behind the four rates (``RATE_KEYS``) over the period's cases."""
+    row = session.execute(select(*_rate_columns()).where(*_base(principal, period, category, district))).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+def volume(session: Session, principal: Principal, period: Period) -> int:
+    stmt = select(func.count(Case.id)).where(*_base(principal, period, None))
+    return int(session.scalar(stmt) or 0)
+
+
+def daily(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None
+) -> dict[date, int]:
+    """Cases registered per local day (Asia/Shanghai): grouped by PostgreSQL, bucketed here on SQLite."""
+    counts: dict[date, int] = {}
+    day = period.first_day
+    while day <= period.last_day:
+        counts[day] = 0
+        day += timedelta(days=1)
+    where = _base(principal, period, category, district)
+    if session.get_bind().dialect.name == "postgresql":  # group in the database: one row per day
+        local_day = func.date(func.timezone(clock.SHANGHAI.key, Case.created_at))
+        for d, n in session.execute(select(local_day, func.count()).where(*where).group_by(local_day)):
+            if d in counts:
+                counts[d] += int(n)
+        return counts
+    for (created,) in session.execute(select(Case.created_at).where(*where)):
+        local = clock.to_local(created).date()
+        if local in counts:
+            counts[local] += 1
+    return counts
+
+
+def by_category(
+    session: Session,
+    principal: Principal,
+    period: Period,
+    category: str | None,
+    limit: int,
+    district: str | None,
+) -> list[tuple[str, str, int]]:
+    cats = catalogue.categories_table()
+    name = func.coalesce(cats.c.name, "未分类")
+    stmt = (
+        select(func.coalesce(cats.c.code, ""), name, func.count(Case.id).label("n"))
+        .select_from(Case)
+        .outerjoin(cats, cats.c.id == Case.category_id)
+        .where(*_base(principal, period, category, district))
+        .group_by(cats.c.code, cats.c.name)
+        .order_by(func.count(Case.id).desc())
+        .limit(limit)
+    )
+    return [(code, label, int(n)) for code, label, n in session.execute(stmt)]
+
+
+def by_district(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None
+) -> dict[str, int]:
+    """Cases per county-level division: the first 6 digits of the case's division code (from its
+    parsed address) or, when the address was not parsed, of its lead unit's division code."""
+    depts = org.departments_table()
+    code = func.substr(func.coalesce(Case.division_code, depts.c.division_code), 1, 6)
+    stmt = (
+        select(code, func.count(Case.id))
+        .select_from(Case)
+        .outerjoin(depts, depts.c.id == Case.lead_department_id)
+        .where(*_base(principal, period, category, district), code.is_not(None))
+        .group_by(code)
+    )
+    return {str(c): int(n) for c, n in session.execute(stmt)}
+
+
+def ranking_rows(
+    session: Session,
+    principal: Principal,
+    period: Period,
+    category: str | None,
+    district: str | None,
+    now: datetime,
+) -> list[Any]:
+    """Per lead unit: code, name, the rate counts and ``overdue``."""
+    depts = org.departments_table()
+    stmt = (
+        select(depts.c.code, depts.c.name, *_rate_columns(), _overdue(now).label("overdue"))
+        .select_from(Case)
+        .join(depts, depts.c.id == Case.lead_department_id)
+        .where(*_base(principal, period, category, district))
+        .group_by(depts.c.code, depts.c.name)
+    )
+    return list(session.execute(stmt))
+
+
+def cockpit_rows(
+    session: Session,
+    principal: Principal,
+    period: Period,
+    category: str | None,
+    district: str | None,
+    now: datetime,
+) -> list[Any]:
+    """The period's cases grouped by (category, county code, lead unit), with the rate counts and
+    ``overdue``: one pass that ``cases.queries.cockpit_facts`` folds into the four views."""
+    depts = org.departments_table()
+    code = func.substr(func.coalesce(Case.division_code, depts.c.division_code), 1, 6)
+    stmt = (
+        select(
+            Case.category_id,
+            code.label("district"),
+            Case.lead_department_id,
+            *_rate_columns(),
+            _overdue(now).label("overdue"),
+        )
+        .select_from(Case)
+        .outerjoin(depts, depts.c.id == Case.lead_department_id)
+        .where(*_base(principal, period, category, district))
+        .group_by(Case.category_id, code, Case.lead_department_id)
+    )
+    return list(session.execute(stmt))

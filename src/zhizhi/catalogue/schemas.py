@@ -1,0 +1,40 @@
+"""Catalogue API shapes (Pydantic, separate from the ORM models)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhizhi.catalogue.enums import LimitUnit, Urgency
+
+
+class DueOut(BaseModel):
+    start: date
+    working_days: int
+    due_date: date
+    provisional: bool
+
+
+class YearIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: Literal["chinese_calendar", "notice"] = "notice"
+    holidays: Annotated[list[date], Field(max_length=60)] = []
+    makeup_workdays: Annotated[list[date], Field(max_length=30)] = []
+
+
+class CategoryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    name: str
+    name_en: str | None
+
+
+class TimeLimitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    category: Annotated[str, Field(max_length=80)] | None = None
+    urgency: Urgency
+    amount: Annotated[int, Field(ge=1, le=3660)]
+    unit: LimitUnit
+    warning_ratio: Annotated[float, Field(gt=0, lt=1)] | None = None

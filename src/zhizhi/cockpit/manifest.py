@@ -1,0 +1,18 @@
+"""The cockpit as a capability: its pages and its navigation entry (leaders and supervisors)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhizhi.cockpit import pages
+from zhizhi.cockpit.messages import MESSAGES
+from zhizhi.core.permissions import Permission
+from zhizhi.http.capability import Capability, NavEntry
+
+CAPABILITY = Capability(
+    name="cockpit",
+    page_routers=(pages.router,),
+    templates=Path(__file__).parent / "templates",
+    messages=MESSAGES,
+    nav=(NavEntry("nav.cockpit", "/cockpit", "staff", Permission.COCKPIT_READ, order=30),),
+)

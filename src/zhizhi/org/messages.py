@@ -1,0 +1,18 @@
+"""Login and the departments / users administration words (key → (中文, English))."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "nav.login": ("工作人员登录", "Staff login"),
+    "f.username": ("用户名", "Username"),
+    "f.password": ("密码", "Password"),
+    "login.title": ("工作人员登录", "Staff login"),
+    "login.failed": ("用户名或密码错误", "Wrong username or password"),
+    "admin.departments": ("部门", "Departments"),
+    "admin.users": ("用户", "Users"),
+    "admin.kind": ("类型", "Kind"),
+    "admin.parent": ("上级部门", "Parent"),
+    "admin.division": ("行政区划代码", "Division code"),
+    "admin.role": ("角色", "Role"),
+    "admin.department": ("所属部门", "Department"),
+}

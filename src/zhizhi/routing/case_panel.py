@@ -1,0 +1,97 @@
+"""AI suggestions on the workbench's case page (AI 建议（需人工确认）): read, computed when
+missing, shaped for the template (``routing/case_panel.html``), with the dispatch forms
+pre-filled and the merge form offered the duplicate candidates.  The page only proposes: a
+person chooses the unit or the case to merge into.  Registered with the case page by the
+routing manifest's install hook (``cases.pages.panels``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zhizhi.cases.pages.panels import CasePanel, FieldHint, PanelView
+from zhizhi.cases.service import Case
+from zhizhi.routing import service as routing
+
+LABEL = ("AI 建议（需人工确认）", "AI suggestion (a person decides)")
+
+
+def _pair(reasons: Any) -> tuple[list[str], list[str]]:
+    if isinstance(reasons, dict):
+        return [str(r) for r in reasons.get("zh", [])], [str(r) for r in reasons.get("en", [])]
+    items = [str(r) for r in (reasons or [])]
+    return items, items
+
+
+def panel(session: Session, case: Case) -> dict[str, Any]:
+    """The suggestions of ``case`` by kind (``classification``, ``dispatch``, ``duplicates``)."""
+    rows = routing.suggestions_of(session, case)  # computed now if the intake job has not run
+    out: dict[str, Any] = {}
+    for row in rows:  # ordered by id: the newest of each kind wins
+        p = row.payload or {}
+        item: dict[str, Any] = {
+            "confidence": round(100.0 * row.confidence, 1),
+            "needs_review": row.needs_review,
+            "status": row.status,
+            "model_version": row.model_version,
+        }
+        if row.kind == "classification":
+            item["category"] = p.get("category")
+            item["category_code"] = p.get("category_code")
+            item["probabilities"] = [
+                (str(k), round(100.0 * float(v), 1)) for k, v in (p.get("probabilities") or {}).items()
+            ]
+            item["reasons_zh"], item["reasons_en"] = _pair(p.get("reasons"))
+        elif row.kind == "dispatch":
+            item["candidates"] = [
+                {
+                    "code": c.get("lead_department"),
+                    "name": c.get("lead_name") or c.get("lead_department"),
+                    "co": list(c.get("co_departments") or []),
+                    "score": round(100.0 * float(c.get("score") or 0.0), 1),
+                    "reasons": _pair(c.get("reasons")),
+                }
+                for c in p.get("candidates") or []
+            ]
+            item["reasons_zh"], item["reasons_en"] = _pair(p.get("reasons"))
+        elif row.kind == "duplicates":
+            item["candidates"] = [
+                {
+                    "number": str(c.get("number")),
+                    "score": round(100.0 * float(c.get("score") or 0.0), 1),
+                    "reasons": [str(r) for r in c.get("reasons") or []],
+                }
+                for c in p.get("candidates") or []
+            ]
+        out[row.kind] = item
+    return out
+
+
+def prefill(ai: dict[str, Any], actions: list[str]) -> dict[str, dict[str, str]]:
+    """Initial form values: the top dispatch candidate's lead unit (the person may change it)."""
+    forms: dict[str, dict[str, str]] = {}
+    candidates = (ai.get("dispatch") or {}).get("candidates") or []
+    if candidates and candidates[0]["code"]:
+        for action in ("dispatch", "redispatch"):
+            if action in actions:
+                forms[action] = {"lead_department": str(candidates[0]["code"])}
+    return forms
+
+
+def merge_candidates(ai: dict[str, Any]) -> list[str]:
+    return [c["number"] for c in (ai.get("duplicates") or {}).get("candidates") or []]
+
+
+def view(session: Session, case: Case, actions: list[str]) -> PanelView:
+    ai = panel(session, case)
+    hints: dict[str, FieldHint] = {}
+    if (ai.get("dispatch") or {}).get("candidates"):
+        hints |= {f"{a}.lead_department": FieldHint("ai.prefilled") for a in ("dispatch", "redispatch")}
+    numbers = merge_candidates(ai)
+    if numbers:
+        hints["merge.parent"] = FieldHint("ai.merge_hint", tuple(numbers), "merge-candidates")
+    return PanelView(values={"ai": ai, "ai_label": LABEL}, prefill=prefill(ai, actions), hints=hints)
+
+
+CASE_PANEL = CasePanel("ai_suggestions", "routing/case_panel.html", view)

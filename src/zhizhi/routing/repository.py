@@ -1,0 +1,112 @@
+"""The only place that writes SQL for routing's tables: AI suggestions, the dispatch catalogue
+(派单目录) and hotspot snapshots. Cases, categories and departments are read through their
+owners' services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from zhizhi.routing.models import CaseSuggestion, DispatchRule, HotspotSnapshot
+
+# ---- suggestions --------------------------------------------------------------------------------
+
+
+def suggestion_count(session: Session, case_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(CaseSuggestion).where(CaseSuggestion.case_id == case_id)
+        )
+        or 0
+    )
+
+
+def add_suggestion(session: Session, row: CaseSuggestion) -> None:
+    session.add(row)
+
+
+def latest_suggestion(session: Session, case_id: int, kind: str) -> CaseSuggestion | None:
+    return session.scalar(
+        select(CaseSuggestion)
+        .where(CaseSuggestion.case_id == case_id, CaseSuggestion.kind == kind)
+        .order_by(CaseSuggestion.id.desc())
+        .limit(1)
+    )
+
+
+def suggestions_for(session: Session, case_id: int) -> list[CaseSuggestion]:
+    return list(
+        session.scalars(
+            select(CaseSuggestion).where(CaseSuggestion.case_id == case_id).order_by(CaseSuggestion.id)
+        )
+    )
+
+
+def decided_dispatch_counts(session: Session) -> list[Any]:
+    """``(category_code, status, count)`` of the accepted or overridden dispatch suggestions."""
+    return list(
+        session.execute(
+            select(CaseSuggestion.category_code, CaseSuggestion.status, func.count())
+            .where(CaseSuggestion.kind == "dispatch", CaseSuggestion.status.in_(["accepted", "overridden"]))
+            .group_by(CaseSuggestion.category_code, CaseSuggestion.status)
+        ).all()
+    )
+
+
+def review_queue(session: Session, limit: int) -> list[CaseSuggestion]:
+    """Pending classification and dispatch suggestions that need a person, newest first."""
+    return list(
+        session.scalars(
+            select(CaseSuggestion)
+            .where(
+                CaseSuggestion.needs_review,
+                CaseSuggestion.status == "pending",
+                CaseSuggestion.kind.in_(["classification", "dispatch"]),
+            )
+            .order_by(CaseSuggestion.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# ---- the dispatch catalogue -----------------------------------------------------------------------
+
+
+def active_rules(session: Session) -> list[DispatchRule]:
+    """Active rules in the order they are tried (priority, then id)."""
+    query = select(DispatchRule).where(DispatchRule.active).order_by(DispatchRule.priority, DispatchRule.id)
+    return list(session.scalars(query))
+
+
+def rule(session: Session, rule_id: int) -> DispatchRule | None:
+    return session.get(DispatchRule, rule_id)
+
+
+def add_rule(session: Session, row: DispatchRule) -> None:
+    session.add(row)
+    session.flush()
+
+
+# ---- hotspot snapshots ----------------------------------------------------------------------------
+
+
+def add_snapshot(session: Session, row: HotspotSnapshot) -> None:
+    session.add(row)
+    session.flush()
+
+
+def latest_snapshot(session: Session) -> HotspotSnapshot | None:
+    return session.scalar(select(HotspotSnapshot).order_by(HotspotSnapshot.id.desc()).limit(1))
+
+
+HOTSPOT_LOCK = 7141590002  # advisory lock key: one hotspot refresh at a time across processes
+
+
+def try_hotspot_lock(session: Session) -> bool:
+    """PostgreSQL: take the hotspot refresh's transaction-scoped advisory lock if it is free;
+    other databases (one writer at a time anyway): always true."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text(f"SELECT pg_try_advisory_xact_lock({HOTSPOT_LOCK})")))
