@@ -61,7 +61,10 @@ def hotspot_messages(data_dir: Path, n: int) -> list[dict[str, object]]:
 
 def one_run(url: str, messages: list[dict[str, object]]) -> dict[str, int]:
     server = bench_cases.Server(
-        url, "zhizhi.web.app:create_app", workers=1, env={"ZHIZHI_AI_MODE": "inline"}
+        url,
+        "zhizhi.web.app:create_app",
+        workers=1,
+        env={"ZHIZHI_AI_MODE": "on", "ZHIZHI_JOBS_INLINE": "true"},
     )  # with one worker the uvicorn process itself serves: its pid is the one to read
     base = f"http://127.0.0.1:{server.port}"
     try:

@@ -41,6 +41,8 @@ from zhizhi.core.settings import get_settings  # noqa: E402
 get_settings.cache_clear()
 
 KEEP_TABLES = {"alembic_version", "calendar_days"}
+# procrastinate's queue (PostgreSQL; made by migration 0006, not in our metadata)
+PROCRASTINATE_TABLES = ["procrastinate_jobs", "procrastinate_periodic_defers", "procrastinate_workers"]
 # scripts/mutation.py passes --hypothesis-profile=mutation: the same examples for every mutant and
 # every run (a mutant is killed or not, never by chance), and no example database left behind
 hypothesis_settings.register_profile("mutation", derandomize=True, database=None)
@@ -96,7 +98,8 @@ def _truncate(url: str) -> None:
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in KEEP_TABLES]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            everything = ", ".join(tables + PROCRASTINATE_TABLES)
+            conn.execute(text(f"TRUNCATE {everything} RESTART IDENTITY CASCADE"))
         else:
             for name in reversed(tables):
                 conn.execute(text(f"DELETE FROM {name}"))
@@ -154,15 +157,21 @@ def world(client: object) -> object:
     return World.build(client)
 
 
+def _leave_out(config: pytest.Config, items: list[pytest.Item], marker: str) -> None:
+    dropped = [item for item in items if item.get_closest_marker(marker)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker(marker)]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL pass, run only tests that touch the database (the rest ran on SQLite);
-    on the SQLite pass, leave out tests of PostgreSQL-only machinery (``postgres_only``)."""
+    """On the PostgreSQL pass, run only tests that touch the database (the rest ran on SQLite)
+    and leave out ``sqlite_only`` ones; on the SQLite pass, leave out tests of PostgreSQL-only
+    machinery (``postgres_only``)."""
     if BACKEND != "postgres":
-        only_pg = [item for item in items if item.get_closest_marker("postgres_only")]
-        if only_pg:
-            config.hook.pytest_deselected(items=only_pg)
-            items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+        _leave_out(config, items, "postgres_only")
         return
+    _leave_out(config, items, "sqlite_only")
     db_fixtures = {"db", "session", "app", "client", "world", "migrated"}
     selected, deselected = [], []
     for item in items:

@@ -7,10 +7,13 @@ and of command groups; navigation entries and admin sections carry their own ``o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from zhizhi.addresses.manifest import CAPABILITY as ADDRESSES
 from zhizhi.cases.manifest import CAPABILITY as CASES
 from zhizhi.catalogue.manifest import CAPABILITY as CATALOGUE
 from zhizhi.cockpit.manifest import CAPABILITY as COCKPIT
+from zhizhi.core import jobs
 from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.org.manifest import CAPABILITY as ORG
@@ -19,8 +22,13 @@ from zhizhi.routing.manifest import CAPABILITY as ROUTING
 CAPABILITIES: tuple[Capability, ...] = (ORG, CASES, CATALOGUE, ROUTING, ADDRESSES, INTELLIGENCE, COCKPIT)
 
 
-def install() -> None:
-    """Run every capability's install hook (event subscriptions, ports); safe to repeat."""
-    for capability in CAPABILITIES:
+def install(extra: Sequence[Capability] = ()) -> None:
+    """Register every capability's tasks and schedules with ``core.jobs``, then run its install
+    hook (event subscriptions, ports); safe to repeat.  ``extra``: capabilities from outside the
+    list (``zhizhi worker --import MODULE``, tests)."""
+    capabilities = (*CAPABILITIES, *extra)
+    for capability in capabilities:
+        jobs.register(capability.tasks, capability.schedules)
+    for capability in capabilities:
         if capability.install is not None:
             capability.install()

@@ -17,9 +17,9 @@ from zhizhi.cases import repository as repo
 from zhizhi.cases.models import Case
 from zhizhi.cases.tracking import verified_public
 from zhizhi.core.permissions import Role
+from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 from zhizhi.org.models import User
-from zhizhi.core.principal import Principal
 
 LEAD = ("只有主办单位（及其下级）可以执行此操作", "only the lead unit (or its sub-units) may do this")
 UNIT = ("只有主办或协办单位可以记录办理情况", "only the lead or a co-unit may record handling")

@@ -68,3 +68,11 @@ class TestCommands:
             s.execute(text("UPDATE audit_log SET action = 'case.forged' WHERE seq = 1"))
         bad = runner.invoke(app, ["audit", "verify"])
         assert bad.exit_code == 1 and "entry 1" in bad.output
+
+    def test_worker_imports_only_modules_that_declare_a_capability(self, db: str) -> None:
+        refused = runner.invoke(app, ["worker", "--once", "--import", "tests.core.jobs_support"])
+        assert refused.exit_code == 2 and "declares no CAPABILITY" in refused.output
+        done = runner.invoke(
+            app, ["worker", "--once", "--queue", "tests", "--import", "tests.core.job_tasks"]
+        )
+        assert done.exit_code == 0, done.output

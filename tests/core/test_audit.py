@@ -100,14 +100,15 @@ class TestChain:
 
 class TestSavepoints:
     def test_jobs_and_audit_wait_for_the_real_commit(self, db: str) -> None:
+        from tests.core.job_tasks import record
+        from tests.core.jobs_support import effects
         from zhizhi.core import jobs
 
-        ran: list[int] = []
         s: Session = session_factory()()
         with s.begin_nested():
             audit.record(s, "test.nested", audit.Actor.system())
-            jobs.defer(s, ran.append, 1)
-        assert ran == [] and _verify().count == 0  # nothing happened at the SAVEPOINT release
+            jobs.enqueue(s, record, token="nested")
+        assert effects("nested") == 0 and _verify().count == 0  # nothing happened at the release
         s.commit()
         s.close()
-        assert ran == [1] and _verify().count == 1
+        assert effects("nested") == 1 and _verify().count == 2  # the entry, then the job's own

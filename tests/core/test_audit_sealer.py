@@ -46,17 +46,43 @@ def test_concurrent_writers_leave_one_intact_chain(db: str) -> None:
 def test_background_sealer_chains_commits_from_many_threads(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert get_engine().dialect.name == "postgresql"
     monkeypatch.setattr(get_settings(), "jobs_inline", False)
-    _write_concurrently(4, 10)
-    deadline = time.monotonic() + 20
-    result, waiting = _counts()
-    while (waiting or result.count < 40) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    sealer.start(get_engine())  # as `zhizhi worker` does; commits of this process wake it
+    try:
+        _write_concurrently(4, 10)
+        deadline = time.monotonic() + 20
         result, waiting = _counts()
+        while (waiting or result.count < 40) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            result, waiting = _counts()
+    finally:
+        sealer.stop(get_engine())
     assert result.ok, result.problem
     assert (result.count, waiting) == (40, 0)
     with session_factory()() as s:
         objects = {e.object_id for e in s.scalars(select(audit.AuditEntry))}
     assert objects == {f"{t}-{i}" for t in range(4) for i in range(10)}  # each entry exactly once
+
+
+@pytest.mark.postgres_only
+def test_without_a_sealer_entries_wait_committed_and_a_worker_sealer_polls_them_in(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Web processes run no sealer: their entries wait in the inbox until a worker's sealer,
+    which polls the inbox, chains them."""
+    monkeypatch.setattr(get_settings(), "jobs_inline", False)
+    with unit_of_work() as s:
+        audit.record(s, "test.web_write", audit.Actor.system(), object_id="w")
+    result, waiting = _counts()
+    assert result.ok and (result.count, waiting) == (0, 1)
+    sealer.start(get_engine())
+    try:
+        deadline = time.monotonic() + 20
+        while _counts()[1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        sealer.stop(get_engine())
+    result, waiting = _counts()
+    assert result.ok and (result.count, waiting) == (1, 0)
 
 
 @pytest.mark.postgres_only  # SQLite never uses the inbox

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from sqlalchemy import Connection, create_engine, text
@@ -51,8 +51,15 @@ def test_idle_connection_killed_by_the_server_is_replaced(db: str, monkeypatch: 
     victim = _pooled_backend_pid()
     _terminate(victim)
     monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)  # every pooled connection counts as idle
-    pids = {_pooled_backend_pid() for _ in range(3)}
-    assert victim not in pids
+    pool = get_engine().pool
+    pooled = pool.checkedin()  # type: ignore[attr-defined]  # QueuePool
+    assert pooled >= 1
+    # hold every pooled connection at once, so the victim is among them wherever the FIFO pool
+    # keeps it (checking out one at a time may never reach it and leave it for a later test)
+    with ExitStack() as stack:
+        held = [stack.enter_context(get_engine().connect()) for _ in range(pooled)]
+        pids = {int(c.execute(text("SELECT pg_backend_pid()")).scalar_one()) for c in held}
+    assert victim not in pids and len(pids) == pooled
 
 
 def test_busy_connection_killed_by_the_server_gives_503_then_recovers(

@@ -142,15 +142,78 @@ class TestHotspotSnapshots:
         assert world.client.get("/api/v1/hotspots", headers=world.h("h_s1")).status_code == 403
 
 
-class TestWorker:
-    def test_worker_mode_leaves_intake_to_the_worker(self, world: Any, monkeypatch: Any) -> None:
+class TestQueue:
+    def test_intake_queues_the_suggestions_job_and_the_queue_computes_it(
+        self, world: Any, monkeypatch: Any
+    ) -> None:
+        from tests.core.jobs_support import queued, run_due
+        from zhizhi.core.jobs import registry
         from zhizhi.core.settings import get_settings
-        from zhizhi.routing.worker import run_batch
+        from zhizhi.routing.models import CaseSuggestion
 
-        monkeypatch.setattr(get_settings(), "ai_mode", "worker")
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)  # the real queue of the database
+        monkeypatch.setattr(registry, "_start_hooks", [])
         numbers = [world.create(category="HJBH")["number"] for _ in range(3)]
-        assert run_batch(limit=2) == 2
-        assert run_batch(limit=10) == 1
-        assert run_batch(limit=10) == 0
+        world.create(
+            kind="application", appeal_type=None, subject="依申请公开", content="申请公开小区改造资金使用情况"
+        )
+        waiting = queued("routing.suggest")
+        assert [j["status"] for j in waiting] == ["todo"] * 3  # appeals only; not the application
+        with session_factory()() as s:
+            assert s.scalars(select(CaseSuggestion)).all() == []
+        run_due(get_settings().database_url, ["ai"])
+        assert queued("routing.suggest") == []
         for number in numbers:
             assert set(_suggestions(world, number)) == {"classification", "dispatch", "duplicates"}
+
+    def test_with_ai_off_nothing_is_queued_and_the_first_view_computes(
+        self, world: Any, monkeypatch: Any
+    ) -> None:
+        from tests.core.jobs_support import queued
+        from zhizhi.core.settings import get_settings
+
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)
+        monkeypatch.setattr(get_settings(), "ai_mode", "off")
+        number = world.create(category="HJBH")["number"]
+        assert queued() == []
+        assert set(_suggestions(world, number)) == {"classification", "dispatch", "duplicates"}
+
+
+class TestHotspotJobs:
+    def test_a_start_without_snapshot_queues_one_refresh(self, db: str, monkeypatch: Any) -> None:
+        from tests.core.jobs_support import queued
+        from zhizhi.core.db import unit_of_work
+        from zhizhi.core.settings import get_settings
+        from zhizhi.routing import hotspots, tasks
+
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)
+        tasks.ensure_hotspots()
+        tasks.ensure_hotspots()  # a second process starting: deduplicated by the queueing lock
+        assert [j["task"] for j in queued()] == ["routing.refresh_hotspots"]
+        monkeypatch.setattr(get_settings(), "jobs_inline", True)
+        with unit_of_work() as s:
+            hotspots.compute(s)
+        monkeypatch.setattr(get_settings(), "jobs_inline", False)
+        from tests.core.jobs_support import run_due
+
+        run_due(get_settings().database_url, ["ai"])  # the queued refresh runs
+        before = len(queued())
+        tasks.ensure_hotspots()  # a snapshot exists now: nothing queued
+        assert len(queued()) == before == 0
+
+    def test_the_roots_register_the_schedule_from_the_setting(self, monkeypatch: Any) -> None:
+        from zhizhi import registry as capabilities
+        from zhizhi.core.jobs import registry
+        from zhizhi.core.settings import get_settings
+        from zhizhi.routing import tasks
+
+        monkeypatch.setattr(registry, "SCHEDULES", {})
+        monkeypatch.setattr(get_settings(), "hotspot_interval_minutes", 15)
+        capabilities.install()  # what the web app, the worker, the CLI and the demo loader run
+        assert registry.SCHEDULES[tasks.HOTSPOTS_SCHEDULE].cron == "*/15 * * * *"
+        assert registry.SCHEDULES[tasks.HOTSPOTS_SCHEDULE].queueing_lock == tasks.HOTSPOTS_LOCK
+        assert {"routing.suggest", "routing.refresh_hotspots"} <= set(registry.TASKS)
+        monkeypatch.setattr(registry, "SCHEDULES", {})
+        monkeypatch.setattr(get_settings(), "hotspot_interval_minutes", 0)
+        capabilities.install()
+        assert tasks.HOTSPOTS_SCHEDULE not in registry.SCHEDULES

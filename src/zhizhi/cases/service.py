@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -420,23 +418,3 @@ def recent_appeals(session: Session, *, days: int, limit: int) -> list[Any]:
     """Rows (number, subject, content, created_at, reporter_id, contact_phone, address) of the
     cases of the last ``days`` (applications excepted), newest first: hotspot discovery's input."""
     return feeds.recent_appeals(session, clock.now() - timedelta(days=days), limit)
-
-
-def claim_recent_cases(
-    session: Session,
-    *,
-    days: int,
-    kinds: list[CaseKind],
-    limit: int,
-    unless: Callable[[Any], ColumnElement[bool]],
-) -> list[Case]:
-    """Up to ``limit`` cases of ``kinds`` from the last ``days`` for which ``unless(case id column)``
-    (a condition another capability builds, e.g. "has suggestions") is false, oldest first;
-    locked for this transaction on PostgreSQL, skipping those another worker holds."""
-    return feeds.claim_recent(
-        session,
-        since=clock.now() - timedelta(days=days),
-        kinds=[k.value for k in kinds],
-        limit=limit,
-        unless=unless,
-    )

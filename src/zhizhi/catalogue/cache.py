@@ -5,16 +5,17 @@ in memory instead of querying twice per case.  The snapshot is dropped when a tr
 this process that changed a category or time limit commits, and rebuilt at most
 ``TTL_SECONDS`` after a change made by another process (another web worker, the CLI).  An
 unknown category code triggers one rebuild before it is refused, so a category created
-elsewhere is usable at once.
+elsewhere is usable at once.  The snapshot is the one entry of a ``cachetools.TTLCache``;
+a generation counter keeps a snapshot read while another thread invalidated from being stored.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from itertools import chain
 
+from cachetools import TTLCache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -38,26 +39,24 @@ class Snapshot:
     by_id: dict[int, CategoryInfo]
     active_by_key: dict[str, CategoryInfo]  # code, then name
     limits: dict[tuple[int | None, str], tuple[int, str, float | None]]  # (category, urgency) →
-    built_at: float
 
 
 _lock = threading.Lock()
-_snapshot: Snapshot | None = None
+_cache: TTLCache[str, Snapshot] = TTLCache(maxsize=1, ttl=TTL_SECONDS)
 _generation = 0
 
 
 def invalidate() -> None:
-    global _snapshot, _generation
+    global _generation
     with _lock:
-        _snapshot = None
+        _cache.clear()
         _generation += 1
 
 
 def snapshot(session: Session, *, fresh: bool = False) -> Snapshot:
-    global _snapshot
     with _lock:
-        current, generation = _snapshot, _generation
-    if current is not None and not fresh and time.monotonic() - current.built_at < TTL_SECONDS:
+        current, generation = _cache.get("snapshot"), _generation
+    if current is not None and not fresh:
         return current
     cats = [CategoryInfo(r.id, r.code, r.name, r.name_en, r.active) for r in repo.category_rows(session)]
     by_key: dict[str, CategoryInfo] = {c.name: c for c in cats if c.active}
@@ -65,10 +64,10 @@ def snapshot(session: Session, *, fresh: bool = False) -> Snapshot:
     limits = {
         (r.category_id, r.urgency): (r.amount, r.unit, r.warning_ratio) for r in repo.limit_rows(session)
     }
-    built = Snapshot({c.id: c for c in cats}, by_key, limits, time.monotonic())
+    built = Snapshot({c.id: c for c in cats}, by_key, limits)
     with _lock:
         if _generation == generation:  # nobody invalidated while we were reading
-            _snapshot = built
+            _cache["snapshot"] = built
     return built
 
 

@@ -117,15 +117,41 @@ def demo(
 
 
 @app.command()
-def worker(once: Annotated[bool, typer.Option("--once", help="one batch, then exit")] = False) -> None:
-    """Compute AI suggestions for new cases (run beside `serve` with ZHIZHI_AI_MODE=worker)."""
-    from zhizhi.routing.worker import run_batch, run_forever
+def worker(
+    queue: Annotated[
+        list[str] | None, typer.Option("--queue", help="only these queues (repeatable; default: all)")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="jobs run at once by this process", min=1)] = 1,
+    once: Annotated[bool, typer.Option("--once", help="run the due jobs, then exit")] = False,
+    imports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--import", help="also register the capability (CAPABILITY) of this module (repeatable)"
+        ),
+    ] = None,
+) -> None:
+    """Run queued jobs and schedules (AI suggestions, hotspot refresh …); on PostgreSQL also
+    chains the audit inbox. Run one or more beside `serve` (docs/jobs.md).
 
-    if once:
-        console.print(f"{run_batch()} cases processed")
-        return
-    console.print("智治 worker: computing AI suggestions for new cases (Ctrl-C to stop)")
-    run_forever()
+    The worker's composition root: every capability's tasks and schedules are registered from
+    ``zhizhi.registry`` (the callback above), those of ``--import`` modules here."""
+    import importlib
+
+    from zhizhi import registry
+    from zhizhi.core import jobs
+    from zhizhi.http.capability import Capability
+
+    extra = []
+    for name in imports or []:
+        capability = getattr(importlib.import_module(name), "CAPABILITY", None)
+        if not isinstance(capability, Capability):
+            err.print(f"[red]{name} declares no CAPABILITY[/] (a zhizhi.http.capability.Capability)")
+            raise typer.Exit(2)
+        extra.append(capability)
+    registry.install(extra)
+    if not once:
+        console.print(f"智治 worker: running jobs from {_safe_url()} (Ctrl-C to stop)")
+    jobs.run_worker(queues=queue or None, concurrency=concurrency, once=once)
 
 
 @audit_app.command("verify")

@@ -12,10 +12,10 @@ Where the chaining happens depends on the database (docs/platform.md, "Audit cha
 * On PostgreSQL, chaining inside every transaction would hold the head row lock through each
   commit's fsync and make every write in the platform queue behind it.  So the transaction only
   inserts its entries into ``audit_inbox`` (no lock), and right after it commits a *sealer*
-  moves everything committed in the inbox into the chain in one short transaction — inline for
-  tests and CLI commands, on one background thread per web or worker process otherwise, which
-  also sweeps every few seconds for entries a crashed process left behind.  Chain order is
-  therefore sealing order (≈ commit order); an entry waits in the inbox for milliseconds.
+  moves everything committed in the inbox into the chain in one short transaction — inline in
+  inline mode (tests, loaders), otherwise on a thread of each ``zhizhi worker`` process, which
+  polls the inbox (``core.sealer``).  Chain order is therefore sealing order (≈ commit order);
+  an entry waits in the inbox for well under a second while a worker runs.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Seeded from the ``chinese_calendar`` package (years it knows) and importable per year by an
 administrator from the yearly State Council notice (holidays + make-up working days) through
 ``catalogue.service.import_calendar_year``.  The table's SQL is in ``core.repository.calendar``.
+
+Each process keeps the calendar in memory (a one-entry ``cachetools.TTLCache``): it is dropped
+when a transaction of this process that imported a year commits, and rebuilt at most
+``TTL_SECONDS`` after an import made by another process.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from cachetools import TTLCache
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from zhizhi.core.errors import ValidationFailed
@@ -18,8 +24,9 @@ from zhizhi.core.models import CalendarDay  # noqa: F401  (the table, for reader
 from zhizhi.core.repository import calendar as repo
 from zhizhi.core.workdays import WorkCalendar
 
+TTL_SECONDS = 60.0
 _cache_lock = threading.Lock()
-_cache: dict[int, WorkCalendar] = {}
+_cache: TTLCache[str, WorkCalendar] = TTLCache(maxsize=1, ttl=TTL_SECONDS)
 _generation = 0
 
 
@@ -31,15 +38,28 @@ def invalidate_cache() -> None:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """The calendar as data; cached per process until an import invalidates it."""
+    """The calendar as data (cached, see the module docstring)."""
     with _cache_lock:
-        cached = _cache.get(_generation)
+        cached, generation = _cache.get("calendar"), _generation
     if cached is not None:
         return cached
     calendar = WorkCalendar.from_days(repo.all_days(session))
     with _cache_lock:
-        _cache[_generation] = calendar
+        if generation == _generation:  # no import committed while we were reading
+            _cache["calendar"] = calendar
     return calendar
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if not session.in_nested_transaction() and session.info.pop("calendar_changed", False):
+        invalidate_cache()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    if session.info.get("calendar_changed"):  # kept for the outer commit if this was a SAVEPOINT
+        invalidate_cache()  # the import's uncommitted rows may have been read meanwhile
 
 
 def published_years(session: Session) -> list[int]:
@@ -101,9 +121,10 @@ def days_from_notice(
 
 
 def replace_year(session: Session, year: int, days: list[tuple[date, bool, str | None]], source: str) -> int:
-    """Replace the rows of ``year`` (idempotent); the cache is invalidated after flush."""
+    """Replace the rows of ``year`` (idempotent); caches are dropped when the import commits."""
     repo.replace_year(session, year, days, source)
-    invalidate_cache()
+    session.info["calendar_changed"] = True
+    invalidate_cache()  # this session reads its own import at once (published_years, deadlines)
     return len(days)
 
 

@@ -1,10 +1,13 @@
-"""The audit sealer: chains committed inbox entries right after commits (PostgreSQL only).
+"""The audit sealer: chains committed ``audit_inbox`` entries (PostgreSQL only).
 
-One daemon thread per process and database, started by the first commit that leaves entries in
-``audit_inbox``.  A commit wakes it; it waits ``BATCH_DELAY_SECONDS`` and chains everything
-committed by then in one batch.  It also wakes every ``SWEEP_SECONDS`` to seal entries that another process
-committed but could not seal (it crashed or was stopped in between).  Tests and CLI commands
-(:func:`zhizhi.core.jobs.runs_inline`) seal in the committing thread instead.
+It runs in ``zhizhi worker`` processes, not in web processes (it cost web processes about 6 %
+of their interpreter time, docs/benchmarks.md): one daemon thread per worker process, which
+looks at the inbox every ``POLL_SECONDS`` and, when entries wait, chains everything committed by
+then in one batch (several workers queue on the head row's lock, so each entry is chained once).
+A commit in a process whose sealer runs wakes it at once.  Tests and CLI loaders
+(:func:`zhizhi.core.jobs.runs_inline`) seal in the committing thread instead.  With no worker
+running, entries wait in the inbox, committed; ``zhizhi audit verify`` seals them before it
+verifies, and the next worker to start chains them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlalchemy import Engine
 from zhizhi.core import audit, jobs
 
 log = logging.getLogger("zhizhi.audit")
-SWEEP_SECONDS = 5.0
+POLL_SECONDS = 0.25
 # After a wake-up the sealer waits this long so that the commits of the next few milliseconds are
 # chained in the same batch: one seal costs five round trips and a commit whatever its size.
 BATCH_DELAY_SECONDS = 0.2
@@ -32,47 +35,66 @@ class _Sealer(threading.Thread):
         super().__init__(name="zhizhi-audit-sealer", daemon=True)
         self.engine = engine
         self.wake = threading.Event()
+        self.stopping = threading.Event()
 
-    def run(self) -> None:  # pragma: no cover - exercised through request() in tests
-        while True:
-            woken = self.wake.wait(SWEEP_SECONDS)
-            if woken:
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            if self.wake.wait(POLL_SECONDS) and not self.stopping.is_set():
                 time.sleep(BATCH_DELAY_SECONDS)
             self.wake.clear()
             try:
-                if not woken:  # a sweep: look before taking the head lock
-                    with self.engine.connect() as conn:
-                        if not audit.pending_count(conn):
-                            continue
+                with self.engine.connect() as conn:  # look before taking the head lock
+                    if not audit.pending_count(conn):
+                        continue
                 audit.seal_all(self.engine)
             except Exception:
-                log.exception("sealing the audit chain failed; retrying at the next commit or sweep")
+                log.exception("sealing the audit chain failed; retrying at the next poll")
 
 
-def _sealer_for(engine: Engine) -> _Sealer:
-    key = engine.url.render_as_string(hide_password=False)
-    with _lock:
-        sealer = _sealers.get(key)
-        if sealer is None or not sealer.is_alive():
-            sealer = _Sealer(engine)
-            _sealers[key] = sealer
-            sealer.start()
-        return sealer
+def _key(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 def request(engine: Engine) -> None:
-    """Seal soon (background) or now (inline mode); a failure is logged, never raised: the
-    entries stay committed in the inbox and the next seal or sweep chains them."""
+    """After a commit that left entries in the inbox: seal now (inline mode), wake this process's
+    sealer if it runs one (a worker), or leave them to the workers' sealers.  A failure is
+    logged, never raised: the entries stay committed in the inbox."""
     if jobs.runs_inline():
-        try:
-            audit.seal_all(engine)
-        except Exception:
-            log.exception("sealing the audit chain failed; the entries wait in audit_inbox")
+        flush(engine)
         return
-    _sealer_for(engine).wake.set()
+    with _lock:
+        sealer = _sealers.get(_key(engine))
+    if sealer is not None:
+        sealer.wake.set()
+
+
+def flush(engine: Engine) -> None:
+    """Seal everything committed so far, in this thread."""
+    try:
+        audit.seal_all(engine)
+    except Exception:
+        log.exception("sealing the audit chain failed; the entries wait in audit_inbox")
 
 
 def start(engine: Engine) -> None:
-    """Start this process's sealer (web and worker start-up), which also seals leftovers."""
-    if engine.dialect.name != "sqlite":
-        _sealer_for(engine).wake.set()
+    """Run this process's sealer (``zhizhi worker`` on PostgreSQL); it also chains leftovers."""
+    if engine.dialect.name == "sqlite":  # SQLite chains inside the writing transaction
+        return
+    with _lock:
+        sealer = _sealers.get(_key(engine))
+        if sealer is None or not sealer.is_alive():
+            sealer = _Sealer(engine)
+            _sealers[_key(engine)] = sealer
+            sealer.start()
+    sealer.wake.set()
+
+
+def stop(engine: Engine, timeout: float = 30.0) -> None:
+    """Stop this process's sealer after a last seal (worker shutdown, tests)."""
+    with _lock:
+        sealer = _sealers.pop(_key(engine), None)
+    if sealer is not None:
+        sealer.stopping.set()
+        sealer.wake.set()
+        sealer.join(timeout)
+        flush(engine)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
@@ -24,13 +24,39 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="request bodies above → 413")
     sla_warning_ratio: float = Field(default=0.8, gt=0, lt=1, description="share of the limit → 预警")
     timezone: str = "Asia/Shanghai"
-    jobs_inline: bool = Field(default=False, description="run post-commit jobs in the request thread")
-    ai_mode: Literal["thread", "worker", "inline", "off"] = Field(
-        default="thread",
-        description="where intake AI runs: a background thread of the web process (laptop), a separate "
-        "`zhizhi worker` (production), inline after commit (tests), or off (computed on first view)",
+    jobs_inline: bool = Field(
+        default=False,
+        description="run each job in the committing thread right after the commit, nothing queued (tests)",
     )
-    hotspot_interval_minutes: float = Field(default=10, ge=0, description="0 disables the scheduler")
+    jobs_runner_in_web: bool = Field(
+        default=True,
+        description="SQLite: each web process runs queued jobs and schedules in a thread (false: run "
+        "`zhizhi worker` beside it); PostgreSQL web processes never run jobs",
+    )
+    jobs_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="how often an idle job runner looks for due jobs"
+    )
+    jobs_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, le=600, description="a PostgreSQL worker's heartbeat interval"
+    )
+    jobs_stalled_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="a PostgreSQL worker silent this long is taken for dead; its running jobs are run again",
+    )
+    ai_mode: Literal["on", "off"] = Field(
+        default="on",
+        description="on: every new appeal or event queues its AI suggestions job in the intake unit of "
+        "work; off: nothing queued (suggestions are computed on first view). Where the job runs is "
+        "the queue's business (docs/jobs.md); the former values thread/worker/inline mean on",
+    )
+    hotspot_interval_minutes: int = Field(
+        default=10,
+        ge=0,
+        description="hotspots recomputed every N minutes (a divisor of 60, or whole hours dividing a "
+        "day) by the job queue; 0: no schedule",
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     worker_threads: int = Field(
@@ -45,6 +71,20 @@ class Settings(BaseSettings):
         description="FastAPI's OpenTelemetry middleware (traces, metrics, logs to the configured "
         "providers); off by default: it costs every request a provider lookup",
     )
+
+    @field_validator("ai_mode", mode="before")
+    @classmethod
+    def _legacy_ai_mode(cls, value: object) -> object:
+        return "on" if value in ("thread", "worker", "inline") else value
+
+    @field_validator("hotspot_interval_minutes")
+    @classmethod
+    def _cron_interval(cls, value: int) -> int:
+        if value:
+            from zhizhi.core.jobs.registry import every
+
+            every(value)  # raises ValueError naming the rule
+        return value
 
 
 @lru_cache(maxsize=1)

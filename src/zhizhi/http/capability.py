@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from zhizhi.core.jobs import ScheduleDeclaration
 from zhizhi.core.permissions import Permission
 
 if TYPE_CHECKING:
@@ -68,8 +69,8 @@ class Capability:
     messages: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (中文, English)
     nav: Sequence[NavEntry] = ()
     admin: Sequence[AdminSection] = ()
-    tasks: Sequence[Any] = ()  # background jobs (core.jobs task declarations)
-    schedules: Sequence[Any] = ()  # periodic jobs (core.jobs schedules)
+    tasks: Sequence[Callable[..., Any]] = ()  # background tasks (functions declared with @jobs.task)
+    schedules: Sequence[ScheduleDeclaration] = ()  # jobs.Schedule, or a function of the settings giving one
     install: Callable[[], None] | None = None  # event subscriptions and ports; must be idempotent
     cli: Callable[[], typer.Typer] | None = None  # builds the ``zhizhi <cli_name> …`` command group
     cli_name: str | None = None

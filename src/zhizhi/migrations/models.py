@@ -7,6 +7,7 @@ from zhizhi.cases import models as cases_models
 from zhizhi.catalogue import models as catalogue_models
 from zhizhi.core import models as core_models
 from zhizhi.core.db import Base
+from zhizhi.core.jobs import models as jobs_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
 
@@ -16,6 +17,7 @@ __all__ = [
     "cases_models",
     "catalogue_models",
     "core_models",
+    "jobs_models",
     "org_models",
     "routing_models",
 ]

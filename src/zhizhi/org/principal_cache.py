@@ -5,15 +5,17 @@ which on intake is a fifth of the work.  A resolved principal is reused for ``TT
 What this process changes (a token revoked, a user disabled or moved, a department re-parented)
 empties the cache when that transaction commits; a change made by another process takes effect
 there within ``TTL_SECONDS``.  A token's own expiry is always checked against the clock.
+The entries live in a ``cachetools.TTLCache`` (expiry after ``TTL_SECONDS``, least recently
+used entries evicted beyond ``MAX_ENTRIES``), behind a lock since it is not thread-safe.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from datetime import datetime
 from itertools import chain
 
+from cachetools import TTLCache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -24,7 +26,7 @@ TTL_SECONDS = 5.0
 MAX_ENTRIES = 10_000
 
 _lock = threading.Lock()
-_entries: dict[str, tuple[float, datetime, Principal]] = {}
+_entries: TTLCache[str, tuple[datetime, Principal]] = TTLCache(maxsize=MAX_ENTRIES, ttl=TTL_SECONDS)
 
 
 def get(digest: str, now: datetime) -> Principal | None:
@@ -32,17 +34,13 @@ def get(digest: str, now: datetime) -> Principal | None:
         hit = _entries.get(digest)
     if hit is None:
         return None
-    cached_at, expires_at, principal = hit
-    if time.monotonic() - cached_at >= TTL_SECONDS or expires_at <= now:
-        return None
-    return principal
+    expires_at, principal = hit
+    return principal if expires_at > now else None
 
 
 def put(digest: str, expires_at: datetime, principal: Principal) -> None:
     with _lock:
-        if len(_entries) >= MAX_ENTRIES:
-            _entries.clear()
-        _entries[digest] = (time.monotonic(), expires_at, principal)
+        _entries[digest] = (expires_at, principal)
 
 
 def clear() -> None:

@@ -2,17 +2,15 @@
 
 The cockpit and ``GET /api/v1/hotspots`` read the newest snapshot.  A new one is written by
 ``zhizhi hotspots refresh``, by ``POST /api/v1/hotspots/refresh`` (leaders and supervisors), and
-by the :class:`Scheduler` thread each web process starts (every
-``ZHIZHI_HOTSPOT_INTERVAL_MINUTES``; 0 disables it; on PostgreSQL an advisory lock lets one
-process compute at a time and the others skip that round).  The method is
-:mod:`zhizhi.intelligence.hotspots`; the snapshot table and its SQL are in ``routing.models`` and
-``routing.repository``.
+by the ``routing.refresh_hotspots`` job, scheduled every ``ZHIZHI_HOTSPOT_INTERVAL_MINUTES`` on
+the job queue (``routing.tasks``; 0: no schedule; on PostgreSQL an advisory lock makes a refresh
+that finds another one running a no-op).  The method is :mod:`zhizhi.intelligence.hotspots`; the
+snapshot table and its SQL are in ``routing.models`` and ``routing.repository``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy.orm import Session
 
@@ -85,33 +83,9 @@ def latest(session: Session) -> HotspotSnapshot | None:
 
 
 def refresh_once() -> None:
-    """One scheduled run; on PostgreSQL only one process at a time computes (advisory try-lock)."""
+    """One refresh in its own unit of work; on PostgreSQL a refresh already running elsewhere
+    makes this one a no-op (advisory try-lock)."""
     with unit_of_work() as session:
         if not repo.try_hotspot_lock(session):
             return
         compute(session)
-
-
-class Scheduler:
-    """A daemon thread that refreshes hotspots every ``interval`` seconds (0 disables)."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self.interval <= 0 or self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._loop, name="zhizhi-hotspots", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                refresh_once()
-            except Exception:  # pragma: no cover - logged; the next run tries again
-                log.exception("hotspot refresh failed")

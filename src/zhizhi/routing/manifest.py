@@ -1,5 +1,6 @@
 """Routing as a capability: the routing API, the dispatch catalogue's admin section, the AI panel
-of the case page and the case-event subscriptions (install), ``zhizhi hotspots``."""
+of the case page and the case-event subscriptions (install), its jobs (AI suggestions, the
+hotspot refresh and its schedule), ``zhizhi hotspots``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import typer
 
 from zhizhi.http.capability import Capability
-from zhizhi.routing import endpoints, pages, wiring
+from zhizhi.routing import endpoints, pages, tasks, wiring
 from zhizhi.routing.messages import MESSAGES
 
 
@@ -25,6 +26,8 @@ CAPABILITY = Capability(
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,
     admin=pages.ADMIN_SECTIONS,
+    tasks=tasks.TASKS,
+    schedules=tasks.SCHEDULES,
     install=wiring.install,
     cli=_cli,
     cli_name="hotspots",

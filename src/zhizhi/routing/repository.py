@@ -6,17 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from zhizhi.routing.models import CaseSuggestion, DispatchRule, HotspotSnapshot
 
 # ---- suggestions --------------------------------------------------------------------------------
-
-
-def has_suggestions(case_id: Any) -> ColumnElement[bool]:
-    """SQL: the case whose id is ``case_id`` (a column of the caller's query) has a suggestion."""
-    return exists().where(CaseSuggestion.case_id == case_id)
 
 
 def suggestion_count(session: Session, case_id: int) -> int:

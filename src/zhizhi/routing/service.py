@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import service as cases
-from zhizhi.cases.enums import CaseKind
 from zhizhi.cases.service import Case
 from zhizhi.catalogue import service as catalogue
 from zhizhi.core import audit, clock
@@ -30,7 +29,6 @@ log = logging.getLogger("zhizhi.routing")
 RULES_VERSION = "dispatch-catalogue-v1"
 DUPLICATES_WINDOW_DAYS = 30
 DUPLICATE_CANDIDATES = 1000
-WORKER_LOOKBACK_DAYS = 7
 
 Category = tuple[str, str]  # (code, name)
 
@@ -41,17 +39,6 @@ def suggest_job(case_id: int) -> None:
         case = cases.case_by_id(session, case_id)
         if case is not None:
             compute_suggestions(session, case)
-
-
-def claim_unsuggested(session: Session, limit: int) -> list[Case]:
-    """Recent appeals and events without suggestions, for the AI worker (locked on PostgreSQL)."""
-    return cases.claim_recent_cases(
-        session,
-        days=WORKER_LOOKBACK_DAYS,
-        kinds=[CaseKind.APPEAL, CaseKind.EVENT],
-        limit=limit,
-        unless=repo.has_suggestions,
-    )
 
 
 def _store(

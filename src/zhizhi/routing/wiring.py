@@ -1,6 +1,8 @@
-"""Routing's install hook: subscribe to case events, add the AI panel to the case page.
+"""Routing's install hook: subscribe to case events (a new case enqueues its AI suggestions job),
+add the AI panel to the case page, queue a first hotspot refresh when a job runner starts.
 
-Run by every composition root through the registry (idempotent)."""
+Run by every composition root through the registry (idempotent); routing's tasks and schedules
+are registered from its manifest (``routing.tasks``)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,12 @@ from zhizhi.cases.service import Case
 from zhizhi.core import events, jobs
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
-from zhizhi.routing import case_panel, service
+from zhizhi.routing import case_panel, service, tasks
 
 
 def _on_created(session: Session, *, case: Case, **_: Any) -> None:
-    if get_settings().ai_mode in ("thread", "inline") and case.kind in (CaseKind.APPEAL, CaseKind.EVENT):
-        jobs.defer(session, service.suggest_job, case.id)  # "worker" mode: `zhizhi worker` polls instead
+    if get_settings().ai_mode == "on" and case.kind in (CaseKind.APPEAL, CaseKind.EVENT):
+        jobs.enqueue(session, tasks.suggest, case_id=case.id)  # in the intake's unit of work
 
 
 def _on_dispatch(
@@ -42,6 +44,7 @@ def _on_merge(
 
 def install() -> None:
     panels.add(case_panel.CASE_PANEL)
+    jobs.on_runner_start(tasks.ensure_hotspots)
     events.subscribe("case.created", _on_created)
     events.subscribe("case.dispatch", _on_dispatch)
     events.subscribe("case.redispatch", _on_dispatch)

@@ -1,5 +1,7 @@
 """The FastAPI application: every capability's routers and pages (from ``zhizhi.registry``),
-the page shell, the problem handlers, limits, the scheduler."""
+the page shell, the problem handlers, limits, and on SQLite the in-process job runner (on
+PostgreSQL ``zhizhi worker`` runs the jobs and seals the audit chain; web processes run no
+background threads)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,10 @@ from fastapi import FastAPI
 
 import zhizhi
 from zhizhi import registry, ui
-from zhizhi.core import sealer
-from zhizhi.core.db import get_engine
+from zhizhi.core import jobs
 from zhizhi.core.settings import get_settings
 from zhizhi.http.limits import BodySizeLimit
 from zhizhi.http.problems import install_problem_handlers
-from zhizhi.routing.hotspots import Scheduler
 
 
 def _limit_worker_threads(n: int) -> None:
@@ -36,7 +36,7 @@ def create_app() -> FastAPI:
         telemetry=None if settings.telemetry else {"tracing": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
-    registry.install()
+    registry.install()  # every capability's tasks, schedules and install hook
     for capability in registry.CAPABILITIES:
         for router in capability.api_routers:
             app.include_router(router)
@@ -50,10 +50,19 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": zhizhi.__version__}
 
-    scheduler = Scheduler(settings.hotspot_interval_minutes * 60)
-    app.router.on_startup.append(scheduler.start)
-    app.router.on_startup.append(lambda: sealer.start(get_engine()))  # chains leftovers too
+    runner: list[object] = []
+
+    def start_runner() -> None:  # SQLite demo: queued jobs and schedules run in this process
+        started = jobs.start_local_runner()
+        if started is not None:
+            runner.append(started)
+
+    def stop_runner() -> None:
+        for r in runner:
+            r.stop()  # type: ignore[attr-defined]
+
+    app.router.on_startup.append(start_runner)
     app.router.on_startup.append(lambda: _limit_worker_threads(settings.worker_threads))
-    app.router.on_shutdown.append(scheduler.stop)
+    app.router.on_shutdown.append(stop_runner)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

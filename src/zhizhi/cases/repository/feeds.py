@@ -1,17 +1,15 @@
 """What other capabilities read about cases, as plain rows of the columns they need.
 
-Routing's AI suggestions compare a new appeal with recent open ones (duplicates), hotspot
-discovery reads the recent appeals, and the AI worker claims cases that have no suggestion yet
-(routing hands over the "has suggestions" condition, built by its own repository).
+Routing's AI suggestions compare a new appeal with recent open ones (duplicates), and hotspot
+discovery reads the recent appeals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.enums import OPEN_STATUSES, CaseStatus
@@ -69,24 +67,3 @@ def recent_appeals(session: Session, since: datetime, limit: int) -> list[Any]:
             .limit(limit)
         ).all()
     )
-
-
-def claim_recent(
-    session: Session,
-    *,
-    since: datetime,
-    kinds: list[str],
-    limit: int,
-    unless: Callable[[Any], ColumnElement[bool]],
-) -> list[Case]:
-    """Up to ``limit`` cases of ``kinds`` created since ``since`` for which ``unless(case id)`` is
-    false, oldest first; on PostgreSQL locked ``FOR UPDATE SKIP LOCKED`` so workers share them."""
-    stmt = (
-        select(Case)
-        .where(Case.created_at >= since, Case.kind.in_(kinds), ~unless(Case.id))
-        .order_by(Case.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=Case)
-    return list(session.scalars(stmt))

@@ -1,0 +1,52 @@
+"""Routing's background work on the job queue (``core.jobs``): AI suggestions for a new case,
+the hotspot refresh on a schedule, and a first refresh when no snapshot exists.
+
+Declared here, listed in routing's manifest (``tasks``, ``schedules``) and registered by the
+composition roots from ``zhizhi.registry``; the start-up refresh is registered by routing's
+install hook (``routing.wiring``)."""
+
+from __future__ import annotations
+
+from zhizhi.core import jobs
+from zhizhi.core.db import unit_of_work
+from zhizhi.core.settings import get_settings
+from zhizhi.routing import hotspots, service
+
+HOTSPOTS_LOCK = "routing.hotspots"  # at most one refresh waiting in the queue
+HOTSPOTS_SCHEDULE = "routing.hotspots"
+
+
+@jobs.task(name="routing.suggest", retry=jobs.Retry(max_attempts=3, base_seconds=5), queue="ai")
+def suggest(case_id: int) -> None:
+    """Classification, dispatch recommendation and duplicates for one case (idempotent: a case
+    that has suggestions is left alone)."""
+    service.suggest_job(case_id)
+
+
+@jobs.task(name="routing.refresh_hotspots", retry=jobs.Retry(max_attempts=2, base_seconds=60), queue="ai")
+def refresh_hotspots(timestamp: int | None = None) -> None:
+    """Store a new hotspot snapshot over the last 30 days of cases (``timestamp``: the schedule's
+    tick, when scheduled)."""
+    hotspots.refresh_once()
+
+
+def hotspot_schedule() -> jobs.Schedule | None:
+    """The hotspot refresh every ``ZHIZHI_HOTSPOT_INTERVAL_MINUTES`` (read when a root registers
+    the schedule; 0: no schedule)."""
+    minutes = get_settings().hotspot_interval_minutes
+    if not minutes:
+        return None
+    return jobs.periodic(
+        HOTSPOTS_SCHEDULE, "routing.refresh_hotspots", jobs.every(minutes), queueing_lock=HOTSPOTS_LOCK
+    )
+
+
+def ensure_hotspots() -> None:
+    """At a runner's start: queue a refresh when no snapshot exists yet (deduplicated)."""
+    with unit_of_work() as session:
+        if hotspots.latest(session) is None:
+            jobs.enqueue(session, refresh_hotspots, queueing_lock=HOTSPOTS_LOCK)
+
+
+TASKS = (suggest, refresh_hotspots)
+SCHEDULES: tuple[jobs.ScheduleDeclaration, ...] = (hotspot_schedule,)
