@@ -58,6 +58,9 @@ def list_cases(
     status: CaseStatus | None = None,
     sla_state: SlaState | None = None,
     department: Annotated[str | None, Query(max_length=40)] = None,
+    queue: Annotated[
+        str | None, Query(max_length=40, description="a work queue: cases.queries.ALL_QUEUES")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> s.CasePage:
@@ -69,6 +72,7 @@ def list_cases(
         status=status,
         sla=sla_state,
         department=department,
+        queue=queue,
         page=page,
         page_size=page_size,
     )
@@ -93,7 +97,14 @@ def timeline(number: str, session: DbSession, principal: CurrentPrincipal) -> li
 
 @router.post("/{number}/actions", response_model=s.CaseOut, summary="Take an action 办理操作")
 def act(
-    number: str, body: Annotated[ActionIn, Body()], session: DbSession, principal: CurrentPrincipal
+    number: str,
+    body: Annotated[ActionIn, Body()],
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> s.CaseOut:
-    case = service.perform(session, principal, number, body)
+    case, acted = service.perform_once(session, principal, number, body, idempotency_key)
+    if not acted:
+        response.headers["Idempotent-Replayed"] = "true"
     return service.to_out(session, case, principal)

@@ -25,7 +25,9 @@ from zhizhi.core import clock
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 
-QUEUES = stats.QUEUES
+QUEUES = stats.QUEUES  # by status and SLA state (the workbench's tabs)
+WORK_QUEUES = stats.WORK_QUEUES  # across statuses, name → (中文, English): 延期待审, 督办中 …
+ALL_QUEUES = stats.ALL_QUEUES  # what ``GET /api/v1/cases?queue=`` accepts
 
 
 def queue_counts(session: Session, principal: Principal) -> dict[str, int]:

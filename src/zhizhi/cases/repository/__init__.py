@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.enums import SlaState
@@ -112,10 +112,11 @@ def list_cases(
     now: datetime,
     page: int,
     page_size: int,
+    extra: list[ColumnElement[bool]] | None = None,
 ) -> tuple[list[Case], int]:
-    """A page of the cases ``principal`` sees, newest first, filtered by status, SLA state and
-    the department (with its subtree) that leads or co-handles them."""
-    filters: list[ColumnElement[bool]] = []
+    """A page of the cases ``principal`` sees, newest first, filtered by status, SLA state,
+    the department (with its subtree) that leads or co-handles them and ``extra`` (a queue's)."""
+    filters: list[ColumnElement[bool]] = list(extra or [])
     if status is not None:
         filters.append(Case.status == status)
     if sla is not None:
@@ -127,6 +128,19 @@ def list_cases(
 
 def co_unit_ids(session: Session, case_id: int) -> list[int]:
     return list(session.scalars(select(CaseUnit.department_id).where(CaseUnit.case_id == case_id)))
+
+
+def co_units(session: Session, case_id: int) -> list[CaseUnit]:
+    return list(session.scalars(select(CaseUnit).where(CaseUnit.case_id == case_id)))
+
+
+def mark_co_units_replied(session: Session, case_id: int, department_ids: list[int], at: datetime) -> None:
+    session.execute(
+        update(CaseUnit)
+        .where(CaseUnit.case_id == case_id, CaseUnit.department_id.in_(department_ids))
+        .values(replied_at=at)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def set_co_units(session: Session, case_id: int, department_ids: list[int]) -> None:
