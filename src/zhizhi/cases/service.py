@@ -16,7 +16,7 @@ from zhizhi.cases import actions, policy
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
-from zhizhi.cases.models import Case, CaseEvent, IdempotencyKey  # Case: the type other domains annotate with
+from zhizhi.cases.models import Case, IdempotencyKey  # Case: the type other domains annotate with
 from zhizhi.cases.repository import feeds, intake, stats
 from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
 from zhizhi.cases.workflow import CASE_LIFECYCLE
@@ -186,35 +186,43 @@ def _append_event(
     case: Case,
     principal: Principal,
     action: str,
-    from_status: str | None,
+    from_status: str,
     to_status: str,
     reason: str | None,
     payload: dict[str, Any],
 ) -> None:
+    """The action's timeline event and audit entry (one statement on PostgreSQL), after the
+    case's own changes are flushed."""
     case.event_count += 1
-    repo.add_event(
-        session,
-        CaseEvent(
-            case_id=case.id,
-            seq=case.event_count,
-            action=action,
-            at=clock.now(),
-            actor_id=principal.user_id or None,
-            actor_name=principal.username,
-            actor_role=principal.role.value,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            payload=payload,
-        ),
+    event = {
+        "case_id": case.id,
+        "seq": case.event_count,
+        "action": action,
+        "at": clock.now(),
+        "actor_id": principal.user_id or None,
+        "actor_name": principal.username,
+        "actor_role": principal.role.value,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "payload": payload,
+    }
+    entry = audit.entry(
+        f"case.{action}",
+        principal.actor,
+        object_type="case",
+        object_id=case.number,
+        from_status=from_status,
+        to_status=to_status,
     )
+    repo.append_event(session, event, entry)
 
 
 def get_case(session: Session, principal: Principal, number: str, *, for_update: bool = False) -> Case:
-    case = repo.find(session, number, for_update=for_update)
+    case, visible = repo.find_visible(session, principal, number, for_update=for_update)
     if case is None:
         raise NotFound(f"工单 {number} 不存在", f"case {number} not found", field="number")
-    if not repo.is_visible(session, principal, case.id):
+    if not visible:
         if principal.role is Role.PUBLIC:
             raise NotFound(f"工单 {number} 不存在", f"case {number} not found", field="number")
         raise Forbidden("该工单不在您部门的办理范围内", "this case is outside your department's scope")
@@ -273,15 +281,6 @@ def perform_once(
     case.status = new_status
     case.updated_at = ctx.now
     _append_event(session, case, principal, action, current.value, new_status, reason, payload)
-    audit.record(
-        session,
-        f"case.{action}",
-        principal.actor,
-        object_type="case",
-        object_id=case.number,
-        from_status=current.value,
-        to_status=new_status,
-    )
     if idempotency_key is not None:
         _save_key(session, scope, idempotency_key, digest, case.id, ctx.now)
     session.flush()
