@@ -32,7 +32,7 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from zhizhi.cases.enums import SlaState
 from zhizhi.cases.models import Case, CaseEvent, CaseUnit, IdempotencyKey
@@ -180,8 +180,9 @@ def co_unit_ids(session: Session, case_id: int) -> list[int]:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_co_units(session: Session, _transaction: object) -> None:
-    session.info.pop(_CO_UNITS, None)
+def _forget_co_units(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost (a flush runs in an inner one)
+        session.info.pop(_CO_UNITS, None)
 
 
 def mark_co_units_replied(session: Session, case_id: int, department_ids: list[int], at: datetime) -> None:
