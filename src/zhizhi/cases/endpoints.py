@@ -11,7 +11,7 @@ from zhizhi.cases import schemas as s
 from zhizhi.cases import service
 from zhizhi.cases.actions import ActionIn
 from zhizhi.cases.enums import CaseStatus, SlaState
-from zhizhi.core.errors import Forbidden
+from zhizhi.core.errors import Forbidden, Unauthorized
 from zhizhi.core.permissions import Permission
 from zhizhi.http.deps import DbSession, request_transaction
 from zhizhi.org.deps import BearerToken, CurrentPrincipal, resolve_principal
@@ -96,15 +96,28 @@ def timeline(number: str, session: DbSession, principal: CurrentPrincipal) -> li
 
 
 @router.post("/{number}/actions", response_model=s.CaseOut, summary="Take an action 办理操作")
-def act(
+async def act(
     number: str,
     body: Annotated[ActionIn, Body()],
-    session: DbSession,
-    principal: CurrentPrincipal,
-    response: Response,
+    request: Request,
+    token: BearerToken,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> s.CaseOut:
-    case, acted = service.perform_once(session, principal, number, body, idempotency_key)
-    if not acted:
-        response.headers["Idempotent-Replayed"] = "true"
-    return service.to_out(session, case, principal)
+) -> Response:
+    # Like intake: the whole unit of work in one worker-thread hop (principal, action, commit,
+    # JSON). With a hop per dependency a request held its connection while queueing for the
+    # next thread, and at 300 actions/s the pool ran dry (docs/benchmarks.md).
+    return await run_in_threadpool(_act, number, body, request, token, idempotency_key)
+
+
+def _act(number: str, body: s.ActionBody, request: Request, token: str | None, key: str | None) -> Response:
+    with request_transaction() as session:
+        principal = resolve_principal(request, session, token)
+        if principal is None:
+            raise Unauthorized("请先登录（缺少访问令牌）", "authentication required (no bearer token)")
+        case, acted = service.perform_once(session, principal, number, body, key)
+        out = service.to_out(session, case, principal)
+    return Response(
+        out.model_dump_json(),
+        media_type="application/json",
+        headers=None if acted else {"Idempotent-Replayed": "true"},
+    )
