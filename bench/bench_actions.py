@@ -79,17 +79,19 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, dict[str,
         handler = bench_cases.token(base, "handler_cxjs")
         action_urls = [f"{base}/api/v1/cases/{n}/actions" for n in numbers]
         floor_urls = [f"{floor_base}/floor/actions/{i}" for i in ids]
+
+        def keep(kind: str, result: dict[str, float]) -> None:
+            print(f"{backend} {kind}: {result}", flush=True)  # partial results survive a timeout
+            runs[kind].append(result)
+
         for _ in range(args.runs):  # interleaved, so drift of the machine hits both alike
-            runs["action"].append(
-                asyncio.run(openloop.closed(action_urls, BODY, args.conns, args.seconds, handler))
-            )
-            runs["floor"].append(asyncio.run(openloop.closed(floor_urls, BODY, args.conns, args.seconds)))
-            runs["fixed"].append(
-                asyncio.run(openloop.run(action_urls, BODY, args.rate, args.seconds, handler))
-            )
-            runs["floor_fixed"].append(asyncio.run(openloop.run(floor_urls, BODY, args.rate, args.seconds)))
+            keep("action", asyncio.run(openloop.closed(action_urls, BODY, args.conns, args.seconds, handler)))
+            keep("floor", asyncio.run(openloop.closed(floor_urls, BODY, args.conns, args.seconds)))
             if not args.no_lifecycle:
                 life.append(bench_cases.lifecycle(base, args.seconds))
+                print(f"{backend} lifecycle: {life[-1]}", flush=True)
+            keep("fixed", asyncio.run(openloop.run(action_urls, BODY, args.rate, args.seconds, handler)))
+            keep("floor_fixed", asyncio.run(openloop.run(floor_urls, BODY, args.rate, args.seconds)))
     finally:
         for srv in (app, floor):
             srv.stop()
