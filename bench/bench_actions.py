@@ -61,7 +61,7 @@ def _cases(base: str, n: int) -> list[str]:
 
 
 def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    url = bench_cases.prepare(backend, "zhizhi_bench_actions", args.src)
+    url = bench_cases.prepare(backend, args.db_name, args.src)
     env = {"ZHIZHI_AI_MODE": "off", "ZHIZHI_JOBS_RUNNER_IN_WEB": "false"}
     app = bench_cases.Server(url, "zhizhi.web.app:create_app", env=env, src=args.src)
     sealer = [bench_cases.Worker(url, "--queue", "bench-idle")] if backend == "postgres" else []
@@ -112,6 +112,7 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=300, help="offered actions/s for the fixed-rate run")
     ap.add_argument("--conns", type=int, default=16, help="connections of the closed-loop run")
     ap.add_argument("--no-lifecycle", action="store_true", help="skip the full-lifecycle run")
+    ap.add_argument("--db-name", default="zhizhi_bench_actions", help="PostgreSQL database to (re)create")
     ap.add_argument("--src", help="src/ of another checkout to measure instead (e.g. a copy before a change)")
     args = ap.parse_args()
     results = {b: bench_backend(b, args) for b in args.backends.split(",")}
