@@ -14,7 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -143,7 +143,7 @@ class Case(Base):
     # rating on record but leaves it out of every rate
     review_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating_excluded: Mapped[bool] = mapped_column(
-        Boolean, nullable=False, default=False, server_default=false()
+        Boolean, nullable=False, default=False, server_default=text("false")
     )
     supervision_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
