@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from zhizhi.core.db import make_engine
 
@@ -56,7 +57,10 @@ events = Table(
     Column("payload", JSON, nullable=False),
 )
 engine = make_engine(os.environ["ZHIZHI_DATABASE_URL"])
-metadata.create_all(engine)
+try:
+    metadata.create_all(engine)
+except (IntegrityError, ProgrammingError):  # the other worker process created them meanwhile
+    metadata.create_all(engine)
 
 
 def seed(n: int) -> list[int]:
