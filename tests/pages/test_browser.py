@@ -145,5 +145,5 @@ def test_the_whole_loop_in_chromium(browser: Any, live_server: str) -> None:
     assert staff.inner_text("#case-status") == "accepted"
     _shot(staff, "work-case-en")
     _login(staff, "admin")
-    staff.goto("/admin?lang=zh")
+    staff.goto("/admin/users?lang=zh")
     _shot(staff, "admin")
