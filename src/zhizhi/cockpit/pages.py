@@ -16,11 +16,13 @@ from zhizhi.cases import queries, service
 from zhizhi.cases.enums import SlaState
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
-from zhizhi.cockpit.service import issue_instruction
+from zhizhi.cockpit.outcomes import HIGH_RECURRENCE, HIGH_SATISFACTION, MIN_CLOSED
+from zhizhi.cockpit.service import issue_instruction, order_units, outcome_figures
 from zhizhi.core import clock
 from zhizhi.core.errors import DomainError, Forbidden
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
+from zhizhi.core.settings import get_settings
 from zhizhi.http.deps import DbSession
 from zhizhi.routing import hotspots as hotspot_store
 from zhizhi.ui import csrf, i18n
@@ -88,10 +90,16 @@ def _data(
     span = queries.named_period(period)
     overdue, overdue_total = queries.sla_cases(session, principal, SlaState.OVERDUE)
     warning, warning_total = queries.sla_cases(session, principal, SlaState.WARNING)
+    facts = queries.cockpit_facts(session, principal, span, category, district=district)
+    recurrence = outcome_figures(session, principal, span, category, district, facts["ranking"])
+    facts["ranking"] = order_units(facts["ranking"])
     return {
         "today": queries.volume(session, principal, queries.named_period("today")),
         "month": queries.volume(session, principal, queries.named_period("month")),
-        **queries.cockpit_facts(session, principal, span, category, district=district),
+        **facts,
+        "recurrence": recurrence,
+        "ranked": get_settings().unit_rankings,
+        "flag_rule": {"satisfaction": HIGH_SATISFACTION, "recurrence": HIGH_RECURRENCE, "closed": MIN_CLOSED},
         "daily": queries.daily(session, principal, span, category, district=district),
         "overdue": [service.to_out(session, c, principal) for c in overdue],
         "overdue_total": overdue_total,
@@ -167,11 +175,11 @@ def export(
     _require_cockpit(principal)
     period, cat, dist = _filters(period, category, district)
     span = queries.named_period(period)
-    rows = queries.department_ranking(session, principal, span, cat, district=dist)
+    rows = order_units(queries.department_ranking(session, principal, span, cat, district=dist))
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "部门排行"
+    sheet.title = "部门排行" if get_settings().unit_rankings else "单位办理情况"
     sheet.append(
         [f"统计期间 {span.first_day} — {span.last_day}", f"分类 {cat or '全部'}", f"区县 {dist or '全部'}"]
     )

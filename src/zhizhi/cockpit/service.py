@@ -1,17 +1,24 @@
-"""The cockpit's one write: a leader's instruction (领导指令) becomes a case under supervision."""
+"""The cockpit's use cases: a leader's instruction (领导指令) becomes a case under supervision (its
+one write); outcome figures (recurrence) beside the rates; the unit table ranked or not."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from zhizhi.cases import queries
 from zhizhi.cases import schemas as s
 from zhizhi.cases import service as cases
 from zhizhi.cases.enums import Channel
+from zhizhi.cases.periods import Period
 from zhizhi.cases.service import Case
+from zhizhi.cockpit import outcomes
 from zhizhi.core.db import savepoint
 from zhizhi.core.errors import Forbidden
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
+from zhizhi.core.settings import get_settings
 
 DEFAULT_NOTE = "领导指令，请优先办理"
 
@@ -46,3 +53,35 @@ def issue_instruction(
         case, _ = cases.create_case(session, data, principal)
         cases.perform(session, principal, case.number, supervise)
     return case
+
+
+def outcome_figures(
+    session: Session,
+    principal: Principal,
+    span: Period,
+    category: str | None,
+    district: str | None,
+    ranking: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The period's recurrence summary (``cockpit.outcomes``); each ranking row gains ``outcome``
+    (its unit's recurrence figures) and ``flag`` (high satisfaction while problems return)."""
+    closed = queries.closed_cases(session, principal, span, category, district)
+    later = (
+        queries.appeals_after(session, principal, closed[0].closed_at, max(outcomes.WINDOWS))
+        if closed
+        else []
+    )
+    found = outcomes.find_recurrences(closed, later, horizon=max(outcomes.WINDOWS))
+    units = outcomes.by_unit(found)
+    for row in ranking:
+        row["outcome"] = units.get(row["code"])
+        row["flag"] = outcomes.flagged(row["satisfaction"], row["outcome"])
+    return outcomes.summarise(found)
+
+
+def order_units(ranking: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Units ranked by on-time rate when the deployment ranks units (``ZHIZHI_UNIT_RANKINGS``),
+    else in the order of their codes: the same figures, no league table."""
+    if get_settings().unit_rankings:
+        return ranking
+    return sorted(ranking, key=lambda r: r["code"])

@@ -29,7 +29,7 @@ from zhizhi.ui.templating import error_page, render
 
 HUB_PERMISSION = Permission.ORG_MANAGE
 ADMINS_ONLY = ("仅系统管理员可用", "administrators only")
-HUB_NAV = NavEntry("nav.admin", "/admin", "staff", HUB_PERMISSION, order=90)
+HUB_NAV = NavEntry("nav.admin", "/admin", "staff", HUB_PERMISSION, order=90, landing=frozenset({"admin"}))
 
 router = APIRouter(include_in_schema=False)
 _sections: list[AdminSection] = []
