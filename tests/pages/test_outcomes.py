@@ -33,6 +33,11 @@ LAMP = {
     "content": "桐梓坡路口三盏路灯坏了一周，晚上很黑",
     "address": "长沙市岳麓区桐梓坡路100号",
 }
+WASTE = {
+    "subject": "垃圾清运",
+    "content": "观沙岭小区门口垃圾站三天没有清运",
+    "address": "长沙市岳麓区观沙岭路20号",
+}
 STALL = {
     "subject": "占道经营",
     "content": "五一大道人行道被流动摊贩长期占用",
@@ -52,13 +57,19 @@ def _closed(world: Any, fields: dict[str, str]) -> str:
 
 @pytest.fixture
 def history(world: Any) -> Iterator[dict[str, str]]:
-    """Four problems closed on day 0; after closure: the noise again on day 10 (same place), the
+    """Five problems closed on day 0; after closure: the noise again on day 10 (same place), the
     water cut again on day 50 (same place), the lamp problem reported at another place, and a
     different problem at the stall's place."""
     start = clock.now()
     numbers = {
         name: _closed(world, fields)
-        for name, fields in [("noise", NOISE), ("water", WATER), ("lamp", LAMP), ("stall", STALL)]
+        for name, fields in [
+            ("noise", NOISE),
+            ("water", WATER),
+            ("lamp", LAMP),
+            ("stall", STALL),
+            ("waste", WASTE),
+        ]
     }
     clock.freeze(start + timedelta(days=10))
     numbers["noise_again"] = str(
@@ -89,17 +100,17 @@ def _figures(day0: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 def test_recurrence_within_30_and_90_days(world: Any, history: dict[str, str]) -> None:
     day0 = clock.today_local() - timedelta(days=10)
     figures, ranking = _figures(day0)
-    assert (figures["closed"], figures["recurred_30"], figures["recurred_90"]) == (4, 1, 1)
-    assert (figures["rate_30"], figures["rate_90"]) == (25.0, 25.0)
+    assert (figures["closed"], figures["recurred_30"], figures["recurred_90"]) == (5, 1, 1)
+    assert (figures["rate_30"], figures["rate_90"]) == (20.0, 20.0)
     assert [(a, b) for a, b, _ in figures["examples"]] == [(history["noise"], history["noise_again"])]
     clock.freeze(clock.now() + timedelta(days=40))  # day 50: the water cut comes back
     world.create(**WATER | {"content": "解放西路88号小区又停水了，没有任何通知"})
     figures, ranking = _figures(day0)
-    assert (figures["closed"], figures["recurred_30"], figures["recurred_90"]) == (4, 1, 2)
-    assert (figures["rate_30"], figures["rate_90"]) == (25.0, 50.0)
+    assert (figures["closed"], figures["recurred_30"], figures["recurred_90"]) == (5, 1, 2)
+    assert (figures["rate_30"], figures["rate_90"]) == (20.0, 40.0)
     s1 = next(r for r in ranking if r["code"] == "S1")
-    assert s1["outcome"]["closed"] == 4 and s1["outcome"]["recurred_90"] == 2
-    assert s1["satisfaction"] == 100.0 and s1["flag"] is True  # satisfied, yet half came back
+    assert s1["outcome"]["closed"] == 5 and s1["outcome"]["recurred_90"] == 2
+    assert s1["satisfaction"] == 100.0 and s1["flag"] is True  # satisfied, yet two in five came back
 
 
 def test_cockpit_page_shows_recurrence_and_flags_the_unit(
@@ -107,9 +118,9 @@ def test_cockpit_page_shows_recurrence_and_flags_the_unit(
 ) -> None:
     login(client, "leader")
     page = client.get("/cockpit").text
-    assert 'id="kpi-recurrence-30">25.0%<' in page and 'id="kpi-recurrence-90">25.0%<' in page
+    assert 'id="kpi-recurrence-30">20.0%<' in page and 'id="kpi-recurrence-90">20.0%<' in page
     row = page.split('id="unit-S1"')[1].split("</tr>")[0]
-    assert 'id="flag-S1"' in row and "满意但复发" in row and "25.0% (1/4)" in row
+    assert 'id="flag-S1"' in row and "满意但复发" in row and "20.0% (1/5)" in row
     assert history["noise_again"] in page.split('id="recurrence-note"')[1].split("</p>")[0]
 
 
@@ -131,3 +142,16 @@ def test_unit_rankings_can_be_switched_off(client: Any, world: Any, monkeypatch:
     finally:
         monkeypatch.delenv("ZHIZHI_UNIT_RANKINGS")
         get_settings.cache_clear()
+
+
+def test_few_closures_are_not_flagged(world: Any) -> None:
+    """Below five closed cases a unit is never flagged, however its problems come back."""
+    for fields in (NOISE, WATER, LAMP, STALL):
+        _closed(world, fields)
+    clock.freeze(clock.now() + timedelta(days=3))
+    world.create(**NOISE | {"content": "麓山南路工地夜间施工噪音又开始扰民了"})
+    world.create(**WATER | {"content": "解放西路88号小区又停水了"})
+    figures, ranking = _figures(clock.today_local() - timedelta(days=3))
+    assert (figures["closed"], figures["recurred_30"]) == (4, 2)
+    s1 = next(r for r in ranking if r["code"] == "S1")
+    assert s1["outcome"]["rate_90"] == 50.0 and s1["flag"] is False

@@ -3,10 +3,11 @@
 A closed case *recurs within N days* when a new appeal registered after its closure, at most N
 days later, describes the same problem at the same place.  "Same problem, same place" is the
 duplicate model's judgement (:mod:`zhizhi.intelligence.duplicates`, the one that proposes 并单):
-its score reaches :data:`~zhizhi.intelligence.duplicates.DEFAULT_THRESHOLD` *and* its place
-component reaches :data:`PLACE_MIN` (the same coordinates within a few hundred metres, the same
-grid, or the same named road, community or building).  Text alone, or place alone, never makes a
-recurrence.
+its score reaches :data:`~zhizhi.intelligence.duplicates.DEFAULT_THRESHOLD`, its place
+component reaches :data:`PLACE_MIN` (coordinates within about 500 m, the same grid or street, or
+the same named road, community or building) and nothing about the two places conflicts (another
+district, grid or division, or more than 2 km apart; two house-number addresses on different
+roads, :func:`road_of`).  Text alone, or place alone, never makes a recurrence.
 
 The rate over a period is ``closed cases that recurred within N days / closed cases`` for
 N = 30 and 90, over the cases registered in the period and closed (the denominator of the other
@@ -19,18 +20,19 @@ docs/cockpit.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from zhizhi.intelligence.duplicates import DEFAULT_THRESHOLD, Appeal, DuplicateIndex
+from zhizhi.intelligence.duplicates import DEFAULT_THRESHOLD, Appeal, DuplicateIndex, place_similarity
+from zhizhi.intelligence.textsim import Places, extract_places
 
 WINDOWS = (30, 90)
-PLACE_MIN = 0.5
+PLACE_MIN = 0.6
 HIGH_SATISFACTION = 90
 HIGH_RECURRENCE = 20
-MIN_CLOSED = 3
+MIN_CLOSED = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +62,46 @@ def appeal_of(row: Any) -> Appeal:
     )
 
 
+_ROAD = re.compile(r"([^省市区县镇乡道\s]{2,12}?(?:路|街|大道|巷|环))\s*\d+\s*号")
+
+
+def road_of(address: str | None) -> str | None:
+    """The road of a house-number address (``…街道劳动西路971号`` → ``劳动西路``), if it names one."""
+    m = _ROAD.search(address or "")
+    return m.group(1) if m else None
+
+
+def _same_road(a: str | None, b: str | None) -> bool:
+    ra, rb = road_of(a), road_of(b)
+    return ra is None or rb is None or ra == rb
+
+
+def _places(a: Appeal) -> Places:
+    return extract_places(f"{a.subject} {a.address or ''} {a.body[:300]}")
+
+
 def find_recurrences(closed: Sequence[Any], later: Sequence[Any], *, horizon: int = 90) -> list[Recurrence]:
     """For each closed row (``closed_at``, ``unit`` and the place columns) the first later row
     (an appeal registered after the closure, within ``horizon`` days) on the same problem at the
     same place."""
     appeals = [appeal_of(r) for r in later]
-    created: dict[str, datetime] = {r.number: r.created_at for r in later}
+    by_number = {a.id: (i, r.created_at) for i, (a, r) in enumerate(zip(appeals, later, strict=True))}
     index = DuplicateIndex(appeals) if appeals else None
     out: list[Recurrence] = []
     for row in closed:
         first: tuple[float, str] | None = None
-        if index is not None:
-            for m in index.score_all(appeal_of(row)):
-                if m.id == row.number or m.score < DEFAULT_THRESHOLD or m.place < PLACE_MIN:
-                    continue
-                days = (created[m.id] - row.closed_at).total_seconds() / 86400
-                if 0 < days <= horizon and (first is None or (days, m.id) < first):
-                    first = (days, m.id)
+        mine = appeal_of(row)
+        here = _places(mine)
+        for m in index.score_all(mine) if index is not None else []:
+            if m.id == row.number or m.score < DEFAULT_THRESHOLD or m.place < PLACE_MIN:
+                continue
+            i, created = by_number[m.id]
+            days = (created - row.closed_at).total_seconds() / 86400
+            if not 0 < days <= horizon or (first is not None and (days, m.id) >= first):
+                continue
+            place, conflict, _ = place_similarity(mine, appeals[i], here, _places(appeals[i]))
+            if place >= PLACE_MIN and not conflict and _same_road(row.address, appeals[i].address):
+                first = (days, m.id)
         out.append(
             Recurrence(
                 row.number,

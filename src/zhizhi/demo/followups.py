@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from zhizhi.cases import schemas as s
 from zhizhi.cases import service
+from zhizhi.cases.enums import Channel
 from zhizhi.core import clock
 from zhizhi.org import service as org
 
@@ -52,13 +53,12 @@ def load_recurrences(
             at = closed_at + (end - closed_at) * rng.uniform(0.3, 0.9)
         if at <= closed_at or at >= end:
             continue
-        again = data.model_copy(
-            update={
-                "content": rng.choice(AGAIN) + data.content,
-                "contact_phone": f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
-                "channel": "hotline",
-            }
-        )
+        fields = data.model_dump(exclude_unset=True) | {
+            "content": rng.choice(AGAIN) + data.content,
+            "contact_phone": f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
+            "channel": Channel.HOTLINE,
+        }
+        again = s.CaseCreate.model_validate(fields)
         clock.freeze(at)
         service.create_case(session, again, agent)
         made += 1
