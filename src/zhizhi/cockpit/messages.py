@@ -61,6 +61,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Share of the period's replied cases answered before their deadline",
     ),
     "cnt": ("数量", "Count"),
+    "screen.title": ("城市运行指挥中心", "City operations command centre"),
+    "screen.open": ("大屏模式", "Command-centre screen"),
+    "screen.exit": ("← 返回驾驶舱", "← Back to the cockpit"),
+    "screen.kpis": ("核心指标", "Key figures"),
+    "screen.updated": ("更新于 {at}（每 5 分钟刷新）", "updated {at} (refreshes every 5 minutes)"),
     "cockpit.units": ("各单位办理情况", "Units' figures"),
     "rec.rate": ("{days} 天复发率", "{days}-day recurrence"),
     "rec.def": (

@@ -33,6 +33,7 @@ PLACE_MIN = 0.6
 HIGH_SATISFACTION = 90
 HIGH_RECURRENCE = 20
 MIN_CLOSED = 5
+_BATCH = 100  # closed cases scored per sparse product (bounds the dense text-score block)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +89,15 @@ def find_recurrences(closed: Sequence[Any], later: Sequence[Any], *, horizon: in
     by_number = {a.id: (i, r.created_at) for i, (a, r) in enumerate(zip(appeals, later, strict=True))}
     index = DuplicateIndex(appeals) if appeals else None
     out: list[Recurrence] = []
-    for row in closed:
+    mine_all = [appeal_of(r) for r in closed]
+    scored: list[list[Any]] = []
+    for k in range(0, len(mine_all), _BATCH):
+        chunk = mine_all[k : k + _BATCH]
+        scored += index.score_many(chunk) if index is not None else [[] for _ in chunk]
+    for row, mine, matches in zip(closed, mine_all, scored, strict=True):
         first: tuple[float, str] | None = None
-        mine = appeal_of(row)
         here = _places(mine)
-        for m in index.score_all(mine) if index is not None else []:
+        for m in matches:
             if m.id == row.number or m.score < DEFAULT_THRESHOLD or m.place < PLACE_MIN:
                 continue
             i, created = by_number[m.id]

@@ -163,6 +163,24 @@ def cockpit(
     return _page(request, session, principal, period, cat, dist, hotspot=rank)
 
 
+@router.get("/cockpit/screen")
+def screen(
+    request: Request, session: DbSession, principal: Staff, period: str = "30d", district: str = ""
+) -> Response:
+    """The command-centre mode (大屏): the same figures on a dark 1920×1080 stage."""
+    try:
+        _require_cockpit(principal)
+    except DomainError as exc:
+        return error_page(request, (exc.zh, exc.en), 403, principal)
+    period, _, dist = _filters(period, "", district)
+    ctx = _data(session, principal, period, None, dist) | {
+        "period": period,
+        "rates": RATES,
+        "now": clock.now(),
+    }
+    return render(request, "cockpit/screen.html", ctx, principal=principal)
+
+
 @router.get("/cockpit/export.xlsx")
 def export(
     request: Request,
