@@ -17,7 +17,7 @@
       grid: { left: 48, right: 16, top: 20, bottom: 36 }, tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.daily.map(function (d) { return d[0].slice(5); }) },
       yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#1f3b70" } } },
-      series: [{ type: "line", name: data.labels.count, smooth: true, color: "#5ee0ff", areaStyle: { opacity: .25 },
+      series: [{ type: "line", name: data.labels.count, smooth: false, color: "#5ee0ff", areaStyle: { opacity: .25 },
         data: data.daily.map(function (d) { return d[1]; }) }]
     }));
     var rows = data.categories.slice().reverse();
