@@ -178,3 +178,10 @@ def appeals_after(session: Session, principal: Principal, start: Any, days: int)
     ``days`` after ``start`` (and not after now)."""
     end = min(start + timedelta(days=days), clock.now())
     return stats.appeals_between(session, principal, start, end, MAX_FOLLOWING)
+
+
+def closure_marker(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None = None
+) -> tuple[Any, ...]:
+    """Changes whenever a recurrence count over these filters could (see ``stats.closure_marker``)."""
+    return stats.closure_marker(session, principal, period, category, district)

@@ -34,6 +34,7 @@ HIGH_SATISFACTION = 90
 HIGH_RECURRENCE = 20
 MIN_CLOSED = 5
 _BATCH = 100  # closed cases scored per sparse product (bounds the dense text-score block)
+TOP = 30  # later appeals of highest text similarity examined per closed case
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ def find_recurrences(closed: Sequence[Any], later: Sequence[Any], *, horizon: in
     scored: list[list[Any]] = []
     for k in range(0, len(mine_all), _BATCH):
         chunk = mine_all[k : k + _BATCH]
-        scored += index.score_many(chunk) if index is not None else [[] for _ in chunk]
+        scored += index.score_many(chunk, top=TOP) if index is not None else [[] for _ in chunk]
     for row, mine, matches in zip(closed, mine_all, scored, strict=True):
         first: tuple[float, str] | None = None
         here = _places(mine)

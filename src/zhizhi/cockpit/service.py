@@ -55,6 +55,12 @@ def issue_instruction(
     return case
 
 
+# the last recurrence counts per caller and filters, kept while nothing they depend on changed
+# (``queries.closure_marker``): a leader's refresh does not score the period again
+_CACHE_SIZE = 64
+_outcomes_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], dict[str, Any], dict[str, dict[str, Any]]]] = {}
+
+
 def outcome_figures(
     session: Session,
     principal: Principal,
@@ -65,18 +71,24 @@ def outcome_figures(
 ) -> dict[str, Any]:
     """The period's recurrence summary (``cockpit.outcomes``); each ranking row gains ``outcome``
     (its unit's recurrence figures) and ``flag`` (high satisfaction while problems return)."""
-    closed = queries.closed_cases(session, principal, span, category, district)
-    later = (
-        queries.appeals_after(session, principal, closed[0].closed_at, max(outcomes.WINDOWS))
-        if closed
-        else []
-    )
-    found = outcomes.find_recurrences(closed, later, horizon=max(outcomes.WINDOWS))
-    units = outcomes.by_unit(found)
+    marker = queries.closure_marker(session, principal, span, category, district)
+    key = (principal.user_id, principal.role, principal.department_path, span, category, district)
+    hit = _outcomes_cache.get(key)
+    if hit is not None and hit[0] == marker:
+        summary, units = hit[1], hit[2]
+    else:
+        closed = queries.closed_cases(session, principal, span, category, district)
+        horizon = max(outcomes.WINDOWS)
+        later = queries.appeals_after(session, principal, closed[0].closed_at, horizon) if closed else []
+        found = outcomes.find_recurrences(closed, later, horizon=horizon)
+        summary, units = outcomes.summarise(found), outcomes.by_unit(found)
+        if len(_outcomes_cache) >= _CACHE_SIZE:
+            _outcomes_cache.pop(next(iter(_outcomes_cache)))
+        _outcomes_cache[key] = (marker, summary, units)
     for row in ranking:
         row["outcome"] = units.get(row["code"])
         row["flag"] = outcomes.flagged(row["satisfaction"], row["outcome"])
-    return outcomes.summarise(found)
+    return summary
 
 
 def order_units(ranking: list[dict[str, Any]]) -> list[dict[str, Any]]:

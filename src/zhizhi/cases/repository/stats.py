@@ -300,3 +300,17 @@ def appeals_between(
         .limit(limit)
     )
     return list(session.execute(stmt))
+
+
+def closure_marker(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None
+) -> tuple[Any, ...]:
+    """What a recurrence count depends on, cheaply: the newest case id, and the period's closed
+    cases (count, latest closure).  Equal markers: the same closed cases and no new appeal."""
+    newest = session.scalar(select(func.max(Case.id)))
+    closed = session.execute(
+        select(func.count(Case.id), func.max(Case.closed_at)).where(
+            *_base(principal, period, category, district), Case.status == CaseStatus.CLOSED.value
+        )
+    ).one()
+    return (newest, int(closed[0] or 0), closed[1])

@@ -179,10 +179,11 @@ class DuplicateIndex:
         return np.asarray(np.clip(np.maximum(full, mixed), 0.0, 1.0))
 
     def score_many(
-        self, appeals: Sequence[Appeal], *, min_text: float = MIN_TEXT
+        self, appeals: Sequence[Appeal], *, min_text: float = MIN_TEXT, top: int | None = None
     ) -> list[list[DuplicateMatch]]:
         """:meth:`score_all` for several appeals at once (one sparse product for all of them: the
-        cockpit's recurrence count compares every closed case with the later appeals)."""
+        cockpit's recurrence count compares every closed case with the later appeals); ``top``:
+        score only the ``top`` candidates of highest text similarity of each appeal."""
         if not self.candidates or not appeals:
             return [[] for _ in appeals]
         q_full = tfidf(ngram_matrix([_full_text(a) for a in appeals]), self._idf)
@@ -195,9 +196,10 @@ class DuplicateIndex:
         for k, appeal in enumerate(appeals):
             qp = extract_places(_place_text(appeal))
             row = text[k]
-            found = [
-                self._score_one(appeal, qp, int(i), float(row[i])) for i in np.flatnonzero(row >= min_text)
-            ]
+            keep = np.flatnonzero(row >= min_text)
+            if top is not None and keep.size > top:
+                keep = keep[np.argpartition(-row[keep], top - 1)[:top]]
+            found = [self._score_one(appeal, qp, int(i), float(row[i])) for i in keep]
             found.sort(key=lambda m: (-m.score, m.id))
             out.append(found)
         return out
