@@ -34,7 +34,8 @@ HIGH_SATISFACTION = 90
 HIGH_RECURRENCE = 20
 MIN_CLOSED = 5
 _BATCH = 100  # closed cases scored per sparse product (bounds the dense text-score block)
-TOP = 30  # later appeals of highest text similarity examined per closed case
+SAMPLE = 1_000  # closed cases scored per period at most (an evenly spaced sample beyond)
+TOP = 10  # later appeals of highest text similarity examined per closed case
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ one write); outcome figures (recurrence) beside the rates; the unit table ranked
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -55,8 +56,10 @@ def issue_instruction(
     return case
 
 
-# the last recurrence counts per caller and filters, kept while nothing they depend on changed
-# (``queries.closure_marker``): a leader's refresh does not score the period again
+# the last recurrence counts per scope and filters, kept while the period's closures are the same
+# and for at most REFRESH_SECONDS (new appeals count from the next window): a leader's refresh
+# does not score the period again
+REFRESH_SECONDS = 300
 _CACHE_SIZE = 64
 _outcomes_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], dict[str, Any], dict[str, dict[str, Any]]]] = {}
 
@@ -72,16 +75,24 @@ def outcome_figures(
     """The period's recurrence summary (``cockpit.outcomes``); each ranking row gains ``outcome``
     (its unit's recurrence figures) and ``flag`` (high satisfaction while problems return)."""
     marker = queries.closure_marker(session, principal, span, category, district)
-    key = (principal.user_id, principal.role, principal.department_path, span, category, district)
+    marker = (*marker, int(time.time() // REFRESH_SECONDS))  # new appeals: seen within minutes
+    scope = (
+        "all" if principal.can(Permission.CASE_READ_ALL) else (principal.user_id, principal.department_path)
+    )
+    key = (scope, span, category, district)
     hit = _outcomes_cache.get(key)
     if hit is not None and hit[0] == marker:
         summary, units = hit[1], hit[2]
     else:
         closed = queries.closed_cases(session, principal, span, category, district)
+        sampled = len(closed) > outcomes.SAMPLE
+        if sampled:  # evenly spaced over the period's closures: an estimate, and said so
+            step = len(closed) / outcomes.SAMPLE
+            closed = [closed[int(i * step)] for i in range(outcomes.SAMPLE)]
         horizon = max(outcomes.WINDOWS)
         later = queries.appeals_after(session, principal, closed[0].closed_at, horizon) if closed else []
         found = outcomes.find_recurrences(closed, later, horizon=horizon)
-        summary, units = outcomes.summarise(found), outcomes.by_unit(found)
+        summary, units = outcomes.summarise(found) | {"sampled": sampled}, outcomes.by_unit(found)
         if len(_outcomes_cache) >= _CACHE_SIZE:
             _outcomes_cache.pop(next(iter(_outcomes_cache)))
         _outcomes_cache[key] = (marker, summary, units)

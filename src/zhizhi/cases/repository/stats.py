@@ -305,12 +305,11 @@ def appeals_between(
 def closure_marker(
     session: Session, principal: Principal, period: Period, category: str | None, district: str | None
 ) -> tuple[Any, ...]:
-    """What a recurrence count depends on, cheaply: the newest case id, and the period's closed
-    cases (count, latest closure).  Equal markers: the same closed cases and no new appeal."""
-    newest = session.scalar(select(func.max(Case.id)))
+    """The period's closed cases, cheaply: (count, sum of ids, latest closure).  Equal markers:
+    the same closed cases (a recurrence count over them changes only with new appeals)."""
     closed = session.execute(
-        select(func.count(Case.id), func.max(Case.closed_at)).where(
+        select(func.count(Case.id), func.sum(Case.id), func.max(Case.closed_at)).where(
             *_base(principal, period, category, district), Case.status == CaseStatus.CLOSED.value
         )
     ).one()
-    return (newest, int(closed[0] or 0), closed[1])
+    return (int(closed[0] or 0), int(closed[1] or 0), closed[2])
