@@ -79,6 +79,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Recurrence measures outcomes, not process: did the problem stay solved? Windows still running "
         "count what has come back so far.",
     ),
+    "rec.sampled": (
+        "（已办结工单超过 1000 件，按均匀抽取的 1000 件估算）",
+        "(over 1,000 closed cases: estimated on an evenly spaced sample of 1,000)",
+    ),
     "rec.example": ("例如：", "For example:"),
     "rec.after": ("办结后 {days} 天", "{days} days after closure"),
     "rec.flag": ("满意但复发", "Satisfied, yet recurring"),
