@@ -67,7 +67,9 @@ def test_each_section_has_its_own_page(client: Any, world: Any) -> None:
     assert 'id="users"' in users and 'id="departments"' not in users and "<h2>" in users
     assert client.get("/admin/nope").status_code == 404
     # a refused write answers the section's own page, not the whole hub
-    r = post_form(client, "/admin/users", "/admin/users", {"username": "", "password": "x", "role": "handler"})
+    r = post_form(
+        client, "/admin/users", "/admin/users", {"username": "", "password": "x", "role": "handler"}
+    )
     assert r.status_code == 422 and 'id="users"' in r.text and 'id="limits"' not in r.text
     login(client, "leader")
     assert client.get("/admin/users").status_code == 403

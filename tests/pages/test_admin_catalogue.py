@@ -107,7 +107,7 @@ def test_categories_list_add_retire(client: Any, world: Any) -> None:
     assert r.status_code == 303
     page = client.get("/admin/categories").text
     assert 'id="cat-JTYS"' in page and "Transport" in page
-    assert 'value="JTYS"' in client.get("/admin/rules").text.split('id="rules"')[1].split('id="categories"')[0]
+    assert 'value="JTYS"' in client.get("/admin/rules").text.split('id="rules"')[1]
     assert _audit("catalogue.category_created")[0][0] == "JTYS"
     r = post_form(client, "/admin", "/admin/categories/JTYS/retire", {}, follow_redirects=False)
     assert r.status_code == 303
@@ -122,7 +122,7 @@ def test_categories_list_add_retire(client: Any, world: Any) -> None:
     r = post_form(client, "/admin", "/admin/categories/JTYS/retire", {})
     assert r.status_code == 404
     # a retired category is no longer offered for new rules
-    assert 'value="JTYS"' not in client.get("/admin/rules").text.split('id="rules"')[1].split('id="categories"')[0]
+    assert 'value="JTYS"' not in client.get("/admin/rules").text.split('id="rules"')[1]
 
 
 def test_admin_pages_have_their_section_once_and_a_plain_title(client: Any, world: Any) -> None:
