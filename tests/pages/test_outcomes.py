@@ -3,11 +3,13 @@ recurring" flag, and the deployment switch that turns unit rankings off."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.pages.helpers import login
 from zhizhi.cases import queries
@@ -122,6 +124,10 @@ def test_cockpit_page_shows_recurrence_and_flags_the_unit(
     row = page.split('id="unit-S1"')[1].split("</tr>")[0]
     assert 'id="flag-S1"' in row and "满意但复发" in row and "20.0% (1/5)" in row
     assert history["noise_again"] in page.split('id="recurrence-note"')[1].split("</p>")[0]
+    book = load_workbook(io.BytesIO(client.get("/cockpit/export.xlsx").content))
+    rows = list(book.active.iter_rows(values_only=True))
+    header, s1 = rows[1], next(r for r in rows[2:] if r[0] == "S1")
+    assert dict(zip(header, s1, strict=True))["30天复发"] == 1 and s1[-1] == "是"
 
 
 def test_unit_rankings_can_be_switched_off(client: Any, world: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,6 +33,8 @@ from zhizhi.ui.templating import error_page, render
 router = APIRouter(include_in_schema=False)
 PERIODS = ("today", "7d", "30d", "month")
 RATES = ("response", "resolution", "satisfaction", "on_time")
+HEADER = ("部门编码", "部门", "工单数", "已超期", "响应率%", "解决率%", "满意率%", "按时办结率%")
+OUTCOME_HEADER = ("已办结", "30天复发", "30天复发率%", "90天复发", "90天复发率%", "满意但复发")
 
 
 def _require_cockpit(principal: Principal) -> None:
@@ -193,7 +195,9 @@ def export(
     _require_cockpit(principal)
     period, cat, dist = _filters(period, category, district)
     span = queries.named_period(period)
-    rows = order_units(queries.department_ranking(session, principal, span, cat, district=dist))
+    rows = queries.department_ranking(session, principal, span, cat, district=dist)
+    outcome_figures(session, principal, span, cat, dist, rows)
+    rows = order_units(rows)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -201,8 +205,9 @@ def export(
     sheet.append(
         [f"统计期间 {span.first_day} — {span.last_day}", f"分类 {cat or '全部'}", f"区县 {dist or '全部'}"]
     )
-    sheet.append(["部门编码", "部门", "工单数", "已超期", "响应率%", "解决率%", "满意率%", "按时办结率%"])
+    sheet.append([*HEADER, *OUTCOME_HEADER])
     for r in rows:
+        o = r["outcome"] or {}
         sheet.append(
             [
                 r["code"],
@@ -213,6 +218,12 @@ def export(
                 r["resolution"],
                 r["satisfaction"],
                 r["on_time"],
+                o.get("closed", 0),
+                o.get("recurred_30", 0),
+                o.get("rate_30"),
+                o.get("recurred_90", 0),
+                o.get("rate_90"),
+                "是" if r["flag"] else "",
             ]
         )
     buffer = io.BytesIO()
