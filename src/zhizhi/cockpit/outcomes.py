@@ -83,19 +83,46 @@ def _places(a: Appeal) -> Places:
     return extract_places(f"{a.subject} {a.address or ''} {a.body[:300]}")
 
 
+def _county(a: Appeal) -> str | None:
+    code = a.division_code or ""
+    return code[:6] if len(code) >= 6 else None
+
+
+def _score_by_county(mine: Sequence[Appeal], later: Sequence[Appeal]) -> list[list[Any]]:
+    """The duplicate model's matches of each closed case among the later appeals of its county
+    (and those whose county is unknown); a closed case of unknown county is compared with all.
+    Another county is a conflicting place, never a recurrence, so this only saves work — and it
+    is how the model is used for 并单 (candidates of the case's county, their own IDF)."""
+    counties: dict[str | None, list[int]] = {}
+    for i, a in enumerate(later):
+        counties.setdefault(_county(a), []).append(i)
+    groups: dict[str | None, list[int]] = {}
+    for k, a in enumerate(mine):
+        groups.setdefault(_county(a), []).append(k)
+    out: list[list[Any]] = [[] for _ in mine]
+    for county, members in groups.items():
+        pool = (
+            list(range(len(later))) if county is None else counties.get(county, []) + counties.get(None, [])
+        )
+        if not pool:
+            continue
+        index = DuplicateIndex([later[i] for i in pool])
+        for start in range(0, len(members), _BATCH):
+            batch = members[start : start + _BATCH]
+            for k, matches in zip(batch, index.score_many([mine[k] for k in batch], top=TOP), strict=True):
+                out[k] = matches
+    return out
+
+
 def find_recurrences(closed: Sequence[Any], later: Sequence[Any], *, horizon: int = 90) -> list[Recurrence]:
     """For each closed row (``closed_at``, ``unit`` and the place columns) the first later row
     (an appeal registered after the closure, within ``horizon`` days) on the same problem at the
     same place."""
     appeals = [appeal_of(r) for r in later]
     by_number = {a.id: (i, r.created_at) for i, (a, r) in enumerate(zip(appeals, later, strict=True))}
-    index = DuplicateIndex(appeals) if appeals else None
-    out: list[Recurrence] = []
     mine_all = [appeal_of(r) for r in closed]
-    scored: list[list[Any]] = []
-    for k in range(0, len(mine_all), _BATCH):
-        chunk = mine_all[k : k + _BATCH]
-        scored += index.score_many(chunk, top=TOP) if index is not None else [[] for _ in chunk]
+    scored = _score_by_county(mine_all, appeals)
+    out: list[Recurrence] = []
     for row, mine, matches in zip(closed, mine_all, scored, strict=True):
         first: tuple[float, str] | None = None
         here = _places(mine)
