@@ -152,8 +152,16 @@ TARGETS = {
 
 
 def load_cases(
-    session: Session, demo: DemoOrg, *, count: int = 341, seed: int = 2026, end: datetime | None = None
+    session: Session,
+    demo: DemoOrg,
+    *,
+    count: int = 341,
+    seed: int = 2026,
+    end: datetime | None = None,
+    closed_log: list[tuple[s.CaseCreate, str, datetime]] | None = None,
 ) -> int:
+    """Drive ``count`` cases to their target states; ``closed_log`` receives (what was filed, the
+    lead unit's code, the closure time) of each closed case (the follow-ups read it)."""
     rng = random.Random(seed)
     end = end or clock.now()
     p = {
@@ -277,10 +285,16 @@ def load_cases(
         act(p["agent"], s.Rate(action="rate", rating=rating, resolved=not bad), hours=24)
         if target == "reopened":  # a bad rating goes to 差评复核; the supervisor reopens it
             act(p["supervisor"], s.ReviewReopen(action="review_reopen", reason="回访核实问题仍在，督办重办"))
-        elif bad:
-            act(p["supervisor"], s.ReviewExplain(action="review_explain", reason="已向群众解释说明相关政策"))
         else:
-            act(p["dispatcher"], s.Close(action="close"))
+            if bad:  # 差评复核: the supervisor explains, the case closes
+                act(
+                    p["supervisor"],
+                    s.ReviewExplain(action="review_explain", reason="已向群众解释说明相关政策"),
+                )
+            else:
+                act(p["dispatcher"], s.Close(action="close"))
+            if closed_log is not None:
+                closed_log.append((data, lead.code, t))
         made += 1
     clock.freeze(None)
     return made
