@@ -250,6 +250,7 @@ class TestCoUnits:
         assert last["action"] == "co_reply" and last["actor"] == "h_d2"
         assert last["action_label"]["zh"] == "协办回复"
         assert last["payload"] == {"co_departments": ["D2"], "reply": "芙蓉区已协调城管到场核查。"}
+        assert last["reason"] == "芙蓉区已协调城管到场核查。"  # shown on the workbench's timeline
         assert _queue(world, "h_d2", "co_unit_pending") == []
         assert number not in _queue(world, "supervisor", "co_unit_pending")
         again = world.act("h_d2", number, "co_reply", expect=409, reply="再次回复")

@@ -175,7 +175,7 @@ def co_reply(ctx: Context, case: Case, body: s.CoReply) -> Outcome:
         raise Conflict("没有待回复的协办单位", "no co-unit of yours is waiting to reply")
     repo.mark_co_units_replied(ctx.session, case.id, [d.id for d in mine], ctx.now)
     codes = sorted(d.code for d in mine)
-    return {"co_departments": codes, "reply": body.reply}, None
+    return {"co_departments": codes, "reply": body.reply}, body.reply  # the text the lead reads
 
 
 @declare(s.Reply, plain=("办理单位已答复", "The unit replied"))
