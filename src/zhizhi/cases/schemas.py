@@ -248,6 +248,7 @@ class CaseOut(BaseModel):
     supervision_count: int
     reopen_count: int
     return_count: int
+    marks: list[str] = []  # supervised 督, extended 延, reopened 重, merged 并 (docs/workbench.md)
     version: int
     available_actions: list[str]
 
