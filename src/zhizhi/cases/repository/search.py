@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
@@ -131,7 +131,7 @@ EXPORT_COLUMNS = (
 
 def export_rows(
     session: Session, principal: Principal, clauses: Sequence[ColumnElement[bool]], *, limit: int
-) -> Iterator[Row[Any]]:
+) -> Iterator[Any]:
     """The matching rows, newest first, as plain rows fetched 1,000 at a time (a server-side
     cursor on PostgreSQL): memory stays flat whatever the number of rows."""
     stmt = (
@@ -141,7 +141,8 @@ def export_rows(
         .limit(limit)
         .execution_options(yield_per=1000)
     )
-    yield from session.execute(stmt).tuples()  # type: ignore[misc]
+    for row in session.execute(stmt):
+        yield row
 
 
 # ---- saved queues -----------------------------------------------------------------------------
