@@ -141,8 +141,7 @@ def export_rows(
         .limit(limit)
         .execution_options(yield_per=1000)
     )
-    for row in session.execute(stmt):
-        yield row
+    yield from session.execute(stmt)
 
 
 # ---- saved queues -----------------------------------------------------------------------------
