@@ -56,9 +56,7 @@ def _create_case(
 def _filter(
     number: Annotated[str | None, Query(max_length=40, description="编号 (prefix of 4+ characters)")] = None,
     q: Annotated[str | None, Query(max_length=200, description="文本: subject or content contains")] = None,
-    phone: Annotated[
-        str | None, Query(max_length=40, description="电话: full or last 4")
-    ] = None,
+    phone: Annotated[str | None, Query(max_length=40, description="电话: full or last 4")] = None,
     address: Annotated[str | None, Query(max_length=200, description="地址 contains")] = None,
     division: Annotated[str | None, Query(max_length=40, description="区划 code prefix")] = None,
     grid: Annotated[str | None, Query(max_length=40, description="网格 code")] = None,
@@ -66,12 +64,8 @@ def _filter(
     channel: Annotated[str | None, Query(max_length=40, description="渠道")] = None,
     status: Annotated[str | None, Query(max_length=40, description="状态")] = None,
     sla_state: Annotated[str | None, Query(max_length=40, description="normal | warning | overdue")] = None,
-    date_from: Annotated[
-        str | None, Query(max_length=40, description="registered on/after")
-    ] = None,
-    date_to: Annotated[
-        str | None, Query(max_length=40, description="registered on/before")
-    ] = None,
+    date_from: Annotated[str | None, Query(max_length=40, description="registered on/after")] = None,
+    date_to: Annotated[str | None, Query(max_length=40, description="registered on/before")] = None,
     department: Annotated[str | None, Query(max_length=40, description="leads or co-handles")] = None,
 ) -> CaseFilter:
     """The search filters (docs/workbench.md); a bad value → 422 naming its field."""
