@@ -34,7 +34,7 @@ def cap_two(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_export_contents_follow_the_filter_and_mask_contacts(world: Any) -> None:
-    a = world.create(subject="路灯不亮", content="=HYPERLINK(\"http://x\")", contact_phone="13900001234")
+    a = world.create(subject="路灯不亮", content='=HYPERLINK("http://x")', contact_phone="13900001234")
     world.create(subject="噪音", content="工地噪音")
     c = world.create(subject="路灯闪烁", content="路灯一直闪", confidential=True)
     r = _export(world, q="路灯")

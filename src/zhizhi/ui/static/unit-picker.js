@@ -43,7 +43,7 @@
     list.setAttribute("role", "listbox");
     list.hidden = true;
     var chips = el("div", "chips");
-    select.hidden = true;
+    select.classList.add("picker-source");  // visually hidden, still posted (and scriptable)
     select.setAttribute("aria-hidden", "true");
     select.tabIndex = -1;
     root.insertBefore(chips, select);
@@ -183,6 +183,7 @@
         if (items[active]) pick(items[active]);
       } else if (ev.key === "Escape") { close(); }
     });
+    select.addEventListener("change", function () { renderChips(); });
     renderChips();
   }
 
