@@ -137,3 +137,12 @@ def test_dispatch_pickers_grouped_by_level(client: Any, world: Any) -> None:
     )
     assert "data-unit-picker" in page and "/static/unit-picker.js" in page
     assert 'id="dispatch-co_departments"' in page
+
+
+def test_unit_typeahead_for_the_signed_in_page(client: Any, world: Any) -> None:
+    assert client.get("/work/units", params={"q": "jzz"}, follow_redirects=False).status_code == 303
+    login(client, "dispatcher")
+    r = client.get("/work/units", params={"q": "jzz"})
+    assert r.status_code == 200 and [i["code"] for i in r.json()["items"]] == ["S1"]
+    r = client.get("/work/units", params={"q": ""})
+    assert r.status_code == 422 and r.json()["field"] == "q"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from zhizhi.cases import export, queries, search, service
@@ -66,6 +66,19 @@ def delete_queue(request: Request, session: DbSession, principal: Staff, queue_i
     except DomainError as exc:
         return _error(request, principal, exc)
     return RedirectResponse("/work", status_code=303)
+
+
+@router.get("/work/units")
+def unit_typeahead(
+    request: Request, session: DbSession, principal: Staff, q: str = "", limit: int = 20
+) -> Response:
+    """The unit pickers' typeahead for signed-in staff (the session cookie; the API twin is
+    ``GET /api/v1/departments/search`` with a bearer token). Bad ``q`` → 422 JSON with the field."""
+    try:
+        items = org.search_units(session, q, limit)
+    except DomainError as exc:
+        return JSONResponse(exc.as_problem(), status_code=exc.status)
+    return JSONResponse({"items": items})
 
 
 # ---- print views ----------------------------------------------------------------------------
