@@ -193,11 +193,32 @@ def _median_ms(
         t0 = time.perf_counter()
         r = client.get(url, params=params, headers=headers)
         times.append(time.perf_counter() - t0)
-    total = int(r.json().get("total", 0)) if "total" in r.text[:2000] else 0
+    body = r.json()
+    total = int(body.get("total", 0)) if isinstance(body, dict) else 0
     return statistics.median(times) * 1000, total
 
 
-def measure_search(runs: int) -> list[tuple[str, str, float, int, float, int]]:
+def _sql_ms(username: str, params: dict[str, str], runs: int) -> float:
+    """The search alone (the count and the page of cases, in one session), no HTTP or JSON."""
+    from zhizhi.cases import search
+    from zhizhi.cases.filters import parse_filter
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.org import service as org
+
+    times = []
+    with unit_of_work() as session:
+        principal = org.principal_for_username(session, username)
+        f = parse_filter(params)
+        search.search(session, principal, f, page=1, page_size=20)
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            search.search(session, principal, f, page=1, page_size=20)
+            times.append(time.perf_counter() - t0)
+            session.expunge_all()
+    return statistics.median(times) * 1000
+
+
+def measure_search(runs: int) -> list[tuple[str, str, float, int, float, float]]:
     from fastapi.testclient import TestClient
 
     from zhizhi.web.app import create_app
@@ -212,7 +233,7 @@ def measure_search(runs: int) -> list[tuple[str, str, float, int, float, int]]:
             if "phone" in params and who == "handler":
                 continue  # a phone search needs personal:read: a handler gets 403
             ms, total = _median_ms(client, "/api/v1/cases", params, headers, runs)
-            out.append((who, label, ms, total, floor, len(params)))
+            out.append((who, label, ms, total, floor, _sql_ms(who, params, runs)))
             print(f"  {who} {label}: {ms:.0f} ms ({total:,} rows)", file=sys.stderr, flush=True)
     return out
 
@@ -233,7 +254,8 @@ def _days_for(target: int) -> int:
             {"t": target},
         ).scalar()
     engine.dispose()
-    assert days is not None, "not enough cases for this export size"
+    if days is None:  # fewer cases than that: export them all
+        return 1
     return int(days.toordinal())
 
 
@@ -305,10 +327,10 @@ def main() -> None:
         search = measure_search(args.runs)
         exports = measure_export()
         print(f"\n{args.cases:,} cases, {os.cpu_count()} cores, median of {args.runs} warm requests\n")
-        print("| who | filters | median ms | rows matched | floor `/api/v1/me` ms |")
-        print("|---|---|---:|---:|---:|")
-        for who, label, ms, total, floor, _ in search:
-            print(f"| {who} | {label} | {ms:.0f} | {total:,} | {floor:.0f} |")
+        print("| who | filters | API median ms | search SQL ms | rows matched | floor `/api/v1/me` ms |")
+        print("|---|---|---:|---:|---:|---:|")
+        for who, label, ms, total, floor, sql in search:
+            print(f"| {who} | {label} | {ms:.0f} | {sql:.0f} | {total:,} | {floor:.0f} |")
         worst = max(search, key=lambda r: r[2])
         print(f"\nslowest: {worst[0]} / {worst[1]}: {worst[2]:.0f} ms (target ≤ 300 ms)\n")
         print("| export rows | seconds | peak RSS MiB | RSS before MiB | growth MiB | file KiB |")
