@@ -212,3 +212,16 @@ class TestUnitTypeahead:
         assert r.status_code == 422 and r.json()["field"] == "q"
         r = world.client.get("/api/v1/departments/search", params={"q": "zjj"}, headers=world.h("citizen"))
         assert r.status_code == 403
+
+
+def test_text_search_counts_up_to_the_cap(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhizhi.cases import search
+
+    monkeypatch.setattr(search, "TEXT_COUNT_CAP", 2)
+    for _ in range(3):
+        world.create(subject="路灯不亮")
+    r = world.client.get("/api/v1/cases", params={"q": "路灯"}, headers=world.h("dispatcher"))
+    body = r.json()
+    assert body["total"] == 2 and body["total_capped"] is True and len(body["items"]) == 3
+    r = world.client.get("/api/v1/cases", params={"channel": "hotline"}, headers=world.h("dispatcher"))
+    assert r.json()["total"] == 3 and r.json()["total_capped"] is False  # no text: exact

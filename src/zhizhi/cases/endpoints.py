@@ -99,10 +99,11 @@ def list_cases(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> s.CasePage:
-    items, total = search.search(session, principal, filters, page=page, page_size=page_size)
+    items, total, capped = search.search(session, principal, filters, page=page, page_size=page_size)
     return s.CasePage(
         items=[service.to_out(session, c, principal) for c in items],
         total=total,
+        total_capped=capped,
         page=page,
         page_size=page_size,
     )

@@ -269,5 +269,6 @@ class EventOut(BaseModel):
 class CasePage(BaseModel):
     items: list[CaseOut]
     total: int
+    total_capped: bool = False  # True: ``total`` is a lower bound (a text search counts to 1,000)
     page: int
     page_size: int

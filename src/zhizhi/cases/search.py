@@ -67,6 +67,9 @@ def clauses(session: Session, principal: Principal, f: CaseFilter) -> list[Colum
     return repo.filter_clauses(f, clock.now(), department_path=path)
 
 
+TEXT_COUNT_CAP = 1_000  # a text search counts its matches up to this (docs/workbench.md)
+
+
 def search(
     session: Session,
     principal: Principal,
@@ -75,11 +78,14 @@ def search(
     page: int,
     page_size: int,
     extra: list[ColumnElement[bool]] | None = None,
-) -> tuple[list[Case], int]:
+) -> tuple[list[Case], int, bool]:
     """A page of the cases ``principal`` sees that match ``f`` (and ``extra``, e.g. a queue's
-    clauses), newest first."""
+    clauses), newest first; their number; whether that number is a lower bound (a text search
+    counts up to :data:`TEXT_COUNT_CAP`)."""
     where = clauses(session, principal, f) + list(extra or [])
-    return repo.search_page(session, principal, where, page=page, page_size=page_size)
+    texty = bool(f.q or f.address or (f.phone and len(f.phone) == 4))
+    cap = TEXT_COUNT_CAP if texty else None
+    return repo.search_page(session, principal, where, page=page, page_size=page_size, count_cap=cap)
 
 
 # ---- saved queues -----------------------------------------------------------------------------

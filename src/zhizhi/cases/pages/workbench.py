@@ -99,9 +99,10 @@ def queues_context(
     extra = [] if searching else queries.queue_clauses(queue)
     cases: list[Any] = []
     total = 0
+    capped = False
     if not filter_errors:
         try:
-            cases, total = search.search(
+            cases, total, capped = search.search(
                 session, principal, filt, page=page, page_size=PAGE_SIZE, extra=extra
             )
         except DomainError as exc:
@@ -119,6 +120,7 @@ def queues_context(
         "saved_current": current_saved,
         "rows": _queue_rows(session, cases),
         "total": total,
+        "total_capped": capped,
         "page": page,
         "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
         "bulk": bulk,

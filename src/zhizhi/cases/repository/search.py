@@ -92,8 +92,23 @@ def search_page(
     *,
     page: int,
     page_size: int,
-) -> tuple[list[Case], int]:
-    return repo.list_page(session, principal, filters=list(clauses), page=page, page_size=page_size)
+    count_cap: int | None = None,
+) -> tuple[list[Case], int, bool]:
+    """A page of matching cases, newest first, and their number — counted only up to
+    ``count_cap`` when given (``(cases, cap, True)`` beyond it): a text search that matches a
+    large share of the cases stops counting early instead of reading every row."""
+    if count_cap is None:
+        cases, total = repo.list_page(
+            session, principal, filters=list(clauses), page=page, page_size=page_size
+        )
+        return cases, total, False
+    base = repo.readable(principal).where(*clauses)
+    capped = base.with_only_columns(Case.id).order_by(None).limit(count_cap + 1).subquery()
+    total = int(session.scalar(select(func.count()).select_from(capped)) or 0)
+    rows = session.scalars(
+        base.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return list(rows), min(total, count_cap), total > count_cap
 
 
 def count(session: Session, principal: Principal, clauses: Sequence[ColumnElement[bool]]) -> int:
