@@ -225,3 +225,12 @@ def test_text_search_counts_up_to_the_cap(world: Any, monkeypatch: pytest.Monkey
     assert body["total"] == 2 and body["total_capped"] is True and len(body["items"]) == 3
     r = world.client.get("/api/v1/cases", params={"channel": "hotline"}, headers=world.h("dispatcher"))
     assert r.json()["total"] == 3 and r.json()["total_capped"] is False  # no text: exact
+
+
+def test_text_is_case_insensitive_for_latin_letters_and_short_terms_work(world: Any) -> None:
+    a = world.create(subject="LED路灯不亮", content="小区门口的LED灯坏了")["number"]
+    b = world.create(subject="噪音", content="工地夜里施工")["number"]
+    assert _search(world, q="led") == {a}
+    assert _search(world, q="Led灯") == {a}
+    assert _search(world, q="夜里") == {b}  # two characters: no trigram, still found
+    assert _search(world, address="麓山") == {a, b}
