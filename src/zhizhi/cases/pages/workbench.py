@@ -110,6 +110,7 @@ def queues_context(
     bulk = None if searching else BULK_ACTIONS.get(queue)
     if bulk and not principal.can(CASE_LIFECYCLE.get(bulk).permission):
         bulk = None
+    groups = org.unit_choices_grouped(session) if bulk == "dispatch" else []
     params = filt.as_query() if not filter_errors else {}
     link = urlencode({**({} if searching else {"queue": queue}), **params})
     return {
@@ -124,7 +125,8 @@ def queues_context(
         "page": page,
         "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
         "bulk": bulk,
-        "bulk_options": org.department_choices(session) if bulk == "dispatch" else [],
+        "bulk_options": groups,
+        "bulk_names": {code: name for _, opts in groups for code, name in opts},
         "bulk_errors": FormErrors(lang),
         "bulk_results": [],
         "bulk_form": {},
@@ -159,7 +161,6 @@ def queues(
 
 def _options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {
-        "department": org.department_choices(session),  # the bulk form's plain list
         "rating": [(r.value, i18n.pick(LABELS[r], lang)) for r in Rating],
         "bool": [("true", i18n.translate("yes", lang)), ("false", i18n.translate("no", lang))],
         "approve": [("true", i18n.translate("approve", lang)), ("false", i18n.translate("reject", lang))],
