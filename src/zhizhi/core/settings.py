@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="the workbench's Excel export refuses a list longer than this (422, narrow the filter)",
     )
+    unit_rankings: bool = Field(
+        default=True,
+        description="the cockpit ranks units (部门排行, by on-time rate); false: the same figures per "
+        "unit in code order, no positions (against 数字形式主义)",
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     worker_threads: int = Field(

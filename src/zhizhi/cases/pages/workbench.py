@@ -66,6 +66,15 @@ def _queue_rows(session: DbSession, cases: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def landing_queue(principal: Principal, counts: dict[str, int]) -> str:
+    """The queue a bare ``/work`` opens: the role's own queue when it holds cases, else the first
+    queue that does (a role never lands on an empty list while it has work elsewhere)."""
+    default = DEFAULT_QUEUE.get(principal.role, "in_progress")
+    if counts.get(default):
+        return default
+    return next((q for q in queries.QUEUES if counts.get(q)), default)
+
+
 def queues_context(
     request: Request,
     session: DbSession,
@@ -92,10 +101,10 @@ def queues_context(
     except DomainError as exc:
         filter_errors.from_domain(exc)
     searching = not filt.is_empty() and queue not in queries.QUEUES
-    if not searching:
-        queue = queue if queue in queries.QUEUES else DEFAULT_QUEUE.get(principal.role, "in_progress")
     page = max(1, min(page, 10_000))
     counts = queries.queue_counts(session, principal)
+    if not searching and queue not in queries.QUEUES:
+        queue = landing_queue(principal, counts)
     extra = [] if searching else queries.queue_clauses(queue)
     cases: list[Any] = []
     total = 0
