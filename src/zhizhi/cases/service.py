@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, policy
+from zhizhi.cases import actions, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
@@ -318,15 +318,7 @@ def list_cases(
     """A page of the cases ``principal`` sees; ``queue`` names one of ``queries.ALL_QUEUES``
     (422 with field ``queue`` otherwise)."""
     now = clock.now()
-    extra = []
-    if queue is not None:
-        if queue not in stats.ALL_QUEUES:
-            raise ValidationFailed(
-                f"未知的工作队列「{queue}」，可用：{'、'.join(stats.ALL_QUEUES)}",
-                f"unknown queue {queue!r}; known queues: {', '.join(stats.ALL_QUEUES)}",
-                field="queue",
-            )
-        extra = stats.queue_filter(queue, now, principal)
+    extra = queue_clauses(principal, queue, now) if queue is not None else []
     path = None
     if department:
         dept = org.find_department(session, department, active_only=False)
@@ -344,6 +336,18 @@ def list_cases(
         page_size=page_size,
         extra=extra,
     )
+
+
+def queue_clauses(principal: Principal, queue: str, now: datetime | None = None) -> list[Any]:
+    """The SQL conditions of a work queue (``queries.ALL_QUEUES``), for a list or a search; an
+    unknown name is a 422 on field ``queue`` in both languages."""
+    if queue not in stats.ALL_QUEUES:
+        raise ValidationFailed(
+            f"未知的工作队列「{queue}」，可用：{'、'.join(stats.ALL_QUEUES)}",
+            f"unknown queue {queue!r}; known queues: {', '.join(stats.ALL_QUEUES)}",
+            field="queue",
+        )
+    return stats.queue_filter(queue, now or clock.now(), principal)
 
 
 def timeline(session: Session, principal: Principal, number: str) -> list[s.EventOut]:
@@ -463,6 +467,7 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         supervision_count=case.supervision_count,
         reopen_count=case.reopen_count,
         return_count=case.return_count,
+        marks=search.marks(case),
         version=case.version,
         available_actions=available,
     )

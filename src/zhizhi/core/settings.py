@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         '["very_dissatisfied", "unresolved"] (JSON); the others wait for a supervisor\'s 差评复核 '
         "(due within 1 working day)",
     )
+    export_max_rows: int = Field(
+        default=100_000,
+        ge=1,
+        le=1_000_000,
+        description="the workbench's Excel export refuses a list longer than this (422, narrow the filter)",
+    )
     unit_rankings: bool = Field(
         default=True,
         description="the cockpit ranks units (部门排行, by on-time rate); false: the same figures per "
