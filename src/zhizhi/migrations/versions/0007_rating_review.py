@@ -7,7 +7,7 @@
 * ``case_units.replied_at``: when the co-unit answered the lead unit (协办回复) this round.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009 (re-chained after main's 0009 at the merge; the lead may re-chain)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 import zhizhi.core.db
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
