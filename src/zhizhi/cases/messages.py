@@ -112,6 +112,11 @@ QUEUE_LABELS: dict[str, tuple[str, str]] = {
     "overdue": ("已超期", "Overdue"),
     "replied": ("待回访", "Follow-up"),
     "returned": ("退单待审", "Returns to review"),
+    # the work queues across statuses (cases.repository.stats.WORK_QUEUES)
+    "extension_pending": ("延期待审", "Extension requests to decide"),
+    "supervised": ("督办中", "Under supervision"),
+    "bad_rating_review": ("差评待复核", "Bad ratings to review"),
+    "co_unit_pending": ("协办待回复", "Co-unit replies due"),
 }
 
 # the workbench's search, saved queues, export and print views (docs/workbench.md)

@@ -91,12 +91,13 @@ def queue_filter(queue: str, now: datetime, principal: Principal | None = None) 
 def queue_counts(session: Session, principal: Principal, now: datetime) -> dict[str, int]:
     scope = repo.scope_clause(principal)
     columns = [
-        func.sum(case((and_(*queue_filter(q, now)), 1), else_=0)).cast(Integer).label(q) for q in QUEUES
+        func.sum(case((and_(*queue_filter(q, now, principal)), 1), else_=0)).cast(Integer).label(q)
+        for q in ALL_QUEUES
     ]
     # every queue is a subset of these statuses: closed and merged cases (most rows) are skipped
-    statuses = sorted(set(_OPEN) | {CaseStatus.REPLIED.value})
+    statuses = sorted(set(_OPEN) | {CaseStatus.REPLIED.value, CaseStatus.REVIEWING.value})
     row = session.execute(select(*columns).where(scope, Case.status.in_(statuses))).one()
-    return {q: int(row._mapping[q] or 0) for q in QUEUES}
+    return {q: int(row._mapping[q] or 0) for q in ALL_QUEUES}
 
 
 def queue_page(
