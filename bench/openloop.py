@@ -36,24 +36,34 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
+def _requests(urls: list[str], body: dict[str, Any], token: str | None) -> tuple[str, int, list[bytes]]:
+    """The raw POST of ``body`` to each of ``urls`` (one host)."""
+    first = urlsplit(urls[0])
+    host, port = first.hostname or "127.0.0.1", first.port or 80
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    out = []
+    for url in urls:
+        header = (
+            f"POST {urlsplit(url).path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+            + (f"Authorization: Bearer {token}\r\n" if token else "")
+            + "\r\n"
+        )
+        out.append(header.encode() + payload)
+    return host, port, out
+
+
 async def run(
-    url: str,
+    url: str | list[str],
     body: dict[str, Any],
     rate: float,
     seconds: float,
     token: str | None = None,
     max_conns: int = 256,
 ) -> dict[str, float]:
-    parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    payload = json.dumps(body, ensure_ascii=False).encode()
-    header = (
-        f"POST {parts.path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(payload)}\r\n"
-        + (f"Authorization: Bearer {token}\r\n" if token else "")
-        + "\r\n"
-    )
-    request = header.encode() + payload
+    """Send ``rate`` requests/s for ``seconds``; with several URLs (one host), request i goes to
+    ``url[i % len(url)]`` (e.g. actions spread over many cases, so no row lock is shared)."""
+    host, port, requests = _requests([url] if isinstance(url, str) else url, body, token)
     # idle keep-alive connections with the time they were last used; uvicorn closes a connection
     # idle for 5 s, so one idle for KEEPALIVE_S is closed here instead of failing a request
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
@@ -63,7 +73,7 @@ async def run(
     statuses: dict[int, int] = {}
     loop = asyncio.get_running_loop()
 
-    async def one(scheduled: float) -> None:
+    async def one(scheduled: float, request: bytes) -> None:
         nonlocal errors
         async with slots:
             while idle and loop.time() - idle[-1][2] > KEEPALIVE_S:
@@ -91,7 +101,7 @@ async def run(
         delay = scheduled - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(scheduled)))
+        tasks.append(asyncio.create_task(one(scheduled, requests[i % len(requests)])))
     await asyncio.gather(*tasks)
     elapsed = loop.time() - start
     for _, writer, _ in idle:
@@ -109,6 +119,48 @@ async def run(
         "p50": statistics.median(ms) if ms else float("nan"),
         "p95": pct(95),
         "p99": pct(99),
+        "errors": float(errors),
+    }
+
+
+async def closed(
+    urls: list[str], body: dict[str, Any], conns: int, seconds: float, token: str | None = None
+) -> dict[str, float]:
+    """Closed loop (like ``wrk``): ``conns`` keep-alive connections each send the next request
+    as soon as the last answered, for ``seconds``; requests go round-robin over ``urls``.
+    Throughput at saturation and its latencies."""
+    host, port, requests = _requests(urls, body, token)
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = []
+    errors = 0
+    counter = 0
+    stop_at = loop.time() + seconds
+
+    async def conn() -> None:
+        nonlocal errors, counter
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while loop.time() < stop_at:
+                request = requests[counter % len(requests)]
+                counter += 1
+                t0 = loop.time()
+                writer.write(request)
+                await writer.drain()
+                status = await _read_response(reader)
+                latencies.append(loop.time() - t0)
+                if not 200 <= status < 300:
+                    errors += 1
+        finally:
+            writer.close()
+
+    start = loop.time()
+    await asyncio.gather(*(conn() for _ in range(conns)))
+    elapsed = loop.time() - start
+    ms = sorted(x * 1000 for x in latencies)
+    return {
+        "rps": len(ms) / elapsed,
+        "p50": statistics.median(ms) if ms else float("nan"),
+        "p95": ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else float("nan"),
         "errors": float(errors),
     }
 

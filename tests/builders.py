@@ -195,6 +195,9 @@ class World:
         self.act(handler, number, "reply", reply="已处理完毕，详见说明。")
         if status == "replied":
             return number
+        if status == "reviewing":
+            self.act("agent", number, "rate", rating="dissatisfied", resolved=False)
+            return number
         self.act("agent", number, "rate", rating="satisfied", resolved=True)
         self.act("dispatcher", number, "close")
         assert status == "closed", status

@@ -113,12 +113,13 @@ def db(migrated: str) -> Iterator[str]:
     """An empty database (calendar kept), unfrozen clock afterwards."""
     from zhizhi.catalogue import cache as catalogue_cache
     from zhizhi.core.calendar_store import invalidate_cache
-    from zhizhi.org import principal_cache
+    from zhizhi.org import department_cache, principal_cache
 
     _truncate(migrated)
     invalidate_cache()
     catalogue_cache.invalidate()  # truncation is not an ORM change the caches could see
     principal_cache.clear()
+    department_cache.clear()
     yield migrated
     clock.freeze(None)
 

@@ -18,6 +18,7 @@ STATUS_CODES = {
     "RET": "returned",
     "SUS": "suspended",
     "RPL": "replied",
+    "REV": "reviewing",
     "CLO": "closed",
     "MRG": "merged",
 }
@@ -26,26 +27,34 @@ REFUSED, STAY, PREVIOUS = "---", "=", "<-"
 
 # fmt: off
 _GRID = {
-    #                     RCV  ACC  DSP  INP  RET  SUS  RPL  CLO  MRG
-    "accept":            "ACC  ---  ---  ---  ---  ---  ---  ---  ---",
-    "answer_directly":   "RPL  RPL  ---  ---  ---  ---  ---  ---  ---",
-    "dispatch":          "---  DSP  ---  ---  ---  ---  ---  ---  ---",
-    "sign":              "---  ---  INP  ---  ---  ---  ---  ---  ---",
-    "handle":            "---  ---  ---  =    ---  ---  ---  ---  ---",
-    "reply":             "---  ---  ---  RPL  ---  ---  ---  ---  ---",
-    "return":            "---  ---  RET  RET  ---  ---  ---  ---  ---",
-    "redispatch":        "---  ---  ---  ---  DSP  ---  ---  ---  ---",
-    "reject_return":     "---  ---  ---  ---  DSP  ---  ---  ---  ---",
-    "request_extension": "---  ---  =    =    ---  ---  ---  ---  ---",
-    "approve_extension": "---  ---  =    =    ---  =    ---  ---  ---",
-    "suspend":           "---  SUS  SUS  SUS  ---  ---  ---  ---  ---",
-    "resume":            "---  ---  ---  ---  ---  <-   ---  ---  ---",
-    "supervise":         "---  =    =    =    =    =    =    ---  ---",
-    "rate":              "---  ---  ---  ---  ---  ---  =    ---  ---",
-    "close":             "---  ---  ---  ---  ---  ---  CLO  ---  ---",
-    "reopen":            "---  ---  ---  ---  ---  ---  DSP  DSP  ---",
-    "merge":             "MRG  MRG  MRG  ---  ---  ---  ---  ---  ---",
+    #                     RCV  ACC  DSP  INP  RET  SUS  RPL  REV  CLO  MRG
+    "accept":            "ACC  ---  ---  ---  ---  ---  ---  ---  ---  ---",
+    "answer_directly":   "RPL  RPL  ---  ---  ---  ---  ---  ---  ---  ---",
+    "dispatch":          "---  DSP  ---  ---  ---  ---  ---  ---  ---  ---",
+    "sign":              "---  ---  INP  ---  ---  ---  ---  ---  ---  ---",
+    "handle":            "---  ---  ---  =    ---  ---  ---  ---  ---  ---",
+    "co_reply":          "---  ---  =    =    ---  ---  ---  ---  ---  ---",
+    "reply":             "---  ---  ---  RPL  ---  ---  ---  ---  ---  ---",
+    "return":            "---  ---  RET  RET  ---  ---  ---  ---  ---  ---",
+    "redispatch":        "---  ---  ---  ---  DSP  ---  ---  ---  ---  ---",
+    "reject_return":     "---  ---  ---  ---  DSP  ---  ---  ---  ---  ---",
+    "request_extension": "---  ---  =    =    ---  ---  ---  ---  ---  ---",
+    "approve_extension": "---  ---  =    =    ---  =    ---  ---  ---  ---",
+    "suspend":           "---  SUS  SUS  SUS  ---  ---  ---  ---  ---  ---",
+    "resume":            "---  ---  ---  ---  ---  <-   ---  ---  ---  ---",
+    "supervise":         "---  =    =    =    =    =    =    ---  ---  ---",
+    "rate":              "---  ---  ---  ---  ---  ---  =    ---  ---  ---",
+    "review_reopen":     "---  ---  ---  ---  ---  ---  ---  DSP  ---  ---",
+    "review_explain":    "---  ---  ---  ---  ---  ---  ---  CLO  ---  ---",
+    "review_appeal":     "---  ---  ---  ---  ---  ---  ---  CLO  ---  ---",
+    "close":             "---  ---  ---  ---  ---  ---  CLO  ---  ---  ---",
+    "reopen":            "---  ---  ---  ---  ---  ---  ---  ---  DSP  ---",
+    "merge":             "MRG  MRG  MRG  ---  ---  ---  ---  ---  ---  ---",
 }
+
+# Where a handler may send the case instead of the cell above: a bad (不满意/非常不满意) or
+# unresolved rating moves a replied case to 差评复核 (reviewing) instead of leaving it replied.
+BRANCHES = {"rate": "reviewing"}
 
 # The permission each action needs and its label on the timeline (zh, en).
 PERMISSIONS = {
@@ -54,6 +63,7 @@ PERMISSIONS = {
     "dispatch":          ("case:dispatch", "派单", "dispatch"),
     "sign":              ("case:sign", "签收", "sign for"),
     "handle":            ("case:handle", "办理", "record handling of"),
+    "co_reply":          ("case:handle", "协办回复", "reply as a co-unit on"),
     "reply":             ("case:reply", "答复", "reply to"),
     "return":            ("case:return", "退单", "return"),
     "redispatch":        ("case:review_return", "改派", "re-dispatch"),
@@ -64,6 +74,12 @@ PERMISSIONS = {
     "resume":            ("case:suspend", "恢复", "resume"),
     "supervise":         ("case:supervise", "督办", "supervise"),
     "rate":              ("case:rate", "回访评价", "rate"),
+    "review_reopen":     ("case:review_rating", "差评复核：督办重办",
+                          "reopen under supervision after reviewing the rating of"),
+    "review_explain":    ("case:review_rating", "差评复核：解释说明",
+                          "close with an explanation after reviewing the rating of"),
+    "review_appeal":     ("case:review_rating", "差评复核：申诉成立",
+                          "uphold an appeal against the rating of"),
     "close":             ("case:close", "办结", "close"),
     "reopen":            ("case:reopen", "重办", "reopen"),
     "merge":             ("case:merge", "并单", "merge"),

@@ -16,6 +16,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "dispatch": {"lead_department": "S1"},
     "sign": {},
     "handle": {"note": "已现场核查"},
+    "co_reply": {"reply": "协办意见：本单位已配合现场核查。"},
     "reply": {"reply": "已处理完毕。"},
     "return": {"reason": "非本单位职责"},
     "redispatch": {"lead_department": "D2", "reason": "改派属地"},
@@ -25,7 +26,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "suspend": {"reason": "等待鉴定"},
     "resume": {},
     "supervise": {"note": "请加快办理"},
-    "rate": {"rating": "dissatisfied", "resolved": False},
+    "rate": {"rating": "satisfied", "resolved": True},  # a bad one branches: tests/cases/test_review.py
+    "review_reopen": {"reason": "回访核实问题仍在，督办重办"},
+    "review_explain": {"reason": "已向群众解释政策规定"},
+    "review_appeal": {"reason": "评价与诉求无关，属误评"},
     "close": {"reason": "已解释说明"},
     "reopen": {"reason": "群众不满意"},
     "merge": {},  # parent filled in per test
@@ -73,16 +77,18 @@ def _prepare(world: Any, status: str, action: str) -> str:
         world.act("h_s1", number, "request_extension", amount=2, reason="需要协调")
         world.act("supervisor", number, "suspend", reason="等待鉴定")
         return number
+    if action == "co_reply":  # a case with a co-unit (D2) the admin answers for
+        number = str(world.create()["number"])
+        world.act("dispatcher", number, "dispatch", lead_department="S1", co_departments=["D2"])
+        if status == "in_progress":
+            world.act("h_s1", number, "sign")
+        return number
     number = world.case_in(status)
     if action == "approve_extension":
         world.act("admin", number, "request_extension", amount=2, reason="需要协调")
-    if action in {"close", "reopen"} and status in {"replied", "closed"}:
-        if status == "replied":
-            world.act("agent", number, "rate", rating="very_dissatisfied", resolved=False)
-        else:  # a closed case can be reopened only after a bad rating: build one
-            number = world.case_in("replied")
-            world.act("agent", number, "rate", rating="dissatisfied", resolved=False)
-            world.act("dispatcher", number, "close", reason="已解释说明")
+    if action == "reopen" and status == "closed":  # reopened only after a bad rating: build one
+        number = world.case_in("reviewing")
+        world.act("supervisor", number, "review_explain", reason="已解释说明")
     return number
 
 

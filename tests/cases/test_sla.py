@@ -126,10 +126,11 @@ class TestSlaStates:
         number = world.case_in("replied")
         world.act("citizen", number, "rate", expect=404, rating="satisfied", resolved=True)
         world.act("agent", number, "rate", rating="very_dissatisfied", resolved=False)
-        world.act("dispatcher", number, "close", expect=409)  # a bad rating needs a reason or a reopen
+        world.act("dispatcher", number, "close", expect=409)  # a bad rating goes to 差评复核 first
         clock.freeze(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
-        out = world.act("dispatcher", number, "reopen", reason="群众不满意，重办")
+        out = world.act("supervisor", number, "review_reopen", reason="群众不满意，督办重办")
         assert out["status"] == "dispatched" and out["reopen_count"] == 1
+        assert out["supervision_count"] == 1
         assert _due_date(out) == date(2026, 12, 4) and out["rating"] is None
 
     def test_calendar_due_endpoint(self, client: Any, world: Any) -> None:

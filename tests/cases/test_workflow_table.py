@@ -8,6 +8,7 @@ import pytest
 
 from tests.cases.lifecycle_expected import (
     ACTIONS,
+    BRANCHES,
     EXPECTED,
     PERMISSIONS,
     PREVIOUS,
@@ -44,6 +45,10 @@ def test_statuses_and_actions_are_the_expected_ones() -> None:
 
 def test_every_action_from_every_status() -> None:
     assert _grid(CASE_LIFECYCLE) == EXPECTED
+
+
+def test_branches_are_the_expected_ones() -> None:
+    assert {t.action: t.branch for t in CASE_LIFECYCLE if t.branch is not None} == BRANCHES
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -42,6 +42,7 @@ class Context:
     principal: Principal
     now: datetime
     calendar: WorkCalendar
+    branch: bool = False  # set by a handler: go to the transition's ``branch`` instead of its target
 
 
 Outcome = tuple[dict[str, Any], str | None]  # (event payload, reason)
@@ -168,6 +169,21 @@ def handle(ctx: Context, case: Case, body: s.Handle) -> Outcome:
     return {}, body.note
 
 
+@declare(s.CoReply, plain=("协办单位已回复主办单位", "A co-unit answered the lead unit"), public=False)
+def co_reply(ctx: Context, case: Case, body: s.CoReply) -> Outcome:
+    """Marks the co-units the caller answers for (its own or those below it; ``cases.policy``
+    has checked there is one) as replied this round."""
+    units = repo.co_units(ctx.session, case.id)
+    path = ctx.principal.department_path
+    pending = org.departments_by_ids(ctx.session, [u.department_id for u in units if u.replied_at is None])
+    mine = [d for d in pending.values() if path is None or d.path.startswith(path)]
+    if not mine:
+        raise Conflict("没有待回复的协办单位", "no co-unit of yours is waiting to reply")
+    repo.mark_co_units_replied(ctx.session, case.id, [d.id for d in mine], ctx.now)
+    codes = sorted(d.code for d in mine)
+    return {"co_departments": codes, "reply": body.reply}, body.reply  # the text the lead reads
+
+
 @declare(s.Reply, plain=("办理单位已答复", "The unit replied"))
 def reply(ctx: Context, case: Case, body: s.Reply) -> Outcome:
     return _record_reply(ctx, case, body.reply), None
@@ -255,15 +271,73 @@ def rate(ctx: Context, case: Case, body: s.Rate) -> Outcome:
     if case.rated_at is not None and case.replied_at is not None and case.rated_at >= case.replied_at:
         raise Conflict("本次答复已评价，不能重复评价", "this reply has already been rated")
     case.rating, case.resolved, case.rated_at = body.rating.value, body.resolved, ctx.now
+    case.rating_excluded = False
+    bad = _unsatisfied(case)
+    if bad:  # 差评 or 未解决: a supervisor reviews it within one working day
+        ctx.branch = True
+        case.review_due_at = compute_deadline(
+            ctx.calendar,
+            started_at=ctx.now,
+            amount=REVIEW_WORKING_DAYS,
+            unit=LimitUnit.WORKING_DAYS,
+            extension=0,
+            paused_days=0,
+            paused_seconds=0,
+            warning_ratio=case.warning_ratio,
+        ).due_at
     return {
         "rating": body.rating.value,
         "resolved": body.resolved,
         "bad": body.rating in BAD_RATINGS,
+        "review": bad,
     }, body.comment
 
 
+REVIEW_WORKING_DAYS = 1  # 差评复核 is due within one working day of the rating
+
+
 def _unsatisfied(case: Case) -> bool:
+    if case.rating_excluded:  # an upheld appeal took the rating out
+        return False
     return (case.rating is not None and Rating(case.rating) in BAD_RATINGS) or case.resolved is False
+
+
+def _reopen(ctx: Context, case: Case) -> dict[str, Any]:
+    """Back to the lead unit for a new round: the reply, rating and clock start again."""
+    payload = {"previous_reply": case.reply, "previous_rating": case.rating}
+    case.reopen_count += 1
+    case.reply = case.replied_at = case.replied_on_time = None
+    case.rating = case.resolved = case.rated_at = case.closed_at = case.signed_at = None
+    case.review_due_at, case.rating_excluded = None, False
+    case.clock_started_at, case.clock_stopped_at = ctx.now, None
+    case.extension_amount = case.paused_days = case.paused_seconds = 0
+    case.dispatched_at = ctx.now
+    reschedule(ctx, case)
+    return payload
+
+
+@declare(s.ReviewReopen, plain=("差评复核：已督办重新办理", "Rating reviewed: reopened under supervision"))
+def review_reopen(ctx: Context, case: Case, body: s.ReviewReopen) -> Outcome:
+    payload = _reopen(ctx, case) | {"decision": "reopen"}
+    case.supervision_count += 1  # the 督办 mark: the new round runs under supervision
+    payload["supervision_no"] = case.supervision_count
+    return payload, body.reason
+
+
+@declare(s.ReviewExplain, plain=("差评复核：已解释说明并办结", "Rating reviewed: explained and closed"))
+def review_explain(ctx: Context, case: Case, body: s.ReviewExplain) -> Outcome:
+    case.closed_at, case.review_due_at = ctx.now, None
+    return {"decision": "explain", "rating": case.rating, "resolved": case.resolved}, body.reason
+
+
+@declare(
+    s.ReviewAppeal,
+    plain=("差评复核：评价经申诉核实后不计入统计", "Rating reviewed: on appeal it no longer counts"),
+)
+def review_appeal(ctx: Context, case: Case, body: s.ReviewAppeal) -> Outcome:
+    case.closed_at, case.review_due_at = ctx.now, None
+    case.rating_excluded = True
+    return {"decision": "appeal", "excluded_rating": case.rating, "resolved": case.resolved}, body.reason
 
 
 @declare(s.Close, plain=("已办结", "Closed"))
@@ -284,15 +358,7 @@ def reopen(ctx: Context, case: Case, body: s.Reopen) -> Outcome:
             "只有评价不满意或未解决的工单才能重办",
             "only a case rated unsatisfied or unresolved can be reopened",
         )
-    payload = {"previous_reply": case.reply, "previous_rating": case.rating}
-    case.reopen_count += 1
-    case.reply = case.replied_at = case.replied_on_time = None
-    case.rating = case.resolved = case.rated_at = case.closed_at = case.signed_at = None
-    case.clock_started_at, case.clock_stopped_at = ctx.now, None
-    case.extension_amount = case.paused_days = case.paused_seconds = 0
-    case.dispatched_at = ctx.now
-    reschedule(ctx, case)
-    return payload, body.reason
+    return _reopen(ctx, case), body.reason
 
 
 @declare(s.Merge, plain=("已合并办理", "Merged"))

@@ -15,6 +15,7 @@ from zhizhi.cases import schemas as s
 from zhizhi.cases.actions import ActionIn
 from zhizhi.cases.filters import CaseFilter, parse_filter
 from zhizhi.core import clock
+from zhizhi.core.errors import Unauthorized
 from zhizhi.http.deps import DbSession, request_transaction
 from zhizhi.org.deps import BearerToken, CurrentPrincipal, resolve_principal
 
@@ -96,10 +97,16 @@ def list_cases(
     session: DbSession,
     principal: CurrentPrincipal,
     filters: Filters,
+    queue: Annotated[
+        str | None, Query(max_length=40, description="a work queue (cases.queries.ALL_QUEUES)")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> s.CasePage:
-    items, total, capped = search.search(session, principal, filters, page=page, page_size=page_size)
+    extra = service.queue_clauses(principal, queue) if queue is not None else None
+    items, total, capped = search.search(
+        session, principal, filters, page=page, page_size=page_size, extra=extra
+    )
     return s.CasePage(
         items=[service.to_out(session, c, principal) for c in items],
         total=total,
@@ -142,8 +149,28 @@ def timeline(number: str, session: DbSession, principal: CurrentPrincipal) -> li
 
 
 @router.post("/{number}/actions", response_model=s.CaseOut, summary="Take an action 办理操作")
-def act(
-    number: str, body: Annotated[ActionIn, Body()], session: DbSession, principal: CurrentPrincipal
-) -> s.CaseOut:
-    case = service.perform(session, principal, number, body)
-    return service.to_out(session, case, principal)
+async def act(
+    number: str,
+    body: Annotated[ActionIn, Body()],
+    request: Request,
+    token: BearerToken,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Response:
+    # Like intake: the whole unit of work in one worker-thread hop (principal, action, commit,
+    # JSON). With a hop per dependency a request held its connection while queueing for the
+    # next thread, and at 300 actions/s the pool ran dry (docs/benchmarks.md).
+    return await run_in_threadpool(_act, number, body, request, token, idempotency_key)
+
+
+def _act(number: str, body: s.ActionBody, request: Request, token: str | None, key: str | None) -> Response:
+    with request_transaction() as session:
+        principal = resolve_principal(request, session, token)
+        if principal is None:
+            raise Unauthorized("请先登录（缺少访问令牌）", "authentication required (no bearer token)")
+        case, acted = service.perform_once(session, principal, number, body, key)
+        out = service.to_out(session, case, principal)
+    return Response(
+        out.model_dump_json(),
+        media_type="application/json",
+        headers=None if acted else {"Idempotent-Replayed": "true"},
+    )

@@ -40,6 +40,7 @@ class CaseStatus(StrEnum):
     RETURNED = "returned"  # 退单待审
     SUSPENDED = "suspended"  # 已挂起
     REPLIED = "replied"  # 已答复，待回访
+    REVIEWING = "reviewing"  # 差评复核中（不满意或未解决，待督办员复核）
     CLOSED = "closed"  # 已办结
     MERGED = "merged"  # 已并单
 
@@ -73,6 +74,7 @@ class Rating(StrEnum):
 
 
 BAD_RATINGS = frozenset({Rating.DISSATISFIED, Rating.VERY_DISSATISFIED})  # 差评
+UNRESOLVED = "unresolved"  # in BAD_RATING_AUTO_REOPEN: "resolved: no" reopens automatically
 
 LABELS: dict[str, tuple[str, str]] = {
     CaseKind.APPEAL: ("诉求", "Appeal"),
@@ -100,6 +102,7 @@ LABELS: dict[str, tuple[str, str]] = {
     CaseStatus.RETURNED: ("退单待审", "returned"),
     CaseStatus.SUSPENDED: ("已挂起", "suspended"),
     CaseStatus.REPLIED: ("已答复待回访", "replied"),
+    CaseStatus.REVIEWING: ("差评复核中", "rating under review"),
     CaseStatus.CLOSED: ("已办结", "closed"),
     CaseStatus.MERGED: ("已并单", "merged"),
     SlaState.NORMAL: ("正常", "On track"),

@@ -51,6 +51,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "track.rate": ("评价办理结果", "Rate the outcome"),
     "track.rated": ("您已评价，感谢反馈。", "You have rated this case. Thank you."),
     "track.thanks": ("评价已提交，感谢！", "Thank you for your rating!"),
+    "track.thanks_review": (
+        "评价已提交。您反映的不满意或未解决情况已转督办员复核，1 个工作日内给出结果。",
+        "Your rating is in. As you are not satisfied or the problem is unresolved, a supervisor "
+        "will review the case within 1 working day.",
+    ),
+    "track.review": ("差评复核结果", "Outcome of the review of your rating"),
+    "track.review_due": ("复核期限", "Review due"),
+    "track.review_reopen": (
+        "已督办重新办理：办理单位将重新处理并再次答复您。",
+        "Reopened under supervision: the unit will act again and reply to you again.",
+    ),
+    "track.review_explain": (
+        "督办员核实后作出解释说明，工单已办结。",
+        "A supervisor checked the case and explains the outcome below; the case is closed.",
+    ),
+    "track.review_appeal": (
+        "经申诉核实，本次评价不计入满意度统计，工单已办结。",
+        "After an appeal was checked, this rating does not count in the statistics; the case is closed.",
+    ),
+    "track.review_reason": ("说明", "Explanation"),
     "faq.title": ("常见问题", "Frequently asked questions"),
     "work.title": ("工作台", "Workbench"),
     "work.empty": ("当前队列没有工单", "No cases in this queue"),
@@ -92,6 +112,11 @@ QUEUE_LABELS: dict[str, tuple[str, str]] = {
     "overdue": ("已超期", "Overdue"),
     "replied": ("待回访", "Follow-up"),
     "returned": ("退单待审", "Returns to review"),
+    # the work queues across statuses (cases.repository.stats.WORK_QUEUES)
+    "extension_pending": ("延期待审", "Extension requests to decide"),
+    "supervised": ("督办中", "Under supervision"),
+    "bad_rating_review": ("差评待复核", "Bad ratings to review"),
+    "co_unit_pending": ("协办待回复", "Co-unit replies due"),
 }
 
 # the workbench's search, saved queues, export and print views (docs/workbench.md)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,6 +62,7 @@ class Case(Base):
                 "replied_on_time",
                 "due_at",
                 "clock_stopped_at",
+                "rating_excluded",  # 0007
             ],
         ),
         Index(
@@ -137,6 +139,12 @@ class Case(Base):
     rating: Mapped[str | None] = mapped_column(String(20))
     resolved: Mapped[bool | None] = mapped_column(Boolean)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 0007: 差评复核 — due 1 working day after a bad rating; an upheld appeal (申诉成立) keeps the
+    # rating on record but leaves it out of every rate
+    review_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rating_excluded: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
     supervision_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     return_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -157,6 +165,7 @@ class CaseUnit(Base):
         ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
     )
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), nullable=False, index=True)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 0007: its 协办回复
 
 
 class CaseEvent(Base):

@@ -28,9 +28,17 @@ def check(session: Session, principal: Principal, case: Case, action: str) -> De
         return ("只有主办单位（及其下级）可以执行此操作", "only the lead unit (or its sub-units) may do this")
     if action == "handle":
         lead = _dept_in_subtree(session, principal, case.lead_department_id)
-        co = org.any_in_subtree(session, repo.co_unit_ids(session, case.id), principal.department_path)
-        if not (lead or co):
+        if not lead and not org.any_in_subtree(
+            session, repo.co_unit_ids(session, case.id), principal.department_path
+        ):
             return ("只有主办或协办单位可以记录办理情况", "only the lead or a co-unit may record handling")
+    if action == "co_reply" and not org.any_in_subtree(
+        session, repo.co_unit_ids(session, case.id), principal.department_path
+    ):
+        return (
+            "只有协办单位（及其下级）可以回复主办单位",
+            "only a co-unit (or its sub-units) may reply as a co-unit",
+        )
     own = case.reporter_id == principal.user_id or case.id == principal.verified_case_id
     if action == "rate" and principal.role is Role.PUBLIC and not own:
         return ("只能评价本人提交的诉求", "you can only rate your own appeals")

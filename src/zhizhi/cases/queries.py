@@ -26,7 +26,10 @@ from zhizhi.core import clock
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 
-QUEUES = stats.QUEUES
+STATUS_QUEUES = stats.QUEUES  # by status and SLA state
+WORK_QUEUES = stats.WORK_QUEUES  # across statuses, name → (中文, English): 延期待审, 督办中 …
+ALL_QUEUES = stats.ALL_QUEUES  # what ``GET /api/v1/cases?queue=`` accepts
+QUEUES = ALL_QUEUES  # the workbench's tabs: every queue
 
 
 def queue_counts(session: Session, principal: Principal) -> dict[str, int]:
@@ -39,9 +42,10 @@ def queue_page(
     return stats.queue_page(session, principal, queue, clock.now(), page=page, page_size=page_size)
 
 
-def queue_clauses(queue: str) -> list[Any]:
-    """The WHERE clauses of the work queue ``queue`` (to combine with search filters)."""
-    return stats.queue_filter(queue, clock.now())
+def queue_clauses(queue: str, principal: Principal | None = None) -> list[Any]:
+    """The WHERE clauses of the work queue ``queue`` (to combine with search filters);
+    ``principal`` narrows ``co_unit_pending`` to the caller's own co-units."""
+    return stats.queue_filter(queue, clock.now(), principal)
 
 
 def sla_cases(

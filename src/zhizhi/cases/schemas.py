@@ -177,6 +177,34 @@ class Rate(ActionBody):
     comment: Note = None
 
 
+class ReviewReopen(ActionBody):
+    """差评复核 → 重办: back to the lead unit, under supervision."""
+
+    action: Literal["review_reopen"]
+    reason: Annotated[str, Field(min_length=2, max_length=2000), Widget("textarea")]
+
+
+class ReviewExplain(ActionBody):
+    """差评复核 → 解释说明: the explanation given to the person who asked; the case closes."""
+
+    action: Literal["review_explain"]
+    reason: Annotated[str, Field(min_length=2, max_length=2000), Widget("textarea")]
+
+
+class ReviewAppeal(ActionBody):
+    """差评复核 → 申诉成立: the rating was mistaken or malicious; it leaves the statistics."""
+
+    action: Literal["review_appeal"]
+    reason: Annotated[str, Field(min_length=2, max_length=2000), Widget("textarea")]
+
+
+class CoReply(ActionBody):
+    """协办回复: a co-unit's answer to the lead unit, on the case's timeline."""
+
+    action: Literal["co_reply"]
+    reply: Annotated[str, Field(min_length=2, max_length=MAX_CONTENT), Widget("textarea")]
+
+
 class Close(ActionBody):
     action: Literal["close"]
     reason: Note = None
@@ -207,6 +235,12 @@ class DepartmentRef(BaseModel):
     name: str
 
 
+class CoUnitOut(BaseModel):
+    code: str
+    name: str
+    replied_at: datetime | None  # its 协办回复 this round; ``None``: still to answer
+
+
 class CaseOut(BaseModel):
     number: str
     kind: str
@@ -225,6 +259,7 @@ class CaseOut(BaseModel):
     category: DepartmentRef | None
     lead_department: DepartmentRef | None
     co_departments: list[DepartmentRef]
+    co_units: list[CoUnitOut] = []
     contact_name: str | None
     contact_phone: str | None
     contact_masked: bool
@@ -244,6 +279,8 @@ class CaseOut(BaseModel):
     reply: str | None
     rating: str | None
     resolved: bool | None
+    rating_excluded: bool = False  # 申诉成立: kept on record, left out of the statistics
+    review_due_at: datetime | None = None  # 差评复核 due (1 working day after the rating)
     parent_number: str | None
     supervision_count: int
     reopen_count: int

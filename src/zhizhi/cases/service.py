@@ -15,9 +15,9 @@ from zhizhi.addresses.service import Location, locate
 from zhizhi.cases import actions, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
-from zhizhi.cases.enums import LABELS, CaseKind, CaseStatus, Channel, SlaState
-from zhizhi.cases.models import Case, CaseEvent, IdempotencyKey  # Case: the type other domains annotate with
-from zhizhi.cases.repository import feeds, intake
+from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
+from zhizhi.cases.models import Case, IdempotencyKey  # Case: the type other domains annotate with
+from zhizhi.cases.repository import feeds, intake, stats
 from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
 from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
@@ -55,6 +55,27 @@ def _claim_key(session: Session, scope: str, key: str, digest: str) -> Case | No
     return repo.by_id(session, existing.case_id)
 
 
+def _check_key_length(key: str) -> None:
+    if not 1 <= len(key) <= 200:
+        raise ValidationFailed(
+            "Idempotency-Key 长度应为 1–200",
+            "Idempotency-Key must be 1–200 characters",
+            field="Idempotency-Key",
+        )
+
+
+def _save_key(session: Session, scope: str, key: str, digest: str, case_id: int, now: datetime) -> None:
+    row = IdempotencyKey(scope=scope, key=key, request_hash=digest, case_id=case_id, created_at=now)
+    try:
+        repo.save_idempotency_key(session, row)
+    except IntegrityError:  # a concurrent retry with the same key got there first
+        raise Conflict(
+            "相同 Idempotency-Key 的请求正在处理，请稍后重试",
+            "a request with this Idempotency-Key is being processed; retry shortly",
+            field="Idempotency-Key",
+        ) from None
+
+
 def create_case(
     session: Session, data: s.CaseCreate, principal: Principal | None, idempotency_key: str | None = None
 ) -> tuple[Case, bool]:
@@ -80,12 +101,7 @@ def create_case(
                 field="contact_phone",
             )
     if idempotency_key is not None:
-        if not 1 <= len(idempotency_key) <= 200:
-            raise ValidationFailed(
-                "Idempotency-Key 长度应为 1–200",
-                "Idempotency-Key must be 1–200 characters",
-                field="Idempotency-Key",
-            )
+        _check_key_length(idempotency_key)
         scope = f"user:{caller.user_id}" if principal else f"anon:{data.contact_phone}"
         digest = _request_hash(data)
         replay = _claim_key(session, scope, idempotency_key, digest)
@@ -160,17 +176,7 @@ def create_case(
     )
     case = intake.insert_case(session, values, first_event, entry, local_date(now))
     if idempotency_key is not None:
-        key = IdempotencyKey(
-            scope=scope, key=idempotency_key, request_hash=digest, case_id=case.id, created_at=now
-        )
-        try:
-            repo.save_idempotency_key(session, key)
-        except IntegrityError:  # a concurrent retry with the same key got there first
-            raise Conflict(
-                "相同 Idempotency-Key 的请求正在处理，请稍后重试",
-                "a request with this Idempotency-Key is being processed; retry shortly",
-                field="Idempotency-Key",
-            ) from None
+        _save_key(session, scope, idempotency_key, digest, case.id, now)
     events.publish("case.created", session, case=case, principal=caller)
     return case, True
 
@@ -180,45 +186,77 @@ def _append_event(
     case: Case,
     principal: Principal,
     action: str,
-    from_status: str | None,
+    from_status: str,
     to_status: str,
     reason: str | None,
     payload: dict[str, Any],
 ) -> None:
+    """The action's timeline event and audit entry (one statement on PostgreSQL), after the
+    case's own changes are flushed."""
     case.event_count += 1
-    repo.add_event(
-        session,
-        CaseEvent(
-            case_id=case.id,
-            seq=case.event_count,
-            action=action,
-            at=clock.now(),
-            actor_id=principal.user_id or None,
-            actor_name=principal.username,
-            actor_role=principal.role.value,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            payload=payload,
-        ),
+    event = {
+        "case_id": case.id,
+        "seq": case.event_count,
+        "action": action,
+        "at": clock.now(),
+        "actor_id": principal.user_id or None,
+        "actor_name": principal.username,
+        "actor_role": principal.role.value,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "payload": payload,
+    }
+    entry = audit.entry(
+        f"case.{action}",
+        principal.actor,
+        object_type="case",
+        object_id=case.number,
+        from_status=from_status,
+        to_status=to_status,
     )
+    repo.append_event(session, event, entry)
 
 
 def get_case(session: Session, principal: Principal, number: str, *, for_update: bool = False) -> Case:
-    case = repo.find(session, number, for_update=for_update)
+    case, visible = repo.find_visible(session, principal, number, for_update=for_update)
     if case is None:
         raise NotFound(f"工单 {number} 不存在", f"case {number} not found", field="number")
-    if not repo.is_visible(session, principal, case.id):
+    if not visible:
         if principal.role is Role.PUBLIC:
             raise NotFound(f"工单 {number} 不存在", f"case {number} not found", field="number")
         raise Forbidden("该工单不在您部门的办理范围内", "this case is outside your department's scope")
     return case
 
 
-def perform(session: Session, principal: Principal, number: str, body: Any) -> Case:
-    """Check everything first (visibility, permission, transition, policy, guards), then write."""
+def _action_hash(number: str, body: Any) -> str:
+    data = {"number": number, "body": body.model_dump(mode="json")}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def perform(
+    session: Session, principal: Principal, number: str, body: Any, idempotency_key: str | None = None
+) -> Case:
+    """Check everything first (visibility, permission, transition, policy, guards), then write.
+
+    With an ``idempotency_key``, a retry of the same request (same caller, case and body) returns
+    the case as it is now instead of acting twice; the key with another body is a 422."""
+    case, _ = perform_once(session, principal, number, body, idempotency_key)
+    return case
+
+
+def perform_once(
+    session: Session, principal: Principal, number: str, body: Any, idempotency_key: str | None = None
+) -> tuple[Case, bool]:
+    """:func:`perform`, also saying whether it acted (``False``: an idempotent replay)."""
     action: str = body.action
     case = get_case(session, principal, number, for_update=True)
+    scope = digest = ""
+    if idempotency_key is not None:
+        _check_key_length(idempotency_key)
+        scope, digest = f"act:{principal.user_id}:{case.id}", _action_hash(case.number, body)
+        if _claim_key(session, scope, idempotency_key, digest) is not None:
+            return case, False
     transition = CASE_LIFECYCLE.get(action)
     if not principal.can(transition.permission):
         zh_role, en_role = ROLE_LABELS[principal.role]
@@ -237,22 +275,33 @@ def perform(session: Session, principal: Principal, number: str, body: Any) -> C
     if target == PREVIOUS:
         target = case.status_before_suspend or CaseStatus.ACCEPTED.value
     payload, reason = actions.ACTIONS[action].handler(ctx, case, body)
+    if ctx.branch and transition.branch is not None:
+        target = transition.branch
     new_status = case.status if target == STAY else target
     case.status = new_status
     case.updated_at = ctx.now
     _append_event(session, case, principal, action, current.value, new_status, reason, payload)
-    audit.record(
-        session,
-        f"case.{action}",
-        principal.actor,
-        object_type="case",
-        object_id=case.number,
-        from_status=current.value,
-        to_status=new_status,
-    )
+    if idempotency_key is not None:
+        _save_key(session, scope, idempotency_key, digest, case.id, ctx.now)
     session.flush()
     events.publish(f"case.{action}", session, case=case, principal=principal, payload=payload, reason=reason)
-    return case
+    if new_status == CaseStatus.REVIEWING and _auto_reopens(case):
+        auto = s.ReviewReopen(action="review_reopen", reason=AUTO_REOPEN_REASON[0])
+        perform(session, SYSTEM, case.number, auto)
+    return case, True
+
+
+SYSTEM = Principal(0, "system", "系统", Role.ADMIN, None, None)
+AUTO_REOPEN_REASON = (
+    "按设置 BAD_RATING_AUTO_REOPEN 自动督办重办",
+    "reopened under supervision automatically (setting BAD_RATING_AUTO_REOPEN)",
+)
+
+
+def _auto_reopens(case: Case) -> bool:
+    """Whether the deployment reopens this bad rating without waiting for a supervisor."""
+    auto = set(get_settings().bad_rating_auto_reopen)
+    return case.rating in auto or (case.resolved is False and UNRESOLVED in auto)
 
 
 def list_cases(
@@ -264,7 +313,12 @@ def list_cases(
     department: str | None,
     page: int,
     page_size: int,
+    queue: str | None = None,
 ) -> tuple[list[Case], int]:
+    """A page of the cases ``principal`` sees; ``queue`` names one of ``queries.ALL_QUEUES``
+    (422 with field ``queue`` otherwise)."""
+    now = clock.now()
+    extra = queue_clauses(principal, queue, now) if queue is not None else []
     path = None
     if department:
         dept = org.find_department(session, department, active_only=False)
@@ -277,10 +331,23 @@ def list_cases(
         status=status.value if status is not None else None,
         sla=sla,
         department_path=path,
-        now=clock.now(),
+        now=now,
         page=page,
         page_size=page_size,
+        extra=extra,
     )
+
+
+def queue_clauses(principal: Principal, queue: str, now: datetime | None = None) -> list[Any]:
+    """The SQL conditions of a work queue (``queries.ALL_QUEUES``), for a list or a search; an
+    unknown name is a 422 on field ``queue`` in both languages."""
+    if queue not in stats.ALL_QUEUES:
+        raise ValidationFailed(
+            f"未知的工作队列「{queue}」，可用：{'、'.join(stats.ALL_QUEUES)}",
+            f"unknown queue {queue!r}; known queues: {', '.join(stats.ALL_QUEUES)}",
+            field="queue",
+        )
+    return stats.queue_filter(queue, now or clock.now(), principal)
 
 
 def timeline(session: Session, principal: Principal, number: str) -> list[s.EventOut]:
@@ -317,7 +384,8 @@ def case_state(case: Case, now: datetime | None = None) -> SlaState:
 
 def to_out(session: Session, case: Case, principal: Principal | None, *, reveal: bool = False) -> s.CaseOut:
     """The API view; contact details are masked unless ``reveal`` and the policy allows (audited)."""
-    co_ids = repo.co_unit_ids(session, case.id) if case.lead_department_id else []
+    co_rows = repo.co_units(session, case.id) if case.lead_department_id else []
+    co_ids = [u.department_id for u in co_rows]
     units = (
         org.departments_by_ids(session, [case.lead_department_id, *co_ids]) if case.lead_department_id else {}
     )
@@ -360,6 +428,15 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         category=s.DepartmentRef(code=category.code, name=category.name) if category else None,
         lead_department=s.DepartmentRef(code=lead.code, name=lead.name) if lead else None,
         co_departments=[s.DepartmentRef(code=d.code, name=d.name) for d in co],
+        co_units=[
+            s.CoUnitOut(
+                code=units[u.department_id].code, name=units[u.department_id].name, replied_at=u.replied_at
+            )
+            for u in sorted(
+                co_rows, key=lambda u: units[u.department_id].code if u.department_id in units else ""
+            )
+            if u.department_id in units
+        ],
         contact_name=name,
         contact_phone=phone,
         contact_masked=not unmasked,
@@ -384,6 +461,8 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         reply=case.reply,
         rating=case.rating,
         resolved=case.resolved,
+        rating_excluded=case.rating_excluded,
+        review_due_at=case.review_due_at,
         parent_number=parent_number,
         supervision_count=case.supervision_count,
         reopen_count=case.reopen_count,

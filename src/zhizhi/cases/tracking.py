@@ -63,6 +63,11 @@ PLAIN_STATUS: dict[str, tuple[str, str]] = {
         "Paused (waiting for an outside step); the clock is stopped",
     ),
     CaseStatus.REPLIED: ("已答复，请您评价办理结果", "Answered: please rate the outcome"),
+    CaseStatus.REVIEWING: (
+        "您的评价为不满意或未解决，督办员正在复核（1 个工作日内），结果将在此告知您",
+        "You were not satisfied or the problem is unresolved: a supervisor is reviewing it "
+        "(within 1 working day); the outcome will be shown here",
+    ),
     CaseStatus.CLOSED: ("已办结", "Closed"),
     CaseStatus.MERGED: ("已与相同问题的工单合并办理", "Merged with a case about the same problem"),
 }
@@ -79,11 +84,24 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Review:
+    """The latest 差评复核 decision, as the person who asked reads it."""
+
+    decision: str  # reopen | explain | appeal
+    reason: str | None
+    at: datetime
+
+
+REVIEW_ACTIONS = {"review_reopen": "reopen", "review_explain": "explain", "review_appeal": "appeal"}
+
+
+@dataclass(frozen=True)
 class Tracked:
     case: s.CaseOut
     plain_status: tuple[str, str]
     steps: list[Step]
     can_rate: bool
+    review: Review | None = None
 
 
 def _phone_matches(case: Case, phone: str) -> bool:
@@ -106,11 +124,18 @@ def _verified(session: Session, number: str, phone: str, *, for_update: bool = F
 def track(session: Session, number: str, phone: str) -> Tracked:
     case = _verified(session, number, phone)
     out = service.to_out(session, case, None)
+    events = repo.events(session, case.id)
     steps = [
         Step(e.at, *(CREATED if e.action == "create" else ACTIONS[e.action].plain))
-        for e in repo.events(session, case.id)
+        for e in events
         if e.action == "create" or (e.action in ACTIONS and ACTIONS[e.action].public)  # no internal steps
     ]
+    review = None
+    for e in events:  # the latest decision of the latest round (a later reply starts a new round)
+        if e.action in REVIEW_ACTIONS:
+            review = Review(REVIEW_ACTIONS[e.action], e.reason, e.at)
+        elif e.action in {"reply", "answer_directly", "rate"}:
+            review = None
     status = LABELS.get(CaseStatus(case.status), (case.status, case.status))
     plain = PLAIN_STATUS.get(case.status, status)
     can_rate = case.status == CaseStatus.REPLIED.value and case.rating is None
@@ -121,13 +146,20 @@ def track(session: Session, number: str, phone: str) -> Tracked:
         object_type="case",
         object_id=case.number,
     )
-    return Tracked(out, plain, steps, can_rate)
+    return Tracked(out, plain, steps, can_rate, review)
 
 
 def rate(
-    session: Session, number: str, phone: str, rating: Rating, resolved: bool, comment: str | None = None
+    session: Session,
+    number: str,
+    phone: str,
+    rating: Rating,
+    resolved: bool,
+    comment: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Case:
-    """Verify the phone, then perform ``rate`` through the lifecycle (all guards apply)."""
+    """Verify the phone, then perform ``rate`` through the lifecycle (all guards apply). The
+    portal's form carries an ``idempotency_key``: sending it twice rates once, without an error."""
     case = _verified(session, number, phone)
     body = s.Rate(action="rate", rating=rating, resolved=resolved, comment=comment or None)
-    return service.perform(session, verified_public(case), case.number, body)
+    return service.perform(session, verified_public(case), case.number, body, idempotency_key)

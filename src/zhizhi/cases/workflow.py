@@ -4,9 +4,13 @@ received ─accept→ accepted ─dispatch→ dispatched ─sign→ in_progress 
     └──answer_directly──────────────────────────────────────────────────────┘    │
 dispatched/in_progress ─return→ returned ─redispatch / reject_return→ dispatched     │
 accepted/dispatched/in_progress ─suspend→ suspended ─resume→ (previous status)      │
-replied/closed (bad rating or unresolved) ─reopen→ dispatched (重办) ←──────────────┘
+replied ─rate (bad or unresolved)→ reviewing (差评复核) ─review_reopen→ dispatched (督办重办)
+                                              ├─review_explain→ closed (解释说明)
+                                              └─review_appeal→ closed (申诉成立，评价不计入统计)
+closed (bad rating or unresolved) ─reopen→ dispatched (重办)
+dispatched/in_progress ─co_reply→ (stays): a co-unit's reply to the lead unit (协办回复)
 received/accepted/dispatched ─merge→ merged (并单)
-stay-in-place actions: handle, request/approve/reject extension, supervise, rate
+stay-in-place actions: handle, co_reply, request/approve/reject extension, supervise, rate (good)
 """
 
 from __future__ import annotations
@@ -16,8 +20,18 @@ from zhizhi.core.permissions import Permission as P
 from zhizhi.core.statemachine import PREVIOUS, STAY, Transition, TransitionTable
 
 
-def _t(action: str, sources: set[S], target: str, permission: P, zh: str, en: str) -> Transition:
-    return Transition(action, frozenset(s.value for s in sources), str(target), permission, zh, en)
+def _t(
+    action: str, sources: set[S], target: str, permission: P, zh: str, en: str, branch: S | None = None
+) -> Transition:
+    return Transition(
+        action,
+        frozenset(s.value for s in sources),
+        str(target),
+        permission,
+        zh,
+        en,
+        str(branch) if branch is not None else None,
+    )
 
 
 _HANDLING = {S.DISPATCHED, S.IN_PROGRESS}
@@ -37,6 +51,7 @@ CASE_LIFECYCLE = TransitionTable(
         _t("dispatch", {S.ACCEPTED}, S.DISPATCHED, P.CASE_DISPATCH, "派单", "dispatch"),
         _t("sign", {S.DISPATCHED}, S.IN_PROGRESS, P.CASE_SIGN, "签收", "sign for"),
         _t("handle", {S.IN_PROGRESS}, STAY, P.CASE_HANDLE, "办理", "record handling of"),
+        _t("co_reply", _HANDLING, STAY, P.CASE_HANDLE, "协办回复", "reply as a co-unit on"),
         _t("reply", {S.IN_PROGRESS}, S.REPLIED, P.CASE_REPLY, "答复", "reply to"),
         _t("return", _HANDLING, S.RETURNED, P.CASE_RETURN, "退单", "return"),
         _t("redispatch", {S.RETURNED}, S.DISPATCHED, P.CASE_REVIEW_RETURN, "改派", "re-dispatch"),
@@ -74,9 +89,33 @@ CASE_LIFECYCLE = TransitionTable(
         ),
         _t("resume", {S.SUSPENDED}, PREVIOUS, P.CASE_SUSPEND, "恢复", "resume"),
         _t("supervise", _RUNNING | {S.REPLIED}, STAY, P.CASE_SUPERVISE, "督办", "supervise"),
-        _t("rate", {S.REPLIED}, STAY, P.CASE_RATE, "回访评价", "rate"),
+        _t("rate", {S.REPLIED}, STAY, P.CASE_RATE, "回访评价", "rate", branch=S.REVIEWING),
+        _t(
+            "review_reopen",
+            {S.REVIEWING},
+            S.DISPATCHED,
+            P.CASE_REVIEW_RATING,
+            "差评复核：督办重办",
+            "reopen under supervision after reviewing the rating of",
+        ),
+        _t(
+            "review_explain",
+            {S.REVIEWING},
+            S.CLOSED,
+            P.CASE_REVIEW_RATING,
+            "差评复核：解释说明",
+            "close with an explanation after reviewing the rating of",
+        ),
+        _t(
+            "review_appeal",
+            {S.REVIEWING},
+            S.CLOSED,
+            P.CASE_REVIEW_RATING,
+            "差评复核：申诉成立",
+            "uphold an appeal against the rating of",
+        ),
         _t("close", {S.REPLIED}, S.CLOSED, P.CASE_CLOSE, "办结", "close"),
-        _t("reopen", {S.REPLIED, S.CLOSED}, S.DISPATCHED, P.CASE_REOPEN, "重办", "reopen"),
+        _t("reopen", {S.CLOSED}, S.DISPATCHED, P.CASE_REOPEN, "重办", "reopen"),
         _t("merge", {S.RECEIVED, S.ACCEPTED, S.DISPATCHED}, S.MERGED, P.CASE_MERGE, "并单", "merge"),
     ]
 )

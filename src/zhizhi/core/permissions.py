@@ -53,6 +53,7 @@ class Permission(StrEnum):
     CASE_RATE = "case:rate"
     CASE_CLOSE = "case:close"
     CASE_REOPEN = "case:reopen"
+    CASE_REVIEW_RATING = "case:review_rating"  # decide a 差评复核: reopen, explain or uphold an appeal
     CASE_MERGE = "case:merge"
     PERSONAL_READ = "personal:read"  # unmasked phone numbers and names
     ORG_MANAGE = "org:manage"
@@ -88,6 +89,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _STAFF_READ
         | {P.CASE_READ_ALL, P.CASE_SUPERVISE, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND}
         | {P.CASE_REVIEW_RETURN, P.CASE_CLOSE, P.CASE_REOPEN, P.AUDIT_READ, P.COCKPIT_READ}
+        | {P.CASE_REVIEW_RATING}
     ),
     Role.LEADER: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ}),
     Role.DATA_STEWARD: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}),

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         description="hotspots recomputed every N minutes (a divisor of 60, or whole hours dividing a "
         "day) by the job queue; 0: no schedule",
     )
+    bad_rating_auto_reopen: list[Literal["dissatisfied", "very_dissatisfied", "unresolved"]] = Field(
+        default_factory=list,
+        description="bad ratings that reopen a case under supervision at once, e.g. "
+        '["very_dissatisfied", "unresolved"] (JSON); the others wait for a supervisor\'s 差评复核 '
+        "(due within 1 working day)",
+    )
     export_max_rows: int = Field(
         default=100_000,
         ge=1,

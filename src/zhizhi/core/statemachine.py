@@ -21,6 +21,9 @@ class Transition:
     permission: Permission
     zh: str  # label shown in timelines, e.g. 派单
     en: str
+    # the one other status the action's handler may choose instead of ``target`` (a bad rating
+    # sends a case to review instead of leaving it where it is); ``None``: always ``target``
+    branch: str | None = None
 
 
 class TransitionTable:

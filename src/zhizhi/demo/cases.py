@@ -283,10 +283,16 @@ def load_cases(
             )
         )
         act(p["agent"], s.Rate(action="rate", rating=rating, resolved=not bad), hours=24)
-        if target == "reopened":
-            act(p["dispatcher"], s.Reopen(action="reopen", reason="群众不满意，重新办理"))
+        if target == "reopened":  # a bad rating goes to 差评复核; the supervisor reopens it
+            act(p["supervisor"], s.ReviewReopen(action="review_reopen", reason="回访核实问题仍在，督办重办"))
         else:
-            act(p["dispatcher"], s.Close(action="close", reason="群众不满意，已解释说明" if bad else None))
+            if bad:  # 差评复核: the supervisor explains, the case closes
+                act(
+                    p["supervisor"],
+                    s.ReviewExplain(action="review_explain", reason="已向群众解释说明相关政策"),
+                )
+            else:
+                act(p["dispatcher"], s.Close(action="close"))
             if closed_log is not None:
                 closed_log.append((data, lead.code, t))
         made += 1

@@ -21,7 +21,7 @@ from zhizhi.core.errors import Conflict, NotFound, Unauthorized, ValidationFaile
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
-from zhizhi.org import pinyin, principal_cache
+from zhizhi.org import department_cache, pinyin, principal_cache
 from zhizhi.org import repository as repo
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.models import ApiToken, Department, User
@@ -68,7 +68,19 @@ def department(session: Session, department_id: int | None) -> DepartmentRef | N
 
 
 def departments_by_ids(session: Session, ids: list[int]) -> dict[int, DepartmentRef]:
-    return {d.id: DepartmentRef.of(d) for d in repo.departments_by_ids(session, list(dict.fromkeys(ids)))}
+    """Served from ``department_cache`` (up to 5 s old for another process's changes); the rest
+    in one query."""
+    wanted = list(dict.fromkeys(ids))
+    if session.info.get("departments_changed") or any(
+        isinstance(o, Department) for o in (*session.new, *session.dirty)
+    ):  # this transaction changed departments: read its own writes
+        return {d.id: DepartmentRef.of(d) for d in repo.departments_by_ids(session, wanted)}
+    found, missing, generation = department_cache.get_many(wanted)
+    if missing:
+        fresh = [DepartmentRef.of(d) for d in repo.departments_by_ids(session, missing)]
+        department_cache.put_many(fresh, generation)
+        found.update((d.id, d) for d in fresh)
+    return found
 
 
 def department_ids(session: Session, codes: list[str]) -> dict[str, int]:

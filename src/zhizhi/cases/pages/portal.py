@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -142,7 +143,11 @@ def submitted(request: Request, number: str, principal: MaybeStaff) -> Response:
 def _track_context(request: Request, session: DbSession, number: str, phone: str) -> dict[str, object]:
     lang = i18n.lang_of(request)
     errors = FormErrors(lang)
-    ctx: dict[str, object] = {"form": {"number": number, "phone": phone}, "ratings": _rating_options(lang)}
+    ctx: dict[str, object] = {
+        "form": {"number": number, "phone": phone},
+        "ratings": _rating_options(lang),
+        "rate_key": secrets.token_urlsafe(16),  # one per rating form: a resubmission rates once
+    }
     try:
         ctx["tracked"] = tracking.track(session, number, phone)
     except DomainError as exc:
@@ -183,13 +188,14 @@ def rate(
     rating: Annotated[str, Form()] = "",
     resolved: Annotated[str, Form()] = "",
     comment: Annotated[str, Form(max_length=2000)] = "",
+    rate_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     lang = i18n.lang_of(request)
     errors = FormErrors(lang)
     status = 200
     try:
         body = s.Rate(action="rate", rating=rating, resolved=resolved, comment=comment or None)
-        tracking.rate(session, number, phone, body.rating, body.resolved, body.comment)
+        tracking.rate(session, number, phone, body.rating, body.resolved, body.comment, rate_key or None)
     except ValidationError as exc:
         errors.from_validation(exc)
         status = 422

@@ -37,7 +37,7 @@ def export_xlsx(request: Request, session: DbSession, principal: Staff, queue: s
     page in the page's language with the status of the error (422)."""
     try:
         filt = parse_filter(request.query_params)
-        extra = queries.queue_clauses(queue) if queue in queries.QUEUES else []
+        extra = queries.queue_clauses(queue, principal) if queue in queries.QUEUES else []
         path, _ = export.export_xlsx(
             session, principal, filt, lang=i18n.lang_of(request), extra=extra, label=queue
         )

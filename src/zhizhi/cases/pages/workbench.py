@@ -105,7 +105,7 @@ def queues_context(
     counts = queries.queue_counts(session, principal)
     if not searching and queue not in queries.QUEUES:
         queue = landing_queue(principal, counts)
-    extra = [] if searching else queries.queue_clauses(queue)
+    extra = [] if searching else queries.queue_clauses(queue, principal)
     cases: list[Any] = []
     total = 0
     capped = False

@@ -14,13 +14,29 @@ built by org's repository), never through org's model.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    event,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.orm import Session, SessionTransaction
 
 from zhizhi.cases.enums import SlaState
 from zhizhi.cases.models import Case, CaseEvent, CaseUnit, IdempotencyKey
+from zhizhi.core import audit
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
@@ -64,6 +80,26 @@ def find(session: Session, number: str, *, for_update: bool = False) -> Case | N
     if for_update:
         stmt = stmt.with_for_update()
     return session.scalar(stmt)
+
+
+def find_visible(
+    session: Session, principal: Principal, number: str, *, for_update: bool = False
+) -> tuple[Case | None, bool]:
+    """The case with ``number`` and whether ``principal`` may see it, in one query (an action's
+    first read: its row lock, the visibility check and whether it has co-units together; a case
+    without co-units needs no second read for them)."""
+    has_co = exists().where(CaseUnit.case_id == Case.id)
+    stmt = select(Case, scope_clause(principal).label("visible"), has_co.label("has_co")).where(
+        Case.number == number
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=Case)
+    row = session.execute(stmt).first()
+    if row is None:
+        return None, False
+    if not row[2]:
+        session.info.setdefault(_CO_UNITS, {})[row[0].id] = []
+    return row[0], bool(row[1])
 
 
 def by_id(session: Session, case_id: int) -> Case | None:
@@ -115,10 +151,11 @@ def list_cases(
     now: datetime,
     page: int,
     page_size: int,
+    extra: list[ColumnElement[bool]] | None = None,
 ) -> tuple[list[Case], int]:
-    """A page of the cases ``principal`` sees, newest first, filtered by status, SLA state and
-    the department (with its subtree) that leads or co-handles them."""
-    filters: list[ColumnElement[bool]] = []
+    """A page of the cases ``principal`` sees, newest first, filtered by status, SLA state,
+    the department (with its subtree) that leads or co-handles them and ``extra`` (a queue's)."""
+    filters: list[ColumnElement[bool]] = list(extra or [])
     if status is not None:
         filters.append(Case.status == status)
     if sla is not None:
@@ -128,11 +165,41 @@ def list_cases(
     return list_page(session, principal, filters=filters, page=page, page_size=page_size)
 
 
+_CO_UNITS = "cases.co_units"  # session.info: case id → its co-unit rows, for this transaction
+
+
+def co_units(session: Session, case_id: int) -> list[CaseUnit]:
+    """A case's co-unit rows, read once per transaction (an action's policy and its answer both
+    need them); writes below drop the memo."""
+    memo: dict[int, list[CaseUnit]] = session.info.setdefault(_CO_UNITS, {})
+    rows = memo.get(case_id)
+    if rows is None:
+        rows = memo[case_id] = list(session.scalars(select(CaseUnit).where(CaseUnit.case_id == case_id)))
+    return rows
+
+
 def co_unit_ids(session: Session, case_id: int) -> list[int]:
-    return list(session.scalars(select(CaseUnit.department_id).where(CaseUnit.case_id == case_id)))
+    return [u.department_id for u in co_units(session, case_id)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_co_units(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost (a flush runs in an inner one)
+        session.info.pop(_CO_UNITS, None)
+
+
+def mark_co_units_replied(session: Session, case_id: int, department_ids: list[int], at: datetime) -> None:
+    session.info.get(_CO_UNITS, {}).pop(case_id, None)
+    session.execute(
+        update(CaseUnit)
+        .where(CaseUnit.case_id == case_id, CaseUnit.department_id.in_(department_ids))
+        .values(replied_at=at)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def set_co_units(session: Session, case_id: int, department_ids: list[int]) -> None:
+    session.info.get(_CO_UNITS, {}).pop(case_id, None)
     for unit in session.scalars(select(CaseUnit).where(CaseUnit.case_id == case_id)):
         session.delete(unit)
     session.flush()
@@ -147,6 +214,38 @@ def events(session: Session, case_id: int) -> list[CaseEvent]:
 
 def add_event(session: Session, event: CaseEvent) -> None:
     session.add(event)
+
+
+_EVENTS = cast(Table, CaseEvent.__table__)
+_append_statement: Any = None
+
+
+def append_event(session: Session, values: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Append a timeline event and its audit entry (``audit.entry``). On PostgreSQL one
+    statement writes both (the entry into the audit inbox, sealed after the commit, as intake
+    does); on SQLite the event is inserted and the entry queued for the commit's chain. The
+    case's own changes are flushed first (``Session.execute`` autoflushes)."""
+    global _append_statement
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(_EVENTS), values)
+        audit.queue(session, entry)
+        return
+    if _append_statement is None:  # built once: the column set is always the same
+        inbox = audit.INBOX
+        new_event = insert(_EVENTS).values({c: bindparam(c, type_=_EVENTS.c[c].type) for c in values})
+        _append_statement = (
+            insert(inbox)
+            .from_select(
+                list(AUDIT_COLUMNS),
+                select(*(bindparam(f"au_{c}", type_=inbox.c[c].type) for c in AUDIT_COLUMNS)),
+            )
+            .add_cte(new_event.cte("new_event"))
+        )
+    session.execute(_append_statement, {**values, **{f"au_{c}": entry[c] for c in AUDIT_COLUMNS}})
+    audit.written_to_inbox(session)
+
+
+AUDIT_COLUMNS = ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")
 
 
 def idempotency_key(session: Session, scope: str, key: str) -> IdempotencyKey | None:

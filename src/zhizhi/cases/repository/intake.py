@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, bindparam, insert, literal_column, null, select
+from sqlalchemy import Engine, Table, bindparam, false, insert, literal_column, null, select, true
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -32,6 +32,7 @@ _NEW_CASE_LITERALS = {
     "supervision_count": 0,
     "reopen_count": 0,
     "return_count": 0,
+    "rating_excluded": False,
     "event_count": 1,  # the creation event inserted with it
     "version": 1,  # the ORM's version counter starts at 1
 }
@@ -68,6 +69,8 @@ class _DriverSQL:
 
 
 def _sql_literal(value: Any) -> Any:
+    if isinstance(value, bool):
+        return true() if value else false()
     return null() if value is None else literal_column(repr(value) if isinstance(value, str) else str(value))
 
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
 from zhizhi.cases.enums import OPEN_STATUSES, CaseStatus, SlaState
-from zhizhi.cases.models import Case
+from zhizhi.cases.models import Case, CaseUnit
 from zhizhi.cases.periods import Period
 from zhizhi.catalogue import service as catalogue
 from zhizhi.core import clock
+from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 
@@ -42,7 +43,44 @@ def sla_filter(state: SlaState, now: datetime) -> ColumnElement[bool]:
     return repo.sla_clause(state, now)
 
 
-def queue_filter(queue: str, now: datetime) -> list[ColumnElement[bool]]:
+# Work queues across statuses (issue 11's contract: ``GET /api/v1/cases?queue=NAME``), beside
+# the status and SLA queues above; labels for the pages. Every queue is read within the caller's
+# row scope (``repository.scope_clause``).
+WORK_QUEUES: dict[str, tuple[str, str]] = {
+    "extension_pending": ("延期待审", "Extension requests to decide"),
+    "supervised": ("督办中", "Under supervision"),
+    "bad_rating_review": ("差评待复核", "Bad ratings to review"),
+    "co_unit_pending": ("协办待回复", "Co-unit replies due"),
+}
+ALL_QUEUES = (*QUEUES, *WORK_QUEUES)
+_HANDLING = [CaseStatus.DISPATCHED.value, CaseStatus.IN_PROGRESS.value]
+
+
+def _work_queue_filter(queue: str, principal: Principal | None) -> list[ColumnElement[bool]]:
+    if queue == "extension_pending":  # JSON null (a decided request) is not a pending one
+        text = func.coalesce(cast(Case.pending_extension, Text), "null")
+        return [Case.status.in_([*_HANDLING, CaseStatus.SUSPENDED.value]), text != "null"]
+    if queue == "supervised":
+        return [Case.status.in_(_OPEN), Case.supervision_count > 0]
+    if queue == "bad_rating_review":
+        return [Case.status == CaseStatus.REVIEWING.value]
+    if queue == "co_unit_pending":
+        pending = [CaseUnit.case_id == Case.id, CaseUnit.replied_at.is_(None)]
+        if (
+            principal is not None
+            and principal.department_path
+            and not principal.can(Permission.CASE_READ_ALL)
+        ):
+            pending.append(CaseUnit.department_id.in_(org.subtree_query(principal.department_path)))
+        return [Case.status.in_(_HANDLING), exists().where(*pending)]
+    raise ValueError(queue)
+
+
+def queue_filter(queue: str, now: datetime, principal: Principal | None = None) -> list[ColumnElement[bool]]:
+    """The filters of a queue (``ValueError`` for an unknown name); ``principal`` narrows
+    ``co_unit_pending`` to the caller's own co-units."""
+    if queue in WORK_QUEUES:
+        return _work_queue_filter(queue, principal)
     if queue in {"warning", "overdue"}:
         return [Case.status.in_(_OPEN), sla_filter(SlaState(queue), now)]
     if queue not in QUEUES:
@@ -53,19 +91,20 @@ def queue_filter(queue: str, now: datetime) -> list[ColumnElement[bool]]:
 def queue_counts(session: Session, principal: Principal, now: datetime) -> dict[str, int]:
     scope = repo.scope_clause(principal)
     columns = [
-        func.sum(case((and_(*queue_filter(q, now)), 1), else_=0)).cast(Integer).label(q) for q in QUEUES
+        func.sum(case((and_(*queue_filter(q, now, principal)), 1), else_=0)).cast(Integer).label(q)
+        for q in ALL_QUEUES
     ]
     # every queue is a subset of these statuses: closed and merged cases (most rows) are skipped
-    statuses = sorted(set(_OPEN) | {CaseStatus.REPLIED.value})
+    statuses = sorted(set(_OPEN) | {CaseStatus.REPLIED.value, CaseStatus.REVIEWING.value})
     row = session.execute(select(*columns).where(scope, Case.status.in_(statuses))).one()
-    return {q: int(row._mapping[q] or 0) for q in QUEUES}
+    return {q: int(row._mapping[q] or 0) for q in ALL_QUEUES}
 
 
 def queue_page(
     session: Session, principal: Principal, queue: str, now: datetime, *, page: int, page_size: int
 ) -> tuple[list[Case], int]:
     return repo.list_page(
-        session, principal, filters=queue_filter(queue, now), page=page, page_size=page_size
+        session, principal, filters=queue_filter(queue, now, principal), page=page, page_size=page_size
     )
 
 
@@ -102,12 +141,13 @@ def _rate_columns() -> list[ColumnElement[int]]:
     def n(cond: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0).cast(Integer)
 
+    counted = Case.rating_excluded.is_(False)  # an upheld appeal (申诉成立) takes a rating out
     return [
         func.count(Case.id).label("total"),
         n(or_(Case.signed_at.is_not(None), Case.replied_at.is_not(None))).label("responded"),
-        n(Case.rating.is_not(None)).label("rated"),
-        n(Case.resolved.is_(True)).label("resolved"),
-        n(Case.rating.in_(_SATISFIED)).label("satisfied"),
+        n(and_(counted, Case.rating.is_not(None))).label("rated"),
+        n(and_(counted, Case.rating.is_not(None), Case.resolved.is_(True))).label("resolved"),
+        n(and_(counted, Case.rating.in_(_SATISFIED))).label("satisfied"),
         n(Case.replied_on_time.is_not(None)).label("replied"),
         n(Case.replied_on_time.is_(True)).label("on_time"),
     ]

@@ -1,0 +1,150 @@
+"""Lifecycle actions over HTTP against the floor of the same database work, in the same run.
+
+    .venv/bin/python bench/bench_actions.py [--backends postgres] [--runs 3] [--seconds 8]
+        [--cases 300] [--rate 300] [--conns 16]
+
+Starts real uvicorn servers (2 worker processes, as many as the machine has cores) on one fresh
+database with the demo organisation (``bench_cases.prepare``): this code and the floor
+(``floor_app.py``: lock a row, update it, insert an event row — what an action must at least
+do). ``--cases`` cases are registered and dispatched to 长沙市住建局 and signed for; then, in
+interleaved runs:
+
+* saturation (closed loop, ``--conns`` connections, like ``wrk``): ``handle`` (办理, a
+  stay-in-place action: every check of ``cases.service.perform``, an event, an audit entry and
+  the case's JSON back) by the unit's handler, round-robin over the cases, against the floor's
+  action on as many rows;
+* a fixed offered rate (``openloop.py``, ``--rate`` per second): latency of the same action;
+* the full lifecycle (``bench_cases.lifecycle``: create → dispatch → sign → reply → rate → close
+  with 8 client threads).
+
+Prints Markdown tables of medians over the runs; traffic stays on loopback, every loop bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import sys
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_cases
+import openloop
+
+BODY = {"action": "handle", "note": "已联系维保单位，约定明日上门"}
+
+
+def _cases(base: str, n: int) -> list[str]:
+    tok = {u: bench_cases.token(base, u) for u in ("agent", "dispatcher", "handler_cxjs")}
+    hdr = {u: {"Authorization": f"Bearer {t}"} for u, t in tok.items()}
+    numbers = []
+    with httpx.Client(base_url=base, timeout=30) as c:
+        for _ in range(n):
+            r = c.post(
+                "/api/v1/cases",
+                json={"content": "麓山南路小区电梯故障", "category": "CXJS"},
+                headers=hdr["agent"],
+            )
+            number = r.json()["number"]
+            for user, body in (
+                ("dispatcher", {"action": "dispatch", "lead_department": "CS-ZJ"}),
+                ("handler_cxjs", {"action": "sign"}),
+            ):
+                c.post(f"/api/v1/cases/{number}/actions", json=body, headers=hdr[user]).raise_for_status()
+            numbers.append(number)
+    return numbers
+
+
+def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    url = bench_cases.prepare(backend, args.db_name, args.src)
+    env = {"ZHIZHI_AI_MODE": "off", "ZHIZHI_JOBS_RUNNER_IN_WEB": "false"}
+    app = bench_cases.Server(url, "zhizhi.web.app:create_app", env=env, src=args.src)
+    sealer = [bench_cases.Worker(url, "--queue", "bench-idle")] if backend == "postgres" else []
+    floor = bench_cases.Server(url, "floor_app:app")
+    runs: dict[str, list[dict[str, float]]] = {"action": [], "floor": [], "fixed": [], "floor_fixed": []}
+    life: list[dict[str, float]] = []
+    try:
+        base, floor_base = f"http://127.0.0.1:{app.port}", f"http://127.0.0.1:{floor.port}"
+        numbers = _cases(base, args.cases)
+        os.environ["ZHIZHI_DATABASE_URL"] = url
+        import floor_app
+
+        ids = floor_app.seed(args.cases)
+        floor_app.engine.dispose()
+        handler = bench_cases.token(base, "handler_cxjs")
+        action_urls = [f"{base}/api/v1/cases/{n}/actions" for n in numbers]
+        floor_urls = [f"{floor_base}/floor/actions/{i}" for i in ids]
+
+        def keep(kind: str, result: dict[str, float]) -> None:
+            print(f"{backend} {kind}: {result}", flush=True)  # partial results survive a timeout
+            runs[kind].append(result)
+
+        for _ in range(args.runs):  # interleaved, so drift of the machine hits both alike
+            keep("action", asyncio.run(openloop.closed(action_urls, BODY, args.conns, args.seconds, handler)))
+            keep("floor", asyncio.run(openloop.closed(floor_urls, BODY, args.conns, args.seconds)))
+            if not args.no_lifecycle:
+                life.append(bench_cases.lifecycle(base, args.seconds))
+                print(f"{backend} lifecycle: {life[-1]}", flush=True)
+            keep("fixed", asyncio.run(openloop.run(action_urls, BODY, args.rate, args.seconds, handler)))
+            keep("floor_fixed", asyncio.run(openloop.run(floor_urls, BODY, args.rate, args.seconds)))
+    finally:
+        for srv in (app, floor):
+            srv.stop()
+        for w in sealer:
+            w.stop()
+    out = {k: bench_cases.median_of(v) for k, v in runs.items()}
+    if life:
+        out["life"] = bench_cases.median_of(life)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backends", default="postgres")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seconds", type=int, default=8)
+    ap.add_argument("--cases", type=int, default=300, help="cases (and floor rows) the actions go round")
+    ap.add_argument("--rate", type=float, default=300, help="offered actions/s for the fixed-rate run")
+    ap.add_argument("--conns", type=int, default=16, help="connections of the closed-loop run")
+    ap.add_argument("--no-lifecycle", action="store_true", help="skip the full-lifecycle run")
+    ap.add_argument("--db-name", default="zhizhi_bench_actions", help="PostgreSQL database to (re)create")
+    ap.add_argument("--src", help="src/ of another checkout to measure instead (e.g. a copy before a change)")
+    args = ap.parse_args()
+    results = {b: bench_backend(b, args) for b in args.backends.split(",")}
+    print(
+        f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{args.runs} runs × {args.seconds} s, medians; {args.cases} cases, {args.conns} connections\n"
+    )
+    print(
+        "| backend | handle req/s | p50 / p95 ms | floor req/s | p50 / p95 ms | ratio "
+        f"| at {args.rate:.0f}/s offered: achieved, p50 / p95 ms | floor at {args.rate:.0f}/s: p50 / p95 ms "
+        "| errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for backend, r in results.items():
+        a, f, x, fx = r["action"], r["floor"], r["fixed"], r["floor_fixed"]
+        print(
+            f"| {backend} | {a['rps']:.0f} | {a['p50']:.1f} / {a['p95']:.1f} | {f['rps']:.0f} | "
+            f"{f['p50']:.1f} / {f['p95']:.1f} | {a['rps'] / f['rps']:.2f} | "
+            f"{x['achieved_rps']:.0f}, {x['p50']:.1f} / {x['p95']:.1f} | {fx['p50']:.1f} / {fx['p95']:.1f} | "
+            f"{a['errors'] + f['errors'] + x['errors'] + fx['errors']:.0f} |"
+        )
+    if any("life" in r for r in results.values()):
+        print("\n| backend | lifecycles/s | lifecycle req/s | action p50 / p95 / p99 ms | errors |")
+        print("|---|---|---|---|---|")
+        for backend, r in results.items():
+            if "life" in r:
+                lf = r["life"]
+                print(
+                    f"| {backend} | {lf['lifecycles_per_s']:.1f} | {lf['requests_per_s']:.0f} | "
+                    f"{lf['p50']:.1f} / {lf['p95']:.1f} / {lf['p99']:.1f} | {lf['errors']:.0f} |"
+                )
+
+
+if __name__ == "__main__":
+    main()
