@@ -37,7 +37,7 @@ def panel(session: Session, case: Case) -> dict[str, Any]:
             "model_version": row.model_version,
         }
         if row.kind == "classification":
-            item["category"] = p.get("category")
+            item["category"] = p.get("category_path") or p.get("category")
             item["category_code"] = p.get("category_code")
             item["probabilities"] = [
                 (str(k), round(100.0 * float(v), 1)) for k, v in (p.get("probabilities") or {}).items()
@@ -71,11 +71,16 @@ def panel(session: Session, case: Case) -> dict[str, Any]:
 def prefill(ai: dict[str, Any], actions: list[str]) -> dict[str, dict[str, str]]:
     """Initial form values: the top dispatch candidate's lead unit (the person may change it)."""
     forms: dict[str, dict[str, str]] = {}
+    code = (ai.get("classification") or {}).get("category_code")
+    if code:  # the workbench replaces it with the case's own category when it has one
+        for action in ("accept", "dispatch", "close"):
+            if action in actions:
+                forms[action] = {"category": str(code)}
     candidates = (ai.get("dispatch") or {}).get("candidates") or []
     if candidates and candidates[0]["code"]:
         for action in ("dispatch", "redispatch"):
             if action in actions:
-                forms[action] = {"lead_department": str(candidates[0]["code"])}
+                forms.setdefault(action, {})["lead_department"] = str(candidates[0]["code"])
     return forms
 
 
