@@ -76,8 +76,9 @@ class CaseCreate(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Widget:
     """How the workbench asks for an action field (the API ignores it): ``text``, ``textarea``,
-    ``department``, ``departments``, ``category``, ``rating``, ``bool``, ``approve`` or ``number``.  ``required``
-    overrides the schema's (a choice with a default must still be made on the form)."""
+    ``department``, ``departments``, ``category``, ``rating``, ``bool``, ``approve`` or
+    ``number``.  ``required`` overrides the schema's (a choice with a default must still be
+    made on the form)."""
 
     kind: str = "textarea"
     required: bool | None = None

@@ -317,6 +317,7 @@ def _classify_base(session: Session, text: str, threshold: float) -> dict[str, A
 
 def plain_type(appeal_type: str, urgency: str) -> tuple[str, str]:
     return (
-        f"诉求类型像是「{TYPE_ZH.get(appeal_type, appeal_type)}」，紧急程度「{URGENCY_ZH.get(urgency, urgency)}」",
+        f"诉求类型像是「{TYPE_ZH.get(appeal_type, appeal_type)}」，"
+        f"紧急程度「{URGENCY_ZH.get(urgency, urgency)}」",
         f"looks like a {appeal_type}, urgency {urgency}",
     )

@@ -1,9 +1,9 @@
 """Dispatch recommendation from the dispatch catalogue (派单目录) — pure logic, no database.
 
 Rules are tried by ascending priority (ordered routing rules, as in Signalen). A rule matches when
-its category is the case's or one of its ancestors (or empty; of a category's lineage the
-nearest ancestor's rules are tried first: rules inherit down the tree) and its division prefix is a prefix of the case's division
-code (or empty). Its lead is a fixed department or, for territorial rules (属地管理), the unit
+its category is the case's or one of its ancestors (or empty; the nearest ancestor's rules are
+tried first: rules inherit down the tree) and its division prefix is a prefix of the case's
+division code (or empty). Its lead is a fixed department or, for territorial rules (属地管理), the unit
 responsible for the case's place. Confidence combines how specific the matching rule is with the
 confidence of the category itself (1.0 when a person chose it, the classifier's otherwise).
 """

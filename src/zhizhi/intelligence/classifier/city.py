@@ -108,7 +108,7 @@ def split_holdout(n: int) -> int:
     """How many of ``n`` confirmed cases (the newest) are held back."""
     if n < 2 * MIN_HOLDOUT:
         return 0
-    return max(MIN_HOLDOUT, int(round(n * HOLDOUT_SHARE)))
+    return max(MIN_HOLDOUT, round(n * HOLDOUT_SHARE))
 
 
 def train_city(
