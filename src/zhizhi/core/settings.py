@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         description="hotspots recomputed every N minutes (a divisor of 60, or whole hours dividing a "
         "day) by the job queue; 0: no schedule",
     )
+    classifier_retrain_cron: str = Field(
+        default="30 3 * * 1",
+        max_length=60,
+        description="when the job queue retrains the city's classifier (cron, five fields); empty: never",
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     worker_threads: int = Field(

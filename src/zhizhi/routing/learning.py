@@ -271,7 +271,8 @@ def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dic
     if info is None:  # the category was removed from the tree since training
         return None
     path = catalogue.category_path(session, info.id)
-    top_level_first = [c for c in meta.get("insufficient", []) if "." not in c]
+    uncovered = [catalogue.find_category(session, c) for c in meta.get("uncovered_first_level", [])]
+    names = [c.name for c in uncovered if c is not None and c.active]
     low = confidence < threshold
     return {
         "category": info.name,
@@ -280,7 +281,7 @@ def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dic
         "confidence": confidence,
         "needs_review": low,
         "probabilities": {c: round(p, 4) for c, p in ranked[:5]},
-        "reasons": _reasons(path, confidence, terms, top_level_first, low),
+        "reasons": _reasons(path, confidence, terms, names, low),
         "insufficient": list(meta.get("insufficient", [])),
         "model_version": str(meta.get("model_version")),
     }
@@ -298,7 +299,8 @@ def _classify_base(session: Session, text: str, threshold: float) -> dict[str, A
     path = catalogue.category_path(session, info.id)
     terms = [r.split(": ", 1)[1] for r in result.reasons if r.startswith("category=") and ": " in r]
     low = bool(result.needs_review) or result.confidence < threshold
-    reasons = _reasons(path, result.confidence, terms[0].split("、") if terms else [], [], low)
+    words = terms[0].split("、") if terms else []
+    reasons = _reasons(path, result.confidence, words, [], low, city_model=False)
     reasons["zh"].append("本市尚未训练自己的模型：使用通用模型（只认识 7 个一级分类）")
     reasons["en"].append("no model trained for this city yet: the general model (7 first-level categories)")
     return {
@@ -321,3 +323,11 @@ def plain_type(appeal_type: str, urgency: str) -> tuple[str, str]:
         f"紧急程度「{URGENCY_ZH.get(urgency, urgency)}」",
         f"looks like a {appeal_type}, urgency {urgency}",
     )
+
+
+def train_from_cli(base_dir: Path | None) -> dict[str, Any]:
+    """``zhizhi nlp train --city``: one unit of work, audited as the system."""
+    from zhizhi.core.db import unit_of_work
+
+    with unit_of_work() as session:
+        return train(session, base_dir=base_dir, actor=audit.Actor.system())

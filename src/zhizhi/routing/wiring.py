@@ -16,6 +16,7 @@ from zhizhi.cases.service import Case
 from zhizhi.core import events, jobs
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
+from zhizhi.intelligence import cli as nlp_cli
 from zhizhi.routing import case_panel, learning, service, tasks
 
 
@@ -53,6 +54,7 @@ def _on_merge(
 
 def install() -> None:
     panels.add(case_panel.CASE_PANEL)
+    nlp_cli.use_city_trainer(learning.train_from_cli)
     jobs.on_runner_start(tasks.ensure_hotspots)
     events.subscribe("case.created", _on_created)
     events.subscribe("case.dispatch", _on_dispatch)

@@ -104,6 +104,25 @@ def score_predictions(
     }
 
 
+def _temperature(
+    model: CategoryModel, texts: list[str], labels: list[str], parents: dict[str, str | None]
+) -> float:
+    """Fitted on the held-back cases when they contain mistakes to learn from (at least
+    :data:`MIN_HOLDOUT` cases, at least one wrong, kept within 0.1–1); else the base model's.
+    Only the stated confidence depends on it, never the proposed category."""
+    y = [
+        next((model.classes.index(a) for a in lineage(c, parents) if a in model.classes), -1) for c in labels
+    ]
+    rows = [i for i, v in enumerate(y) if v >= 0]
+    if len(rows) < MIN_HOLDOUT:
+        return DEFAULT_TEMPERATURE
+    scores = model.decision([texts[i] for i in rows])
+    target = np.array([y[i] for i in rows])
+    if bool((scores.argmax(axis=1) == target).all()):
+        return DEFAULT_TEMPERATURE
+    return min(1.0, max(0.1, fit_temperature(scores, target)))
+
+
 def split_holdout(n: int) -> int:
     """How many of ``n`` confirmed cases (the newest) are held back."""
     if n < 2 * MIN_HOLDOUT:
@@ -140,19 +159,12 @@ def train_city(
         model.intercept = np.concatenate([-model.intercept, model.intercept])
     hold_texts = [model_text(t) for t, _ in holdout]
     hold_labels = [c for _, c in holdout]
-    model.temperature = DEFAULT_TEMPERATURE
-    if len(hold_texts) >= MIN_HOLDOUT:
-        y = [
-            next((model.classes.index(a) for a in lineage(c, parents) if a in model.classes), -1)
-            for c in hold_labels
-        ]
-        rows = [i for i, v in enumerate(y) if v >= 0]
-        if len(rows) >= MIN_HOLDOUT:
-            scores = model.decision([hold_texts[i] for i in rows])
-            model.temperature = fit_temperature(scores, np.array([y[i] for i in rows]))
+    model.temperature = _temperature(model, hold_texts, hold_labels, parents)
     counts = Counter(c for _, c in pairs)
     raw_counts = Counter(raw)
     insufficient = sorted(c for c, target in mapping.items() if target != c)
+    covered = {lineage(c, parents)[-1] for c in model.classes}
+    uncovered = sorted(c for c, parent in parents.items() if parent is None and c not in covered)
     now = datetime.now(UTC)
     metadata: dict[str, Any] = {
         "model_version": f"{version_prefix}-{now:%Y%m%d%H%M%S}",
@@ -161,6 +173,7 @@ def train_city(
         "samples": dict(sorted(counts.items())),
         "raw_samples": dict(sorted(raw_counts.items())),
         "rolled_up": {c: t for c, t in sorted(mapping.items()) if t != c},
+        "uncovered_first_level": uncovered,  # first-level categories without a trained sample
         "min_samples": min_samples,
         "n_base": len(base),
         "n_confirmed": len(train_part),
