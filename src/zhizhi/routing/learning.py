@@ -243,12 +243,16 @@ def model_status(session: Session) -> dict[str, Any]:
 
 
 def _reasons(
-    path: str, confidence: float, terms: list[str], rolled: list[str], low: bool
+    path: str, confidence: float, terms: list[str], rolled: list[str], low: bool, *, city_model: bool = True
 ) -> dict[str, list[str]]:
     zh, en = [], []
     if terms:
-        zh.append(f"诉求中的“{'”“'.join(terms)}”等词语，在本市以往确认为「{path}」的工单中常见")
-        en.append(f"words such as {', '.join(terms)} are common in cases this city filed under {path}")
+        where = "本市以往确认为" if city_model else "训练语料中属于"
+        zh.append(f"诉求中的“{'”“'.join(terms)}”等词语，在{where}「{path}」的诉求中常见")
+        en.append(
+            f"words such as {', '.join(terms)} are common in "
+            + (f"cases this city filed under {path}" if city_model else f"training texts of {path}")
+        )
     zh.append(f"模型把握程度约 {confidence:.0%}" + ("，把握不大，请人工确认" if low else ""))
     en.append(f"the model is about {confidence:.0%} sure" + (" — not sure: please check" if low else ""))
     if rolled:
