@@ -93,6 +93,10 @@ def view(session: Session, case: Case, actions: list[str]) -> PanelView:
     hints: dict[str, FieldHint] = {}
     if (ai.get("dispatch") or {}).get("candidates"):
         hints |= {f"{a}.lead_department": FieldHint("ai.prefilled") for a in ("dispatch", "redispatch")}
+    if (ai.get("classification") or {}).get("category_code"):
+        hints |= {
+            f"{a}.category": FieldHint("ai.prefilled_category") for a in ("accept", "dispatch", "close")
+        }
     numbers = merge_candidates(ai)
     if numbers:
         hints["merge.parent"] = FieldHint("ai.merge_hint", tuple(numbers), "merge-candidates")
