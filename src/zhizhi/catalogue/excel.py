@@ -231,6 +231,7 @@ def _apply(
     from zhizhi.catalogue import service
 
     counts = dict.fromkeys(("created", "renamed", "moved", "retired", "unchanged"), 0)
+    created: set[str] = set()
     pending = list(rows)
     # parents first: repeat passes until every new row's parent exists
     while pending:
@@ -250,6 +251,7 @@ def _apply(
                     actor=actor,
                 )
                 counts["created"] += 1
+                created.add(code)
         if len(later) == len(pending):  # pragma: no cover - the checks above rule this out
             raise ValidationFailed("上级关系无法解析", "the parent chain cannot be resolved", field="file")
         pending = later
@@ -259,6 +261,10 @@ def _apply(
         wants_active = STATES.get(v.get("state", ""), STATES.get(v.get("state", "").lower(), True))
         if not cat.active:
             counts["unchanged"] += 1
+            continue
+        if cat.code in created:  # just written as the row says; only a state of 停用 is left
+            if not wants_active:
+                counts["retired"] += len(tree.retire_category(session, cat.code, actor=actor))
             continue
         name_en = v.get("name_en") or None
         if "name_en" not in v:
@@ -277,7 +283,6 @@ def _apply(
             counts["retired"] += len(tree.retire_category(session, cat.code, actor=actor))
             changed = True
         counts["unchanged"] += 0 if changed else 1
-    counts["unchanged"] -= counts["created"]
     audit.record(
         session, "catalogue.categories_imported", actor, object_type="category", object_id="*", **counts
     )
