@@ -98,6 +98,12 @@ TEMPLATES: list[tuple[str, AppealType, str, str]] = [
     ),
     ("WSJS", AppealType.COMPLAINT, "医院挂号难", "{place}附近医院专家号总是挂不上，怀疑有号贩子倒号。"),
     ("SRHJ.02", AppealType.COMPLAINT, "占道经营", "{place}人行道被流动摊贩长期占用，行人只能走机动车道。"),
+    (
+        "SRHJ.05",
+        AppealType.COMPLAINT,
+        "露天烧烤扰民",
+        "{place}路边烧烤摊每晚占道经营到凌晨，油烟和吆喝声扰民。",
+    ),
     ("SRHJ.01", AppealType.HELP, "垃圾清运不及时", "{place}小区门口垃圾站三天没有清运，气味很大，蚊蝇滋生。"),
     (
         "SCJG.01",
