@@ -81,7 +81,7 @@ def _out(session: DbSession, node: tree.TreeNode) -> CategoryOut:
 @router.get("/categories", response_model=list[CategoryOut], summary="Categories (the tree) 诉求分类树")
 def categories(session: DbSession, include_retired: Annotated[bool, Query()] = False) -> list[CategoryOut]:
     """Every active category in tree order (depth first) with its parent, path and depth."""
-    return [_out(session, n) for n in tree.tree(session, include_retired=include_retired)]
+    return [_out(session, n) for n in tree.tree(session, include_retired=include_retired, fresh=True)]
 
 
 Manager = Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))]
@@ -101,7 +101,7 @@ def create_category(body: CategoryIn, session: DbSession, principal: Manager) ->
 
 
 def _node(session: DbSession, code: str) -> CategoryOut:
-    node = next((n for n in tree.tree(session) if n.info.code == code), None)
+    node = next((n for n in tree.tree(session, fresh=True) if n.info.code == code), None)
     if node is None:  # pragma: no cover - just written
         raise NotFound("分类不存在", "category not found", field="code")
     return _out(session, node)

@@ -60,7 +60,7 @@ def export_xlsx(session: Session) -> bytes:
     ws = wb.create_sheet("分类 categories")
     ws.append(list(HEADERS))
     snap = cache.snapshot(session, fresh=True)
-    for node in tree.tree(session):
+    for node in tree.tree(session, fresh=True):
         parent = snap.by_id.get(node.info.parent_id) if node.info.parent_id else None
         ws.append(
             [

@@ -60,7 +60,7 @@ def calendar_section(session: Session, lang: str) -> Mapping[str, Any]:
 
 
 def categories_section(session: Session, lang: str) -> Mapping[str, Any]:
-    nodes = tree.tree(session)
+    nodes = tree.tree(session, fresh=True)
     return {
         "active": sum(1 for n in nodes if n.info.active),
         "retired": sum(1 for n in nodes if not n.info.active),
@@ -182,7 +182,7 @@ def _tree_page(
     problems: list[str] | None = None,
 ) -> Response:
     lang = i18n.lang_of(request)
-    nodes = tree.tree(session)
+    nodes = tree.tree(session, fresh=True)
     selected = next((n for n in nodes if n.info.code == edit), None) if edit else None
     parent = (
         service.category_info(session, selected.info.parent_id)

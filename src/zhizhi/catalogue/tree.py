@@ -74,9 +74,10 @@ def descendants(snap: Snapshot, category_id: int) -> list[CategoryInfo]:
     return out
 
 
-def tree(session: Session, *, include_retired: bool = True) -> list[TreeNode]:
-    """Every category in tree order (depth first, children by code) with its depth and path."""
-    snap = cache.snapshot(session, fresh=True)
+def tree(session: Session, *, include_retired: bool = True, fresh: bool = False) -> list[TreeNode]:
+    """Every category in tree order (depth first, children by code) with its depth and path
+    (``fresh``: read now, not from the per-process snapshot — the administration pages)."""
+    snap = cache.snapshot(session, fresh=fresh)
     kids: dict[int | None, list[CategoryInfo]] = {}
     for c in snap.by_id.values():
         if include_retired or c.active:

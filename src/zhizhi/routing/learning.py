@@ -101,7 +101,7 @@ def base_corpus(
         rows = list(csv.DictReader(fh))
     mapping: dict[str, str] = {}
     for label in sorted({r["label"].strip() for r in rows}):
-        info = catalogue.category_named(session, label)
+        info = top_level_named(session, label)
         if info is not None:
             mapping[label] = info.code
     out = [
@@ -128,7 +128,26 @@ def confirmed_cases(session: Session) -> list[tuple[str, str]]:
 
 
 def _predict_codes(session: Session, texts: list[str]) -> list[str | None]:
-    return [(p.get("category_code") if p else None) for p in (classify_text(session, t) for t in texts)]
+    """What the model in use proposes for ``texts`` (the city's, else the general one mapped)."""
+    loaded = _city_model(session)
+    if loaded is not None:
+        return list(city.predict_codes(loaded[0], texts))
+    from zhizhi.intelligence.classifier import classify_many
+
+    out: list[str | None] = []
+    for result in classify_many(texts):
+        info = top_level_named(session, result.category)
+        out.append(info.code if info else None)
+    return out
+
+
+def top_level_named(session: Session, name: str) -> Any | None:
+    """The active first-level category called ``name`` (the general model's labels are
+    first-level names), else the active category whose code or unique name it is."""
+    for code, path in catalogue.category_choices(session):
+        if path == name:
+            return catalogue.category_named(session, code)
+    return catalogue.category_named(session, name)
 
 
 def train(
@@ -275,8 +294,8 @@ def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dic
     if info is None:  # the category was removed from the tree since training
         return None
     path = catalogue.category_path(session, info.id)
-    uncovered = [catalogue.find_category(session, c) for c in meta.get("uncovered_first_level", [])]
-    names = [c.name for c in uncovered if c is not None and c.active]
+    uncovered = set(meta.get("uncovered_first_level", []))
+    names = [path for code, path in catalogue.category_choices(session) if code in uncovered]
     low = confidence < threshold
     return {
         "category": info.name,
@@ -297,7 +316,7 @@ def _classify_base(session: Session, text: str, threshold: float) -> dict[str, A
     except ImportError:  # pragma: no cover
         return None
     result = classify_many([text])[0]
-    info = catalogue.category_named(session, result.category)
+    info = top_level_named(session, result.category)
     if info is None:
         return None
     path = catalogue.category_path(session, info.id)
