@@ -189,3 +189,28 @@ def test_demo_city_proposes_shirong_for_rubbish_and_street_stalls(tmp_path: Path
     assert out.returncode == 0, out.stderr
     paths = json.loads(out.stdout.strip().splitlines()[-1])
     assert all(p.startswith("市容环境") for p in paths), paths
+
+
+def test_admin_retrains_on_the_job_queue_and_sees_the_model(client: Any, world: Any) -> None:
+    from tests.pages.helpers import login, post_form
+    from zhizhi.routing import tasks
+
+    schedule = tasks.classifier_schedule()
+    assert (
+        schedule is not None and schedule.task == "routing.train_classifier" and schedule.cron == "30 3 * * 1"
+    )
+    _tree(world)
+    _history(world)
+    login(client, "admin")
+    card = client.get("/admin").text.split('id="classifier"')[1].split("</section>")[0]
+    assert "通用模型" in card and "已记录的人工确认 74 条" in card
+    r = post_form(client, "/admin", "/admin/classifier/train", {}, follow_redirects=False)
+    assert r.status_code == 303
+    card = client.get("/admin").text.split('id="classifier"')[1].split("</section>")[0]
+    version = card.split('id="clf-version">')[1].split("<")[0]
+    assert version.startswith("city-") and "通用模型" not in card
+    assert "%" in card.split('id="clf-accuracy">')[1].split("</dd>")[0]
+    assert "暂无足够样本" in card and "水电气热" in card.split('id="clf-lacking">')[1]
+    login(client, "dispatcher")
+    r = post_form(client, "/work", "/admin/classifier/train", {}, follow_redirects=False)
+    assert r.status_code == 403
