@@ -57,7 +57,7 @@ def main() -> None:
         held = city.split_holdout(len(confirmed))
         holdout = confirmed[len(confirmed) - held :]
         before = city.score_predictions(
-            learning._predict_codes(s, [t for t, _ in holdout]), [c for _, c in holdout], parents
+            learning.predict_codes(s, [t for t, _ in holdout], general=True), [c for _, c in holdout], parents
         )
     print(
         f"confirmed cases {len(confirmed)}, held back (newest) {held}; "

@@ -127,9 +127,10 @@ def confirmed_cases(session: Session) -> list[tuple[str, str]]:
     return out
 
 
-def _predict_codes(session: Session, texts: list[str]) -> list[str | None]:
-    """What the model in use proposes for ``texts`` (the city's, else the general one mapped)."""
-    loaded = _city_model(session)
+def predict_codes(session: Session, texts: list[str], *, general: bool = False) -> list[str | None]:
+    """What the model in use proposes for ``texts`` (the city's, else — or with ``general`` —
+    the general one mapped onto the tree's first level)."""
+    loaded = None if general else _city_model(session)
     if loaded is not None:
         return list(city.predict_codes(loaded[0], texts))
     from zhizhi.intelligence.classifier import classify_many
@@ -162,7 +163,7 @@ def train(
     holdout = confirmed[len(confirmed) - held :] if held else []
     before = (
         city.score_predictions(
-            _predict_codes(session, [t for t, _ in holdout]), [c for _, c in holdout], parents
+            predict_codes(session, [t for t, _ in holdout]), [c for _, c in holdout], parents
         )
         if holdout
         else {"n": 0, "accuracy": None, "first_level_accuracy": None}
