@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from zhizhi.cases.pages.panels import CasePanel, FieldHint, PanelView
 from zhizhi.cases.service import Case
+from zhizhi.catalogue import service as catalogue
 from zhizhi.routing import service as routing
 
 LABEL = ("AI 建议（需人工确认）", "AI suggestion (a person decides)")
@@ -22,6 +23,12 @@ def _pair(reasons: Any) -> tuple[list[str], list[str]]:
         return [str(r) for r in reasons.get("zh", [])], [str(r) for r in reasons.get("en", [])]
     items = [str(r) for r in (reasons or [])]
     return items, items
+
+
+def _category_label(session: Session, key: str) -> str:
+    """A probability's key (a category code, or a general model's label) as the tree's path."""
+    info = catalogue.category_named(session, key)
+    return catalogue.category_path(session, info.id) if info is not None else key
 
 
 def panel(session: Session, case: Case) -> dict[str, Any]:
@@ -40,7 +47,8 @@ def panel(session: Session, case: Case) -> dict[str, Any]:
             item["category"] = p.get("category_path") or p.get("category")
             item["category_code"] = p.get("category_code")
             item["probabilities"] = [
-                (str(k), round(100.0 * float(v), 1)) for k, v in (p.get("probabilities") or {}).items()
+                (_category_label(session, str(k)), round(100.0 * float(v), 1))
+                for k, v in (p.get("probabilities") or {}).items()
             ]
             item["reasons_zh"], item["reasons_en"] = _pair(p.get("reasons"))
         elif row.kind == "dispatch":
