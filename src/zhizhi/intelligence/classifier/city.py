@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import time
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -167,7 +168,7 @@ def train_city(
     uncovered = sorted(c for c, parent in parents.items() if parent is None and c not in covered)
     now = datetime.now(UTC)
     metadata: dict[str, Any] = {
-        "model_version": f"{version_prefix}-{now:%Y%m%d%H%M%S}",
+        "model_version": f"{version_prefix}-{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}",  # unique
         "trained_at": now.isoformat(timespec="seconds"),
         "classes": model.classes,
         "samples": dict(sorted(counts.items())),
