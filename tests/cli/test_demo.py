@@ -46,3 +46,24 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         timeout=120,
     )
     assert again.returncode == 0 and "entries verified" in again.stdout
+    # the demo city shows real recurrences and a unit satisfied-yet-recurring (docs/cockpit.md)
+    figures = subprocess.run(
+        [sys.executable, "-c", RECURRENCE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert figures.returncode == 0, figures.stderr
+    recurred, flagged = figures.stdout.split()
+    assert int(recurred) >= 5 and int(flagged) >= 1, figures.stdout
+
+
+RECURRENCE = """
+from zhizhi.cases import queries
+from zhizhi.cockpit.service import outcome_figures
+from zhizhi.core.db import unit_of_work
+from zhizhi.org import service as org
+with unit_of_work() as s:
+    p = org.principal_for_username(s, "leader")
+    span = queries.named_period("30d")
+    ranking = queries.department_ranking(s, p, span, None)
+    f = outcome_figures(s, p, span, None, None, ranking)
+    print(f["recurred_30"], sum(1 for r in ranking if r["flag"]))
+"""

@@ -22,7 +22,7 @@ def _audit(action: str) -> list[Any]:
 
 def test_dispatch_catalogue_list_add_retire(client: Any, world: Any) -> None:
     login(client, "admin")
-    assert 'id="rules"' in client.get("/admin").text
+    assert 'id="rules"' in client.get("/admin/rules").text
     # a non-territorial rule without a lead: the service's error, next to the lead field
     r = post_form(client, "/admin", "/admin/rules", {"category": "HJBH", "priority": "10"})
     assert r.status_code == 422 and 'id="r-lead-error"' in r.text
@@ -48,7 +48,7 @@ def test_dispatch_catalogue_list_add_retire(client: Any, world: Any) -> None:
         client, "/admin", "/admin/rules", {"priority": "5", "use_territorial": "on"}, follow_redirects=False
     )
     assert r.status_code == 303
-    page = client.get("/admin").text
+    page = client.get("/admin/rules").text
     table = page.split('id="rules-table"')[1].split("</table>")[0]
     # priority order: the territorial rule (5) before the fixed one (20)
     assert table.index("属地") < table.index("住建局")
@@ -69,7 +69,7 @@ def test_dispatch_catalogue_list_add_retire(client: Any, world: Any) -> None:
     assert [x["id"] for x in client.get("/api/v1/dispatch-rules", headers=world.h("admin")).json()] == [
         api[0]["id"]
     ]
-    assert f'id="rule-{rule_id}"' not in client.get("/admin").text
+    assert f'id="rule-{rule_id}"' not in client.get("/admin/rules").text
     assert [o for o, _ in _audit("catalogue.dispatch_rule_retired")] == [str(rule_id)]
     # retiring again: 404 shown above the form, nothing written
     r = post_form(client, "/admin", f"/admin/rules/{rule_id}/retire", {})
@@ -94,9 +94,9 @@ def test_catalogue_pages_need_catalogue_manage(client: Any, world: Any) -> None:
 
 def test_categories_list_add_retire(client: Any, world: Any) -> None:
     login(client, "admin")
-    hub = client.get("/admin").text
-    assert 'id="categories-summary"' in hub and 'href="/admin/category-tree"' in hub
-    tree = "/admin/category-tree"
+    hub = client.get("/admin/categories").text
+    assert 'id="categories-summary"' in hub and 'href="/admin/categories/tree"' in hub
+    tree = "/admin/categories/tree"
     page = client.get(tree).text
     assert 'id="node-HJBH"' in page and "环境保护" in page
     r = post_form(client, tree, "/admin/categories", {"code": "HJBH", "name": "重复"})
@@ -110,7 +110,7 @@ def test_categories_list_add_retire(client: Any, world: Any) -> None:
     assert r.status_code == 303
     page = client.get(tree + "?edit=JTYS").text
     assert 'id="node-JTYS"' in page and 'value="Transport"' in page
-    assert 'value="JTYS"' in client.get("/admin").text.split('id="rules"')[1].split("</section>")[0]
+    assert 'value="JTYS"' in client.get("/admin/rules").text.split('id="rules"')[1]
     assert _audit("catalogue.category_created")[-1][0] == "JTYS"
     r = post_form(client, tree, "/admin/categories/JTYS/retire", {}, follow_redirects=False)
     assert r.status_code == 303
@@ -125,15 +125,18 @@ def test_categories_list_add_retire(client: Any, world: Any) -> None:
     r = post_form(client, tree, "/admin/categories/JTYS/retire", {})
     assert r.status_code == 404
     # a retired category is no longer offered for new rules
-    assert 'value="JTYS"' not in client.get("/admin").text.split('id="rules"')[1].split("</section>")[0]
+    assert 'value="JTYS"' not in client.get("/admin/rules").text.split('id="rules"')[1]
 
 
-def test_admin_page_has_each_section_once_and_a_plain_title(client: Any, world: Any) -> None:
+def test_admin_pages_have_their_section_once_and_a_plain_title(client: Any, world: Any) -> None:
     import re
 
     login(client, "admin")
-    html = client.get("/admin").text
-    title = re.search(r"<title>(.*?)</title>", html, re.S)
-    assert title is not None and "<" not in title.group(1) and "csrf" not in title.group(1)
+    index = client.get("/admin").text
     for section in ("departments", "users", "limits", "calendar", "rules", "categories"):
-        assert html.count(f'id="{section}"') == 1, section
+        assert f'href="/admin/{section}"' in index and f'id="{section}"' not in index
+        html = client.get(f"/admin/{section}").text
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title is not None and "<" not in title.group(1) and "csrf" not in title.group(1)
+        assert html.count('<section class="card" id=') == 1 and html.count(f'id="{section}"') == 1, section
+        assert f'href="/admin/{section}" aria-current="page"' in html

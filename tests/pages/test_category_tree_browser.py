@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_admin_builds_moves_and_retires_categories(browser: Any, live_server: str, world: Any) -> None:
     admin = _page(browser, live_server, width=1366)
     _login(admin, "admin")
-    admin.goto("/admin")
+    admin.goto("/admin/categories")
     admin.click("#open-category-tree")
     admin.wait_for_selector("#tree-root")
     # add 噪声污染 under 环境保护, then 施工噪声 under it
@@ -36,7 +36,7 @@ def test_admin_builds_moves_and_retires_categories(browser: Any, live_server: st
     assert "下级" in admin.inner_text("#m-parent-error")
     admin.screenshot(path=str(SHOTS / "admin-category-tree-error.png"), full_page=False)
     # rename, then retire the subtree
-    admin.goto("/admin/category-tree?edit=HJBH.01")
+    admin.goto("/admin/categories/tree?edit=HJBH.01")
     admin.fill("#r-name", "噪声扰民")
     admin.click("#do-rename")
     admin.wait_for_selector("#done")
@@ -48,7 +48,7 @@ def test_admin_builds_moves_and_retires_categories(browser: Any, live_server: st
     admin.screenshot(path=str(SHOTS / "admin-category-tree.png"), full_page=False)
     phone = _page(browser, live_server, width=390)
     _login(phone, "admin")
-    phone.goto("/admin/category-tree?edit=CXJS")
+    phone.goto("/admin/categories/tree?edit=CXJS")
     phone.wait_for_selector("#tree-root")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     phone.screenshot(path=str(SHOTS / "admin-category-tree-390.png"), full_page=False)

@@ -202,11 +202,11 @@ def test_admin_retrains_on_the_job_queue_and_sees_the_model(client: Any, world: 
     _tree(world)
     _history(world)
     login(client, "admin")
-    card = client.get("/admin").text.split('id="classifier"')[1].split("</section>")[0]
+    card = client.get("/admin/classifier").text.split('id="classifier"')[1].split("</section>")[0]
     assert "通用模型" in card and "已记录的人工确认 74 条" in card
     r = post_form(client, "/admin", "/admin/classifier/train", {}, follow_redirects=False)
     assert r.status_code == 303
-    card = client.get("/admin").text.split('id="classifier"')[1].split("</section>")[0]
+    card = client.get("/admin/classifier").text.split('id="classifier"')[1].split("</section>")[0]
     version = card.split('id="clf-version">')[1].split("<")[0]
     assert version.startswith("city-") and "通用模型" not in card
     assert "%" in card.split('id="clf-accuracy">')[1].split("</dd>")[0]

@@ -12,6 +12,7 @@ cases excluded:
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -158,3 +159,29 @@ def cockpit_facts(
         "districts": by_dist,
         "ranking": ranking,
     }
+
+
+MAX_CLOSED = 5_000  # closed cases a recurrence count reads (the oldest closures first)
+MAX_FOLLOWING = 50_000  # later appeals compared with them
+
+
+def closed_cases(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None = None
+) -> list[Any]:
+    """Rows (number, subject, content, address, division_code, grid_code, latitude, longitude,
+    created_at, closed_at, unit) of the period's closed cases: what a recurrence count reads."""
+    return stats.closed_rows(session, principal, period, category, district, MAX_CLOSED)
+
+
+def appeals_after(session: Session, principal: Principal, start: Any, days: int) -> list[Any]:
+    """Rows (number, subject, content, place columns, created_at) of the appeals registered in the
+    ``days`` after ``start`` (and not after now)."""
+    end = min(start + timedelta(days=days), clock.now())
+    return stats.appeals_between(session, principal, start, end, MAX_FOLLOWING)
+
+
+def closure_marker(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None = None
+) -> tuple[Any, ...]:
+    """Changes whenever a recurrence count over these filters could (see ``stats.closure_marker``)."""
+    return stats.closure_marker(session, principal, period, category, district)

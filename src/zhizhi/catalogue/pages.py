@@ -164,9 +164,9 @@ def import_calendar(
     return RedirectResponse("/admin?done=calendar", status_code=303)
 
 
-# ---- the category tree page (/admin/category-tree) ---------------------------------------------
+# ---- the category tree page (/admin/categories/tree) ---------------------------------------------
 
-TREE_URL = "/admin/category-tree"
+TREE_URL = "/admin/categories/tree"
 
 
 def _tree_page(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from zhizhi.cockpit import pages
 from zhizhi.cockpit.messages import MESSAGES
-from zhizhi.core.permissions import Permission
+from zhizhi.core.permissions import Permission, Role
 from zhizhi.http.capability import Capability, NavEntry
 
 CAPABILITY = Capability(
@@ -14,5 +14,14 @@ CAPABILITY = Capability(
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,
-    nav=(NavEntry("nav.cockpit", "/cockpit", "staff", Permission.COCKPIT_READ, order=30),),
+    nav=(
+        NavEntry(
+            "nav.cockpit",
+            "/cockpit",
+            "staff",
+            Permission.COCKPIT_READ,
+            order=30,
+            landing=frozenset({Role.LEADER.value}),
+        ),
+    ),
 )

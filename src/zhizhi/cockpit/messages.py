@@ -61,6 +61,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Share of the period's replied cases answered before their deadline",
     ),
     "cnt": ("数量", "Count"),
+    "screen.title": ("城市运行指挥中心", "City operations command centre"),
+    "screen.open": ("大屏模式", "Command-centre screen"),
+    "screen.exit": ("← 返回驾驶舱", "← Back to the cockpit"),
+    "screen.kpis": ("核心指标", "Key figures"),
+    "screen.updated": ("更新于 {at}（每 5 分钟刷新）", "updated {at} (refreshes every 5 minutes)"),
+    "cockpit.units": ("各单位办理情况", "Units' figures"),
+    "rec.rate": ("{days} 天复发率", "{days}-day recurrence"),
+    "rec.def": (
+        "期间登记并已办结的工单中，办结后 {days} 天内同一地点又有人反映同一问题（重复诉求模型判定）的比例",
+        "Share of the period's closed cases whose problem was reported again at the same place within "
+        "{days} days of closure (judged by the duplicate model)",
+    ),
+    "rec.count": ("已办结 {closed} 件，其中 {n} 件复发", "{n} of {closed} closed cases came back"),
+    "rec.note": (
+        "复发率看结果而非过程：办结后问题是否真的解决。观察期未满的工单按已发生的复发计。",
+        "Recurrence measures outcomes, not process: did the problem stay solved? Windows still running "
+        "count what has come back so far.",
+    ),
+    "rec.sampled": (
+        "（已办结工单超过 1000 件，按均匀抽取的 1000 件估算）",
+        "(over 1,000 closed cases: estimated on an evenly spaced sample of 1,000)",
+    ),
+    "rec.example": ("例如：", "For example:"),
+    "rec.after": ("办结后 {days} 天", "{days} days after closure"),
+    "rec.flag": ("满意但复发", "Satisfied, yet recurring"),
+    "rec.flag.def": (
+        "标记：满意率 ≥ {s}% 而 90 天复发率 ≥ {r}%（已办结至少 {n} 件）的单位——群众满意，问题却在回来",
+        "Flagged: satisfaction ≥ {s}% while ≥ {r}% of closed cases came back within 90 days (at least "
+        "{n} closed): people are satisfied, yet the problem returns",
+    ),
     "cockpit.map": ("各区县工单量", "Cases by district"),
     "cockpit.map.note": (
         "按工单地址解析出的区县（未解析时按主办单位所在区县）统计；底图：长沙市 9 个区县（GCJ-02）",

@@ -16,11 +16,13 @@ from zhizhi.cases import queries, service
 from zhizhi.cases.enums import SlaState
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
-from zhizhi.cockpit.service import issue_instruction
+from zhizhi.cockpit.outcomes import HIGH_RECURRENCE, HIGH_SATISFACTION, MIN_CLOSED
+from zhizhi.cockpit.service import issue_instruction, order_units, outcome_figures
 from zhizhi.core import clock
 from zhizhi.core.errors import DomainError, Forbidden
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
+from zhizhi.core.settings import get_settings
 from zhizhi.http.deps import DbSession
 from zhizhi.routing import hotspots as hotspot_store
 from zhizhi.ui import csrf, i18n
@@ -31,6 +33,8 @@ from zhizhi.ui.templating import error_page, render
 router = APIRouter(include_in_schema=False)
 PERIODS = ("today", "7d", "30d", "month")
 RATES = ("response", "resolution", "satisfaction", "on_time")
+HEADER = ("部门编码", "部门", "工单数", "已超期", "响应率%", "解决率%", "满意率%", "按时办结率%")
+OUTCOME_HEADER = ("已办结", "30天复发", "30天复发率%", "90天复发", "90天复发率%", "满意但复发")
 
 
 def _require_cockpit(principal: Principal) -> None:
@@ -88,10 +92,16 @@ def _data(
     span = queries.named_period(period)
     overdue, overdue_total = queries.sla_cases(session, principal, SlaState.OVERDUE)
     warning, warning_total = queries.sla_cases(session, principal, SlaState.WARNING)
+    facts = queries.cockpit_facts(session, principal, span, category, district=district)
+    recurrence = outcome_figures(session, principal, span, category, district, facts["ranking"])
+    facts["ranking"] = order_units(facts["ranking"])
     return {
         "today": queries.volume(session, principal, queries.named_period("today")),
         "month": queries.volume(session, principal, queries.named_period("month")),
-        **queries.cockpit_facts(session, principal, span, category, district=district),
+        **facts,
+        "recurrence": recurrence,
+        "ranked": get_settings().unit_rankings,
+        "flag_rule": {"satisfaction": HIGH_SATISFACTION, "recurrence": HIGH_RECURRENCE, "closed": MIN_CLOSED},
         "daily": queries.daily(session, principal, span, category, district=district),
         "overdue": [service.to_out(session, c, principal) for c in overdue],
         "overdue_total": overdue_total,
@@ -155,6 +165,24 @@ def cockpit(
     return _page(request, session, principal, period, cat, dist, hotspot=rank)
 
 
+@router.get("/cockpit/screen")
+def screen(
+    request: Request, session: DbSession, principal: Staff, period: str = "30d", district: str = ""
+) -> Response:
+    """The command-centre mode (大屏): the same figures on a dark 1920×1080 stage."""
+    try:
+        _require_cockpit(principal)
+    except DomainError as exc:
+        return error_page(request, (exc.zh, exc.en), 403, principal)
+    period, _, dist = _filters(period, "", district)
+    ctx = _data(session, principal, period, None, dist) | {
+        "period": period,
+        "rates": RATES,
+        "now": clock.now(),
+    }
+    return render(request, "cockpit/screen.html", ctx, principal=principal)
+
+
 @router.get("/cockpit/export.xlsx")
 def export(
     request: Request,
@@ -168,15 +196,18 @@ def export(
     period, cat, dist = _filters(period, category, district)
     span = queries.named_period(period)
     rows = queries.department_ranking(session, principal, span, cat, district=dist)
+    outcome_figures(session, principal, span, cat, dist, rows)
+    rows = order_units(rows)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "部门排行"
+    sheet.title = "部门排行" if get_settings().unit_rankings else "单位办理情况"
     sheet.append(
         [f"统计期间 {span.first_day} — {span.last_day}", f"分类 {cat or '全部'}", f"区县 {dist or '全部'}"]
     )
-    sheet.append(["部门编码", "部门", "工单数", "已超期", "响应率%", "解决率%", "满意率%", "按时办结率%"])
+    sheet.append([*HEADER, *OUTCOME_HEADER])
     for r in rows:
+        o = r["outcome"] or {}
         sheet.append(
             [
                 r["code"],
@@ -187,6 +218,12 @@ def export(
                 r["resolution"],
                 r["satisfaction"],
                 r["on_time"],
+                o.get("closed", 0),
+                o.get("recurred_30", 0),
+                o.get("rate_30"),
+                o.get("recurred_90", 0),
+                o.get("rate_90"),
+                "是" if r["flag"] else "",
             ]
         )
     buffer = io.BytesIO()

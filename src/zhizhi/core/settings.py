@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         max_length=60,
         description="when the job queue retrains the city's classifier (cron, five fields); empty: never",
     )
+    unit_rankings: bool = Field(
+        default=True,
+        description="the cockpit ranks units (部门排行, by on-time rate); false: the same figures per "
+        "unit in code order, no positions (against 数字形式主义)",
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     worker_threads: int = Field(

@@ -173,8 +173,16 @@ TARGETS = {
 
 
 def load_cases(
-    session: Session, demo: DemoOrg, *, count: int = 341, seed: int = 2026, end: datetime | None = None
+    session: Session,
+    demo: DemoOrg,
+    *,
+    count: int = 341,
+    seed: int = 2026,
+    end: datetime | None = None,
+    closed_log: list[tuple[s.CaseCreate, str, datetime]] | None = None,
 ) -> int:
+    """Drive ``count`` cases to their target states; ``closed_log`` receives (what was filed, the
+    lead unit's code, the closure time) of each closed case (the follow-ups read it)."""
     rng = random.Random(seed)
     end = end or clock.now()
     p = {
@@ -302,6 +310,8 @@ def load_cases(
             act(p["dispatcher"], s.Reopen(action="reopen", reason="群众不满意，重新办理"))
         else:
             act(p["dispatcher"], s.Close(action="close", reason="群众不满意，已解释说明" if bad else None))
+            if closed_log is not None:
+                closed_log.append((data, lead.code, t))
         made += 1
     clock.freeze(None)
     return made

@@ -7,6 +7,7 @@ ones do."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from zhizhi.core import audit, clock
 from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
+from zhizhi.demo.followups import load_grid_work, load_recurrences
 from zhizhi.demo.org import load_catalogue, load_org, load_users
 from zhizhi.org import service as org
 from zhizhi.routing import learning
@@ -37,7 +39,9 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     demo = load_org(session)
     categories = load_catalogue(session, demo)
     users = load_users(session, demo)
-    made = load_cases(session, demo, count=cases)
+    closed: list[Any] = []
+    made = load_cases(session, demo, count=cases, closed_log=closed)
+    made += load_recurrences(session, closed) + load_grid_work(session)
     trained = _train_classifier(session)
     return {
         "divisions": divisions.rows,

@@ -32,6 +32,8 @@ class NavEntry:
     ``area``: shown to visitors (``public``) or to signed-in staff (``staff``) holding
     ``permission``.  ``match``: when the link is the current page (``aria-current``): the path
     equals the URL, or starts with it; of several matching links the longest URL wins.
+    ``landing``: the roles (values of ``core.permissions.Role``) that land on this page after
+    signing in (others land on the workbench, ``/work``).
     """
 
     label: str  # message key
@@ -40,6 +42,7 @@ class NavEntry:
     permission: Permission | None = None
     order: int = 100
     match: Match = "prefix"
+    landing: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service
 from zhizhi.org.enums import DEPARTMENT_KIND_LABELS, DepartmentKind
-from zhizhi.ui import admin, csrf, i18n
+from zhizhi.ui import admin, csrf, i18n, nav
 from zhizhi.ui.session import SESSION_COOKIE, MaybeStaff, Staff
 from zhizhi.ui.templating import render
 
@@ -28,8 +28,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:
+    """A local path to go to after signing in; "" (the role's landing page) for anything else."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/work"
+        return ""
     return target
 
 
@@ -44,7 +45,7 @@ def login(
     session: DbSession,
     username: Annotated[str, Form(max_length=80)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=300)] = "/work",
+    next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     issued = service.log_in(session, username.strip(), password, staff_only=True) if password else None
     if issued is None:
@@ -52,7 +53,8 @@ def login(
         ctx = {"next": _safe_next(next), "failed": True, "form": {"username": username}}
         return render(request, "org/login.html", ctx, status_code=401)
     token, ttl = issued
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next) or nav.landing(service.principal_for_username(session, username.strip()))
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, max_age=ttl, httponly=True, samesite="lax", path="/", secure=False
     )

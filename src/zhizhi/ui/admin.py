@@ -1,9 +1,12 @@
-"""The administration hub (``/admin``): one page whose sections the capabilities contribute.
+"""The administration hub (``/admin``): an index of the sections the capabilities contribute,
+each section on a page of its own (``/admin/<anchor>``).
 
 Each :class:`~zhizhi.http.capability.AdminSection` brings its table and form (a template and a
 context function); the owning capability's page module handles the section's POSTs through its
-own service and, on a refused form, answers :func:`refused` (the hub again, with that section's
-errors and posted values).  The hub is for holders of ``org:manage`` (系统管理员).
+own service and, on a refused form, answers :func:`refused` (that section's page again, with its
+errors and posted values).  A section's POST redirects to ``/admin?done=<name>``, which sends the
+browser on to the section's page (only that section's context is computed: one page, one
+section's queries).  The hub is for holders of ``org:manage`` (系统管理员).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from zhizhi.core.errors import DomainError, Forbidden
 from zhizhi.core.permissions import Permission
@@ -26,7 +29,7 @@ from zhizhi.ui.templating import error_page, render
 
 HUB_PERMISSION = Permission.ORG_MANAGE
 ADMINS_ONLY = ("仅系统管理员可用", "administrators only")
-HUB_NAV = NavEntry("nav.admin", "/admin", "staff", HUB_PERMISSION, order=90)
+HUB_NAV = NavEntry("nav.admin", "/admin", "staff", HUB_PERMISSION, order=90, landing=frozenset({"admin"}))
 
 router = APIRouter(include_in_schema=False)
 _sections: list[AdminSection] = []
@@ -52,20 +55,21 @@ def render_hub(
     form: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The page of one section (``section``: its name), or the index of all (``None``)."""
     lang = i18n.lang_of(request)
-    shown = [
-        {
-            "name": s.name,
-            "anchor": s.anchor,
-            "title": s.title,
-            "template": s.template,
-            "data": s.context(session, lang),
-            "errors": errors if section == s.name and errors else FormErrors(lang),
-            "form": form if section == s.name and form else {},
+    index = [{"name": s.name, "anchor": s.anchor, "title": s.title} for s in _sections]
+    ctx: dict[str, Any] = {"index": index, "done": request.query_params.get("done"), "current": None}
+    chosen = next((s for s in _sections if s.name == section), None)
+    if chosen is not None:
+        ctx["current"] = {
+            "name": chosen.name,
+            "anchor": chosen.anchor,
+            "title": chosen.title,
+            "template": chosen.template,
+            "data": chosen.context(session, lang),
+            "errors": errors if errors else FormErrors(lang),
+            "form": form or {},
         }
-        for s in _sections
-    ]
-    ctx = {"sections": shown, "done": request.query_params.get("done")}
     return render(request, "admin.html", ctx, status_code=status_code, principal=principal)
 
 
@@ -77,7 +81,7 @@ def refused(
     exc: DomainError,
     form: dict[str, Any],
 ) -> Response:
-    """The hub after a refused write: nothing of it is kept, the section shows why."""
+    """The section's page after a refused write: nothing of it is kept, the section shows why."""
     session.rollback()
     errors = FormErrors(i18n.lang_of(request)).from_domain(exc)
     return render_hub(
@@ -86,7 +90,20 @@ def refused(
 
 
 @router.get("/admin")
-def admin(request: Request, session: DbSession, principal: Staff) -> Response:
+def admin(request: Request, session: DbSession, principal: Staff, done: str = "") -> Response:
     if not principal.can(HUB_PERMISSION):
         return error_page(request, ADMINS_ONLY, 403, principal)
+    target = next((s for s in _sections if s.name == done), None)
+    if target is not None:  # a section's write went well: show that section's page
+        return RedirectResponse(f"/admin/{target.anchor}?done={target.name}", status_code=303)
     return render_hub(request, session, principal)
+
+
+@router.get("/admin/{anchor}")
+def admin_section(request: Request, session: DbSession, principal: Staff, anchor: str) -> Response:
+    if not principal.can(HUB_PERMISSION):
+        return error_page(request, ADMINS_ONLY, 403, principal)
+    chosen = next((s for s in _sections if s.anchor == anchor), None)
+    if chosen is None:
+        return error_page(request, ("没有这个管理页面", "no such administration page"), 404, principal)
+    return render_hub(request, session, principal, section=chosen.name)

@@ -30,6 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.title": ("出错了", "Something went wrong"),
     "nav.admin": ("系统管理", "Administration"),
     "admin.title": ("系统管理", "Administration"),
+    "admin.pick": ("请选择要管理的内容；每一项单独一页。", "Choose what to manage; each has its own page."),
     "admin.state": ("状态", "State"),
     "admin.active": ("启用", "Active"),
     "admin.inactive": ("已停用", "Retired"),

@@ -42,3 +42,16 @@ def links(principal: Principal | None, path: str) -> list[Link]:
         for e in area
         if e.permission is None or (principal is not None and principal.can(e.permission))
     ]
+
+
+WORKBENCH = "/work"
+
+
+def landing(principal: Principal) -> str:
+    """Where ``principal`` lands after signing in: the staff page whose entry names its role as
+    ``landing`` (and which it may open), else the workbench."""
+    for e in _entries:
+        allowed = e.permission is None or principal.can(e.permission)
+        if e.area == "staff" and principal.role.value in e.landing and allowed:
+            return e.url
+    return WORKBENCH

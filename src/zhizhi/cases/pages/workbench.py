@@ -62,12 +62,22 @@ def _queue_rows(session: DbSession, cases: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def landing_queue(principal: Principal, counts: dict[str, int]) -> str:
+    """The queue a bare ``/work`` opens: the role's own queue when it holds cases, else the first
+    queue that does (a role never lands on an empty list while it has work elsewhere)."""
+    default = DEFAULT_QUEUE.get(principal.role, "in_progress")
+    if counts.get(default):
+        return default
+    return next((q for q in queries.QUEUES if counts.get(q)), default)
+
+
 def queues_context(
     request: Request, session: DbSession, principal: Principal, queue: str, page: int
 ) -> dict[str, Any]:
-    queue = queue if queue in queries.QUEUES else DEFAULT_QUEUE.get(principal.role, "in_progress")
     page = max(1, min(page, 10_000))
     counts = queries.queue_counts(session, principal)
+    if queue not in queries.QUEUES:
+        queue = landing_queue(principal, counts)
     cases, total = queries.queue_page(session, principal, queue, page=page, page_size=PAGE_SIZE)
     bulk = BULK_ACTIONS.get(queue)
     if bulk and not principal.can(CASE_LIFECYCLE.get(bulk).permission):

@@ -240,3 +240,76 @@ def cockpit_rows(
         .group_by(Case.category_id, code, Case.lead_department_id)
     )
     return list(session.execute(stmt))
+
+
+# ---- outcomes: what comes back after closure ---------------------------------------------------
+
+_PLACE_COLUMNS = (
+    Case.number,
+    Case.subject,
+    Case.content,
+    Case.address,
+    Case.division_code,
+    Case.grid_code,
+    Case.latitude,
+    Case.longitude,
+    Case.created_at,
+)
+
+
+def closed_rows(
+    session: Session,
+    principal: Principal,
+    period: Period,
+    category: str | None,
+    district: str | None,
+    limit: int,
+) -> list[Any]:
+    """The period's closed cases (registered in it, as the rates count), with their text, place,
+    closure time and lead unit's code, oldest closure first."""
+    depts = org.departments_table()
+    stmt = (
+        select(*_PLACE_COLUMNS, Case.closed_at, depts.c.code.label("unit"))
+        .select_from(Case)
+        .outerjoin(depts, depts.c.id == Case.lead_department_id)
+        .where(
+            *_base(principal, period, category, district),
+            Case.status == CaseStatus.CLOSED.value,
+            Case.closed_at.is_not(None),
+        )
+        .order_by(Case.closed_at)
+        .limit(limit)
+    )
+    return list(session.execute(stmt))
+
+
+def appeals_between(
+    session: Session, principal: Principal, start: datetime, end: datetime, limit: int
+) -> list[Any]:
+    """Appeals and events (not applications) registered in ``(start, end]``, merged ones included
+    (a repeat merged into another case still came back), oldest first."""
+    stmt = (
+        select(*_PLACE_COLUMNS)
+        .where(
+            repo.scope_clause(principal),
+            Case.created_at > start,
+            Case.created_at <= end,
+            Case.kind != "application",
+        )
+        .order_by(Case.created_at)
+        .limit(limit)
+    )
+    return list(session.execute(stmt))
+
+
+def closure_marker(
+    session: Session, principal: Principal, period: Period, category: str | None, district: str | None
+) -> tuple[Any, ...]:
+    """The period's closed cases, cheaply: (count, sum of ids, latest closure).  Equal markers:
+    the same closed cases (a recurrence count over them changes only with new appeals)."""
+    closed = session.execute(
+        select(func.count(Case.id), func.sum(Case.id), func.max(Case.closed_at)).where(
+            *_base(principal, period, category, district), Case.status == CaseStatus.CLOSED.value
+        )
+    ).one()
+    return (int(closed[0] or 0), int(closed[1] or 0), closed[2])

@@ -178,6 +178,32 @@ class DuplicateIndex:
         mixed = 0.5 * full + 0.5 * subj if has_subj else full
         return np.asarray(np.clip(np.maximum(full, mixed), 0.0, 1.0))
 
+    def score_many(
+        self, appeals: Sequence[Appeal], *, min_text: float = MIN_TEXT, top: int | None = None
+    ) -> list[list[DuplicateMatch]]:
+        """:meth:`score_all` for several appeals at once (one sparse product for all of them: the
+        cockpit's recurrence count compares every closed case with the later appeals); ``top``:
+        score only the ``top`` candidates of highest text similarity of each appeal."""
+        if not self.candidates or not appeals:
+            return [[] for _ in appeals]
+        q_full = tfidf(ngram_matrix([_full_text(a) for a in appeals]), self._idf)
+        q_subj = tfidf(ngram_matrix([a.subject or "" for a in appeals]), self._idf)
+        full = np.asarray((q_full @ self._full.T).toarray())
+        subj = np.asarray((q_subj @ self._subj.T).toarray())
+        has_subj = np.asarray(q_subj.getnnz(axis=1) > 0)[:, None]
+        text = np.clip(np.maximum(full, np.where(has_subj, 0.5 * full + 0.5 * subj, full)), 0.0, 1.0)
+        out: list[list[DuplicateMatch]] = []
+        for k, appeal in enumerate(appeals):
+            qp = extract_places(_place_text(appeal))
+            row = text[k]
+            keep = np.flatnonzero(row >= min_text)
+            if top is not None and keep.size > top:
+                keep = keep[np.argpartition(-row[keep], top - 1)[:top]]
+            found = [self._score_one(appeal, qp, int(i), float(row[i])) for i in keep]
+            found.sort(key=lambda m: (-m.score, m.id))
+            out.append(found)
+        return out
+
     def query(
         self, appeal: Appeal, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
     ) -> list[DuplicateMatch]:
