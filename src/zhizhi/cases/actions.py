@@ -93,19 +93,25 @@ def reschedule(ctx: Context, case: Case) -> None:
     case.due_at, case.warn_at, case.due_provisional = deadline.due_at, deadline.warn_at, deadline.provisional
 
 
-def _units(ctx: Context, lead_code: str, co_codes: list[str]) -> tuple[DepartmentRef, list[DepartmentRef]]:
-    lead = org.find_department(ctx.session, lead_code)
-    if lead is None:
+def _unit(ctx: Context, code: str, field: str, zh: str, en: str) -> DepartmentRef:
+    """The active department ``code``; unknown or retired (撤销) → 422 naming ``field``."""
+    dept = org.find_department(ctx.session, code, active_only=False)
+    if dept is None:
+        raise ValidationFailed(f"{zh} {code} 不存在", f"unknown {en} {code}", field=field)
+    if not dept.active:
         raise ValidationFailed(
-            f"主办单位 {lead_code} 不存在", f"unknown lead department {lead_code}", field="lead_department"
+            f"{zh} {code}（{dept.name}）已撤销，请另选单位",
+            f"{en} {code} ({dept.name}) is retired: choose another unit",
+            field=field,
         )
+    return dept
+
+
+def _units(ctx: Context, lead_code: str, co_codes: list[str]) -> tuple[DepartmentRef, list[DepartmentRef]]:
+    lead = _unit(ctx, lead_code, "lead_department", "主办单位", "lead department")
     co: list[DepartmentRef] = []
     for i, code in enumerate(dict.fromkeys(co_codes)):
-        dept = org.find_department(ctx.session, code)
-        if dept is None:
-            raise ValidationFailed(
-                f"协办单位 {code} 不存在", f"unknown co-department {code}", field=f"co_departments.{i}"
-            )
+        dept = _unit(ctx, code, f"co_departments.{i}", "协办单位", "co-department")
         if dept.id == lead.id:
             raise ValidationFailed(
                 "主办单位不能同时为协办单位",

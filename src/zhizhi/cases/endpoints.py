@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
+from zhizhi.cases import export, search, service
 from zhizhi.cases import schemas as s
-from zhizhi.cases import service
 from zhizhi.cases.actions import ActionIn
-from zhizhi.cases.enums import CaseStatus, SlaState
-from zhizhi.core.errors import Forbidden
-from zhizhi.core.permissions import Permission
+from zhizhi.cases.filters import CaseFilter, parse_filter
+from zhizhi.core import clock
 from zhizhi.http.deps import DbSession, request_transaction
 from zhizhi.org.deps import BearerToken, CurrentPrincipal, resolve_principal
 
@@ -51,32 +53,80 @@ def _create_case(
     )
 
 
-@router.get("", response_model=s.CasePage, summary="List cases in your scope 工单列表")
+def _filter(
+    number: Annotated[str | None, Query(max_length=40, description="编号 (prefix of 4+ characters)")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="文本: subject or content contains")] = None,
+    phone: Annotated[str | None, Query(max_length=40, description="电话: full or last 4")] = None,
+    address: Annotated[str | None, Query(max_length=200, description="地址 contains")] = None,
+    division: Annotated[str | None, Query(max_length=40, description="区划 code prefix")] = None,
+    grid: Annotated[str | None, Query(max_length=40, description="网格 code")] = None,
+    category: Annotated[str | None, Query(max_length=80, description="分类 code (with its subtree)")] = None,
+    channel: Annotated[str | None, Query(max_length=40, description="渠道")] = None,
+    status: Annotated[str | None, Query(max_length=40, description="状态")] = None,
+    sla_state: Annotated[str | None, Query(max_length=40, description="normal | warning | overdue")] = None,
+    date_from: Annotated[str | None, Query(max_length=40, description="registered on/after")] = None,
+    date_to: Annotated[str | None, Query(max_length=40, description="registered on/before")] = None,
+    department: Annotated[str | None, Query(max_length=40, description="leads or co-handles")] = None,
+) -> CaseFilter:
+    """The search filters (docs/workbench.md); a bad value → 422 naming its field."""
+    return parse_filter(
+        {
+            "number": number,
+            "q": q,
+            "phone": phone,
+            "address": address,
+            "division": division,
+            "grid": grid,
+            "category": category,
+            "channel": channel,
+            "status": status,
+            "sla_state": sla_state,
+            "date_from": date_from,
+            "date_to": date_to,
+            "department": department,
+        }
+    )
+
+
+Filters = Annotated[CaseFilter, Depends(_filter)]
+
+
+@router.get("", response_model=s.CasePage, summary="List and search cases in your scope 工单列表与查询")
 def list_cases(
     session: DbSession,
     principal: CurrentPrincipal,
-    status: CaseStatus | None = None,
-    sla_state: SlaState | None = None,
-    department: Annotated[str | None, Query(max_length=40)] = None,
+    filters: Filters,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> s.CasePage:
-    if not principal.can(Permission.CASE_READ):
-        raise Forbidden("无权查看工单", "you may not read cases")
-    items, total = service.list_cases(
-        session,
-        principal,
-        status=status,
-        sla=sla_state,
-        department=department,
-        page=page,
-        page_size=page_size,
-    )
+    items, total, capped = search.search(session, principal, filters, page=page, page_size=page_size)
     return s.CasePage(
         items=[service.to_out(session, c, principal) for c in items],
         total=total,
+        total_capped=capped,
         page=page,
         page_size=page_size,
+    )
+
+
+@router.get(
+    "/export.xlsx",
+    summary="Excel export of a filtered list 导出 Excel (masked, audited, capped by EXPORT_MAX_ROWS)",
+    response_class=FileResponse,
+)
+def export_cases(session: DbSession, principal: CurrentPrincipal, filters: Filters) -> FileResponse:
+    path, _ = export.export_xlsx(session, principal, filters)
+    return xlsx_response(path)
+
+
+def xlsx_response(path: Path) -> FileResponse:
+    """Stream the export file, then delete it."""
+    stamp = clock.to_local(clock.now()).strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        path,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"cases-{stamp}.xlsx",
+        background=BackgroundTask(path.unlink, missing_ok=True),
     )
 
 

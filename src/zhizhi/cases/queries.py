@@ -39,6 +39,11 @@ def queue_page(
     return stats.queue_page(session, principal, queue, clock.now(), page=page, page_size=page_size)
 
 
+def queue_clauses(queue: str) -> list[Any]:
+    """The WHERE clauses of the work queue ``queue`` (to combine with search filters)."""
+    return stats.queue_filter(queue, clock.now())
+
+
 def sla_cases(
     session: Session, principal: Principal, state: SlaState, limit: int = 20
 ) -> tuple[list[Case], int]:

@@ -254,6 +254,7 @@ class CaseOut(BaseModel):
     supervision_count: int
     reopen_count: int
     return_count: int
+    marks: list[str] = []  # supervised 督, extended 延, reopened 重, merged 并 (docs/workbench.md)
     version: int
     available_actions: list[str]
 
@@ -274,5 +275,6 @@ class EventOut(BaseModel):
 class CasePage(BaseModel):
     items: list[CaseOut]
     total: int
+    total_capped: bool = False  # True: ``total`` is a lower bound (a text search counts to 1,000)
     page: int
     page_size: int

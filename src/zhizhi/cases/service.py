@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, policy
+from zhizhi.cases import actions, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, CaseKind, CaseStatus, Channel, SlaState
@@ -388,6 +388,7 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         supervision_count=case.supervision_count,
         reopen_count=case.reopen_count,
         return_count=case.return_count,
+        marks=search.marks(case),
         version=case.version,
         available_actions=available,
     )

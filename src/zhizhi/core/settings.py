@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         max_length=60,
         description="when the job queue retrains the city's classifier (cron, five fields); empty: never",
     )
+    export_max_rows: int = Field(
+        default=100_000,
+        ge=1,
+        le=1_000_000,
+        description="the workbench's Excel export refuses a list longer than this (422, narrow the filter)",
+    )
     unit_rankings: bool = Field(
         default=True,
         description="the cockpit ranks units (部门排行, by on-time rate); false: the same figures per "

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.security import OAuth2PasswordRequestForm
 
-from zhizhi.core.errors import Unauthorized
-from zhizhi.core.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission
+from zhizhi.core.errors import Forbidden, Unauthorized
+from zhizhi.core.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service
@@ -45,6 +45,20 @@ def me(principal: CurrentPrincipal) -> MeOut:
 @router.get("/departments", response_model=list[DepartmentOut], summary="Departments 部门")
 def departments(session: DbSession, _: CurrentPrincipal) -> list[DepartmentRef]:
     return service.departments(session, active_only=True)
+
+
+@router.get("/departments/search", summary="Unit typeahead 单位检索 (name, code or pinyin initials)")
+def search_departments(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    q: Annotated[str, Query(max_length=40)] = "",
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> dict[str, list[dict[str, str]]]:
+    """Active departments matching ``q``, level by level (市直部门, 区县, 街道, 社区): the pickers of
+    the dispatch forms. Staff only."""
+    if principal.role is Role.PUBLIC:
+        raise Forbidden("无权检索单位", "you may not search units")
+    return {"items": service.search_units(session, q, limit)}
 
 
 @router.post("/departments", response_model=DepartmentOut, status_code=201)

@@ -28,6 +28,7 @@ class Department(Base):
     path: Mapped[str] = mapped_column(String(400), nullable=False, index=True, default="/")
     division_code: Mapped[str | None] = mapped_column(String(12), index=True)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    pinyin_initials: Mapped[str | None] = mapped_column(String(120))  # 0009: the typeahead's key
 
     parent: Mapped[Department | None] = relationship(remote_side="Department.id", lazy="raise")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Subquery, func, select
+from sqlalchemy import Select, Subquery, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -58,6 +58,53 @@ def departments(session: Session, *, active_only: bool) -> list[Department]:
     if active_only:
         stmt = stmt.where(Department.active)
     return list(session.scalars(stmt))
+
+
+def _level_rank() -> Any:
+    """0 市直部门 (city, its bureaus, centres, utilities), 1 区县, 2 街道乡镇, 3 社区村."""
+    return case(
+        (Department.kind == "district", 1),
+        (Department.kind == "street", 2),
+        (Department.kind == "community", 3),
+        else_=0,
+    )
+
+
+def search_departments(session: Session, q: str, limit: int) -> list[tuple[str, str, str, str]]:
+    """Active departments whose name contains ``q``, or whose code or pinyin initials start with
+    it (initials also anywhere): ``(code, name, kind, initials)``, level by level (市直部门 first),
+    the closest matches first within a level, then in tree order."""
+    low = q.lower()
+    name_hit = Department.name.contains(q, autoescape=True)
+    code_hit = Department.code.startswith(q, autoescape=True)
+    initials_prefix = Department.pinyin_initials.startswith(low, autoescape=True)
+    initials_hit = Department.pinyin_initials.contains(low, autoescape=True)
+    closeness = case(
+        (Department.code == q, 0),
+        (Department.name == q, 0),
+        (Department.name.startswith(q, autoescape=True), 1),
+        (initials_prefix, 1),
+        (code_hit, 2),
+        else_=3,
+    )
+    stmt = (
+        select(Department.code, Department.name, Department.kind, Department.pinyin_initials)
+        .where(Department.active, or_(name_hit, code_hit, initials_hit))
+        .order_by(_level_rank(), closeness, Department.path)
+        .limit(limit)
+    )
+    return [(c, n, k, p or "") for c, n, k, p in session.execute(stmt)]
+
+
+def grouped_choices(session: Session) -> list[tuple[int, str, str]]:
+    """``(level rank, code, name)`` of the active departments, level by level, in tree order."""
+    rank = _level_rank()
+    stmt = (
+        select(rank, Department.code, Department.name)
+        .where(Department.active)
+        .order_by(rank, Department.path)
+    )
+    return [(int(r), c, n) for r, c, n in session.execute(stmt)]
 
 
 def department_choices(session: Session) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ from zhizhi.core.errors import Conflict, NotFound, Unauthorized, ValidationFaile
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
-from zhizhi.org import principal_cache
+from zhizhi.org import pinyin, principal_cache
 from zhizhi.org import repository as repo
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.models import ApiToken, Department, User
@@ -88,6 +88,39 @@ def departments(session: Session, *, active_only: bool = True) -> list[Departmen
 def department_choices(session: Session) -> list[tuple[str, str]]:
     """``(code, name)`` of the active departments in tree order, for forms."""
     return repo.department_choices(session)
+
+
+UNIT_LEVELS: tuple[tuple[str, str], ...] = (
+    ("市直部门", "City departments"),
+    ("区县", "Districts and counties"),
+    ("街道乡镇", "Streets and townships"),
+    ("社区村", "Communities and villages"),
+)
+
+
+def unit_choices_grouped(session: Session) -> list[tuple[tuple[str, str], list[tuple[str, str]]]]:
+    """Active departments for a unit picker: ``(level label, [(code, name)])``, 市直部门 first,
+    then 区县, 街道, 社区 (docs/workbench.md)."""
+    groups: dict[int, list[tuple[str, str]]] = {}
+    for rank, code, name in repo.grouped_choices(session):
+        groups.setdefault(rank, []).append((code, name))
+    return [(UNIT_LEVELS[r], groups[r]) for r in sorted(groups)]
+
+
+def search_units(session: Session, q: str, limit: int = 20) -> list[dict[str, str]]:
+    """The typeahead: active departments matching ``q`` by name, code or pinyin initials, level by
+    level. ``q`` is trimmed; blank, or over 40 characters → 422 naming ``q``."""
+    q = q.strip()
+    if not q or len(q) > 40:
+        raise ValidationFailed("请输入 1–40 个字符", "type 1 to 40 characters", field="q")
+    out = []
+    for code, name, kind, initials in repo.search_departments(session, q, max(1, min(limit, 50))):
+        rank = {"district": 1, "street": 2, "community": 3}.get(kind, 0)
+        zh, en = UNIT_LEVELS[rank]
+        out.append(
+            {"code": code, "name": name, "kind": kind, "level": zh, "level_en": en, "initials": initials}
+        )
+    return out
 
 
 def has_departments(session: Session) -> bool:
@@ -184,6 +217,7 @@ def create_department(
         parent_id=parent.id if parent else None,
         division_code=division_code,
         path="/",
+        pinyin_initials=pinyin.initials(name),
     )
     repo.add_department(session, dept)
     dept.path = f"{parent.path if parent else '/'}{dept.id}/"

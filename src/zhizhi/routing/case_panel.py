@@ -99,8 +99,15 @@ def merge_candidates(ai: dict[str, Any]) -> list[str]:
 def view(session: Session, case: Case, actions: list[str]) -> PanelView:
     ai = panel(session, case)
     hints: dict[str, FieldHint] = {}
-    if (ai.get("dispatch") or {}).get("candidates"):
-        hints |= {f"{a}.lead_department": FieldHint("ai.prefilled") for a in ("dispatch", "redispatch")}
+    candidates = (ai.get("dispatch") or {}).get("candidates") or []
+    if candidates:
+        # the unit pickers show these codes on top (cases/pages: the AI's candidates first)
+        leads = tuple(str(c["code"]) for c in candidates if c.get("code"))
+        co = tuple(dict.fromkeys(str(d) for c in candidates for d in c.get("co") or []))
+        for a in ("dispatch", "redispatch"):
+            hints[f"{a}.lead_department"] = FieldHint("ai.prefilled", leads, "ai-units")
+            if co:
+                hints[f"{a}.co_departments"] = FieldHint("unit.ai", co, "ai-co-units")
     if (ai.get("classification") or {}).get("category_code"):
         hints |= {
             f"{a}.category": FieldHint("ai.prefilled_category") for a in ("accept", "dispatch", "close")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from zhizhi.cases import queries, service
+from zhizhi.cases import queries, search, service
 from zhizhi.cases import schemas as s
 from zhizhi.cases.actions import ACTIONS
-from zhizhi.cases.enums import LABELS, AppealType, Channel, Rating
+from zhizhi.cases.enums import LABELS, AppealType, CaseStatus, Channel, Rating, SlaState
+from zhizhi.cases.filters import FILTER_FIELDS, CaseFilter, parse_filter
 from zhizhi.cases.messages import QUEUE_LABELS
 from zhizhi.cases.pages import panels
 from zhizhi.cases.pages.forms import ACTION, BULK_ACTIONS, action_body, action_fields
@@ -20,7 +23,7 @@ from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
 from zhizhi.core.errors import DomainError
-from zhizhi.core.permissions import ROLE_LABELS, Role
+from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
@@ -57,6 +60,7 @@ def _queue_rows(session: DbSession, cases: list[Any]) -> list[dict[str, Any]]:
                 "unit": names.get(c.lead_department_id or 0, "—"),
                 "created_at": c.created_at,
                 "due_at": c.due_at,
+                "marks": [(m, *search.MARKS[m]) for m in search.marks(c)],
             }
         )
     return rows
@@ -72,28 +76,86 @@ def landing_queue(principal: Principal, counts: dict[str, int]) -> str:
 
 
 def queues_context(
-    request: Request, session: DbSession, principal: Principal, queue: str, page: int
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    queue: str,
+    page: int,
+    raw: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The work page: queue tabs, the user's saved queues, the filter form and one page of the
+    queue's cases that match the filters (a search of everything visible when filters are given
+    without a queue). Bad filter values → ``filter_errors`` (the caller answers 422)."""
+    lang = i18n.lang_of(request)
+    raw = dict(raw or {})
+    saved = search.saved_queues(session, principal)
+    saved_id = str(raw.get("saved") or "")
+    current_saved = next((q for q in saved if str(q.id) == saved_id), None)
+    if current_saved is not None:
+        raw = {**current_saved.query, **{k: v for k, v in raw.items() if k in FILTER_FIELDS and v}}
+    form = {k: str(raw.get(k) or "") for k in FILTER_FIELDS}
+    filter_errors = FormErrors(lang)
+    filt = CaseFilter()
+    try:
+        filt = parse_filter(raw)
+    except DomainError as exc:
+        filter_errors.from_domain(exc)
+    searching = not filt.is_empty() and queue not in queries.QUEUES
     page = max(1, min(page, 10_000))
     counts = queries.queue_counts(session, principal)
-    if queue not in queries.QUEUES:
+    if not searching and queue not in queries.QUEUES:
         queue = landing_queue(principal, counts)
-    cases, total = queries.queue_page(session, principal, queue, page=page, page_size=PAGE_SIZE)
-    bulk = BULK_ACTIONS.get(queue)
+    extra = [] if searching else queries.queue_clauses(queue)
+    cases: list[Any] = []
+    total = 0
+    capped = False
+    if not filter_errors:
+        try:
+            cases, total, capped = search.search(
+                session, principal, filt, page=page, page_size=PAGE_SIZE, extra=extra
+            )
+        except DomainError as exc:
+            filter_errors.from_domain(exc)
+    bulk = None if searching else BULK_ACTIONS.get(queue)
     if bulk and not principal.can(CASE_LIFECYCLE.get(bulk).permission):
         bulk = None
+    groups = org.unit_choices_grouped(session) if bulk == "dispatch" else []
+    params = filt.as_query() if not filter_errors else {}
+    link = urlencode({**({} if searching else {"queue": queue}), **params})
     return {
-        "queue": queue,
-        "queues": [(q, QUEUE_LABELS[q], counts[q]) for q in queries.QUEUES],
+        "queue": "" if searching else queue,
+        "searching": searching,
+        "queues": [(q, QUEUE_LABELS.get(q, (q, q)), counts.get(q, 0)) for q in queries.QUEUES],
+        "saved": saved,
+        "saved_current": current_saved,
         "rows": _queue_rows(session, cases),
         "total": total,
+        "total_capped": capped,
         "page": page,
         "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
         "bulk": bulk,
-        "bulk_options": org.department_choices(session) if bulk == "dispatch" else [],
-        "bulk_errors": FormErrors(i18n.lang_of(request)),
+        "bulk_options": groups,
+        "bulk_names": {code: name for _, opts in groups for code, name in opts},
+        "bulk_errors": FormErrors(lang),
         "bulk_results": [],
         "bulk_form": {},
+        "filter_form": form,
+        "filter_errors": filter_errors,
+        "filter_opts": _filter_options(session, lang, principal),
+        "filtered": bool(params),
+        "link": link,
+        "marks_legend": [(k, *v) for k, v in search.MARKS.items()],
+    }
+
+
+def _filter_options(session: DbSession, lang: str, principal: Principal) -> dict[str, Any]:
+    return {
+        "status": [(st.value, i18n.pick(LABELS[st], lang)) for st in CaseStatus],
+        "channel": [(c.value, i18n.pick(LABELS[c], lang)) for c in Channel],
+        "sla_state": [(st.value, i18n.pick(LABELS[st], lang)) for st in SlaState],
+        "category": catalogue.category_choices(session),
+        "division": queries.district_choices(session),
+        "phone": principal.can(Permission.PERSONAL_READ),
     }
 
 
@@ -101,13 +163,13 @@ def queues_context(
 def queues(
     request: Request, session: DbSession, principal: Staff, queue: str = "", page: int = 1
 ) -> Response:
-    ctx = queues_context(request, session, principal, queue, page)
-    return render(request, "cases/work/queues.html", ctx, principal=principal)
+    ctx = queues_context(request, session, principal, queue, page, request.query_params)
+    status = 422 if ctx["filter_errors"] else 200
+    return render(request, "cases/work/queues.html", ctx, status_code=status, principal=principal)
 
 
 def _options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {
-        "department": org.department_choices(session),
         "category": catalogue.category_choices(session),
         "rating": [(r.value, i18n.pick(LABELS[r], lang)) for r in Rating],
         "bool": [("true", i18n.translate("yes", lang)), ("false", i18n.translate("no", lang))],
@@ -120,6 +182,7 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
     case = service.get_case(session, principal, number)
     out = service.to_out(session, case, principal, reveal=True)
     templates, extra = panels.views(session, case, list(out.available_actions))
+    groups = org.unit_choices_grouped(session)
     forms = [
         {
             "action": a,
@@ -134,6 +197,8 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
         "events": service.timeline(session, principal, number),
         "forms": forms,
         "options": _options(session, lang),
+        "unit_groups": groups,
+        "unit_names": {code: name for _, opts in groups for code, name in opts},
         "action_errors": {},
         "action_forms": _with_category(session, case, extra.prefill, forms),
         "open_action": None,

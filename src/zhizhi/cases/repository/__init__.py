@@ -38,6 +38,9 @@ def _in_departments(path: str) -> ColumnElement[bool]:
     )
 
 
+in_departments = _in_departments
+
+
 def scope_clause(principal: Principal) -> ColumnElement[bool]:
     """Row scoping: city-wide roles see all; units see their subtree; the public their own."""
     if principal.can(Permission.CASE_READ_ALL):

@@ -1,0 +1,354 @@
+"""Workbench search and Excel export over a big PostgreSQL database.
+
+    .venv/bin/python bench/bench_search.py [--cases 1000000] [--runs 5] [--keep] [--reuse]
+
+Builds the scratch database ``zhizhi_bench_search`` with bench_cockpit's loader (real migrations,
+the demo organisation, cases bulk-loaded with ``COPY``), then gives the cases what a search
+needs and the cockpit's loader leaves out — varied subjects, contents and addresses, a phone and a
+grid — with one UPDATE, and ANALYZE. Then, through ``TestClient(create_app())`` with bearer
+tokens:
+
+* ``GET /api/v1/cases`` with each filter alone and in combinations (every filter at once too),
+  as a city-wide dispatcher and as a district handler (row-scoped): median of ``--runs`` warm
+  requests, against the floor ``GET /api/v1/me`` (same auth and framework, no search) in the
+  same run;
+* the Excel export of ~10,000 and ~100,000 rows, each in a fresh process: wall time and peak
+  RSS (``ru_maxrss``) before and after, to show that memory stays flat while rows grow tenfold.
+
+Prints Markdown tables; drops the database at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_cockpit as bc
+
+bc.DB = "zhizhi_bench_search"
+bc.URL = bc.ADMIN.rsplit("/", 1)[0] + "/" + bc.DB
+os.environ["ZHIZHI_DATABASE_URL"] = bc.URL
+os.environ["ZHIZHI_EXPORT_MAX_ROWS"] = "1000000"
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from zhizhi.core.settings import get_settings  # noqa: E402
+
+get_settings.cache_clear()
+
+SUBJECTS = [
+    "施工噪音扰民",
+    "路灯不亮",
+    "垃圾清运不及时",
+    "占道经营",
+    "烧烤油烟",
+    "小区停水",
+    "楼道漏水",
+    "井盖缺失",
+    "违章停车",
+    "宠物扰民",
+    "广场舞噪音",
+    "公交线路调整",
+    "学校周边交通拥堵",
+    "欠薪",
+    "物业收费争议",
+    "电梯故障",
+    "燃气异味",
+    "树木倒伏",
+    "污水外溢",
+    "共享单车乱停放",
+]
+ROADS = [
+    "麓山南路",
+    "五一大道",
+    "芙蓉中路",
+    "韶山北路",
+    "湘江中路",
+    "岳麓大道",
+    "桐梓坡路",
+    "东二环",
+    "劳动西路",
+    "人民东路",
+    "万家丽路",
+    "雨花亭路",
+    "黄兴路",
+    "解放西路",
+    "金星大道",
+    "银盆岭路",
+    "枫林三路",
+    "潇湘北路",
+    "远大一路",
+    "车站北路",
+]
+ENRICH = """
+UPDATE cases SET
+  subject = s.subject,
+  content = '居民反映' || r.road || (id % 997) || '号附近' || s.subject || '，已持续' || (id % 9 + 1)
+            || '天，请尽快核实处理。',
+  address = '长沙市' || r.road || (id % 997) || '号',
+  contact_phone = '1' || (ARRAY['3','5','7','8','9'])[1 + id % 5]
+                  || lpad(((id * 7919) % 1000000000)::text, 9, '0'),
+  grid_code = 'G' || lpad((id % 2000)::text, 4, '0'),
+  supervision_count = CASE WHEN id % 50 = 0 THEN 1 ELSE 0 END,
+  extension_amount = CASE WHEN id % 40 = 0 THEN 3 ELSE 0 END
+FROM (SELECT ord - 1 AS k, v AS subject
+      FROM unnest(CAST(:subjects AS text[])) WITH ORDINALITY AS t(v, ord)) s,
+     (SELECT ord - 1 AS k, v AS road FROM unnest(CAST(:roads AS text[])) WITH ORDINALITY AS t(v, ord)) r
+WHERE s.k = cases.id % 20 AND r.k = (cases.id / 20) % 20
+"""
+
+
+def enrich() -> float:
+    t0 = time.perf_counter()
+    engine = create_engine(bc.URL)
+    with engine.begin() as conn:
+        conn.execute(text(ENRICH), {"subjects": SUBJECTS, "roads": ROADS})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE cases"))
+    engine.dispose()
+    return time.perf_counter() - t0
+
+
+def _sample() -> dict[str, str]:
+    """Real values to search for, read from the loaded data."""
+    engine = create_engine(bc.URL)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT number, contact_phone, division_code FROM cases WHERE division_code IS NOT NULL "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).one()
+    engine.dispose()
+    return {"number": row[0], "phone": row[1], "division": row[2]}
+
+
+def combos(sample: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
+    from zhizhi.core import clock
+
+    today = clock.today_local()
+    week = (today - timedelta(days=6)).isoformat()
+    month = (today - timedelta(days=29)).isoformat()
+    every = {
+        "number": sample["number"][:8],
+        "q": "路灯",
+        "phone": sample["phone"][-4:],
+        "address": "五一大道",
+        "division": sample["division"][:6],
+        "grid": "G0007",
+        "category": "CXJS",
+        "channel": "hotline",
+        "status": "closed",
+        "sla_state": "normal",
+        "date_from": month,
+        "date_to": today.isoformat(),
+    }
+    return [
+        ("no filter (newest first)", {}),
+        ("number (exact)", {"number": sample["number"]}),
+        ("number (day prefix)", {"number": sample["number"][:8]}),
+        ("text 路灯 (subject or content)", {"q": "路灯"}),
+        ("text, rare (桐梓坡路12号)", {"q": "桐梓坡路12号"}),
+        ("phone (full)", {"phone": sample["phone"]}),
+        ("phone (last 4)", {"phone": sample["phone"][-4:]}),
+        ("address 五一大道", {"address": "五一大道"}),
+        ("division (district)", {"division": sample["division"][:6]}),
+        ("grid", {"grid": "G0007"}),
+        ("category", {"category": "CXJS"}),
+        ("channel wechat", {"channel": "wechat"}),
+        ("status in_progress", {"status": "in_progress"}),
+        ("sla overdue", {"sla_state": "overdue"}),
+        ("last 7 days", {"date_from": week}),
+        ("status + sla + 30 days", {"status": "in_progress", "sla_state": "warning", "date_from": month}),
+        ("text + district + 30 days", {"q": "噪音", "division": sample["division"][:6], "date_from": month}),
+        ("phone last 4 + text", {"phone": sample["phone"][-4:], "q": "噪音"}),
+        ("category + channel + status", {"category": "HJBH", "channel": "hotline", "status": "closed"}),
+        ("every filter at once", every),
+    ]
+
+
+def _token(client: Any, username: str) -> dict[str, str]:
+    r = client.post("/api/v1/auth/token", data={"username": username, "password": bc.PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _median_ms(
+    client: Any, url: str, params: dict[str, str], headers: dict[str, str], runs: int
+) -> tuple[float, int]:
+    r = client.get(url, params=params, headers=headers)  # warm-up
+    assert r.status_code == 200, (url, params, r.status_code, r.text[:300])
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = client.get(url, params=params, headers=headers)
+        times.append(time.perf_counter() - t0)
+    body = r.json()
+    total = int(body.get("total", 0)) if isinstance(body, dict) else 0
+    return statistics.median(times) * 1000, total
+
+
+def _sql_ms(username: str, params: dict[str, str], runs: int) -> float:
+    """The search alone (the count and the page of cases, in one session), no HTTP or JSON."""
+    from zhizhi.cases import search
+    from zhizhi.cases.filters import parse_filter
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.org import service as org
+
+    times = []
+    with unit_of_work() as session:
+        principal = org.principal_for_username(session, username)
+        f = parse_filter(params)
+        search.search(session, principal, f, page=1, page_size=20)
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            search.search(session, principal, f, page=1, page_size=20)
+            times.append(time.perf_counter() - t0)
+            session.expunge_all()
+    return statistics.median(times) * 1000
+
+
+def measure_search(runs: int) -> list[tuple[str, str, float, int, float, float]]:
+    from fastapi.testclient import TestClient
+
+    from zhizhi.web.app import create_app
+
+    client = TestClient(create_app())
+    users = {"dispatcher": _token(client, "dispatcher"), "handler": _token(client, "handler")}
+    sample = _sample()
+    out = []
+    for who, headers in users.items():
+        floor, _ = _median_ms(client, "/api/v1/me", {}, headers, runs)
+        for label, params in combos(sample):
+            if "phone" in params and who == "handler":
+                continue  # a phone search needs personal:read: a handler gets 403
+            ms, total = _median_ms(client, "/api/v1/cases", params, headers, runs)
+            out.append((who, label, ms, total, floor, _sql_ms(who, params, runs)))
+            print(f"  {who} {label}: {ms:.0f} ms ({total:,} rows)", file=sys.stderr, flush=True)
+    return out
+
+
+# ---- export -----------------------------------------------------------------------------------
+
+
+def _days_for(target: int) -> int:
+    """The number of most recent local days whose cases number at least ``target``."""
+    engine = create_engine(bc.URL)
+    with engine.connect() as conn:
+        days = conn.execute(
+            text(
+                "SELECT d FROM (SELECT d, sum(n) OVER (ORDER BY d DESC) AS acc FROM "
+                "(SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date AS d, count(*) AS n FROM cases "
+                "GROUP BY 1) x) y WHERE acc >= :t ORDER BY d DESC LIMIT 1"
+            ),
+            {"t": target},
+        ).scalar()
+    engine.dispose()
+    if days is None:  # fewer cases than that: export them all
+        return 1
+    return int(days.toordinal())
+
+
+def export_child(first_day_ordinal: int) -> None:
+    """In a fresh process: export the cases registered since that day; print JSON figures."""
+    from datetime import date
+
+    from zhizhi.cases import export
+    from zhizhi.cases.filters import parse_filter
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.org import service as org
+
+    with unit_of_work() as session:
+        principal = org.principal_for_username(session, "dispatcher")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    with unit_of_work() as session:
+        f = parse_filter({"date_from": date.fromordinal(first_day_ordinal).isoformat()})
+        path, rows = export.export_xlsx(session, principal, f)
+    seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    size = path.stat().st_size
+    path.unlink()
+    print(
+        json.dumps(
+            {"rows": rows, "seconds": seconds, "rss_before_kb": before, "rss_peak_kb": after, "bytes": size}
+        )
+    )
+
+
+def measure_export() -> list[dict[str, Any]]:
+    out = []
+    for target in (10_000, 100_000):
+        day = _days_for(target)
+        run = subprocess.run(
+            [sys.executable, __file__, "--export-child", str(day)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ.copy(),
+        )
+        figures = json.loads(run.stdout.strip().splitlines()[-1])
+        out.append(figures)
+        print(f"  export {figures['rows']:,} rows: {figures['seconds']:.1f} s", file=sys.stderr, flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--keep", action="store_true", help="keep the scratch database")
+    ap.add_argument("--reuse", action="store_true", help="reuse a kept database (skip the load)")
+    ap.add_argument("--skip-export", action="store_true", help="time the search only")
+    ap.add_argument("--export-child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.export_child is not None:
+        export_child(args.export_child)
+        return
+    try:
+        if not args.reuse:
+            t0 = time.perf_counter()
+            org = bc.build_schema()
+            load_s = bc.load_cases(args.cases, org)
+            enrich_s = enrich()
+            print(
+                f"schema + demo org + {args.cases:,} cases: {time.perf_counter() - t0:.1f} s "
+                f"(COPY {load_s:.1f} s, enrich + ANALYZE {enrich_s:.1f} s)"
+            )
+        search = measure_search(args.runs)
+        exports = [] if args.skip_export else measure_export()
+        print(f"\n{args.cases:,} cases, {os.cpu_count()} cores, median of {args.runs} warm requests\n")
+        print("| who | filters | API median ms | search SQL ms | rows matched | floor `/api/v1/me` ms |")
+        print("|---|---|---:|---:|---:|---:|")
+        for who, label, ms, total, floor, sql in search:
+            print(f"| {who} | {label} | {ms:.0f} | {sql:.0f} | {total:,} | {floor:.0f} |")
+        worst = max(search, key=lambda r: r[2])
+        print(f"\nslowest: {worst[0]} / {worst[1]}: {worst[2]:.0f} ms (target ≤ 300 ms)\n")
+        print("| export rows | seconds | peak RSS MiB | RSS before MiB | growth MiB | file KiB |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for e in exports:
+            peak, before = e["rss_peak_kb"] / 1024, e["rss_before_kb"] / 1024
+            print(
+                f"| {e['rows']:,} | {e['seconds']:.1f} | {peak:.0f} | {before:.0f} | {peak - before:.0f} "
+                f"| {e['bytes'] / 1024:.0f} |"
+            )
+    finally:
+        if not args.keep and args.export_child is None:
+            from zhizhi.core.db import dispose_all
+
+            dispose_all()
+            bc._admin_exec(f'DROP DATABASE IF EXISTS "{bc.DB}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""SQL of the workbench's search and export, and of users' saved queues.
+
+Every clause is written so that PostgreSQL can use an index (migration 0009): number prefixes and
+division prefixes as ranges, text as ``ILIKE`` over pg_trgm GIN indexes (subject, content,
+address, phone), the rest as equalities on b-tree indexes. SQLite runs the same SQL (its LIKE is
+case-insensitive for ASCII; no trigram index there, a scan of the scoped rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from zhizhi.cases import repository as repo
+from zhizhi.cases.enums import SlaState
+from zhizhi.cases.filters import CaseFilter
+from zhizhi.cases.models import Case, SavedQueue
+from zhizhi.cases.periods import local_period
+from zhizhi.cases.repository import stats
+from zhizhi.catalogue import service as catalogue
+from zhizhi.core.principal import Principal
+
+_DIVISION_LENGTH = 12
+
+
+def _prefix_range(column: Any, prefix: str, length: int) -> ColumnElement[bool]:
+    """``column`` starts with the digits ``prefix``: as a range (index-friendly in any collation,
+    since all values are ``length`` digits) and the exact LIKE for safety."""
+    low, high = prefix.ljust(length, "0"), prefix.ljust(length, "9")
+    return and_(column >= low, column <= high, column.startswith(prefix, autoescape=True))
+
+
+def filter_clauses(
+    f: CaseFilter, now: datetime, *, department_path: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of ``f`` (row scoping is added by the callers)."""
+    out: list[ColumnElement[bool]] = []
+    if f.number:
+        out.append(Case.number == f.number if len(f.number) >= 12 else Case.number.startswith(f.number))
+    if f.q:
+        out.append(_contains(Case.subject, f.q) | _contains(Case.content, f.q))
+    if f.phone:
+        # confidential cases never match a phone search: their contact is hidden from everyone
+        out.append(Case.confidential.is_(False))
+        if len(f.phone) == 4:
+            out.append(Case.contact_phone.like(f"%{f.phone}"))
+        else:
+            out.append(Case.contact_phone == f.phone)
+    if f.address:
+        out.append(_contains(Case.address, f.address))
+    if f.division:
+        out.append(_prefix_range(Case.division_code, f.division, _DIVISION_LENGTH))
+    if f.grid:
+        out.append(Case.grid_code == f.grid)
+    if f.category:
+        out.append(Case.category_id.in_(catalogue.category_ids(f.category)))
+    if f.channel:
+        out.append(Case.channel == f.channel.value)
+    if f.status:
+        out.append(Case.status == f.status.value)
+    if f.sla_state:
+        out.append(stats.sla_filter(SlaState(f.sla_state), now))
+    if f.date_from or f.date_to:
+        first = f.date_from or f.date_to
+        last = f.date_to or f.date_from
+        assert first is not None and last is not None
+        period = local_period(first, last)
+        if f.date_from:
+            out.append(Case.created_at >= period.start)
+        if f.date_to:
+            out.append(Case.created_at < period.end)
+    if department_path is not None:
+        out.append(repo.in_departments(department_path))
+    return out
+
+
+def _contains(column: Any, term: str) -> ColumnElement[bool]:
+    """``column`` contains ``term``, case-insensitively: ``ILIKE`` when the term has Latin letters,
+    else ``LIKE`` (Chinese and digits have no case, and PostgreSQL's LIKE is several times faster
+    than ILIKE on them). A term of fewer than 3 characters has no trigram, so a pg_trgm index
+    would hand back every row to recheck (slower than reading the rows): it is matched on
+    ``coalesce(column, '')``, which no index serves (docs/workbench.md)."""
+    pattern = f"%{_escape(term)}%"
+    target = func.coalesce(column, "") if len(term) < 3 else column
+    if any("a" <= ch.lower() <= "z" for ch in term):
+        return target.ilike(pattern, escape="\\")
+    return target.like(pattern, escape="\\")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_page(
+    session: Session,
+    principal: Principal,
+    clauses: Sequence[ColumnElement[bool]],
+    *,
+    page: int,
+    page_size: int,
+    count_cap: int | None = None,
+) -> tuple[list[Case], int, bool]:
+    """A page of matching cases, newest first, and their number — counted only up to
+    ``count_cap`` when given (``(cases, cap, True)`` beyond it): a text search that matches a
+    large share of the cases stops counting early instead of reading every row."""
+    if count_cap is None:
+        cases, total = repo.list_page(
+            session, principal, filters=list(clauses), page=page, page_size=page_size
+        )
+        return cases, total, False
+    base = repo.readable(principal).where(*clauses)
+    capped = base.with_only_columns(Case.id).order_by(None).limit(count_cap + 1).subquery()
+    total = int(session.scalar(select(func.count()).select_from(capped)) or 0)
+    rows = session.scalars(
+        base.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return list(rows), min(total, count_cap), total > count_cap
+
+
+def count(session: Session, principal: Principal, clauses: Sequence[ColumnElement[bool]]) -> int:
+    stmt = select(func.count()).select_from(Case).where(repo.scope_clause(principal), *clauses)
+    return int(session.scalar(stmt) or 0)
+
+
+EXPORT_COLUMNS = (
+    Case.number,
+    Case.created_at,
+    Case.channel,
+    Case.appeal_type,
+    Case.subject,
+    Case.content,
+    Case.address,
+    Case.division_code,
+    Case.grid_code,
+    Case.category_id,
+    Case.status,
+    Case.lead_department_id,
+    Case.due_at,
+    Case.warn_at,
+    Case.clock_stopped_at,
+    Case.contact_name,
+    Case.contact_phone,
+    Case.confidential,
+    Case.supervision_count,
+    Case.extension_amount,
+    Case.reopen_count,
+    Case.parent_case_id,
+    Case.replied_at,
+    Case.rating,
+)
+
+
+def export_rows(
+    session: Session, principal: Principal, clauses: Sequence[ColumnElement[bool]], *, limit: int
+) -> Iterator[Any]:
+    """The matching rows, newest first, as plain rows fetched 1,000 at a time (a server-side
+    cursor on PostgreSQL): memory stays flat whatever the number of rows."""
+    stmt = (
+        select(*EXPORT_COLUMNS)
+        .where(repo.scope_clause(principal), *clauses)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(limit)
+        .execution_options(yield_per=1000)
+    )
+    yield from session.execute(stmt)
+
+
+# ---- saved queues -----------------------------------------------------------------------------
+
+
+def saved_queues(session: Session, user_id: int) -> list[SavedQueue]:
+    stmt = select(SavedQueue).where(SavedQueue.user_id == user_id).order_by(SavedQueue.name)
+    return list(session.scalars(stmt))
+
+
+def saved_queue(session: Session, user_id: int, queue_id: int) -> SavedQueue | None:
+    stmt = select(SavedQueue).where(SavedQueue.id == queue_id, SavedQueue.user_id == user_id)
+    return session.scalar(stmt)
+
+
+def saved_queue_named(session: Session, user_id: int, name: str) -> SavedQueue | None:
+    stmt = select(SavedQueue).where(SavedQueue.user_id == user_id, SavedQueue.name == name)
+    return session.scalar(stmt)
+
+
+def count_saved_queues(session: Session, user_id: int) -> int:
+    stmt = select(func.count()).select_from(SavedQueue).where(SavedQueue.user_id == user_id)
+    return int(session.scalar(stmt) or 0)
+
+
+def add_saved_queue(session: Session, row: SavedQueue) -> None:
+    session.add(row)
+    session.flush()
+
+
+def delete_saved_queue(session: Session, user_id: int, queue_id: int) -> int:
+    result = session.execute(
+        delete(SavedQueue).where(SavedQueue.id == queue_id, SavedQueue.user_id == user_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
