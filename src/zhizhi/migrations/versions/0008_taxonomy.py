@@ -6,7 +6,7 @@
 * ``classifier_models``: classifiers trained on the city's tree (the newest active one is used).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 import zhizhi.core.db
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
