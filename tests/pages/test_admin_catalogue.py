@@ -94,32 +94,35 @@ def test_catalogue_pages_need_catalogue_manage(client: Any, world: Any) -> None:
 
 def test_categories_list_add_retire(client: Any, world: Any) -> None:
     login(client, "admin")
-    page = client.get("/admin/categories").text
-    assert 'id="cat-HJBH"' in page and "环境保护" in page
-    r = post_form(client, "/admin", "/admin/categories", {"code": "HJBH", "name": "重复"})
+    hub = client.get("/admin/categories").text
+    assert 'id="categories-summary"' in hub and 'href="/admin/categories/tree"' in hub
+    tree = "/admin/categories/tree"
+    page = client.get(tree).text
+    assert 'id="node-HJBH"' in page and "环境保护" in page
+    r = post_form(client, tree, "/admin/categories", {"code": "HJBH", "name": "重复"})
     assert r.status_code == 409 and 'id="k-code-error"' in r.text and "已存在" in r.text
-    r = post_form(client, "/admin", "/admin/categories", {"code": "bad code", "name": "x"})
+    r = post_form(client, tree, "/admin/categories", {"code": "bad code", "name": "x"})
     assert r.status_code == 422 and 'id="k-code-error"' in r.text
-    r = post_form(client, "/admin", "/admin/categories", {"code": "JTYS", "name": " "})
+    r = post_form(client, tree, "/admin/categories", {"code": "JTYS", "name": " "})
     assert r.status_code == 422 and 'id="k-name-error"' in r.text
     data = {"code": "JTYS", "name": "交通运输", "name_en": "Transport"}
-    r = post_form(client, "/admin", "/admin/categories", data, follow_redirects=False)
+    r = post_form(client, tree, "/admin/categories", data, follow_redirects=False)
     assert r.status_code == 303
-    page = client.get("/admin/categories").text
-    assert 'id="cat-JTYS"' in page and "Transport" in page
+    page = client.get(tree + "?edit=JTYS").text
+    assert 'id="node-JTYS"' in page and 'value="Transport"' in page
     assert 'value="JTYS"' in client.get("/admin/rules").text.split('id="rules"')[1]
-    assert _audit("catalogue.category_created")[0][0] == "JTYS"
-    r = post_form(client, "/admin", "/admin/categories/JTYS/retire", {}, follow_redirects=False)
+    assert _audit("catalogue.category_created")[-1][0] == "JTYS"
+    r = post_form(client, tree, "/admin/categories/JTYS/retire", {}, follow_redirects=False)
     assert r.status_code == 303
-    row = client.get("/admin/categories").text.split('id="cat-JTYS"')[1].split("</tr>")[0]
-    assert "已停用" in row and "retire-cat-JTYS" not in row
+    node = client.get(tree).text.split('id="node-JTYS"')[1].split("</li>")[0]
+    assert "已停用" in node
     assert len(_audit("catalogue.category_retired")) == 1
     with unit_of_work() as s:
         assert s.scalar(select(Category).where(Category.code == "JTYS")).active is False
     # a retired code stays taken; retiring twice is a 404 next to nothing (above the form)
-    r = post_form(client, "/admin", "/admin/categories", {"code": "JTYS", "name": "交通"})
+    r = post_form(client, tree, "/admin/categories", {"code": "JTYS", "name": "交通"})
     assert r.status_code == 409 and 'id="k-code-error"' in r.text
-    r = post_form(client, "/admin", "/admin/categories/JTYS/retire", {})
+    r = post_form(client, tree, "/admin/categories/JTYS/retire", {})
     assert r.status_code == 404
     # a retired category is no longer offered for new rules
     assert 'value="JTYS"' not in client.get("/admin/rules").text.split('id="rules"')[1]

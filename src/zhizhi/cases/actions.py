@@ -28,7 +28,8 @@ from zhizhi.cases.enums import BAD_RATINGS, OPEN_STATUSES, CaseStatus, Rating
 from zhizhi.cases.models import Case
 from zhizhi.cases.sla import compute_deadline, pause_credit
 from zhizhi.cases.workflow import CASE_LIFECYCLE
-from zhizhi.catalogue.enums import LimitUnit
+from zhizhi.catalogue import service as catalogue
+from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.core.errors import Conflict, ValidationFailed
 from zhizhi.core.principal import Principal
 from zhizhi.core.workdays import WorkCalendar
@@ -134,10 +135,30 @@ def _stop_clock(ctx: Context, case: Case) -> None:
     case.clock_stopped_at = ctx.now
 
 
+def _categorise(ctx: Context, case: Case, code: str | None) -> dict[str, Any]:
+    """Set the category a person chose (active only: 422 otherwise); a new category brings its
+    time limit (nearest ancestor's, from the clock's start). The payload names the category, so
+    the confirmation is recorded (training data for the classifier)."""
+    if not code:
+        return {}
+    info = catalogue.category_for_work(ctx.session, code)
+    changed = info.id != case.category_id
+    if changed:
+        case.category_id = info.id
+        limit = catalogue.time_limit_for(ctx.session, info.id, Urgency(case.urgency))
+        if (limit.amount, limit.unit.value) != (
+            case.limit_amount,
+            case.limit_unit,
+        ) and case.clock_stopped_at is None:
+            case.limit_amount, case.limit_unit = limit.amount, limit.unit.value
+            reschedule(ctx, case)
+    return {"category": info.code, "category_changed": changed}
+
+
 @declare(s.Accept, plain=("12345 已受理", "Accepted by 12345"), bulk_queue="received")
 def accept(ctx: Context, case: Case, body: s.Accept) -> Outcome:
     case.accepted_at = ctx.now
-    return {}, body.note
+    return _categorise(ctx, case, body.category), body.note
 
 
 @declare(s.AnswerDirectly, plain=("12345 已直接答复", "Answered directly by 12345"))
@@ -155,7 +176,8 @@ def _record_reply(ctx: Context, case: Case, text: str) -> dict[str, Any]:
 
 @declare(s.Dispatch, plain=("已转交办理单位", "Sent to the responsible unit"), bulk_queue="accepted")
 def dispatch(ctx: Context, case: Case, body: s.Dispatch) -> Outcome:
-    return _route(ctx, case, body.lead_department, body.co_departments), body.note
+    payload = _categorise(ctx, case, body.category)
+    return _route(ctx, case, body.lead_department, body.co_departments) | payload, body.note
 
 
 @declare(s.Sign, plain=("办理单位已签收", "Signed for by the unit"))
@@ -347,8 +369,15 @@ def close(ctx: Context, case: Case, body: s.Close) -> Outcome:
             "群众评价为不满意或未解决：应重办，或说明办结理由",
             "the rating is unsatisfied or unresolved: reopen it, or give a reason to close",
         )
+    payload = _categorise(ctx, case, body.category)
+    if case.category_id is None:
+        raise Conflict(
+            "工单尚未分类：请先选择诉求分类再办结",
+            "the case has no category: choose one before closing it",
+            field="category",
+        )
     case.closed_at = ctx.now
-    return {"rating": case.rating, "resolved": case.resolved}, body.reason
+    return {"rating": case.rating, "resolved": case.resolved} | payload, body.reason
 
 
 @declare(s.Reopen, plain=("重新办理", "Reopened"))

@@ -76,8 +76,9 @@ class CaseCreate(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Widget:
     """How the workbench asks for an action field (the API ignores it): ``text``, ``textarea``,
-    ``department``, ``departments``, ``rating``, ``bool``, ``approve`` or ``number``.  ``required``
-    overrides the schema's (a choice with a default must still be made on the form)."""
+    ``department``, ``departments``, ``category``, ``rating``, ``bool``, ``approve`` or
+    ``number``.  ``required`` overrides the schema's (a choice with a default must still be
+    made on the form)."""
 
     kind: str = "textarea"
     required: bool | None = None
@@ -91,11 +92,14 @@ class ActionBody(BaseModel):
 
 Note = Annotated[Annotated[str, Field(max_length=2000)] | None, Widget()]
 Lead = Annotated[DeptCode, Widget("department")]
+#: the category the person confirms or corrects (受理, 派单, 办结); blank keeps the case's
+CategoryField = Annotated[Annotated[str, Field(min_length=1, max_length=40)] | None, Widget("category")]
 CoUnits = Annotated[list[DeptCode], Field(max_length=10), Widget("departments")]
 
 
 class Accept(ActionBody):
     action: Literal["accept"]
+    category: CategoryField = None
     note: Note = None
 
 
@@ -106,6 +110,7 @@ class AnswerDirectly(ActionBody):
 
 class Dispatch(ActionBody):
     action: Literal["dispatch"]
+    category: CategoryField = None
     lead_department: Lead
     co_departments: CoUnits = []
     note: Note = None
@@ -207,6 +212,7 @@ class CoReply(ActionBody):
 
 class Close(ActionBody):
     action: Literal["close"]
+    category: CategoryField = None
     reason: Note = None
 
 

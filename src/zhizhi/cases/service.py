@@ -498,3 +498,9 @@ def recent_appeals(session: Session, *, days: int, limit: int) -> list[Any]:
     """Rows (number, subject, content, created_at, reporter_id, contact_phone, address) of the
     cases of the last ``days`` (applications excepted), newest first: hotspot discovery's input."""
     return feeds.recent_appeals(session, clock.now() - timedelta(days=days), limit)
+
+
+def case_texts(session: Session, case_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """``id → (subject, content)`` for routing's classifier training (no personal data: the
+    appeal's words only)."""
+    return feeds.texts_of(session, case_ids)

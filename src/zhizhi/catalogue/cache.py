@@ -12,6 +12,7 @@ a generation counter keeps a snapshot read while another thread invalidated from
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
@@ -20,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from zhizhi.catalogue import repository as repo
-from zhizhi.catalogue.models import Category, TimeLimit
+from zhizhi.catalogue.models import Category, CategoryChange, TimeLimit
 
 TTL_SECONDS = 30.0
 
@@ -32,12 +33,13 @@ class CategoryInfo:
     name: str
     name_en: str | None
     active: bool
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     by_id: dict[int, CategoryInfo]
-    active_by_key: dict[str, CategoryInfo]  # code, then name
+    active_by_key: dict[str, CategoryInfo]  # code, then a name no other active category has
     limits: dict[tuple[int | None, str], tuple[int, str, float | None]]  # (category, urgency) →
 
 
@@ -58,8 +60,12 @@ def snapshot(session: Session, *, fresh: bool = False) -> Snapshot:
         current, generation = _cache.get("snapshot"), _generation
     if current is not None and not fresh:
         return current
-    cats = [CategoryInfo(r.id, r.code, r.name, r.name_en, r.active) for r in repo.category_rows(session)]
-    by_key: dict[str, CategoryInfo] = {c.name: c for c in cats if c.active}
+    cats = [
+        CategoryInfo(r.id, r.code, r.name, r.name_en, r.active, r.parent_id)
+        for r in repo.category_rows(session)
+    ]
+    names = Counter(c.name for c in cats if c.active)  # 其他 occurs under many parents: not a key
+    by_key: dict[str, CategoryInfo] = {c.name: c for c in cats if c.active and names[c.name] == 1}
     by_key.update({c.code: c for c in cats if c.active})  # a code wins over an equal name
     limits = {
         (r.category_id, r.urgency): (r.amount, r.unit, r.warning_ratio) for r in repo.limit_rows(session)
@@ -73,7 +79,10 @@ def snapshot(session: Session, *, fresh: bool = False) -> Snapshot:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _ctx: object) -> None:
-    if any(isinstance(o, (Category, TimeLimit)) for o in chain(session.new, session.dirty, session.deleted)):
+    if any(
+        isinstance(o, (Category, CategoryChange, TimeLimit))
+        for o in chain(session.new, session.dirty, session.deleted)
+    ):
         session.info["catalogue_changed"] = True
 
 

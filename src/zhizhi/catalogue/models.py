@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhizhi.core.db import Base
+from zhizhi.core.db import Base, JSONType, UTCDateTime
 
 
 class Category(Base):
-    """A case category (诉求分类), e.g. 城乡建设 › 住房保障; reference data, not an enum."""
+    """A case category (诉求分类), a node of the city's tree (``parent_id``, any depth), e.g.
+    城乡建设 › 住房保障; reference data, not an enum. Retired, never deleted."""
 
     __tablename__ = "categories"
 
@@ -39,3 +43,18 @@ class TimeLimit(Base):
     amount: Mapped[int] = mapped_column(Integer, nullable=False)
     unit: Mapped[str] = mapped_column(String(16), nullable=False)
     warning_ratio: Mapped[float | None] = mapped_column(Float)
+
+
+class CategoryChange(Base):
+    """One change of the category tree (created, renamed, moved, retired, imported): the history
+    the administration page shows. ``details`` holds the before/after values."""
+
+    __tablename__ = "category_changes"
+    __table_args__ = (CheckConstraint("action IN ('created', 'renamed', 'moved', 'retired')", name="action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), nullable=False, index=True)
+    action: Mapped[str] = mapped_column(String(12), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(120), nullable=False)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)

@@ -4,22 +4,35 @@ categories. The handlers parse the form and call ``catalogue.service`` (as the A
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from zhizhi.catalogue import service
+from zhizhi.catalogue import excel, service, tree
 from zhizhi.catalogue.enums import LIMIT_UNIT_LABELS, URGENCY_LABELS, LimitUnit, Urgency
+from zhizhi.core import audit
 from zhizhi.core.errors import DomainError, ValidationFailed
 from zhizhi.core.permissions import Permission
+from zhizhi.core.principal import Principal
 from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession
 from zhizhi.ui import admin, csrf, i18n
+from zhizhi.ui.forms import FormErrors, Posted
 from zhizhi.ui.session import Staff
+from zhizhi.ui.templating import error_page, render
+
+HISTORY_LABELS = {
+    "created": ("新增", "added"),
+    "renamed": ("重命名", "renamed"),
+    "moved": ("移动", "moved"),
+    "retired": ("停用", "retired"),
+}
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +60,13 @@ def calendar_section(session: Session, lang: str) -> Mapping[str, Any]:
 
 
 def categories_section(session: Session, lang: str) -> Mapping[str, Any]:
-    return {"cats": service.all_categories(session)}
+    nodes = tree.tree(session, fresh=True)
+    return {
+        "active": sum(1 for n in nodes if n.info.active),
+        "retired": sum(1 for n in nodes if not n.info.active),
+        "top": [n.info for n in nodes if n.depth == 0 and n.info.active],
+        "depth": 1 + max((n.depth for n in nodes), default=-1),
+    }
 
 
 ADMIN_SECTIONS = (
@@ -145,6 +164,86 @@ def import_calendar(
     return RedirectResponse("/admin?done=calendar", status_code=303)
 
 
+# ---- the category tree page (/admin/categories/tree) ---------------------------------------------
+
+TREE_URL = "/admin/categories/tree"
+
+
+def _tree_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    errors: FormErrors | None = None,
+    form: dict[str, Any] | None = None,
+    edit: str | None = None,
+    status_code: int = 200,
+    result: Mapping[str, int] | None = None,
+    problems: list[str] | None = None,
+) -> Response:
+    lang = i18n.lang_of(request)
+    nodes = tree.tree(session, fresh=True)
+    selected = next((n for n in nodes if n.info.code == edit), None) if edit else None
+    parent = (
+        service.category_info(session, selected.info.parent_id)
+        if selected and selected.info.parent_id
+        else None
+    )
+    ctx = {
+        "nodes": nodes,
+        "choices": service.category_choices(session),
+        "selected": selected,
+        "selected_parent": parent.code if parent else "",
+        "history": tree.history(session, 50),
+        "e": errors or FormErrors(lang),
+        "f": form or {},
+        "done": request.query_params.get("done"),
+        "result": result,
+        "problems": problems or [],
+        "active_count": sum(1 for n in nodes if n.info.active),
+        "action_labels": HISTORY_LABELS,
+    }
+    return render(request, "catalogue/category_tree.html", ctx, status_code=status_code, principal=principal)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    exc: DomainError,
+    form: dict[str, Any],
+    edit: str | None,
+) -> Response:
+    session.rollback()
+    lang = i18n.lang_of(request)
+    errors = FormErrors(lang).from_domain(exc)
+    rows = [p.en if lang == "en" else p.zh for p in exc.errors if p.field.startswith("rows.")]
+    return _tree_page(
+        request,
+        session,
+        principal,
+        errors=errors,
+        form=form,
+        edit=edit,
+        status_code=exc.status,
+        problems=rows,
+    )
+
+
+def _done(what: str, code: str = "") -> RedirectResponse:
+    suffix = f"&edit={quote(code)}" if code else ""
+    return RedirectResponse(f"{TREE_URL}?done={what}{suffix}", status_code=303)
+
+
+@router.get(TREE_URL)
+def category_tree(
+    request: Request, session: DbSession, principal: Staff, edit: str | None = None
+) -> Response:
+    if not principal.can(Permission.CATALOGUE_MANAGE):
+        return error_page(request, admin.ADMINS_ONLY, 403, principal)
+    return _tree_page(request, session, principal, edit=(edit or "")[:40] or None)
+
+
 @router.post("/admin/categories", dependencies=[Depends(csrf.verify)])
 def create_category(
     request: Request,
@@ -153,14 +252,50 @@ def create_category(
     code: Annotated[str, Form(max_length=100)] = "",
     name: Annotated[str, Form(max_length=200)] = "",
     name_en: Annotated[str, Form(max_length=300)] = "",
+    parent: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     admin.require(principal, Permission.CATALOGUE_MANAGE)
-    form = {"code": code, "name": name, "name_en": name_en}
+    form = {"code": code, "name": name, "name_en": name_en, "parent": parent}
     try:
-        service.create_category(session, code=code, name=name, name_en=name_en, actor=principal.actor)
+        service.create_category(
+            session, code=code, name=name, name_en=name_en, parent_code=parent or None, actor=principal.actor
+        )
     except DomainError as exc:
-        return admin.refused(request, session, principal, "category", exc, form)
-    return RedirectResponse("/admin?done=category#categories", status_code=303)
+        return _refused(request, session, principal, exc, form, None)
+    return _done("created", code.strip())
+
+
+@router.post("/admin/categories/{code}/rename", dependencies=[Depends(csrf.verify)])
+def rename_category(
+    request: Request,
+    session: DbSession,
+    principal: Staff,
+    code: str,
+    name: Annotated[str, Form(max_length=200)] = "",
+    name_en: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    admin.require(principal, Permission.CATALOGUE_MANAGE)
+    try:
+        service.rename_category(session, code[:40], name=name, name_en=name_en, actor=principal.actor)
+    except DomainError as exc:
+        return _refused(request, session, principal, exc, {"name": name, "name_en": name_en}, code[:40])
+    return _done("renamed", code[:40])
+
+
+@router.post("/admin/categories/{code}/move", dependencies=[Depends(csrf.verify)])
+def move_category(
+    request: Request,
+    session: DbSession,
+    principal: Staff,
+    code: str,
+    parent: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    admin.require(principal, Permission.CATALOGUE_MANAGE)
+    try:
+        service.move_category(session, code[:40], parent_code=parent or None, actor=principal.actor)
+    except DomainError as exc:
+        return _refused(request, session, principal, exc, {"parent": parent}, code[:40])
+    return _done("moved", code[:40])
 
 
 @router.post("/admin/categories/{code}/retire", dependencies=[Depends(csrf.verify)])
@@ -169,5 +304,34 @@ def retire_category(request: Request, session: DbSession, principal: Staff, code
     try:
         service.retire_category(session, code[:40], actor=principal.actor)
     except DomainError as exc:
-        return admin.refused(request, session, principal, "category", _above_form(exc), {})
-    return RedirectResponse("/admin?done=category#categories", status_code=303)
+        return _refused(request, session, principal, _above_form(exc), {}, code[:40])
+    return _done("retired", code[:40])
+
+
+@router.get("/admin/categories/export.xlsx")
+def export_categories(request: Request, session: DbSession, principal: Staff) -> Response:
+    admin.require(principal, Permission.CATALOGUE_MANAGE)
+    data = excel.export_xlsx(session)
+    audit.record(
+        session, "catalogue.categories_exported", principal.actor, object_type="category", object_id="*"
+    )
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="categories.xlsx"'},
+    )
+
+
+@router.post("/admin/categories/import", dependencies=[Depends(csrf.verify)])
+def import_categories(request: Request, session: DbSession, principal: Staff, posted: Posted) -> Response:
+    admin.require(principal, Permission.CATALOGUE_MANAGE)
+    upload = posted.get("file")
+    try:
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise ValidationFailed(
+                "请选择要导入的 .xlsx 文件", "choose an .xlsx file to import", field="file"
+            )
+        result = excel.import_xlsx(session, upload.file.read(excel.MAX_BYTES + 1), actor=principal.actor)
+    except DomainError as exc:
+        return _refused(request, session, principal, exc, {}, None)
+    return _tree_page(request, session, principal, result=asdict(result))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, Subquery, select
 from sqlalchemy.orm import Session
 
-from zhizhi.catalogue.models import Category, TimeLimit
+from zhizhi.catalogue.models import Category, CategoryChange, TimeLimit
 
 # ---- categories ---------------------------------------------------------------------------
 
@@ -51,9 +51,38 @@ def all_categories(session: Session) -> list[Category]:
 
 
 def category_rows(session: Session) -> list[Any]:
-    """``(id, code, name, name_en, active)`` of every category (the snapshot's source)."""
+    """``(id, code, name, name_en, active, parent_id)`` of every category (the snapshot's source)."""
     return list(
-        session.execute(select(Category.id, Category.code, Category.name, Category.name_en, Category.active))
+        session.execute(
+            select(
+                Category.id,
+                Category.code,
+                Category.name,
+                Category.name_en,
+                Category.active,
+                Category.parent_id,
+            )
+        )
+    )
+
+
+def lock_categories(session: Session, ids: list[int]) -> list[Category]:
+    """The categories ``ids``, locked for update (PostgreSQL) so two moves cannot race a cycle."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Category).where(Category.id.in_(ids)).with_for_update()))
+
+
+def add_change(session: Session, change: CategoryChange) -> None:
+    session.add(change)
+
+
+def changes(session: Session, limit: int) -> list[CategoryChange]:
+    """The newest changes of the tree first."""
+    return list(
+        session.scalars(
+            select(CategoryChange).order_by(CategoryChange.at.desc(), CategoryChange.id.desc()).limit(limit)
+        )
     )
 
 

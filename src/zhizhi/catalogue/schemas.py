@@ -29,6 +29,39 @@ class CategoryOut(BaseModel):
     code: str
     name: str
     name_en: str | None
+    parent: str | None = None
+    path: str | None = None
+    depth: int = 0
+    active: bool = True
+
+
+Code = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class CategoryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    code: Code
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    name_en: Annotated[str, Field(max_length=120)] | None = None
+    parent: Code | None = None
+
+
+class CategoryPatch(BaseModel):
+    """Rename (``name``, ``name_en``) and/or move (``parent``; ``null`` = the top level)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    name_en: Annotated[str, Field(max_length=120)] | None = None
+    parent: Code | None = None
+    move: bool = False  # ``parent`` applies only when true (so a rename never moves by accident)
+
+
+class ImportOut(BaseModel):
+    created: int
+    renamed: int
+    moved: int
+    retired: int
+    unchanged: int
 
 
 class TimeLimitIn(BaseModel):

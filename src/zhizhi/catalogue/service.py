@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Select, Subquery
 from sqlalchemy.orm import Session
 
-from zhizhi.catalogue import cache
+from zhizhi.catalogue import cache, tree
 from zhizhi.catalogue import repository as repo
 from zhizhi.catalogue.cache import CategoryInfo
 from zhizhi.catalogue.enums import LimitUnit, Urgency
@@ -49,23 +49,19 @@ class Limit:
 
 
 def category_by_code(session: Session, code: str, *, field: str = "category") -> Category:
-    """An active category by code, else by name; 422 naming ``field``."""
-    cat = repo.category_by_code(session, code, active_only=True) or repo.active_category_by_name(
-        session, code
-    )
-    if cat is None:
+    """An active category by code, else by unique name; 422 naming ``field`` (unknown or retired)."""
+    info = category_for_work(session, code, field=field)
+    cat = repo.category_by_id(session, info.id)
+    if cat is None:  # pragma: no cover - the snapshot and the table agree
         raise ValidationFailed(f"分类「{code}」不存在", f"unknown category {code!r}", field=field)
     return cat
 
 
 def category_ref(session: Session, code: str, *, field: str = "category") -> CategoryInfo:
-    """An active category by code (or name) from the per-process snapshot (``cache``)."""
-    info = cache.snapshot(session).active_by_key.get(code)
-    if info is None:  # perhaps created by another process since the snapshot was taken
-        info = cache.snapshot(session, fresh=True).active_by_key.get(code)
-    if info is None:
-        raise ValidationFailed(f"分类「{code}」不存在", f"unknown category {code!r}", field=field)
-    return info
+    """An active category by code (or unique name) from the per-process snapshot (``cache``);
+    422 naming ``field`` when unknown or retired (perhaps created by another process since the
+    snapshot was taken: one fresh read first)."""
+    return category_for_work(session, code, field=field)
 
 
 def category_info(session: Session, category_id: int) -> CategoryInfo | None:
@@ -81,9 +77,11 @@ def find_category(session: Session, code: str) -> Category | None:
     return repo.category_by_code(session, code, active_only=False)
 
 
-def category_named(session: Session, name: str) -> Category | None:
-    """The active category called ``name`` (the classifier predicts names), or ``None``."""
-    return repo.active_category_by_name(session, name)
+def category_named(session: Session, name: str) -> CategoryInfo | None:
+    """The active category whose code or unique name is ``name`` (the base classifier predicts
+    first-level names), or ``None``."""
+    info = cache.snapshot(session).active_by_key.get(name)
+    return info if info is not None else cache.snapshot(session, fresh=True).active_by_key.get(name)
 
 
 def categories(session: Session) -> list[Category]:
@@ -144,42 +142,90 @@ def create_category(
     if repo.code_exists(session, code):
         raise Conflict(f"分类编码 {code} 已存在", f"category code {code} already exists", field="code")
     parent = category_by_code(session, parent_code, field="parent") if parent_code else None
+    if parent is not None and len(tree.ancestors(session, parent.id)) >= tree.MAX_DEPTH:
+        raise ValidationFailed(
+            f"分类层级最多 {tree.MAX_DEPTH} 级",
+            f"the tree is at most {tree.MAX_DEPTH} levels deep",
+            field="parent",
+        )
     cat = Category(
         code=code, name=name, name_en=name_en, parent_id=parent.id if parent else None, active=True
     )
     repo.add_category(session, cat)
-    audit.record(
-        session,
-        "catalogue.category_created",
-        actor,
-        object_type="category",
-        object_id=code,
-        name=name,
-        name_en=name_en,
-        parent=parent_code or None,
+    tree.record_change(
+        session, cat, "created", actor, name=name, name_en=name_en, parent=parent.code if parent else None
     )
     return cat
 
 
 def retire_category(session: Session, code: str, *, actor: audit.Actor) -> Category:
-    """Mark an active category inactive (new cases can no longer use it; old cases keep it). Audited."""
-    cat = repo.category_by_code(session, code, active_only=True)
-    if cat is None:
-        raise NotFound(
-            f"分类 {code} 不存在或已停用", f"category {code} not found or already retired", field="code"
+    """Retire a category and its subtree (new cases can no longer use them; old cases keep
+    them). Audited, kept in the tree's history."""
+    return tree.retire_category(session, code, actor=actor)[0]
+
+
+def rename_category(
+    session: Session, code: str, *, name: str, name_en: str | None = None, actor: audit.Actor
+) -> Category:
+    return tree.rename_category(session, code, name=name, name_en=name_en, actor=actor)
+
+
+def move_category(session: Session, code: str, *, parent_code: str | None, actor: audit.Actor) -> Category:
+    return tree.move_category(session, code, parent_code=parent_code, actor=actor)
+
+
+def category_path(session: Session, category_id: int) -> str:
+    """``城乡建设 › 城市建设和市政管理 › 环境卫生`` (retired categories too)."""
+    snap = cache.snapshot(session)
+    if category_id not in snap.by_id:
+        snap = cache.snapshot(session, fresh=True)
+    return tree.path_of(snap, category_id)
+
+
+def ancestor_codes(session: Session, category_id: int) -> list[str]:
+    """The category's code then its ancestors' codes, nearest first (rules inherit this way)."""
+    return [c.code for c in tree.ancestors(session, category_id)]
+
+
+def category_choices(session: Session) -> list[tuple[str, str]]:
+    """``(code, path)`` of every active category in tree order, for the forms."""
+    return tree.choices(session)
+
+
+def category_for_work(session: Session, code: str, *, field: str = "category") -> CategoryInfo:
+    """A category new work may use: known (422 otherwise) and active (422: retired)."""
+    info = cache.snapshot(session).active_by_key.get(code) or cache.snapshot(
+        session, fresh=True
+    ).active_by_key.get(code)
+    if info is not None:
+        return info
+    known = repo.category_by_code(session, code, active_only=False)
+    if known is not None:
+        raise ValidationFailed(
+            f"分类「{known.name}」已停用，不能用于新的办理",
+            f"category {code} is retired and cannot be chosen for new work",
+            field=field,
         )
-    cat.active = False
-    session.flush()
-    audit.record(session, "catalogue.category_retired", actor, object_type="category", object_id=code)
-    return cat
+    raise ValidationFailed(f"分类「{code}」不存在", f"unknown category {code!r}", field=field)
 
 
 # ---- time limits ----------------------------------------------------------------------------------
 
 
 def time_limit_for(session: Session, category_id: int | None, urgency: Urgency) -> Limit:
-    limits = cache.snapshot(session).limits
-    row = limits.get((category_id, urgency.value)) if category_id is not None else None
+    """The limit of the category's nearest ancestor (itself first) that has one for ``urgency``,
+    else the urgency's default, else :data:`FALLBACK`."""
+    snap = cache.snapshot(session)
+    limits = snap.limits
+    row = None
+    if category_id is not None:
+        if category_id not in snap.by_id:
+            snap = cache.snapshot(session, fresh=True)
+            limits = snap.limits
+        for info in tree.chain(snap, category_id):
+            row = limits.get((info.id, urgency.value))
+            if row is not None:
+                break
     if row is None:
         row = limits.get((None, urgency.value))
     if row is None:

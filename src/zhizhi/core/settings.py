@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         '["very_dissatisfied", "unresolved"] (JSON); the others wait for a supervisor\'s 差评复核 '
         "(due within 1 working day)",
     )
+    classifier_retrain_cron: str = Field(
+        default="30 3 * * 1",
+        max_length=60,
+        description="when the job queue retrains the city's classifier (cron, five fields); empty: never",
+    )
     export_max_rows: int = Field(
         default=100_000,
         ge=1,

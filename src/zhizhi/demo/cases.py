@@ -97,17 +97,38 @@ TEMPLATES: list[tuple[str, AppealType, str, str]] = [
         "{place}社区卫生服务中心下午五点就停诊，上班族看病不便，建议延长时间。",
     ),
     ("WSJS", AppealType.COMPLAINT, "医院挂号难", "{place}附近医院专家号总是挂不上，怀疑有号贩子倒号。"),
-    ("SRHJ", AppealType.COMPLAINT, "占道经营", "{place}人行道被流动摊贩长期占用，行人只能走机动车道。"),
-    ("SRHJ", AppealType.HELP, "垃圾清运不及时", "{place}小区门口垃圾站三天没有清运，气味很大，蚊蝇滋生。"),
-    ("SCJG", AppealType.REPORT, "超市销售过期食品", "在{place}一家超市买到过期一个月的牛奶，店家拒绝退换。"),
-    ("SDQR", AppealType.HELP, "突发停水", "{place}片区从早上开始停水，没有任何通知，家里老人小孩生活困难。"),
+    ("SRHJ.02", AppealType.COMPLAINT, "占道经营", "{place}人行道被流动摊贩长期占用，行人只能走机动车道。"),
+    (
+        "SRHJ.05",
+        AppealType.COMPLAINT,
+        "露天烧烤扰民",
+        "{place}路边烧烤摊每晚占道经营到凌晨，油烟和吆喝声扰民。",
+    ),
+    ("SRHJ.01", AppealType.HELP, "垃圾清运不及时", "{place}小区门口垃圾站三天没有清运，气味很大，蚊蝇滋生。"),
+    (
+        "SCJG.01",
+        AppealType.REPORT,
+        "超市销售过期食品",
+        "在{place}一家超市买到过期一个月的牛奶，店家拒绝退换。",
+    ),
+    (
+        "SDQR.01",
+        AppealType.HELP,
+        "突发停水",
+        "{place}片区从早上开始停水，没有任何通知，家里老人小孩生活困难。",
+    ),
     (
         "SDQR",
         AppealType.COMPLAINT,
         "燃气费异常",
         "{place}住户本月燃气费比往常高出三倍，怀疑表具故障，请核查。",
     ),
-    ("GGAQ", AppealType.REPORT, "电动车楼道充电", "{place}小区多名住户在楼道内给电动车充电，存在火灾隐患。"),
+    (
+        "GGAQ.03",
+        AppealType.REPORT,
+        "电动车楼道充电",
+        "{place}小区多名住户在楼道内给电动车充电，存在火灾隐患。",
+    ),
     (
         "QT",
         AppealType.PRAISE,
@@ -200,7 +221,7 @@ def load_cases(
             contact_name=rng.choice(SURNAMES) + rng.choice(["先生", "女士", "伟", "芳", "娜", "磊"]),
             contact_phone=f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
             confidential=rng.random() < 0.05,
-            category=cat,
+            category=None if public else cat,  # the portal has no category: the agent sets it
         )
         clock.freeze(start)
         case, _ = service.create_case(session, data, p["citizen"] if public else p["agent"])
@@ -217,7 +238,7 @@ def load_cases(
             made += 1
             continue
         if case.status == CaseStatus.RECEIVED:
-            act(p["agent"], s.Accept(action="accept"))
+            act(p["agent"], s.Accept(action="accept", category=cat))
         if target == "merged" and open_numbers:
             act(p["dispatcher"], s.Merge(action="merge", parent=rng.choice(open_numbers), reason="重复诉求"))
             made += 1
@@ -226,13 +247,15 @@ def load_cases(
             open_numbers.append(number)
             made += 1
             continue
-        territorial = cat in {"SRHJ", "QT"} or rng.random() < 0.3
-        lead = street if territorial else demo.functional[cat]
-        co = [demo.functional["SRHJ"].code] if cat == "SRHJ" else []
+        top = cat.split(".")[0]
+        territorial = top in {"SRHJ", "QT"} or rng.random() < 0.3
+        lead = street if territorial else demo.functional[top]
+        co = [demo.functional["SRHJ"].code] if top == "SRHJ" else []
         act(
             p["dispatcher"],
             s.Dispatch(
                 action="dispatch",
+                category=cat,  # the dispatcher confirms the category
                 lead_department=lead.code,
                 co_departments=co,
                 note="属地街道更熟悉现场情况" if territorial else None,

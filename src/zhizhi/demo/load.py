@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 from zhizhi import registry
 from zhizhi.addresses.divisions import import_divisions
 from zhizhi.addresses.service import load_demo as load_address_demo
-from zhizhi.core import clock
+from zhizhi.core import audit, clock
 from zhizhi.core.calendar_store import seed_known_years
+from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.followups import load_grid_work, load_recurrences
 from zhizhi.demo.org import load_catalogue, load_org, load_users
 from zhizhi.org import service as org
+from zhizhi.routing import learning
 
 
 def is_loaded(session: Session) -> bool:
@@ -40,6 +42,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     closed: list[Any] = []
     made = load_cases(session, demo, count=cases, closed_log=closed)
     made += load_recurrences(session, closed) + load_grid_work(session)
+    trained = _train_classifier(session)
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -47,4 +50,16 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "categories": len(categories),
         "users": len(users),
         "cases": made,
+        "classifier_models": trained,
     }
+
+
+def _train_classifier(session: Session) -> int:
+    """The city's classifier from the demo's confirmed categories (and the base corpus when it is
+    beside the project), so new cases get the city's own categories at once; 0 when the demo is
+    too small to train one (暂无足够样本)."""
+    try:
+        learning.train(session, actor=audit.Actor.system())
+    except ValidationFailed:
+        return 0
+    return 1

@@ -51,6 +51,13 @@ def _divisions() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _category_tree() -> list[dict[str, str]]:
+    """The demo city's tree (data/category_tree.csv, see data/SOURCES.md)."""
+    path = resources.files("zhizhi.demo") / "data" / "category_tree.csv"
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
 def load_org(session: Session) -> DemoOrg:
     rows = _divisions()
     city = org.create_department(
@@ -118,9 +125,16 @@ def load_catalogue(session: Session, demo: DemoOrg) -> dict[str, str]:
     services, audited as the system); returns category code → name."""
     system = audit.Actor.system()
     categories: dict[str, str] = {}
-    for _code, _name, cat, cat_name, en in [*FUNCTIONAL, UTILITY, ("", "", "QT", "其他", "Other")]:
-        catalogue.create_category(session, code=cat, name=cat_name, name_en=en, actor=system)
-        categories[cat] = cat_name
+    for row in _category_tree():  # parents come before their children in the file
+        catalogue.create_category(
+            session,
+            code=row["code"],
+            name=row["name"],
+            name_en=row["name_en"] or None,
+            parent_code=row["parent_code"] or None,
+            actor=system,
+        )
+        categories[row["code"]] = row["name"]
     limits = [  # (category or None, urgency, amount, unit)
         (None, Urgency.NORMAL, 10, LimitUnit.WORKING_DAYS),
         (None, Urgency.URGENT, 2, LimitUnit.WORKING_DAYS),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from zhizhi.core.errors import DomainError
 
 app = typer.Typer(help="Appeal intelligence: category classifier (train / evaluate / classify).")
 console = Console()
@@ -31,15 +35,63 @@ def _f1_table(title: str, macro: float, per_class: dict[str, float], folds: list
     return table
 
 
+#: The city's trainer (a port: routing's install hook fills it; it reads the database, which this
+#: package never does): ``(base corpus folder or None) -> details``.
+_city_trainer: list[Callable[[Path | None], dict[str, Any]]] = []
+
+
+def use_city_trainer(trainer: Callable[[Path | None], dict[str, Any]]) -> None:
+    _city_trainer[:] = [trainer]
+
+
+def _train_city(data_dir: Path | None) -> None:
+    if not _city_trainer:
+        console.print("[red]city training is not available in this build[/]")
+        raise typer.Exit(2)
+    try:
+        details = _city_trainer[0](data_dir)
+    except DomainError as exc:
+        console.print(f"[red]错误[/] {exc.zh} / {exc.en}")
+        raise typer.Exit(2) from exc
+    after, before = details["holdout"], details["holdout_before"]
+
+    def pct(v: object) -> str:
+        return f"{v:.1%}" if isinstance(v, float) else "—"
+
+    console.print(
+        f"model {details['model_version']}: {len(details['classes'])} categories, "
+        f"{details['n_base']} base texts + {details['n_confirmed']} confirmed cases, "
+        f"{details['train_seconds']} s"
+    )
+    console.print(
+        f"held-back recent confirmed cases: {after['n']} · accuracy before {pct(before['accuracy'])} "
+        f"→ after {pct(after['accuracy'])} (first level {pct(before['first_level_accuracy'])} "
+        f"→ {pct(after['first_level_accuracy'])})"
+    )
+    if details.get("insufficient"):
+        console.print(
+            f"暂无足够样本 (not enough samples): {len(details['insufficient'])} categories rolled up"
+        )
+
+
 @app.command()
 def train(
     data_dir: Path = DataDir,
+    city: bool = typer.Option(
+        False,
+        "--city",
+        help="Retrain the city's classifier: base corpus mapped into the tree + confirmed cases",
+    ),
     output: Path = typer.Option(None, "--output", help="Artifact path (default: the shipped model file)"),
     no_extra: bool = typer.Option(False, "--no-extra", help="Do not add tokenised_messages.csv to training"),
     limit: int = Limit,
     jobs: int = Jobs,
 ) -> None:
-    """Train on the citizen-message corpus and write the shipped model artifact."""
+    """Train on the citizen-message corpus and write the shipped model artifact (``--city``: the
+    city's own classifier, stored in the database)."""
+    if city:
+        _train_city(data_dir if data_dir.is_dir() else None)
+        return
     from zhizhi.intelligence.classifier import store
     from zhizhi.intelligence.classifier.train import train as run_training
 

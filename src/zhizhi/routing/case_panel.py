@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from zhizhi.cases.pages.panels import CasePanel, FieldHint, PanelView
 from zhizhi.cases.service import Case
+from zhizhi.catalogue import service as catalogue
 from zhizhi.routing import service as routing
 
 LABEL = ("AI 建议（需人工确认）", "AI suggestion (a person decides)")
@@ -22,6 +23,12 @@ def _pair(reasons: Any) -> tuple[list[str], list[str]]:
         return [str(r) for r in reasons.get("zh", [])], [str(r) for r in reasons.get("en", [])]
     items = [str(r) for r in (reasons or [])]
     return items, items
+
+
+def _category_label(session: Session, key: str) -> str:
+    """A probability's key (a category code, or a general model's label) as the tree's path."""
+    info = catalogue.category_named(session, key)
+    return catalogue.category_path(session, info.id) if info is not None else key
 
 
 def panel(session: Session, case: Case) -> dict[str, Any]:
@@ -37,10 +44,11 @@ def panel(session: Session, case: Case) -> dict[str, Any]:
             "model_version": row.model_version,
         }
         if row.kind == "classification":
-            item["category"] = p.get("category")
+            item["category"] = p.get("category_path") or p.get("category")
             item["category_code"] = p.get("category_code")
             item["probabilities"] = [
-                (str(k), round(100.0 * float(v), 1)) for k, v in (p.get("probabilities") or {}).items()
+                (_category_label(session, str(k)), round(100.0 * float(v), 1))
+                for k, v in (p.get("probabilities") or {}).items()
             ]
             item["reasons_zh"], item["reasons_en"] = _pair(p.get("reasons"))
         elif row.kind == "dispatch":
@@ -71,11 +79,16 @@ def panel(session: Session, case: Case) -> dict[str, Any]:
 def prefill(ai: dict[str, Any], actions: list[str]) -> dict[str, dict[str, str]]:
     """Initial form values: the top dispatch candidate's lead unit (the person may change it)."""
     forms: dict[str, dict[str, str]] = {}
+    code = (ai.get("classification") or {}).get("category_code")
+    if code:  # the workbench replaces it with the case's own category when it has one
+        for action in ("accept", "dispatch", "close"):
+            if action in actions:
+                forms[action] = {"category": str(code)}
     candidates = (ai.get("dispatch") or {}).get("candidates") or []
     if candidates and candidates[0]["code"]:
         for action in ("dispatch", "redispatch"):
             if action in actions:
-                forms[action] = {"lead_department": str(candidates[0]["code"])}
+                forms.setdefault(action, {})["lead_department"] = str(candidates[0]["code"])
     return forms
 
 
@@ -95,6 +108,10 @@ def view(session: Session, case: Case, actions: list[str]) -> PanelView:
             hints[f"{a}.lead_department"] = FieldHint("ai.prefilled", leads, "ai-units")
             if co:
                 hints[f"{a}.co_departments"] = FieldHint("unit.ai", co, "ai-co-units")
+    if (ai.get("classification") or {}).get("category_code"):
+        hints |= {
+            f"{a}.category": FieldHint("ai.prefilled_category") for a in ("accept", "dispatch", "close")
+        }
     numbers = merge_candidates(ai)
     if numbers:
         hints["merge.parent"] = FieldHint("ai.merge_hint", tuple(numbers), "merge-candidates")

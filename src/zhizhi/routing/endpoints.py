@@ -12,7 +12,7 @@ from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org.deps import CurrentPrincipal, require
-from zhizhi.routing import hotspots, service
+from zhizhi.routing import hotspots, learning, service
 from zhizhi.routing.models import DispatchRule
 from zhizhi.routing.schemas import RuleIn, RuleOut, SuggestionOut
 
@@ -110,3 +110,23 @@ def retire_rule(
     principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
 ) -> None:
     service.retire_dispatch_rule(session, rule_id, actor=principal.actor)
+
+
+@router.get("/nlp/city-model", summary="The city's classifier in use 本市分类模型")
+def city_model(
+    session: DbSession, _: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))]
+) -> dict[str, Any]:
+    """The model in use (``city`` or the general ``base`` model), its training date, its accuracy
+    on the newest held-back confirmed cases and the categories without enough samples."""
+    status = learning.model_status(session)
+    trained = status["trained_at"]
+    return status | {"trained_at": trained.isoformat() if trained else None}
+
+
+@router.post("/nlp/city-model", summary="Retrain the city's classifier now 重新训练")
+def train_city_model(
+    session: DbSession, principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))]
+) -> dict[str, Any]:
+    """Retrain in this request (some seconds; the job queue does it on a schedule): the base
+    corpus mapped into the tree when present, plus the city's confirmed cases."""
+    return learning.train(session, actor=principal.actor)

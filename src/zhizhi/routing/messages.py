@@ -9,6 +9,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "and the choice is recorded.",
     ),
     "ai.classification": ("分类建议", "Suggested category"),
+    "ai.prefilled_category": (
+        "已预填 AI 建议的分类，请确认或改选",
+        "The AI's category is pre-filled; confirm or change it",
+    ),
+    "admin.classifier": ("AI 分类模型", "AI category model"),
+    "clf.in_use": ("在用模型", "Model in use"),
+    "clf.base": (
+        "通用模型（未按本市分类训练，只认识 7 个一级分类）",
+        "General model (not trained on this city's tree; 7 first-level categories)",
+    ),
+    "clf.trained_at": ("训练时间", "Trained"),
+    "clf.accuracy": (
+        "最近已确认工单（留出、未参与训练）上的准确率",
+        "Accuracy on the newest confirmed cases (held back, not trained on)",
+    ),
+    "clf.before_after": ("重训前 → 重训后", "before → after retraining"),
+    "clf.samples": ("各分类训练样本数", "Training samples per category"),
+    "clf.lacking": ("暂无足够样本（模型不会建议这些分类）", "Not enough samples yet (never proposed)"),
+    "clf.confirmations": (
+        "已记录的人工确认 %s 条，其中改正 AI 建议 %s 条",
+        "%s confirmations recorded, %s of them corrected the AI",
+    ),
+    "clf.train": ("立即重新训练", "Retrain now"),
+    "clf.train_hint": (
+        "训练在后台任务队列中进行（约十几秒），也会按计划每周自动进行。",
+        "Training runs on the job queue (some seconds) and weekly on a schedule.",
+    ),
     "ai.dispatch": ("派单建议（主办单位候选）", "Suggested lead units"),
     "ai.duplicates": ("疑似重复工单（可并单）", "Possible duplicates (merge candidates)"),
     "ai.confidence": ("置信度", "confidence"),

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
@@ -70,3 +81,34 @@ class HotspotSnapshot(Base):
     model_version: Mapped[str] = mapped_column(String(40), nullable=False)
     cases_considered: Mapped[int] = mapped_column(Integer, nullable=False)
     hotspots: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)
+
+
+class CategoryConfirmation(Base):
+    """A person's confirmation or correction of a case's category at 受理 / 派单 / 办结: the
+    city's own training data for the classifier (``suggested_code``: the AI's proposal then)."""
+
+    __tablename__ = "category_confirmations"
+    __table_args__ = (Index("ix_category_confirmations_case", "case_id", "confirmed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), nullable=False)
+    suggested_code: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    corrected: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+
+class ClassifierModel(Base):
+    """A classifier trained for this city's category tree (``artifact``: the joblib payload);
+    the newest active row is the model in use."""
+
+    __tablename__ = "classifier_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
+    artifact: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

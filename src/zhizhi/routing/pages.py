@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from zhizhi.catalogue import service as catalogue
+from zhizhi.core import audit, jobs
 from zhizhi.core.errors import DomainError, ValidationFailed
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
-from zhizhi.routing import service
+from zhizhi.routing import learning, service, tasks
 from zhizhi.ui import admin, csrf, i18n
 from zhizhi.ui.session import Staff
 
@@ -51,14 +52,48 @@ def rules_section(session: Session, lang: str) -> Mapping[str, Any]:
         )
     return {
         "rules": rows,
-        "categories": [(c.code, c.name) for c in catalogue.categories(session)],
+        "categories": catalogue.category_choices(session),
         "departments": [(d.code, d.name) for d in org.departments(session, active_only=False)],
+    }
+
+
+def classifier_section(session: Session, lang: str) -> Mapping[str, Any]:
+    """The model in use, its training date, its accuracy on the city's newest held-back confirmed
+    cases (before → after the retraining), and the categories without enough samples."""
+    status = learning.model_status(session)
+    details = status["details"]
+    names = {code: path for code, path in catalogue.category_choices(session)}
+    samples = [(names.get(c, c), n) for c, n in (details.get("samples") or {}).items()]
+    lacking = [names.get(c, c) for c in details.get("uncovered_first_level") or []]
+    lacking += [names.get(c, c) for c in details.get("insufficient") or []]
+    return status | {
+        "samples": sorted(samples),
+        "lacking": lacking,
+        "holdout": details.get("holdout") or {},
+        "before": details.get("holdout_before") or {},
     }
 
 
 ADMIN_SECTIONS = (
     AdminSection("rule", "rules", "admin.rules", "routing/admin_rules.html", rules_section, 50),
+    AdminSection(
+        "classifier",
+        "classifier",
+        "admin.classifier",
+        "routing/admin_classifier.html",
+        classifier_section,
+        65,
+    ),
 )
+
+
+@router.post("/admin/classifier/train", dependencies=[Depends(csrf.verify)])
+def train_classifier(request: Request, session: DbSession, principal: Staff) -> Response:
+    """Queue a retraining (the job queue runs it; the page shows the new model once done)."""
+    admin.require(principal, Permission.CATALOGUE_MANAGE)
+    jobs.enqueue(session, tasks.train_classifier, queueing_lock=tasks.CLASSIFIER_SCHEDULE)
+    audit.record(session, "ai.classifier_train_requested", principal.actor, object_type="classifier_model")
+    return RedirectResponse("/admin?done=classifier#classifier", status_code=303)
 
 
 def _above_form(exc: DomainError) -> DomainError:

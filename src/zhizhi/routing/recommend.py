@@ -1,8 +1,9 @@
 """Dispatch recommendation from the dispatch catalogue (派单目录) — pure logic, no database.
 
 Rules are tried by ascending priority (ordered routing rules, as in Signalen). A rule matches when
-its category is the case's (or empty) and its division prefix is a prefix of the case's division
-code (or empty). Its lead is a fixed department or, for territorial rules (属地管理), the unit
+its category is the case's or one of its ancestors (or empty; the nearest ancestor's rules are
+tried first: rules inherit down the tree) and its division prefix is a prefix of the case's
+division code (or empty). Its lead is a fixed department or, for territorial rules (属地管理), the unit
 responsible for the case's place. Confidence combines how specific the matching rule is with the
 confidence of the category itself (1.0 when a person chose it, the classifier's otherwise).
 """
@@ -70,12 +71,23 @@ def recommend(
     category_confidence: float,
     place: Place,
     limit: int = 3,
+    category_lineage: tuple[str, ...] = (),
 ) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[str] = set()
     division = place.division_code or ""
-    for rule in sorted(rules, key=lambda r: (r.priority, r.id)):
-        if rule.category_code and rule.category_code != category_code:
+    lineage = category_lineage or ((category_code,) if category_code else ())
+    distance = {code: i for i, code in enumerate(lineage)}  # 0: the category itself
+
+    def order(r: Rule) -> tuple[int, int, int]:
+        return (
+            distance.get(r.category_code, len(lineage)) if r.category_code else len(lineage),
+            r.priority,
+            r.id,
+        )
+
+    for rule in sorted(rules, key=order):
+        if rule.category_code and rule.category_code not in distance:
             continue
         if rule.division_prefix and not division.startswith(rule.division_prefix):
             continue
@@ -99,6 +111,9 @@ def recommend(
             continue
         seen.add(lead)
         cat_zh = f"诉求分类「{category_name}」" if category_name else "未分类诉求"
+        if rule.category_code and rule.category_code != category_code:
+            why_zh += f"（沿用上级分类 {rule.category_code} 的规则）"
+            why_en += f" (rule inherited from the parent category {rule.category_code})"
         reasons_zh = [
             f"{cat_zh}（置信度 {category_confidence:.0%}）",
             f"{why_zh}（规则 #{rule.id}，优先级 {rule.priority}）",

@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from zhizhi.routing.models import CaseSuggestion, DispatchRule, HotspotSnapshot
+from zhizhi.routing.models import (
+    CaseSuggestion,
+    CategoryConfirmation,
+    ClassifierModel,
+    DispatchRule,
+    HotspotSnapshot,
+)
 
 # ---- suggestions --------------------------------------------------------------------------------
 
@@ -110,3 +116,58 @@ def try_hotspot_lock(session: Session) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return True
     return bool(session.scalar(text(f"SELECT pg_try_advisory_xact_lock({HOTSPOT_LOCK})")))
+
+
+# ---- the city's classifier: confirmations and trained models ---------------------------------------
+
+
+def add_confirmation(session: Session, row: CategoryConfirmation) -> None:
+    session.add(row)
+
+
+def confirmations(session: Session) -> list[Any]:
+    """``(case_id, category_id, confirmed_at)`` of each case's latest confirmation, oldest first."""
+    latest = (
+        select(CategoryConfirmation.case_id, func.max(CategoryConfirmation.id).label("id"))
+        .group_by(CategoryConfirmation.case_id)
+        .subquery()
+    )
+    return list(
+        session.execute(
+            select(
+                CategoryConfirmation.case_id,
+                CategoryConfirmation.category_id,
+                CategoryConfirmation.confirmed_at,
+            )
+            .join(latest, latest.c.id == CategoryConfirmation.id)
+            .order_by(CategoryConfirmation.confirmed_at, CategoryConfirmation.id)
+        )
+    )
+
+
+def confirmation_counts(session: Session) -> dict[str, int]:
+    """How many confirmations kept and corrected the AI's proposal."""
+    rows = session.execute(
+        select(CategoryConfirmation.corrected, func.count()).group_by(CategoryConfirmation.corrected)
+    )
+    return {("corrected" if c else "confirmed"): int(n) for c, n in rows}
+
+
+def add_model(session: Session, row: ClassifierModel) -> None:
+    session.add(row)
+
+
+def active_model_header(session: Session) -> Any | None:
+    """``(id, version, trained_at, details)`` of the newest active model (no artifact bytes)."""
+    return session.execute(
+        select(
+            ClassifierModel.id, ClassifierModel.version, ClassifierModel.trained_at, ClassifierModel.details
+        )
+        .where(ClassifierModel.active)
+        .order_by(ClassifierModel.id.desc())
+        .limit(1)
+    ).first()
+
+
+def model_artifact(session: Session, model_id: int) -> bytes | None:
+    return session.scalar(select(ClassifierModel.artifact).where(ClassifierModel.id == model_id))

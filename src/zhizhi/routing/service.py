@@ -21,6 +21,7 @@ from zhizhi.core.errors import DomainError, NotFound, ValidationFailed
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.org import service as org
+from zhizhi.routing import learning
 from zhizhi.routing import recommend as rec
 from zhizhi.routing import repository as repo
 from zhizhi.routing.models import CaseSuggestion, DispatchRule
@@ -76,18 +77,6 @@ def _store(
     return row
 
 
-def _classify(case: Case) -> Any | None:
-    try:
-        from zhizhi.intelligence.classifier import classify
-    except ImportError:  # pragma: no cover - classifier not installed in this build
-        return None
-    try:
-        return classify(case.subject, case.content)
-    except DomainError as exc:  # model file missing or corrupt: intake goes on, a person routes it
-        log.warning("classifier unavailable: %s", exc.en)
-        return None
-
-
 def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
     """Classification (when the model is there), dispatch and duplicate suggestions for ``case``;
     nothing when it has suggestions already."""
@@ -98,32 +87,42 @@ def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
     info = catalogue.category_info(session, case.category_id) if case.category_id else None
     category: Category | None = (info.code, info.name) if info is not None else None
     cat_confidence = 1.0
-    result = _classify(case)
+    try:
+        result = learning.classify_text(
+            session, f"{case.subject or ''} {case.content or ''}", threshold=threshold
+        )
+    except DomainError as exc:  # model file missing or corrupt: intake goes on, a person routes it
+        log.warning("classifier unavailable: %s", exc.en)
+        result = None
     if result is not None:
-        predicted = catalogue.category_named(session, result.category)
-        top = sorted(result.probabilities.items(), key=lambda kv: -kv[1])[:5]
         payload = {
-            "category": result.category,
-            "category_code": predicted.code if predicted else None,
-            "probabilities": dict(top),
-            "appeal_type": result.appeal_type,
-            "urgency": result.urgency,
-            "reasons": list(result.reasons),
+            k: v for k, v in result.items() if k not in ("confidence", "needs_review", "model_version")
         }
+        if "appeal_type" not in payload:
+            from zhizhi.intelligence.classifier.rules import apply_rules
+
+            rules = apply_rules(f"{case.subject or ''} {case.content or ''}")
+            payload |= {"appeal_type": rules.appeal_type, "urgency": rules.urgency}
+        zh, en = learning.plain_type(str(payload["appeal_type"]), str(payload["urgency"]))
+        payload["reasons"]["zh"].append(zh)
+        payload["reasons"]["en"].append(en)
         out.append(
             _store(
                 session,
                 case,
                 "classification",
-                result.model_version,
+                str(result["model_version"]),
                 payload,
-                result.confidence,
-                bool(result.needs_review) or result.confidence < threshold,
-                predicted.code if predicted else None,
+                float(result["confidence"]),
+                bool(result["needs_review"]),
+                str(result["category_code"]),
             )
         )
-        if category is None and predicted is not None:
-            category, cat_confidence = (predicted.code, predicted.name), float(result.confidence)
+        if category is None:
+            category, cat_confidence = (
+                (str(result["category_code"]), str(result["category"])),
+                float(result["confidence"]),
+            )
     out.append(_dispatch_suggestion(session, case, category, cat_confidence, threshold))
     dup = _duplicate_suggestion(session, case)
     if dup is not None:
@@ -166,9 +165,11 @@ def _dispatch_suggestion(
         territorial.code if territorial else None,
         territorial.name if territorial else None,
     )
+    info = catalogue.category_named(session, category[0]) if category else None
     candidates = rec.recommend(
         _rules(session),
         category_code=category[0] if category else None,
+        category_lineage=tuple(catalogue.ancestor_codes(session, info.id)) if info else (),
         category_name=category[1] if category else None,
         category_confidence=confidence,
         place=place,

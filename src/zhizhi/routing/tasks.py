@@ -7,13 +7,17 @@ install hook (``routing.wiring``)."""
 
 from __future__ import annotations
 
+import logging
+
 from zhizhi.core import jobs
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.settings import get_settings
-from zhizhi.routing import hotspots, service
+from zhizhi.routing import hotspots, learning, service
 
 HOTSPOTS_LOCK = "routing.hotspots"  # at most one refresh waiting in the queue
 HOTSPOTS_SCHEDULE = "routing.hotspots"
+CLASSIFIER_SCHEDULE = "routing.classifier"
+log = logging.getLogger("zhizhi.routing")
 
 
 @jobs.task(name="routing.suggest", retry=jobs.Retry(max_attempts=3, base_seconds=5), queue="ai")
@@ -48,5 +52,29 @@ def ensure_hotspots() -> None:
             jobs.enqueue(session, refresh_hotspots, queueing_lock=HOTSPOTS_LOCK)
 
 
-TASKS = (suggest, refresh_hotspots)
-SCHEDULES: tuple[jobs.ScheduleDeclaration, ...] = (hotspot_schedule,)
+@jobs.task(name="routing.train_classifier", retry=jobs.Retry(max_attempts=2, base_seconds=300), queue="ai")
+def train_classifier(timestamp: int | None = None) -> None:
+    """Retrain the city's classifier on the base corpus (when present) and the confirmed cases
+    (each run stores a new model; a run with too few confirmed cases stores nothing)."""
+    from zhizhi.core import audit
+    from zhizhi.core.errors import ValidationFailed
+
+    try:
+        with unit_of_work() as session:
+            learning.train(session, actor=audit.Actor.system())
+    except ValidationFailed as exc:  # not enough samples yet: nothing to retry
+        log.info("classifier not retrained: %s", exc.en)
+
+
+def classifier_schedule() -> jobs.Schedule | None:
+    """Retraining at ``ZHIZHI_CLASSIFIER_RETRAIN_CRON`` (read when a root registers schedules)."""
+    cron = get_settings().classifier_retrain_cron.strip()
+    if not cron:
+        return None
+    return jobs.periodic(
+        CLASSIFIER_SCHEDULE, "routing.train_classifier", cron, queueing_lock=CLASSIFIER_SCHEDULE
+    )
+
+
+TASKS = (suggest, refresh_hotspots, train_classifier)
+SCHEDULES: tuple[jobs.ScheduleDeclaration, ...] = (hotspot_schedule, classifier_schedule)

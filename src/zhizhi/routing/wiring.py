@@ -16,7 +16,8 @@ from zhizhi.cases.service import Case
 from zhizhi.core import events, jobs
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
-from zhizhi.routing import case_panel, service, tasks
+from zhizhi.intelligence import cli as nlp_cli
+from zhizhi.routing import case_panel, learning, service, tasks
 
 
 def _on_created(session: Session, *, case: Case, **_: Any) -> None:
@@ -36,6 +37,15 @@ def _on_dispatch(
     service.record_dispatch_decision(session, case, principal, str(payload.get("lead_department")), reason)
 
 
+def _on_categorised(
+    session: Session, *, name: str, case: Case, principal: Principal, payload: dict[str, Any], **_: Any
+) -> None:
+    if payload.get("category"):
+        learning.record_confirmation(
+            session, case, principal, name.removeprefix("case."), str(payload["category"])
+        )
+
+
 def _on_merge(
     session: Session, *, case: Case, principal: Principal, payload: dict[str, Any], **_: Any
 ) -> None:
@@ -44,8 +54,11 @@ def _on_merge(
 
 def install() -> None:
     panels.add(case_panel.CASE_PANEL)
+    nlp_cli.use_city_trainer(learning.train_from_cli)
     jobs.on_runner_start(tasks.ensure_hotspots)
     events.subscribe("case.created", _on_created)
     events.subscribe("case.dispatch", _on_dispatch)
     events.subscribe("case.redispatch", _on_dispatch)
     events.subscribe("case.merge", _on_merge)
+    for action in ("accept", "dispatch", "close"):
+        events.subscribe(f"case.{action}", _on_categorised)

@@ -153,7 +153,7 @@ def _filter_options(session: DbSession, lang: str, principal: Principal) -> dict
         "status": [(st.value, i18n.pick(LABELS[st], lang)) for st in CaseStatus],
         "channel": [(c.value, i18n.pick(LABELS[c], lang)) for c in Channel],
         "sla_state": [(st.value, i18n.pick(LABELS[st], lang)) for st in SlaState],
-        "category": [(c.code, c.name) for c in catalogue.categories(session)],
+        "category": catalogue.category_choices(session),
         "division": queries.district_choices(session),
         "phone": principal.can(Permission.PERSONAL_READ),
     }
@@ -170,6 +170,7 @@ def queues(
 
 def _options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {
+        "category": catalogue.category_choices(session),
         "rating": [(r.value, i18n.pick(LABELS[r], lang)) for r in Rating],
         "bool": [("true", i18n.translate("yes", lang)), ("false", i18n.translate("no", lang))],
         "approve": [("true", i18n.translate("approve", lang)), ("false", i18n.translate("reject", lang))],
@@ -199,13 +200,25 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
         "unit_groups": groups,
         "unit_names": {code: name for _, opts in groups for code, name in opts},
         "action_errors": {},
-        "action_forms": extra.prefill,
+        "action_forms": _with_category(session, case, extra.prefill, forms),
         "open_action": None,
         "panels": templates,
         "hints": extra.hints,
         "rating_labels": {r.value: LABELS[r] for r in Rating},
         "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
     }
+
+
+def _with_category(
+    session: DbSession, case: Any, prefill: dict[str, dict[str, str]], forms: list[dict[str, Any]]
+) -> dict[str, dict[str, str]]:
+    """The category field starts at the case's category (else a panel's proposal, e.g. the AI's)."""
+    info = catalogue.category_info(session, case.category_id) if case.category_id else None
+    out = {action: dict(values) for action, values in prefill.items()}
+    for f in forms:
+        if info is not None and any(fld.name == "category" for fld in f["fields"]):
+            out.setdefault(f["action"], {})["category"] = info.code
+    return out
 
 
 def _error_page(request: Request, principal: Principal, exc: DomainError) -> Response:
@@ -264,7 +277,7 @@ def _intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, 
     return {
         "types": [(t.value, i18n.pick(LABELS[t], lang)) for t in AppealType],
         "channels": [(c.value, i18n.pick(LABELS[c], lang)) for c in INTAKE_CHANNELS],
-        "categories": [(c.code, c.name) for c in catalogue.categories(session)],
+        "categories": catalogue.category_choices(session),
         "urgencies": [(u.value, i18n.pick(URGENCY_LABELS[u], lang)) for u in Urgency],
     }
 

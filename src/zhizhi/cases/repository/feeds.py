@@ -67,3 +67,15 @@ def recent_appeals(session: Session, since: datetime, limit: int) -> list[Any]:
             .limit(limit)
         ).all()
     )
+
+
+def texts_of(session: Session, case_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """``id → (subject, content)`` of the given cases (the classifier's training texts)."""
+    out: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(case_ids), 1000):
+        chunk = case_ids[start : start + 1000]
+        for i, subject, content in session.execute(
+            select(Case.id, Case.subject, Case.content).where(Case.id.in_(chunk))
+        ):
+            out[i] = (subject or "", content or "")
+    return out

@@ -1,0 +1,220 @@
+"""The city's classifier: the same model (``model.py``) trained on the city's own category tree.
+
+Pure: no database.  The caller (routing's training task) hands over
+
+* ``confirmed``: the city's confirmed cases ``(text, category code, confirmed_at order)``, oldest
+  first; the newest :data:`HOLDOUT_SHARE` (at least :data:`MIN_HOLDOUT`) are held back for the
+  accuracy figure and not trained on;
+* ``base``: the base corpus already mapped into the city tree ``(text, category code)``;
+* ``parents``: code → parent code of the tree.
+
+A label with fewer than ``min_samples`` training texts is rolled up into its nearest ancestor;
+a first-level category still below it is left out of the model and reported as lacking
+samples (暂无足够样本) instead of being guessed.  A prediction is correct when it names the
+confirmed category or one of its ancestors (the model may stop at a coarser level).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from zhizhi.intelligence.classifier.model import (
+    CategoryModel,
+    ModelParams,
+    fit_model,
+    fit_temperature,
+    softmax,
+)
+from zhizhi.intelligence.classifier.text import model_text
+
+HOLDOUT_SHARE = 0.2
+MIN_HOLDOUT = 10
+MIN_SAMPLES = 5
+DEFAULT_TEMPERATURE = 0.25  # the base model's (fitted on its out-of-fold scores)
+
+
+@dataclass(slots=True)
+class CityTraining:
+    model: CategoryModel
+    metadata: dict[str, Any]
+    insufficient: list[str] = field(default_factory=list)  # codes with too few samples
+
+
+def lineage(code: str, parents: dict[str, str | None]) -> list[str]:
+    out, seen = [], set()
+    node: str | None = code
+    while node is not None and node not in seen:
+        seen.add(node)
+        out.append(node)
+        node = parents.get(node)
+    return out
+
+
+def roll_up(labels: Sequence[str], parents: dict[str, str | None], min_samples: int) -> dict[str, str | None]:
+    """Each label → the label it is trained as (itself or the nearest ancestor with enough
+    samples), or ``None`` when even its first-level category has too few."""
+    counts = Counter(labels)
+    mapping: dict[str, str | None] = {c: c for c in counts}
+    changed = True
+    while changed:
+        changed = False
+        trained = Counter(mapping[c] for c in labels if mapping[c] is not None)
+        for c in counts:
+            target = mapping[c]
+            if target is not None and trained[target] < min_samples:
+                parent = parents.get(target)
+                mapping[c] = parent
+                changed = True
+    return mapping
+
+
+def _accuracy(
+    model: CategoryModel, texts: list[str], labels: list[str], parents: dict[str, str | None]
+) -> dict[str, Any]:
+    if not texts:
+        return {"n": 0, "accuracy": None, "first_level_accuracy": None}
+    scores = model.decision(texts)
+    predicted = [model.classes[i] for i in scores.argmax(axis=1)]
+    return score_predictions(predicted, labels, parents)
+
+
+def score_predictions(
+    predicted: Sequence[str | None], labels: Sequence[str], parents: dict[str, str | None]
+) -> dict[str, Any]:
+    """Share of predictions naming the confirmed category or an ancestor, and of predictions in
+    the confirmed category's first-level category."""
+    right = top = 0
+    for p, y in zip(predicted, labels, strict=True):
+        chain = lineage(y, parents)
+        right += p is not None and p in chain
+        top += p is not None and lineage(p, parents)[-1] == chain[-1]
+    n = len(labels)
+    return {
+        "n": n,
+        "accuracy": round(right / n, 4) if n else None,
+        "first_level_accuracy": round(top / n, 4) if n else None,
+    }
+
+
+def _temperature(
+    model: CategoryModel, texts: list[str], labels: list[str], parents: dict[str, str | None]
+) -> float:
+    """Fitted on the held-back cases when they contain mistakes to learn from (at least
+    :data:`MIN_HOLDOUT` cases, at least one wrong, kept within 0.1–1); else the base model's.
+    Only the stated confidence depends on it, never the proposed category."""
+    y = [
+        next((model.classes.index(a) for a in lineage(c, parents) if a in model.classes), -1) for c in labels
+    ]
+    rows = [i for i, v in enumerate(y) if v >= 0]
+    if len(rows) < MIN_HOLDOUT:
+        return DEFAULT_TEMPERATURE
+    scores = model.decision([texts[i] for i in rows])
+    target = np.array([y[i] for i in rows])
+    if bool((scores.argmax(axis=1) == target).all()):
+        return DEFAULT_TEMPERATURE
+    return min(1.0, max(0.1, fit_temperature(scores, target)))
+
+
+def split_holdout(n: int) -> int:
+    """How many of ``n`` confirmed cases (the newest) are held back."""
+    if n < 2 * MIN_HOLDOUT:
+        return 0
+    return max(MIN_HOLDOUT, round(n * HOLDOUT_SHARE))
+
+
+def train_city(
+    confirmed: Sequence[tuple[str, str]],
+    base: Sequence[tuple[str, str]],
+    parents: dict[str, str | None],
+    *,
+    min_samples: int = MIN_SAMPLES,
+    params: ModelParams | None = None,
+    version_prefix: str = "city",
+) -> CityTraining:
+    """Fit on ``base`` + the older confirmed cases; measure on the newest held back."""
+    start = time.perf_counter()
+    params = params or ModelParams()
+    held = split_holdout(len(confirmed))
+    train_part, holdout = list(confirmed[: len(confirmed) - held]), list(confirmed[len(confirmed) - held :])
+    texts = [model_text(t) for t, _ in base] + [model_text(t) for t, _ in train_part]
+    raw = [c for _, c in base] + [c for _, c in train_part]
+    keep = [i for i, t in enumerate(texts) if t]
+    texts, raw = [texts[i] for i in keep], [raw[i] for i in keep]
+    mapping = roll_up(raw, parents, min_samples)
+    pairs = [(t, mapping[c]) for t, c in zip(texts, raw, strict=True) if mapping[c] is not None]
+    classes = sorted({c for _, c in pairs if c is not None})
+    if len(classes) < 2:
+        raise ValueError("at least two categories need enough samples to train a classifier")
+    model = fit_model([t for t, _ in pairs], np.array([c for _, c in pairs], dtype=object), params)
+    if len(model.classes) == 2 and model.coef.shape[1] == 1:  # a binary SVM has one score column
+        model.coef = np.hstack([-model.coef, model.coef])
+        model.intercept = np.concatenate([-model.intercept, model.intercept])
+    hold_texts = [model_text(t) for t, _ in holdout]
+    hold_labels = [c for _, c in holdout]
+    model.temperature = _temperature(model, hold_texts, hold_labels, parents)
+    counts = Counter(c for _, c in pairs)
+    raw_counts = Counter(raw)
+    insufficient = sorted(c for c, target in mapping.items() if target != c)
+    covered = {lineage(c, parents)[-1] for c in model.classes}
+    uncovered = sorted(c for c, parent in parents.items() if parent is None and c not in covered)
+    now = datetime.now(UTC)
+    metadata: dict[str, Any] = {
+        "model_version": f"{version_prefix}-{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}",  # unique
+        "trained_at": now.isoformat(timespec="seconds"),
+        "classes": model.classes,
+        "samples": dict(sorted(counts.items())),
+        "raw_samples": dict(sorted(raw_counts.items())),
+        "rolled_up": {c: t for c, t in sorted(mapping.items()) if t != c},
+        "uncovered_first_level": uncovered,  # first-level categories without a trained sample
+        "min_samples": min_samples,
+        "n_base": len(base),
+        "n_confirmed": len(train_part),
+        "holdout": _accuracy(model, hold_texts, hold_labels, parents),
+        "temperature": model.temperature,
+        "train_seconds": round(time.perf_counter() - start, 2),
+        "params": params.as_dict(),
+    }
+    return CityTraining(model, metadata, insufficient)
+
+
+def dumps(model: CategoryModel, metadata: dict[str, Any]) -> bytes:
+    """The artifact as bytes (the same joblib payload as the shipped base model's file)."""
+    import joblib
+
+    out = io.BytesIO()
+    joblib.dump({"metadata": metadata, "model": model.to_payload()}, out, compress=("zlib", 3))  # fast
+    return out.getvalue()
+
+
+def loads(data: bytes) -> tuple[CategoryModel, dict[str, Any]]:
+    import joblib
+
+    payload = joblib.load(io.BytesIO(data))
+    return CategoryModel.from_payload(payload["model"]), dict(payload.get("metadata") or {})
+
+
+def predict(model: CategoryModel, text: str) -> tuple[list[tuple[str, float]], list[str]]:
+    """Probabilities (best first) and the best category's strongest character n-grams."""
+    normalised = model_text(text)
+    scores, vector = model.decision_one(normalised)
+    p = softmax(scores / model.temperature)
+    order = np.argsort(-p)
+    terms = model.top_terms(normalised, vector, int(order[0])) if normalised else []
+    return [(model.classes[i], float(p[i])) for i in order], terms
+
+
+def predict_codes(model: CategoryModel, texts: Sequence[str]) -> list[str]:
+    """The best category of each text (no reasons: for evaluations)."""
+    if not texts:
+        return []
+    scores = model.decision([model_text(t) for t in texts])
+    return [model.classes[i] for i in scores.argmax(axis=1)]

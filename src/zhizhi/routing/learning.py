@@ -1,0 +1,357 @@
+"""The classifier learns the city's taxonomy: confirmations as training data, retraining, and
+classification into the city's tree.
+
+* Every category a person sets or keeps at 受理 / 派单 / 办结 is a confirmation
+  (``category_confirmations``; ``corrected`` when it differs from the AI's proposal then).
+* :func:`train` retrains on the base corpus mapped into the city tree (each base label goes to
+  the active category with the same unique name; when the corpus folder is absent, the city's
+  confirmations alone) plus the city's confirmed cases; the model is stored in
+  ``classifier_models`` and used at once by every process (a per-process cache by version).
+* :func:`classify` proposes a category of the city's tree with plain Chinese reasons; without a
+  city model the shipped base model's first-level names are mapped onto the tree.
+
+Services flush, never commit. See docs/intelligence-classifier.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zhizhi.cases import service as cases
+from zhizhi.cases.service import Case
+from zhizhi.catalogue import service as catalogue
+from zhizhi.core import audit, clock
+from zhizhi.core.errors import ValidationFailed
+from zhizhi.core.principal import Principal
+from zhizhi.intelligence.classifier import city
+from zhizhi.intelligence.classifier.model import CategoryModel
+from zhizhi.routing import repository as repo
+from zhizhi.routing.models import CategoryConfirmation, ClassifierModel
+
+BASE_CORPUS = Path("../shared/data/citizen_messages")  # optional: used when present
+NOT_ENOUGH = ("暂无足够样本", "not enough samples yet")
+TYPE_ZH = {
+    "complaint": "投诉",
+    "help": "求助",
+    "consult": "咨询",
+    "suggestion": "建议",
+    "report": "举报",
+    "praise": "表扬",
+}
+URGENCY_ZH = {"normal": "一般", "urgent": "紧急", "critical": "特急"}
+
+_lock = threading.Lock()
+_loaded: dict[str, tuple[CategoryModel, dict[str, Any]]] = {}
+
+
+# ---- confirmations --------------------------------------------------------------------------------
+
+
+def record_confirmation(session: Session, case: Case, principal: Principal, action: str, code: str) -> None:
+    """A person set or kept ``code`` on ``case``: training data, and the AI's proposal decided."""
+    info = catalogue.category_named(session, code) or catalogue.find_category(session, code)
+    if info is None:
+        return
+    suggestion = repo.latest_suggestion(session, case.id, "classification")
+    suggested = suggestion.category_code if suggestion is not None else None
+    corrected = suggested is not None and suggested not in catalogue.ancestor_codes(session, info.id)
+    repo.add_confirmation(
+        session,
+        CategoryConfirmation(
+            case_id=case.id,
+            category_id=info.id,
+            suggested_code=suggested,
+            action=action,
+            corrected=corrected,
+            confirmed_by_id=principal.user_id or None,
+            confirmed_at=clock.now(),
+        ),
+    )
+    if suggestion is not None and suggestion.status == "pending":
+        suggestion.status = "overridden" if corrected else "accepted"
+        suggestion.decided_by_id, suggestion.decided_at = principal.user_id or None, clock.now()
+        suggestion.decision = {"category": info.code, "suggested": suggested}
+
+
+# ---- training -------------------------------------------------------------------------------------
+
+
+def _tree(session: Session) -> dict[str, str | None]:
+    parents: dict[str, str | None] = {}
+    by_id = {c.id: c for c in catalogue.all_categories(session)}
+    for c in by_id.values():
+        parent = by_id.get(c.parent_id) if c.parent_id else None
+        parents[c.code] = parent.code if parent else None
+    return parents
+
+
+def base_corpus(
+    session: Session, folder: Path | None, limit: int | None = None
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The labelled base corpus mapped into the city tree, and the label → code mapping used."""
+    path = (folder or BASE_CORPUS) / "labelled_messages.csv"
+    if not path.is_file():
+        return [], {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    mapping: dict[str, str] = {}
+    for label in sorted({r["label"].strip() for r in rows}):
+        info = top_level_named(session, label)
+        if info is not None:
+            mapping[label] = info.code
+    out = [
+        ((r.get("subject") or "") + " " + (r.get("body") or ""), mapping[r["label"].strip()])
+        for r in rows
+        if r["label"].strip() in mapping
+    ]
+    if limit is not None:
+        out = out[:: max(1, len(out) // limit)][:limit]
+    return out, mapping
+
+
+def confirmed_cases(session: Session) -> list[tuple[str, str]]:
+    """``(text, category code)`` of every case's latest confirmation, oldest first."""
+    rows = repo.confirmations(session)
+    texts = cases.case_texts(session, [r.case_id for r in rows])
+    out = []
+    for r in rows:
+        info = catalogue.category_info(session, r.category_id)
+        if info is not None and r.case_id in texts:
+            subject, content = texts[r.case_id]
+            out.append((f"{subject} {content}", info.code))
+    return out
+
+
+def predict_codes(session: Session, texts: list[str], *, general: bool = False) -> list[str | None]:
+    """What the model in use proposes for ``texts`` (the city's, else — or with ``general`` —
+    the general one mapped onto the tree's first level)."""
+    loaded = None if general else _city_model(session)
+    if loaded is not None:
+        return list(city.predict_codes(loaded[0], texts))
+    from zhizhi.intelligence.classifier import classify_many
+
+    out: list[str | None] = []
+    for result in classify_many(texts):
+        info = top_level_named(session, result.category)
+        out.append(info.code if info else None)
+    return out
+
+
+def top_level_named(session: Session, name: str) -> Any | None:
+    """The active first-level category called ``name`` (the general model's labels are
+    first-level names), else the active category whose code or unique name it is."""
+    for code, path in catalogue.category_choices(session):
+        if path == name:
+            return catalogue.category_named(session, code)
+    return catalogue.category_named(session, name)
+
+
+def train(
+    session: Session, *, base_dir: Path | None = None, base_limit: int | None = None, actor: audit.Actor
+) -> dict[str, Any]:
+    """Retrain on the base corpus (mapped) + the city's confirmed cases; store and use the model.
+    Returns its details (classes, samples, held-back accuracy before and after, seconds)."""
+    parents = _tree(session)
+    confirmed = confirmed_cases(session)
+    base, mapping = base_corpus(session, base_dir, base_limit)
+    held = city.split_holdout(len(confirmed))
+    holdout = confirmed[len(confirmed) - held :] if held else []
+    before = (
+        city.score_predictions(
+            predict_codes(session, [t for t, _ in holdout]), [c for _, c in holdout], parents
+        )
+        if holdout
+        else {"n": 0, "accuracy": None, "first_level_accuracy": None}
+    )
+    try:
+        result = city.train_city(confirmed, base, parents)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "已确认分类的工单太少，暂无足够样本训练模型",
+            f"not enough confirmed cases to train: {exc}",
+            field="samples",
+        ) from None
+    details = result.metadata | {
+        "holdout_before": before,
+        "base_mapping": mapping,
+        "insufficient": result.insufficient,
+        "before_version": active_version(session),
+    }
+    row = ClassifierModel(
+        version=details["model_version"],
+        trained_at=clock.now(),
+        details=details,
+        artifact=city.dumps(result.model, details),
+        active=True,
+    )
+    repo.add_model(session, row)
+    session.flush()
+    audit.record(
+        session,
+        "ai.classifier_trained",
+        actor,
+        object_type="classifier_model",
+        object_id=row.version,
+        classes=len(result.model.classes),
+        confirmed=details["n_confirmed"],
+        base=details["n_base"],
+        accuracy=details["holdout"]["accuracy"],
+    )
+    return details
+
+
+# ---- the model in use -----------------------------------------------------------------------------
+
+
+def active_version(session: Session) -> str | None:
+    header = repo.active_model_header(session)
+    return str(header.version) if header is not None else None
+
+
+def _city_model(session: Session) -> tuple[CategoryModel, dict[str, Any]] | None:
+    header = repo.active_model_header(session)
+    if header is None:
+        return None
+    with _lock:
+        hit = _loaded.get(header.version)
+    if hit is not None:
+        return hit
+    data = repo.model_artifact(session, header.id)
+    if data is None:  # pragma: no cover
+        return None
+    loaded = city.loads(data)
+    with _lock:
+        _loaded.clear()  # one model per process: the newest
+        _loaded[header.version] = loaded
+    return loaded
+
+
+def model_status(session: Session) -> dict[str, Any]:
+    """What the administration page shows: the model in use, its date and held-back accuracy,
+    and which categories have too few samples."""
+    header = repo.active_model_header(session)
+    counts = repo.confirmation_counts(session)
+    if header is None:
+        try:
+            from zhizhi.intelligence.classifier import model_version
+
+            version = model_version()
+        except Exception:
+            version = None
+        return {
+            "kind": "base",
+            "version": version,
+            "trained_at": None,
+            "details": {},
+            "confirmations": counts,
+        }
+    return {
+        "kind": "city",
+        "version": header.version,
+        "trained_at": header.trained_at,
+        "details": header.details,
+        "confirmations": counts,
+    }
+
+
+# ---- classification -------------------------------------------------------------------------------
+
+
+def _reasons(
+    path: str, confidence: float, terms: list[str], rolled: list[str], low: bool, *, city_model: bool = True
+) -> dict[str, list[str]]:
+    zh, en = [], []
+    if terms:
+        where = "本市以往确认为" if city_model else "训练语料中属于"
+        zh.append(f"诉求中的“{'”“'.join(terms)}”等词语，在{where}「{path}」的诉求中常见")
+        en.append(
+            f"words such as {', '.join(terms)} are common in "
+            + (f"cases this city filed under {path}" if city_model else f"training texts of {path}")
+        )
+    zh.append(f"模型把握程度约 {confidence:.0%}" + ("，把握不大，请人工确认" if low else ""))
+    en.append(f"the model is about {confidence:.0%} sure" + (" — not sure: please check" if low else ""))
+    if rolled:
+        zh.append(
+            f"以下分类{NOT_ENOUGH[0]}，模型不会建议：{'、'.join(rolled[:6])}{'等' if len(rolled) > 6 else ''}"
+        )
+        en.append(f"{NOT_ENOUGH[1]} for: {', '.join(rolled[:6])}{' …' if len(rolled) > 6 else ''}")
+    return {"zh": zh, "en": en}
+
+
+def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dict[str, Any] | None:
+    """A proposal in the city's tree for ``text`` (``None`` when no model is available)."""
+    loaded = _city_model(session)
+    if loaded is None:
+        return _classify_base(session, text, threshold)
+    model, meta = loaded
+    ranked, terms = city.predict(model, text)
+    code, confidence = ranked[0]
+    info = catalogue.category_named(session, code) or catalogue.find_category(session, code)
+    if info is None:  # the category was removed from the tree since training
+        return None
+    path = catalogue.category_path(session, info.id)
+    uncovered = set(meta.get("uncovered_first_level", []))
+    names = [path for code, path in catalogue.category_choices(session) if code in uncovered]
+    low = confidence < threshold
+    return {
+        "category": info.name,
+        "category_code": info.code,
+        "category_path": path,
+        "confidence": confidence,
+        "needs_review": low,
+        "probabilities": {c: round(p, 4) for c, p in ranked[:5]},
+        "reasons": _reasons(path, confidence, terms, names, low),
+        "insufficient": list(meta.get("insufficient", [])),
+        "model_version": str(meta.get("model_version")),
+    }
+
+
+def _classify_base(session: Session, text: str, threshold: float) -> dict[str, Any] | None:
+    try:
+        from zhizhi.intelligence.classifier import classify_many
+    except ImportError:  # pragma: no cover
+        return None
+    result = classify_many([text])[0]
+    info = top_level_named(session, result.category)
+    if info is None:
+        return None
+    path = catalogue.category_path(session, info.id)
+    terms = [r.split(": ", 1)[1] for r in result.reasons if r.startswith("category=") and ": " in r]
+    low = bool(result.needs_review) or result.confidence < threshold
+    words = terms[0].split("、") if terms else []
+    reasons = _reasons(path, result.confidence, words, [], low, city_model=False)
+    reasons["zh"].append("本市尚未训练自己的模型：使用通用模型（只认识 7 个一级分类）")
+    reasons["en"].append("no model trained for this city yet: the general model (7 first-level categories)")
+    return {
+        "category": info.name,
+        "category_code": info.code,
+        "category_path": path,
+        "confidence": result.confidence,
+        "needs_review": low,
+        "probabilities": dict(sorted(result.probabilities.items(), key=lambda kv: -kv[1])[:5]),
+        "reasons": reasons,
+        "appeal_type": result.appeal_type,
+        "urgency": result.urgency,
+        "model_version": result.model_version,
+    }
+
+
+def plain_type(appeal_type: str, urgency: str) -> tuple[str, str]:
+    return (
+        f"诉求类型像是「{TYPE_ZH.get(appeal_type, appeal_type)}」，"
+        f"紧急程度「{URGENCY_ZH.get(urgency, urgency)}」",
+        f"looks like a {appeal_type}, urgency {urgency}",
+    )
+
+
+def train_from_cli(base_dir: Path | None) -> dict[str, Any]:
+    """``zhizhi nlp train --city``: one unit of work, audited as the system."""
+    from zhizhi.core.db import unit_of_work
+
+    with unit_of_work() as session:
+        return train(session, base_dir=base_dir, actor=audit.Actor.system())
