@@ -421,11 +421,11 @@ def main() -> None:
         sizes = [int(n) for n in args.export_sizes.split(",")]
         exports = [] if args.skip_export else measure_export(sizes, args.export_runs)
         print(f"\n{args.cases:,} cases, {os.cpu_count()} cores, median of {args.runs} warm requests\n")
-        print("| who | filters | API median ms | search SQL ms | rows matched | floor `/api/v1/me` ms |")
-        print("|---|---|---:|---:|---:|---:|")
-        for who, label, ms, total, floor, sql in search:
-            print(f"| {who} | {label} | {ms:.0f} | {sql:.0f} | {total:,} | {floor:.0f} |")
         if search:
+            print("| who | filters | API median ms | search SQL ms | rows matched | floor `/api/v1/me` ms |")
+            print("|---|---|---:|---:|---:|---:|")
+            for who, label, ms, total, floor, sql in search:
+                print(f"| {who} | {label} | {ms:.0f} | {sql:.0f} | {total:,} | {floor:.0f} |")
             worst = max(search, key=lambda r: r[2])
             print(f"\nslowest: {worst[0]} / {worst[1]}: {worst[2]:.0f} ms (target ≤ 300 ms)\n")
         print(
