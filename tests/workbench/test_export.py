@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +17,8 @@ from sqlalchemy import select
 from zhizhi.core.audit import AuditEntry
 from zhizhi.core.db import session_factory
 from zhizhi.core.settings import get_settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _export(world: Any, user: str = "dispatcher", **params: Any) -> Any:
@@ -78,3 +84,25 @@ def test_export_above_the_cap_is_refused_in_both_languages(world: Any, cap_two: 
 def test_export_bad_filter_and_public(world: Any) -> None:
     assert _export(world, status="nope").status_code == 422
     assert _export(world, "citizen").status_code == 403
+
+
+def test_export_cells_are_clean_text_and_real_times(world: Any) -> None:
+    a = world.create(subject="井盖\x07缺失", content="@SUM(1+1) 与 +1 开头\x1b的内容")
+    r = _export(world, number=a["number"])
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet.max_row == 2  # the header and the one case
+    assert sheet.cell(row=2, column=5).value == "井盖缺失"  # control characters dropped
+    content = sheet.cell(row=2, column=6)
+    assert content.value == "@SUM(1+1) 与 +1 开头的内容" and content.data_type == "s"
+    registered = sheet.cell(row=2, column=2).value
+    assert isinstance(registered, datetime) and registered.tzinfo is None  # a date-time cell, local
+    assert abs(registered - datetime.now(SHANGHAI).replace(tzinfo=None)) < timedelta(hours=1)
+
+
+def test_export_leaves_no_temporary_file(world: Any) -> None:
+    world.create()
+    before = set(Path(tempfile.gettempdir()).glob("zhizhi-export-*.xlsx"))
+    assert _export(world).status_code == 200
+    assert _export(world, status="nope").status_code == 422
+    assert set(Path(tempfile.gettempdir()).glob("zhizhi-export-*.xlsx")) <= before
