@@ -24,36 +24,40 @@ from zhizhi.org.models import User
 LEAD = ("只有主办单位（及其下级）可以执行此操作", "only the lead unit (or its sub-units) may do this")
 UNIT = ("只有主办或协办单位可以记录办理情况", "only the lead or a co-unit may record handling")
 OWN = ("只能评价本人提交的诉求", "you can only rate your own appeals")
+CO = ("只有协办单位（及其下级）可以回复主办单位", "only a co-unit (or its sub-units) may reply as a co-unit")
 OK = None
 
 USERS = ["admin", "leader", "dispatcher", "h_s1", "h_d1", "h_zj", "h_d2", "grid", "citizen"]
-ACTIONS = ["sign", "reply", "return", "request_extension", "handle", "rate", "accept", "close", "supervise"]
+ACTIONS = [
+    "sign", "reply", "return", "request_extension", "handle", "rate", "accept", "close", "supervise",
+    "co_reply",
+]  # fmt: skip
 
 # A case from the hotline (reporter: nobody), lead unit S1 (street under D1), co-unit ZJ.
 # fmt: off
 DISPATCHED_TO_S1_WITH_ZJ = {
-    #              sign  reply return  request_ext handle rate  accept close supervise
-    "admin":      (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK),
-    "leader":     (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK),  # CITY is above S1
-    "dispatcher": (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),  # CENTER is not
-    "h_s1":       (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK),
-    "h_d1":       (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK),  # S1's district
-    "h_zj":       (LEAD, LEAD, LEAD,   LEAD,       OK,    OK,   OK,    OK,   OK),  # co-unit
-    "h_d2":       (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "grid":       (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),  # C1 is below S1
-    "citizen":    (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OWN,  OK,    OK,   OK),
+    #              sign  reply return  request_ext handle rate  accept close supervise co_reply
+    "admin":       (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK, OK),
+    "leader":      (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK, OK),  # CITY is above S1
+    "dispatcher":  (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),  # CENTER is not
+    "h_s1":        (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK, CO),
+    "h_d1":        (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK, CO),  # S1's district
+    "h_zj":        (LEAD, LEAD, LEAD,   LEAD,       OK,    OK,   OK,    OK,   OK, OK),  # co-unit
+    "h_d2":        (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "grid":        (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),  # C1 is below S1
+    "citizen":     (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OWN,  OK,    OK,   OK, CO),
 }
 # A case the citizen submitted on the web, accepted but not dispatched: no lead unit yet.
 OWN_CASE_NOT_DISPATCHED = {
-    "admin":      (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK),
-    "leader":     (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "dispatcher": (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "h_s1":       (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "h_d1":       (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "h_zj":       (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "h_d2":       (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "grid":       (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
-    "citizen":    (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK),
+    "admin":       (OK,   OK,   OK,     OK,         OK,    OK,   OK,    OK,   OK, OK),
+    "leader":      (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "dispatcher":  (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "h_s1":        (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "h_d1":        (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "h_zj":        (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "h_d2":        (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "grid":        (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
+    "citizen":     (LEAD, LEAD, LEAD,   LEAD,       UNIT,  OK,   OK,    OK,   OK, CO),
 }
 # fmt: on
 

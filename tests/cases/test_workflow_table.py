@@ -75,6 +75,8 @@ def test_rows_are_built_with_status_values() -> None:
     )
     assert type(row.target) is str and all(type(s) is str for s in row.sources)
     assert _t("y", set(), "__stay__", Permission.CASE_RATE, "乙", "b").target == "__stay__"
+    branched = _t("z", {CaseStatus.REPLIED}, "s", Permission.CASE_RATE, "丙", "c", CaseStatus.REVIEWING)
+    assert branched.branch == "reviewing" and type(branched.branch) is str
 
 
 def test_the_issue_s_mutants_are_caught() -> None:
