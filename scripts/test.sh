@@ -10,8 +10,11 @@ echo "== ruff"; .venv/bin/ruff check src tests bench scripts
 echo "== mypy"; .venv/bin/mypy
 echo "== import layering"; .venv/bin/lint-imports
 
+# two xdist workers (the machine kind has 2 cores); PYTEST_WORKERS=0 runs in one process
+WORKERS=(-n "${PYTEST_WORKERS:-2}")
+
 echo "== pytest on SQLite"
-ZHIZHI_TEST_DB=sqlite .venv/bin/pytest -q "$@"
+ZHIZHI_TEST_DB=sqlite .venv/bin/pytest -q "${WORKERS[@]}" "$@"
 
 echo "== mutation testing of the rule modules (docs/mutation.md)"
 .venv/bin/python scripts/mutation.py
@@ -24,7 +27,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   fi
 fi
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  ZHIZHI_TEST_DB=postgres .venv/bin/pytest -q "$@"
+  ZHIZHI_TEST_DB=postgres .venv/bin/pytest -q "${WORKERS[@]}" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is not reachable on 127.0.0.1:5432 and could not be started" >&2
   exit 1
