@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from zhizhi.addresses.manifest import CAPABILITY as ADDRESSES
 from zhizhi.cases.manifest import CAPABILITY as CASES
 from zhizhi.catalogue.manifest import CAPABILITY as CATALOGUE
+from zhizhi.certificates.manifest import CAPABILITY as CERTIFICATES
 from zhizhi.cockpit.manifest import CAPABILITY as COCKPIT
 from zhizhi.core import jobs
 from zhizhi.http.capability import Capability
@@ -19,7 +20,16 @@ from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
 
-CAPABILITIES: tuple[Capability, ...] = (ORG, CASES, CATALOGUE, ROUTING, ADDRESSES, INTELLIGENCE, COCKPIT)
+CAPABILITIES: tuple[Capability, ...] = (
+    ORG,
+    CASES,
+    CATALOGUE,
+    CERTIFICATES,
+    ROUTING,
+    ADDRESSES,
+    INTELLIGENCE,
+    COCKPIT,
+)
 
 
 def install(extra: Sequence[Capability] = ()) -> None:

@@ -63,6 +63,8 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     COCKPIT_READ = "cockpit:read"
     DATA_MANAGE = "data:manage"
+    CERT_ISSUE = "cert:issue"  # issue and revoke the own department's electronic certificates
+    CERT_READ = "cert:read"  # read any department's certificates (免提交), audited
 
 
 P = Permission
@@ -83,7 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.CASE_REVIEW_RETURN, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND, P.CASE_MERGE}
         | {P.CASE_RATE, P.CASE_CLOSE, P.CASE_REOPEN, P.PERSONAL_READ}
     ),
-    Role.HANDLER: frozenset(_STAFF_READ | _HANDLING),
+    Role.HANDLER: frozenset(_STAFF_READ | _HANDLING | {P.CERT_READ}),
     Role.GRID_WORKER: frozenset(_STAFF_READ | _HANDLING | {P.CASE_CREATE}),
     Role.SUPERVISOR: frozenset(
         _STAFF_READ
@@ -92,7 +94,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.CASE_REVIEW_RATING}
     ),
     Role.LEADER: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ}),
-    Role.DATA_STEWARD: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}),
+    Role.DATA_STEWARD: frozenset(
+        _STAFF_READ | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ} | {P.CERT_ISSUE, P.CERT_READ}
+    ),
     Role.ADMIN: frozenset(set(Permission)),
 }
 

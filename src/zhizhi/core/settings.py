@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         description="the cockpit ranks units (部门排行, by on-time rate); false: the same figures per "
         "unit in code order, no positions (against 数字形式主义)",
     )
+    certificate_keys_dir: Path = Field(
+        default=DEFAULT_DATA_DIR / "certificate-keys",
+        description="the key store of the departments' SM2 private keys for signing grade-A electronic "
+        "certificates (one 0600 JSON file per key id), outside the database; the public keys are in "
+        "the database (docs/certificates.md)",
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     worker_threads: int = Field(

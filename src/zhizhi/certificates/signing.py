@@ -1,0 +1,160 @@
+"""SM2 signatures over a canonical serialisation, and the key store of private keys.
+
+Pure logic, no database. ``gmssl`` (pure Python, maintained, MIT) does SM2 with the SM3 digest
+of GB/T 32918 / GM/T 0009 (``Z_A`` with the default user id ``1234567812345678``). Two of its
+sharp edges are handled here: its nonce comes from :mod:`random` (so we pass one from
+:mod:`secrets`), and its constructor strips leading ``0``/``4`` characters from a public key
+that starts with ``04`` (so keys are set after construction).
+
+The key store is a directory outside the database (setting ``certificate_keys_dir``) with one
+JSON file per key, mode 0600: ``{key_id, department, private_key, public_key, created_at}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from gmssl import sm2
+
+from zhizhi.core import clock
+from zhizhi.core.crypto import sm3_hex
+from zhizhi.core.errors import ServiceUnavailable
+
+_TABLE = sm2.default_ecc_table
+_N = int(_TABLE["n"], 16)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX128 = re.compile(r"[0-9a-f]{128}")
+KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+FORMAT_VERSION = 1
+
+
+def canonical(payload: dict[str, Any]) -> bytes:
+    """The bytes that are hashed and signed: JSON, keys sorted, no spaces, UTF-8, dates ISO."""
+
+    def _default(value: object) -> str:
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        raise TypeError(f"not serialisable: {type(value).__name__}")
+
+    return json.dumps(
+        payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default
+    ).encode()
+
+
+def digest(payload: dict[str, Any]) -> str:
+    return sm3_hex(canonical(payload))
+
+
+def check_code(digest_hex: str) -> str:
+    """The short code a QR carries: the first 16 hex characters of the payload's SM3 digest."""
+    return digest_hex[:16]
+
+
+def _crypt(private_hex: str, public_hex: str) -> sm2.CryptSM2:
+    c = sm2.CryptSM2(private_key=private_hex, public_key="")
+    c.public_key = public_hex  # see the module docstring: never through the constructor
+    return c
+
+
+def public_of(private_hex: str) -> str:
+    d = int(private_hex, 16)
+    return str(_crypt(private_hex, "")._kg(d, _TABLE["g"]))
+
+
+def generate_keypair() -> tuple[str, str]:
+    """A fresh SM2 key pair (private d in [1, n-2] from :mod:`secrets`) as (64 hex, 128 hex)."""
+    private_hex = f"{secrets.randbelow(_N - 2) + 1:064x}"
+    return private_hex, public_of(private_hex)
+
+
+def sign(private_hex: str, public_hex: str, data: bytes) -> str:
+    """SM2 signature ``r || s`` (128 hex) of ``data`` with the SM3 digest (Z_A || data)."""
+    crypt = _crypt(private_hex, public_hex)
+    while True:
+        k = f"{secrets.randbelow(_N - 1) + 1:064x}"
+        signature = crypt.sign_with_sm3(data, k)
+        if signature:  # None only for the rare k the standard tells to reject
+            return str(signature)
+
+
+def verify(public_hex: str, data: bytes, signature: str) -> bool:
+    """True only for a well-formed signature (r, s in [1, n-1]) by the key ``public_hex``."""
+    if not _HEX128.fullmatch(signature or "") or not _HEX128.fullmatch(public_hex or ""):
+        return False
+    r, s = int(signature[:64], 16), int(signature[64:], 16)
+    if not (0 < r < _N and 0 < s < _N):
+        return False
+    return bool(_crypt("0" * 64, public_hex).verify_with_sm3(signature, data))
+
+
+class KeyStore:
+    """Private keys in files under ``directory`` (created 0700 on first write)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._cache: dict[str, str] = {}
+
+    def _path(self, key_id: str) -> Path:
+        if not KEY_ID.fullmatch(key_id):
+            raise ValueError(f"bad key id {key_id!r}")
+        return self.directory / f"{key_id}.json"
+
+    def write(self, key_id: str, department: str, private_hex: str, public_hex: str) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = self._path(key_id)
+        body = {
+            "format": FORMAT_VERSION,
+            "key_id": key_id,
+            "department": department,
+            "algorithm": "SM2",
+            "private_key": private_hex,
+            "public_key": public_hex,
+            "created_at": clock.now().isoformat(),
+        }
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(body, fh, ensure_ascii=False, indent=1)
+        return path
+
+    def private_key(self, key_id: str, public_hex: str) -> str:
+        """The private key of ``key_id``, checked against the public key the database holds;
+        503 with a clear message when the file is missing, unreadable or does not match."""
+        cached = self._cache.get(key_id)
+        if cached is not None:
+            return cached
+        path = self._path(key_id)
+        try:
+            body = json.loads(path.read_text(encoding="utf-8"))
+            private_hex = str(body["private_key"])
+        except (OSError, ValueError, KeyError, TypeError):
+            raise ServiceUnavailable(
+                f"签名密钥 {key_id} 不在密钥库中（{self.directory}），无法签发 A 级证照",
+                f"signing key {key_id} is missing from the key store ({self.directory}); "
+                "cannot issue grade A",
+                field="grade",
+            ) from None
+        if not _HEX64.fullmatch(private_hex) or public_of(private_hex) != public_hex:
+            raise ServiceUnavailable(
+                f"密钥库中的签名密钥 {key_id} 与登记的公钥不符",
+                f"the key store's signing key {key_id} does not match its registered public key",
+                field="grade",
+            )
+        self._cache[key_id] = private_hex
+        return private_hex
+
+
+_stores: dict[Path, KeyStore] = {}
+
+
+def key_store(directory: Path) -> KeyStore:
+    """One store (and its cache of checked keys) per directory per process."""
+    directory = directory.resolve()
+    if directory not in _stores:
+        _stores[directory] = KeyStore(directory)
+    return _stores[directory]
