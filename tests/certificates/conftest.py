@@ -29,8 +29,11 @@ ISSUERS = {
     "MZ": ("岳麓区民政局", "430104000000"),
 }
 # users: name -> (role, department)
-STAFF = {"clerk_scj": (Role.DATA_STEWARD, "SCJ"), "clerk_zrzy": (Role.DATA_STEWARD, "ZRZY"),
-         "clerk_mz": (Role.DATA_STEWARD, "MZ")}
+STAFF = {
+    "clerk_scj": (Role.DATA_STEWARD, "SCJ"),
+    "clerk_zrzy": (Role.DATA_STEWARD, "ZRZY"),
+    "clerk_mz": (Role.DATA_STEWARD, "MZ"),
+}
 
 
 def uscc(first17: str) -> str:
@@ -65,8 +68,16 @@ def city(world: World, keys_dir: Path) -> World:
                 s, code=code, name=name, kind=DepartmentKind.FUNCTIONAL, parent=parent, division_code=division
             )
         for username, (role, dept_code) in STAFF.items():
-            s.add(User(username=username, display_name=username, password_hash=_hash(), role=role.value,
-                       department_id=org.department_by_code(s, dept_code).id, active=True))
+            s.add(
+                User(
+                    username=username,
+                    display_name=username,
+                    password_hash=_hash(),
+                    role=role.value,
+                    department_id=org.department_by_code(s, dept_code).id,
+                    active=True,
+                )
+            )
         s.flush()
         for username in STAFF:
             user = s.query(User).filter_by(username=username).one()

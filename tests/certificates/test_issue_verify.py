@@ -34,12 +34,21 @@ def test_a_grade_is_signed_and_verifies_with_masked_holder(city: Any) -> None:
     assert out["issuer"] == {"code": "ZRZY", "name": "长沙市自然资源和规划局"}
     assert out["jurisdiction"] == "430100000000"
     assert len(out["signature"]) == 128 and out["key_id"].startswith("ZRZY-")
-    assert out["holder"] == {"kind": "person", "name": "王**", "id": "430104********" + PERSON[-4:], "masked": True}
+    assert out["holder"] == {
+        "kind": "person",
+        "name": "王**",
+        "id": "430104********" + PERSON[-4:],
+        "masked": True,
+    }
     assert out["verify_url"].endswith(f"&c={out['check_code']}")
     result = _verify(city, out["number"], out["check_code"])
     assert result["outcome"] == "valid"
     assert _codes(result) == ["signature_ok", "in_validity"]
-    assert result["certificate"]["holder"] == {"kind": "person", "name": "王**", "id": "430104********" + PERSON[-4:]}
+    assert result["certificate"]["holder"] == {
+        "kind": "person",
+        "name": "王**",
+        "id": "430104********" + PERSON[-4:],
+    }
     assert PERSON not in str(result) and "王小红" not in str(result)
 
 
@@ -48,16 +57,25 @@ def test_organisation_name_is_public_its_code_masked(city: Any) -> None:
     result = _verify(city, COMPANY)
     assert result["outcome"] == "valid"
     assert result["certificate"]["holder"] == {
-        "kind": "organisation", "name": "长沙麓山餐饮管理有限公司", "id": COMPANY[:6] + "********" + COMPANY[-4:]
+        "kind": "organisation",
+        "name": "长沙麓山餐饮管理有限公司",
+        "id": COMPANY[:6] + "********" + COMPANY[-4:],
     }
 
 
 def test_b_grade_is_unsigned_and_says_so(city: Any) -> None:
-    out = issue(city, "clerk_mz", {
-        "type": "marriage_certificate", "number": "J430104-2024-003187", "grade": "B",
-        "holder": {"name": "李明", "id": PERSON}, "valid_from": "2024-05-20",
-        "fields": {"配偶姓名": "周婷", "登记日期": "2024-05-20"},
-    })
+    out = issue(
+        city,
+        "clerk_mz",
+        {
+            "type": "marriage_certificate",
+            "number": "J430104-2024-003187",
+            "grade": "B",
+            "holder": {"name": "李明", "id": PERSON},
+            "valid_from": "2024-05-20",
+            "fields": {"配偶姓名": "周婷", "登记日期": "2024-05-20"},
+        },
+    )
     assert out["signature"] is None and out["key_id"] is None
     result = _verify(city, out["number"])
     assert result["outcome"] == "valid"
@@ -83,26 +101,32 @@ def test_wrong_qr_code_fails(city: Any) -> None:
 def test_revoke_with_reason_then_verify_says_revoked(city: Any) -> None:
     clock.freeze(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
     out = issue(city, "clerk_scj", licence())
-    r = city.client.post(f"/api/v1/certificates/{COMPANY}/revoke", json={"reason": "企业申请注销登记"},
-                         headers=city.h("clerk_scj"))
+    r = city.client.post(
+        f"/api/v1/certificates/{COMPANY}/revoke",
+        json={"reason": "企业申请注销登记"},
+        headers=city.h("clerk_scj"),
+    )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "revoked" and r.json()["revoke_reason"] == "企业申请注销登记"
     result = _verify(city, COMPANY, out["check_code"])
     assert result["outcome"] == "revoked"
     assert result["reasons"][-1]["zh"] == "已于 2026-03-02 注销：企业申请注销登记"
-    again = city.client.post(f"/api/v1/certificates/{COMPANY}/revoke", json={"reason": "重复"},
-                             headers=city.h("clerk_scj"))
+    again = city.client.post(
+        f"/api/v1/certificates/{COMPANY}/revoke", json={"reason": "重复"}, headers=city.h("clerk_scj")
+    )
     assert again.status_code == 409 and again.json()["field"] == "number"
     with unit_of_work() as s:
-        actions = s.scalars(select(AuditEntry.action).where(AuditEntry.object_id == COMPANY)
-                            .order_by(AuditEntry.seq)).all()
+        actions = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_id == COMPANY).order_by(AuditEntry.seq)
+        ).all()
     assert list(actions) == ["certificates.issued", "certificates.revoked"]
 
 
 def test_only_the_issuing_department_revokes(city: Any) -> None:
     issue(city, "clerk_scj", licence())
-    r = city.client.post(f"/api/v1/certificates/{COMPANY}/revoke", json={"reason": "越权"},
-                         headers=city.h("clerk_zrzy"))
+    r = city.client.post(
+        f"/api/v1/certificates/{COMPANY}/revoke", json={"reason": "越权"}, headers=city.h("clerk_zrzy")
+    )
     assert r.status_code == 403
     assert r.json()["message"]["en"] == "only the issuing department may revoke it"
     assert _verify(city, COMPANY)["outcome"] == "valid"
@@ -111,10 +135,17 @@ def test_only_the_issuing_department_revokes(city: Any) -> None:
 def test_expiry_comes_from_the_clock(city: Any) -> None:
     clock.freeze(datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
     body = {
-        "type": "food_business_permit", "number": "JY24301040123456", "grade": "A",
+        "type": "food_business_permit",
+        "number": "JY24301040123456",
+        "grade": "A",
         "holder": {"name": "长沙麓山餐饮管理有限公司", "id": COMPANY},
-        "valid_from": "2021-07-01", "valid_to": "2026-06-30",
-        "fields": {"经营场所": "岳麓区麓山南路932号", "主体业态": "餐饮服务经营者（中型餐馆）", "经营项目": "热食类食品制售"},
+        "valid_from": "2021-07-01",
+        "valid_to": "2026-06-30",
+        "fields": {
+            "经营场所": "岳麓区麓山南路932号",
+            "主体业态": "餐饮服务经营者（中型餐馆）",
+            "经营项目": "热食类食品制售",
+        },
     }
     issue(city, "clerk_scj", body)
     assert _verify(city, "JY24301040123456")["outcome"] == "valid"
@@ -140,31 +171,48 @@ def _problem(world: Any, body: dict[str, Any], user: str = "clerk_scj") -> tuple
 def test_bad_input_is_refused_with_the_field(city: Any) -> None:
     bad_uscc = COMPANY[:17] + ("1" if COMPANY[17] != "1" else "2")
     assert _problem(city, licence(bad_uscc))[:2] == (422, "holder.id")
-    assert _problem(city, title(holder={"name": "王小红", "id": PERSON[:17] + ("0" if PERSON[17] != "0" else "1")}),
-                    "clerk_zrzy")[:2] == (422, "holder.id")
+    assert _problem(
+        city,
+        title(holder={"name": "王小红", "id": PERSON[:17] + ("0" if PERSON[17] != "0" else "1")}),
+        "clerk_zrzy",
+    )[:2] == (422, "holder.id")
     no_address = licence()
     del no_address["fields"]["住所"]
     assert _problem(city, no_address) == (422, "fields.住所", "Business licence lacks required fields: 住所")
-    assert _problem(city, licence(uscc("91430104MA4L0K3D2"), holder={"name": "长沙麓山餐饮管理有限公司", "id": COMPANY})) == (
-        422, "number", "a business licence's number is its credit code"
-    )
+    assert _problem(
+        city, licence(uscc("91430104MA4L0K3D2"), holder={"name": "长沙麓山餐饮管理有限公司", "id": COMPANY})
+    ) == (422, "number", "a business licence's number is its credit code")
     assert _problem(city, licence(type="passport"))[:2] == (422, "type")
     assert _problem(city, title(number="湘/2025/1"), "clerk_zrzy")[:2][0] == 422
     assert _problem(city, licence(valid_to="2020-01-01"))[:2] == (422, "valid_to")
     assert _problem(city, licence(extra=1))[0] == 422
-    marriage_for_company = {"type": "marriage_certificate", "number": "J1", "grade": "B",
-                            "holder": {"kind": "organisation", "name": "某公司", "id": COMPANY},
-                            "valid_from": "2024-01-01", "fields": {"配偶姓名": "x", "登记日期": "y"}}
+    marriage_for_company = {
+        "type": "marriage_certificate",
+        "number": "J1",
+        "grade": "B",
+        "holder": {"kind": "organisation", "name": "某公司", "id": COMPANY},
+        "valid_from": "2024-01-01",
+        "fields": {"配偶姓名": "x", "登记日期": "y"},
+    }
     assert _problem(city, marriage_for_company, "clerk_mz")[:2] == (422, "holder.kind")
     issue(city, "clerk_scj", licence())
     assert _problem(city, licence()) == (409, "number", f"certificate number {COMPANY} exists")
 
 
 def test_grade_a_needs_a_key(city: Any) -> None:
-    body = {"type": "marriage_certificate", "number": "J430104-2024-000001", "grade": "A",
-            "holder": {"name": "李明", "id": PERSON}, "valid_from": "2024-05-20",
-            "fields": {"配偶姓名": "周婷", "登记日期": "2024-05-20"}}
-    assert _problem(city, body, "clerk_mz") == (409, "grade", "岳麓区民政局 has no signing key: grade A cannot be issued")
+    body = {
+        "type": "marriage_certificate",
+        "number": "J430104-2024-000001",
+        "grade": "A",
+        "holder": {"name": "李明", "id": PERSON},
+        "valid_from": "2024-05-20",
+        "fields": {"配偶姓名": "周婷", "登记日期": "2024-05-20"},
+    }
+    assert _problem(city, body, "clerk_mz") == (
+        409,
+        "grade",
+        "岳麓区民政局 has no signing key: grade A cannot be issued",
+    )
 
 
 def test_missing_private_key_stops_grade_a(city: Any, keys_dir: Any) -> None:

@@ -36,6 +36,8 @@ ALL = {
     "audit:read",
     "cockpit:read",
     "data:manage",
+    "cert:issue",
+    "cert:read",
 }
 HANDLING = {"case:read", "case:sign", "case:handle", "case:reply", "case:return", "case:request_extension"}
 
@@ -67,7 +69,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:reopen",
         "personal:read",
     },
-    "handler": HANDLING,
+    "handler": HANDLING | {"cert:read"},
     "grid_worker": HANDLING | {"case:create"},
     "supervisor": {
         "case:read",
@@ -83,7 +85,7 @@ EXPECTED: dict[str, set[str]] = {
         "cockpit:read",
     },
     "leader": {"case:read", "case:read_all", "case:create", "case:supervise", "cockpit:read"},
-    "data_steward": {"case:read", "case:read_all", "data:manage", "audit:read"},
+    "data_steward": {"case:read", "case:read_all", "data:manage", "audit:read", "cert:issue", "cert:read"},
     "admin": ALL,
 }
 

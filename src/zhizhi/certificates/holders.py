@@ -26,7 +26,7 @@ def is_valid_id_number(number: str) -> bool:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    return born.year >= 1900 and number[17] == id_check_char(number[:17])
+    return born.year >= 1800 and number[17] == id_check_char(number[:17])
 
 
 def uscc_check_char(first17: str) -> str:

@@ -98,7 +98,7 @@ def create_key(session: Session, department_code: str, actor: audit.Actor) -> Si
         actor,
         object_type="certificate_key",
         object_id=key_id,
-        detail={"department": dept.code, "public_key": public_hex},
+        **{"department": dept.code, "public_key": public_hex},
     )
     return row
 
@@ -248,7 +248,7 @@ def issue(session: Session, principal: Principal, body: IssueIn) -> Certificate:
         principal.actor,
         object_type="certificate",
         object_id=cert.number,
-        detail={"type": cert.type, "grade": cert.grade, "issuer": dept.code, "key_id": cert.key_id},
+        **{"type": cert.type, "grade": cert.grade, "issuer": dept.code, "key_id": cert.key_id},
     )
     return cert
 
@@ -278,7 +278,7 @@ def revoke(session: Session, principal: Principal, number: str, reason: str) -> 
         principal.actor,
         object_type="certificate",
         object_id=cert.number,
-        detail={"reason": reason},
+        **{"reason": reason},
     )
     return cert
 
@@ -309,7 +309,7 @@ def list_issued(
             principal.actor,
             object_type="certificate",
             object_id="*",
-            detail={"count": len(rows)},
+            **{"count": len(rows)},
         )
     return rows
 
@@ -331,7 +331,7 @@ def read(session: Session, principal: Principal, number: str) -> Certificate:
         principal.actor,
         object_type="certificate",
         object_id=cert.number,
-        detail={"own_department": own, "unmasked": principal.can(Permission.PERSONAL_READ)},
+        **{"own_department": own, "unmasked": principal.can(Permission.PERSONAL_READ)},
     )
     return cert
 
@@ -355,7 +355,7 @@ def lookup_for_holder(
         reader.actor,
         object_type="certificate_holder",
         object_id=mask_id_number(holder),
-        detail={
+        **{
             "purpose": purpose,
             "types": sorted(set(types)),
             "numbers": [c.number for c in rows],

@@ -1,0 +1,75 @@
+"""Pure parts: the ID number and credit code check characters, SM2 sign/verify, the key store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gmssl import sm2
+
+from zhizhi.certificates import signing
+from zhizhi.certificates.enums import HolderKind
+from zhizhi.certificates.holders import check_holder_id, is_valid_id_number, is_valid_uscc
+from zhizhi.core.errors import ServiceUnavailable, ValidationFailed
+
+
+def test_id_numbers_of_the_standard() -> None:
+    assert is_valid_id_number("11010519491231002X")  # GB 11643-1999's examples
+    assert is_valid_id_number("440524188001010014")
+    assert not is_valid_id_number("110105194912310021")  # wrong check character
+    assert not is_valid_id_number("110105194902300028")  # 30 February
+    assert not is_valid_id_number("11010519491231002")  # 17 characters
+    assert check_holder_id(HolderKind.PERSON, " 11010519491231002x ") == "11010519491231002X"
+
+
+def test_credit_codes_of_the_standard() -> None:
+    assert is_valid_uscc("91350100M000100Y43")  # GB 32100-2015's example
+    assert not is_valid_uscc("91350100M000100Y44")
+    assert not is_valid_uscc("91350100M000100I43")  # I is not in the character set
+    assert not is_valid_uscc("91AB0100M000100Y43")  # positions 3-8 are a division code
+    with pytest.raises(ValidationFailed) as info:
+        check_holder_id(HolderKind.ORGANISATION, "91350100M000100Y44", "holder.id")
+    assert info.value.field == "holder.id"
+
+
+def test_sm2_sign_and_verify() -> None:
+    private, public = signing.generate_keypair()
+    other_private, other_public = signing.generate_keypair()
+    data = signing.canonical({"b": 1, "a": "长沙"})
+    assert data == '{"a":"长沙","b":1}'.encode()
+    sig = signing.sign(private, public, data)
+    assert signing.verify(public, data, sig) is True
+    assert signing.verify(public, data + b" ", sig) is False
+    assert signing.verify(other_public, data, sig) is False
+    assert signing.verify(public, data, signing.sign(other_private, other_public, data)) is False
+    assert signing.verify(public, data, "0" * 128) is False  # r = s = 0 is out of range
+    assert signing.verify(public, data, "zz") is False
+
+
+def test_gmssl_reference_verifies_our_signature() -> None:
+    """Our wrapper signs exactly what gmssl's own SM3-with-SM2 verification accepts."""
+    private, public = signing.generate_keypair()
+    data = b"certificate"
+    sig = signing.sign(private, public, data)
+    reference = sm2.CryptSM2(private_key=private, public_key="")
+    reference.public_key = public
+    assert reference.verify_with_sm3(sig, data)
+
+
+def test_key_store_files_and_checks(tmp_path: Path) -> None:
+    private, public = signing.generate_keypair()
+    store = signing.KeyStore(tmp_path / "keys")
+    path = store.write("D1-20260101-abcd", "D1", private, public)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert store.private_key("D1-20260101-abcd", public) == private
+    _, other_public = signing.generate_keypair()
+    with pytest.raises(ServiceUnavailable) as info:
+        signing.KeyStore(tmp_path / "keys").private_key("D1-20260101-abcd", other_public)
+    assert (
+        info.value.en
+        == "the key store's signing key D1-20260101-abcd does not match its registered public key"
+    )
+    with pytest.raises(ServiceUnavailable):
+        store.private_key("D9-missing", public)
+    with pytest.raises(ValueError):
+        store.private_key("../etc/passwd", public)
