@@ -288,9 +288,11 @@ def revoke(session: Session, principal: Principal, number: str, reason: str) -> 
 
 def masked_holder(cert: Certificate) -> tuple[str, str]:
     """Holder name and id as people without personal:read see them: a person's name and ID
-    number masked; an organisation's name (public register data) shown, its code masked."""
-    name = cert.holder_name if cert.holder_kind == HolderKind.ORGANISATION else mask_name(cert.holder_name)
-    return str(name), str(mask_id_number(cert.holder_id))
+    number masked; an organisation's name and credit code shown whole (they are public register
+    data, 国家企业信用信息公示, and a business licence's number is its credit code)."""
+    if cert.holder_kind == HolderKind.ORGANISATION:
+        return cert.holder_name, cert.holder_id
+    return str(mask_name(cert.holder_name)), str(mask_id_number(cert.holder_id))
 
 
 def list_issued(
