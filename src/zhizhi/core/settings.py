@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         "unit in code order, no positions (against 数字形式主义)",
     )
     certificate_keys_dir: Path = Field(
-        default=DEFAULT_DATA_DIR / "certificate-keys",
+        default=Path("var/certificate-keys"),
         description="the key store of the departments' SM2 private keys for signing grade-A electronic "
         "certificates (one 0600 JSON file per key id), outside the database; the public keys are in "
         "the database (docs/certificates.md)",
