@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, text
 
 def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    env = {**os.environ, "ZHIZHI_DATABASE_URL": url}
+    keys = tmp_path / "certificate-keys"
+    env = {**os.environ, "ZHIZHI_DATABASE_URL": url, "ZHIZHI_CERTIFICATE_KEYS_DIR": str(keys)}
     run = subprocess.run(
         [sys.executable, "-m", "zhizhi.cli", "demo", "--load-only"],
         env=env,
@@ -25,6 +26,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     with engine.connect() as conn:
         statuses = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
+        certificates = dict(conn.execute(text("SELECT grade, count(*) FROM certificates GROUP BY grade")).all())
+        revoked = conn.execute(text("SELECT count(*) FROM certificates WHERE status = 'revoked'")).scalar()
     assert set(statuses) == {
         "received",
         "accepted",
@@ -38,6 +41,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     }
     assert sum(statuses.values()) >= 300
     assert "岳麓区人民政府" in districts and len(districts) == 9
+    assert certificates == {"A": 8, "B": 2, "C": 2, "D": 1} and revoked == 1
+    assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]
     again = subprocess.run(
         [sys.executable, "-m", "zhizhi.cli", "audit", "verify"],
         env=env,

@@ -18,6 +18,7 @@ from zhizhi.core import audit, clock
 from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
+from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.followups import load_grid_work, load_recurrences
 from zhizhi.demo.org import load_catalogue, load_org, load_users
 from zhizhi.org import service as org
@@ -39,6 +40,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     demo = load_org(session)
     categories = load_catalogue(session, demo)
     users = load_users(session, demo)
+    certificates = load_certificates(session, demo)
     closed: list[Any] = []
     made = load_cases(session, demo, count=cases, closed_log=closed)
     made += load_recurrences(session, closed) + load_grid_work(session)
@@ -51,6 +53,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "users": len(users),
         "cases": made,
         "classifier_models": trained,
+        "certificates": certificates,
     }
 
 
