@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.builders import World, _hash
+from tests.pages.conftest import browser, live_server  # noqa: F401  (the browser tests' fixtures)
 from zhizhi.certificates import service
 from zhizhi.certificates.holders import id_check_char, uscc_check_char
 from zhizhi.core import audit

@@ -11,7 +11,7 @@ import pytest
 
 from tests.builders import PASSWORD
 from tests.certificates.conftest import COMPANY
-from tests.pages.conftest import SHOTS, browser, live_server  # noqa: F401  (the fixtures)
+from tests.pages.conftest import SHOTS
 
 pytestmark = pytest.mark.browser
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -45,7 +45,9 @@ def test_issue_qr_verify_revoke_in_chromium(browser: Any, city: Any, live_server
     page.fill("#f-holder_name", "长沙麓山餐饮管理有限公司")
     page.fill("#f-holder_id", COMPANY)
     page.fill("#f-valid_from", "2024-03-18")
-    for i, value in enumerate(["有限责任公司", "刘建国", "伍拾万元整", "2024-03-18", "岳麓区麓山南路932号", "餐饮服务"]):
+    for i, value in enumerate(
+        ["有限责任公司", "刘建国", "伍拾万元整", "2024-03-18", "岳麓区麓山南路932号", "餐饮服务"]
+    ):
         page.fill(f"#f-field-{i}", value)
     _shot(page, "certificates-issue")
     page.click("#do-issue")

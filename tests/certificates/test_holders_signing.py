@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,44 @@ def test_key_store_files_and_checks(tmp_path: Path) -> None:
         store.private_key("D9-missing", public)
     with pytest.raises(ValueError):
         store.private_key("../etc/passwd", public)
+
+
+def _openssl_sm2() -> bool:
+    if shutil.which("openssl") is None:
+        return False
+    run = subprocess.run(["openssl", "genpkey", "-algorithm", "SM2"], capture_output=True, timeout=30)
+    return run.returncode == 0
+
+
+@pytest.mark.skipif(not _openssl_sm2(), reason="no OpenSSL with SM2 on this machine")
+def test_openssl_agrees_both_ways(tmp_path: Path) -> None:
+    """Our signatures verify in OpenSSL 3 (SM2 with SM3 and the default id 1234567812345678),
+    and OpenSSL's verify with ours: the format is the standard one, not a gmssl dialect."""
+    private, public = signing.generate_keypair()
+    data = signing.canonical({"number": "91430104MA4L0K3C26", "holder": "长沙麓山餐饮管理有限公司"})
+    (tmp_path / "pub.pem").write_text(signing.public_pem(public))
+    (tmp_path / "data").write_bytes(data)
+    (tmp_path / "sig").write_bytes(signing.signature_der(signing.sign(private, public, data)))
+    verify = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(tmp_path / "pub.pem"), "-rawin"]
+    verify += ["-in", str(tmp_path / "data"), "-sigfile", str(tmp_path / "sig"), "-digest", "sm3"]
+    verify += ["-pkeyopt", "distid:1234567812345678"]
+    ok = subprocess.run(verify, capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0 and "Signature Verified Successfully" in ok.stdout
+    (tmp_path / "data").write_bytes(data + b" ")
+    assert subprocess.run(verify, capture_output=True, timeout=30).returncode == 1
+    # OpenSSL signs, we verify
+    key = tmp_path / "key.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "SM2", "-out", str(key)], check=True, timeout=30)
+    der = subprocess.run(
+        ["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    (tmp_path / "data").write_bytes(data)
+    sign = ["openssl", "pkeyutl", "-sign", "-inkey", str(key), "-rawin", "-in", str(tmp_path / "data")]
+    sign += ["-digest", "sm3", "-pkeyopt", "distid:1234567812345678"]
+    signature = subprocess.run(sign, capture_output=True, check=True, timeout=30).stdout
+    their_public = signing.public_from_der(der)
+    assert signing.verify(their_public, data, signing.signature_from_der(signature)) is True
+    assert signing.verify(their_public, data + b" ", signing.signature_from_der(signature)) is False

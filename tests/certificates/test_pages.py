@@ -103,6 +103,9 @@ def test_public_verify_page_in_english_with_masked_holder(city: Any) -> None:
     assert '<span id="verify-outcome" data-outcome="valid">Valid</span>' in page.text
     assert f'<dd id="verify-holder">长沙麓山餐饮管理有限公司（{COMPANY}）</dd>' in page.text
     unknown = city.client.get("/verify?n=NOPE-1")
-    assert 'data-outcome="unknown"' in unknown.text and "no certificate with this number is on record" in unknown.text
+    assert (
+        'data-outcome="unknown"' in unknown.text
+        and "no certificate with this number is on record" in unknown.text
+    )
     empty = city.client.get("/verify")
     assert empty.status_code == 200 and 'id="verify-result"' not in empty.text

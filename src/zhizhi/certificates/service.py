@@ -124,6 +124,7 @@ def public_keys(session: Session) -> list[dict[str, Any]]:
             "department": depts[k.department_id].code,
             "algorithm": "SM2",
             "public_key": k.public_key,
+            "pem": signing.public_pem(k.public_key),
             "created_at": k.created_at,
             "retired_at": k.retired_at,
         }

@@ -12,6 +12,7 @@ JSON file per key, mode 0600: ``{key_id, department, private_key, public_key, cr
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from Cryptodome.Util.asn1 import DerSequence  # pycryptodomex, gmssl's own dependency
 from gmssl import sm2
 
 from zhizhi.core import clock
@@ -65,6 +67,37 @@ def _crypt(private_hex: str, public_hex: str) -> sm2.CryptSM2:
 def public_of(private_hex: str) -> str:
     d = int(private_hex, 16)
     return str(_crypt(private_hex, "")._kg(d, _TABLE["g"]))
+
+
+# SubjectPublicKeyInfo of an SM2 key: id-ecPublicKey with the curve sm2p256v1 (1.2.156.10197.1.301)
+_SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a811ccf5501822d03420004")
+
+
+def public_pem(public_hex: str) -> str:
+    """The public key as PEM (SubjectPublicKeyInfo), for verifiers outside the platform (OpenSSL)."""
+    body = base64.encodebytes(_SPKI_PREFIX + bytes.fromhex(public_hex)).decode()
+    return f"-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----\n"
+
+
+def public_from_der(der: bytes) -> str:
+    """The 128-hex public key of a DER SubjectPublicKeyInfo of an SM2 key."""
+    if len(der) != len(_SPKI_PREFIX) + 64 or not der.startswith(_SPKI_PREFIX):
+        raise ValueError("not an SM2 SubjectPublicKeyInfo")
+    return der[len(_SPKI_PREFIX) :].hex()
+
+
+def signature_der(signature: str) -> bytes:
+    """``r || s`` (128 hex) as the DER SEQUENCE of two INTEGERs that OpenSSL reads."""
+    return bytes(DerSequence([int(signature[:64], 16), int(signature[64:], 16)]).encode())
+
+
+def signature_from_der(der: bytes) -> str:
+    seq = DerSequence()
+    seq.decode(der)
+    r, s = seq[0], seq[1]
+    if not isinstance(r, int) or not isinstance(s, int):
+        raise ValueError("not an SM2 signature")
+    return f"{r:064x}{s:064x}"
 
 
 def generate_keypair() -> tuple[str, str]:
