@@ -116,3 +116,15 @@ def test_openssl_agrees_both_ways(tmp_path: Path) -> None:
     their_public = signing.public_from_der(der)
     assert signing.verify(their_public, data, signing.signature_from_der(signature)) is True
     assert signing.verify(their_public, data + b" ", signing.signature_from_der(signature)) is False
+
+
+def test_verification_is_remembered_only_for_the_same_data_signature_and_key() -> None:
+    private, public = signing.generate_keypair()
+    _, other_public = signing.generate_keypair()
+    data = b"payload"
+    sig = signing.sign(private, public, data)
+    assert signing.verify_cached(public, data, sig) is True
+    assert signing.verify_cached(public, data, sig) is True  # from the cache
+    assert signing.verify_cached(public, data + b"!", sig) is False
+    assert signing.verify_cached(other_public, data, sig) is False
+    assert signing.verify_cached(public, data, sig[:-1] + ("0" if sig[-1] != "0" else "1")) is False

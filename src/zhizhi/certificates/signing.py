@@ -17,10 +17,12 @@ import json
 import os
 import re
 import secrets
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from Cryptodome.Util.asn1 import DerSequence  # pycryptodomex, gmssl's own dependency
 from gmssl import sm2
 
@@ -124,6 +126,26 @@ def verify(public_hex: str, data: bytes, signature: str) -> bool:
     if not (0 < r < _N and 0 < s < _N):
         return False
     return bool(_crypt("0" * 64, public_hex).verify_with_sm3(signature, data))
+
+
+_verified: LRUCache[tuple[str, str, str], bool] = LRUCache(maxsize=20_000)
+_verified_lock = threading.Lock()
+
+
+def verify_cached(public_hex: str, data: bytes, signature: str) -> bool:
+    """:func:`verify`, remembered per process by (SM3 of the data, signature, public key): an SM2
+    verification costs tens of milliseconds in pure Python, an SM3 microseconds, and the same
+    certificate is verified again and again (each scan of its QR). Any change of the data, the
+    signature or the key is a different entry, so a forgery is always checked for real."""
+    entry = (sm3_hex(data), signature, public_hex)
+    with _verified_lock:
+        known = _verified.get(entry)
+    if known is not None:
+        return known
+    result = verify(public_hex, data, signature)
+    with _verified_lock:
+        _verified[entry] = result
+    return result
 
 
 class KeyStore:

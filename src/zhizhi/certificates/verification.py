@@ -118,7 +118,7 @@ def _signature_reasons(
         return [_reason("unknown_key")]
     if issuer_id is not None and row.department_id != issuer_id:
         return [_reason("foreign_key")]
-    if not signing.verify(row.public_key, signing.canonical(cert_payload), signature):
+    if not signing.verify_cached(row.public_key, signing.canonical(cert_payload), signature):
         return [_reason("bad_signature")]
     return []
 
