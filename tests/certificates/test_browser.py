@@ -61,6 +61,10 @@ def test_issue_qr_verify_revoke_in_chromium(browser: Any, city: Any, live_server
     svg = page.evaluate("src => fetch(src).then(r => r.text())", page.get_attribute("#cert-qr", "src"))
     assert svg.encode() == qr.image(url)
     _shot(page, "certificates-view")
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    _shot(page, "certificates-view-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
     # the public page, as a phone that scanned the QR would open it (no session)
     phone = _page(browser, live_server, 390)
     phone.goto(url)
