@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from zhizhi.certificates import qr, service, verification
-from zhizhi.certificates.enums import TYPES, HolderKind, Status, TrustGrade
+from zhizhi.certificates.enums import TYPES, HolderKind, TrustGrade
 from zhizhi.certificates.models import Certificate
 from zhizhi.certificates.schemas import (
     CertificateOut,
@@ -20,10 +20,10 @@ from zhizhi.certificates.schemas import (
     VerificationOut,
 )
 from zhizhi.certificates.signing import check_code
+from zhizhi.core.errors import Forbidden
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
-from zhizhi.org import service as org
 from zhizhi.org.deps import CurrentPrincipal, require
 
 router = APIRouter(prefix="/api/v1/certificates", tags=["certificates 电子证照"])
@@ -146,8 +146,6 @@ def document(session: DbSession, number: Number, principal: CurrentPrincipal) ->
     readers with personal:read)."""
     cert = service.read(session, principal, number)
     if not principal.can(Permission.PERSONAL_READ):
-        from zhizhi.core.errors import Forbidden
-
         raise Forbidden("导出证照文件需要个人信息查看权限", "exporting the document needs personal:read")
     return service.document(cert)
 
@@ -170,6 +168,3 @@ def revoke(
     request: Request, session: DbSession, number: Number, body: RevokeIn, principal: Issuer
 ) -> CertificateOut:
     return to_out(service.revoke(session, principal, number, body.reason), principal, base_url(request))
-
-
-_ = (Status, org)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.certificates.models import Certificate, SigningKey
 
 
-def add(session: Session, row: Certificate | SigningKey) -> None:
+def add(session: Session, row: Certificate | SigningKey) -> bool:
+    """Insert ``row``; False when a unique column is taken (a concurrent insert won the race),
+    the transaction then being good only for a rollback."""
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def by_number(session: Session, number: str, *, lock: bool = False) -> Certificate | None:

@@ -17,7 +17,14 @@ from zhizhi.certificates.holders import check_holder_id, is_valid_uscc
 from zhizhi.certificates.models import Certificate, SigningKey
 from zhizhi.certificates.schemas import IssueIn
 from zhizhi.core import audit, clock
-from zhizhi.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from zhizhi.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from zhizhi.core.masking import mask_id_number, mask_name
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
@@ -90,8 +97,16 @@ def create_key(session: Session, department_code: str, actor: audit.Actor) -> Si
     for old in repo.active_keys(session, dept.id):
         old.retired_at = now
     row = SigningKey(key_id=key_id, department_id=dept.id, public_key=public_hex, created_at=now)
-    repo.add(session, row)
-    key_store().write(key_id, dept.code, private_hex, public_hex)
+    if not repo.add(session, row):  # pragma: no cover - 8 random bytes in the id
+        raise Conflict("密钥编号冲突，请重试", "key id collision, try again", field="department")
+    try:
+        key_store().write(key_id, dept.code, private_hex, public_hex)
+    except OSError as exc:
+        raise ServiceUnavailable(
+            f"无法写入密钥库（{key_store().directory}）：{exc.strerror}",
+            f"cannot write to the key store ({key_store().directory}): {exc.strerror}",
+            field="department",
+        ) from None
     audit.record(
         session,
         "certificates.key_created",
@@ -242,7 +257,10 @@ def issue(session: Session, principal: Principal, body: IssueIn) -> Certificate:
     if signing_key is not None:
         private_hex = key_store().private_key(signing_key.key_id, signing_key.public_key)
         cert.signature = signing.sign(private_hex, signing_key.public_key, data)
-    repo.add(session, cert)
+    if not repo.add(session, cert):
+        raise Conflict(
+            f"证照编号 {body.number} 已存在", f"certificate number {body.number} exists", field="number"
+        )
     audit.record(
         session,
         "certificates.issued",
