@@ -26,7 +26,9 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     with engine.connect() as conn:
         statuses = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
-        certificates = dict(conn.execute(text("SELECT grade, count(*) FROM certificates GROUP BY grade")).all())
+        certificates = dict(
+            conn.execute(text("SELECT grade, count(*) FROM certificates GROUP BY grade")).all()
+        )
         revoked = conn.execute(text("SELECT count(*) FROM certificates WHERE status = 'revoked'")).scalar()
     assert set(statuses) == {
         "received",
