@@ -109,3 +109,31 @@ def test_public_verify_page_in_english_with_masked_holder(city: Any) -> None:
     )
     empty = city.client.get("/verify")
     assert empty.status_code == 200 and 'id="verify-result"' not in empty.text
+
+
+def test_signing_keys_in_the_administration_hub(city: Any, keys_dir: Any) -> None:
+    login(city.client, "admin")
+    page = city.client.get("/admin/certificate-keys")
+    assert page.status_code == 200
+    assert page.text.count("在密钥库中</td>") == 2  # SCJ and ZRZY, made by the fixture
+    r = city.client.post(
+        "/admin/certificate-keys",
+        data={"csrf_token": csrf_of(page.text), "department": "MZ"},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200 and '<div class="notice" role="status" id="done">' in r.text
+    assert len(list(keys_dir.glob("MZ-*.json"))) == 1
+    for path in keys_dir.glob("SCJ-*.json"):
+        path.unlink()
+    page = city.client.get("/admin/certificate-keys")
+    assert page.text.count("在密钥库中</td>") == 2 and page.text.count("不在本机密钥库</td>") == 1
+    bad = city.client.post(
+        "/admin/certificate-keys", data={"csrf_token": csrf_of(page.text), "department": "NOPE"}
+    )
+    assert bad.status_code == 404 and "部门 NOPE 不存在" in bad.text
+    login(city.client, "clerk_scj")
+    page = city.client.get("/work")
+    refused = city.client.post(
+        "/admin/certificate-keys", data={"csrf_token": csrf_of(page.text), "department": "SCJ"}
+    )
+    assert refused.status_code == 403

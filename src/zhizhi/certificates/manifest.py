@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from zhizhi.certificates import endpoints, pages
+from zhizhi.certificates import admin_keys, endpoints, pages
 from zhizhi.certificates.messages import MESSAGES
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
@@ -21,9 +21,10 @@ def _cli() -> typer.Typer:
 CAPABILITY = Capability(
     name="certificates",
     api_routers=(endpoints.router,),
-    page_routers=(pages.router,),
+    page_routers=(pages.router, admin_keys.router),
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,
+    admin=admin_keys.ADMIN_SECTIONS,
     nav=(
         NavEntry("nav.certificates", "/certificates", "staff", Permission.CERT_ISSUE, order=70),
         NavEntry("nav.verify", "/verify", "public", order=40),
