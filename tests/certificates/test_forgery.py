@@ -151,3 +151,19 @@ def test_the_document_needs_personal_read(city: Any) -> None:
     issue(city, "clerk_scj", licence())
     r = city.client.get(f"/api/v1/certificates/{COMPANY}/document", headers=city.h("clerk_scj"))
     assert r.status_code == 403
+
+
+def test_lone_surrogates_and_nul_are_unknown_or_invalid_never_500(city: Any) -> None:
+    issue(city, "clerk_scj", licence())
+    doc = _document(city, COMPANY)
+    raw = json.dumps(doc, ensure_ascii=False).replace("刘建国", "\\ud800")  # JSON allows a lone surrogate
+    r = city.client.post(
+        "/api/v1/certificates/verify", content=raw, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 200 and r.json()["outcome"] == "signature_invalid"
+    assert _codes(r.json()) == ["bad_signature", "differs_from_registry"]
+    odd = json.dumps({"payload": {"number": "\\ud800"}}).replace("\\\\ud800", "\\ud800")
+    r = city.client.post(
+        "/api/v1/certificates/verify", content=odd, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 200 and r.json()["outcome"] == "unknown"

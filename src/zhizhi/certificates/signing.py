@@ -46,9 +46,10 @@ def canonical(payload: dict[str, Any]) -> bytes:
             return value.isoformat()
         raise TypeError(f"not serialisable: {type(value).__name__}")
 
-    return json.dumps(
-        payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default
-    ).encode()
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
+    # a presented document may carry lone surrogates (JSON allows "\ud800"): hashed as they are,
+    # they can never match a signature made over real text
+    return text.encode("utf-8", "surrogatepass")
 
 
 def digest(payload: dict[str, Any]) -> str:

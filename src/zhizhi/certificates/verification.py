@@ -157,8 +157,20 @@ def _record(session: Session, cert: Certificate, code: str | None) -> Verificati
     return result
 
 
+def _storable(number: str) -> bool:
+    """A number that could be in the library (no NUL, no lone surrogate): others are unknown
+    without asking the database, which would refuse them."""
+    try:
+        number.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in number
+
+
 def verify_number(session: Session, number: str, code: str | None = None) -> Verification:
     """By number, with the check code when it comes from the certificate's QR."""
+    if not _storable(number):
+        return Verification("", Outcome.UNKNOWN, [_reason("unknown_number")])
     cert = repo.by_number(session, number.strip())
     if cert is None:
         return Verification(number.strip(), Outcome.UNKNOWN, [_reason("unknown_number")])
@@ -182,9 +194,9 @@ def verify_document(
     """A presented document: its own signature (grade A, by the issuer's registered key), then
     that it says what the register says, then the register's record as by number."""
     number = str(payload.get("number") or "")[:80]
-    cert = repo.by_number(session, number) if number else None
+    cert = repo.by_number(session, number) if number and _storable(number) else None
     if cert is None:
-        return Verification(number, Outcome.UNKNOWN, [_reason("unknown_number")])
+        return Verification(number if _storable(number) else "", Outcome.UNKNOWN, [_reason("unknown_number")])
     failures: list[Reason] = []
     if payload.get("grade") == TrustGrade.A or cert.grade == TrustGrade.A:
         failures += _signature_reasons(session, payload, cert.issuer_id, key_id, signature)
