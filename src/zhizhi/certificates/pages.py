@@ -111,6 +111,7 @@ def issue_submit(request: Request, session: DbSession, principal: Staff, form: P
     except ValidationError as exc:
         errors.from_validation(exc)
     except DomainError as exc:
+        session.rollback()  # nothing of a refused issue is kept (a lost race leaves a failed flush)
         errors.from_domain(exc)
     else:
         return RedirectResponse("/certificates/view?" + urlencode({"n": cert.number, "done": "issued"}), 303)
@@ -129,7 +130,7 @@ def view_page(
     ctx = {
         "r": _row(cert, principal),
         "own": own,
-        "done": done,
+        "done": done if done in ("issued", "revoked") else "",
         "verify_url": qr.verify_url(str(request.base_url), cert),
         "qr_src": "/certificates/qr.svg?" + urlencode({"n": cert.number}),
     }
@@ -154,6 +155,7 @@ def revoke_submit(request: Request, session: DbSession, principal: Staff, form: 
             )
         service.revoke(session, principal, number, reason)
     except DomainError as exc:
+        session.rollback()
         errors.from_domain(exc)
         cert = service.read(session, principal, number)
         ctx = {
