@@ -13,7 +13,7 @@ from zhizhi.addresses.divisions import is_valid_code
 from zhizhi.certificates import repository as repo
 from zhizhi.certificates import signing
 from zhizhi.certificates.enums import TYPES, CertificateType, HolderKind, Status, TrustGrade
-from zhizhi.certificates.holders import check_holder_id, is_valid_uscc
+from zhizhi.certificates.holders import check_holder_id, is_valid_id_number, is_valid_uscc
 from zhizhi.certificates.models import Certificate, SigningKey
 from zhizhi.certificates.schemas import IssueIn
 from zhizhi.core import audit, clock
@@ -367,8 +367,12 @@ def lookup_for_holder(
     for code in types:
         certificate_type(code)
     holder = holder_id.strip().upper()
-    kind = HolderKind.ORGANISATION if is_valid_uscc(holder) else HolderKind.PERSON
-    holder = check_holder_id(kind, holder, "holder_id")
+    if not (is_valid_uscc(holder) or is_valid_id_number(holder)):
+        raise ValidationFailed(
+            "既不是有效的公民身份号码，也不是有效的统一社会信用代码（校验码不符）",
+            "neither a valid resident ID number nor a valid unified social credit code (check character)",
+            field="holder_id",
+        )
     rows = repo.for_holder(session, holder, sorted(set(types)))
     audit.record(
         session,
