@@ -3,6 +3,7 @@ shared lookup (免提交). Verification is in ``certificates.verification``. Flu
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
@@ -92,7 +93,8 @@ def create_key(session: Session, department_code: str, actor: audit.Actor) -> Si
     dept = org.department_by_code(session, department_code)
     private_hex, public_hex = signing.generate_keypair()
     stamp = clock.now().strftime("%Y%m%d")
-    key_id = f"{dept.code[:20]}-{stamp}-{secrets.token_hex(4)}"
+    prefix = re.sub(r"[^A-Za-z0-9_.-]", "_", dept.code[:20])  # a file name in the key store
+    key_id = f"{prefix}-{stamp}-{secrets.token_hex(4)}"
     now = clock.now()
     for old in repo.active_keys(session, dept.id):
         old.retired_at = now
