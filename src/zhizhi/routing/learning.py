@@ -90,6 +90,11 @@ def _tree(session: Session) -> dict[str, str | None]:
     return parents
 
 
+def names(session: Session) -> dict[str, str]:
+    """Code → name of every category (the relabelling's name anchors)."""
+    return {c.code: c.name for c in catalogue.all_categories(session)}
+
+
 def base_corpus(
     session: Session, folder: Path | None, limit: int | None = None
 ) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -169,7 +174,7 @@ def train(
         else {"n": 0, "accuracy": None, "first_level_accuracy": None}
     )
     try:
-        result = city.train_city(confirmed, base, parents)
+        result = city.train_city(confirmed, base, parents, names=names(session))
     except ValueError as exc:
         raise ValidationFailed(
             "已确认分类的工单太少，暂无足够样本训练模型",
