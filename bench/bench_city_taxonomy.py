@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.routing.free_phrasings import BARBECUE_NOISE, GARBAGE, VENDING  # noqa: E402
+
 from zhizhi.demo.cases import ROADS, TEMPLATES  # noqa: E402
 from zhizhi.intelligence.classifier import city  # noqa: E402
 
@@ -46,7 +47,11 @@ def demo_inputs(base_dir: Path) -> tuple[list[tuple[str, str]], list[tuple[str, 
     top = {n: c for c, (n, p) in tree.items() if p is None}
     with (base_dir / "labelled_messages.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    base = [((r["subject"] or "") + " " + r["body"], top[r["label"].strip()]) for r in rows if r["label"].strip() in top]
+    base = [
+        ((r["subject"] or "") + " " + r["body"], top[r["label"].strip()])
+        for r in rows
+        if r["label"].strip() in top
+    ]
     rng = random.Random(2026)
     confirmed = []
     for _ in range(400):
@@ -63,7 +68,11 @@ def first_level(code: str, parents: dict) -> str:
 
 def evaluate(model, base_test, parents) -> dict[str, float]:  # type: ignore[no-untyped-def]
     out = {}
-    for label, texts in (("garbage", GARBAGE), ("street vending", VENDING), ("barbecue noise", BARBECUE_NOISE)):
+    for label, texts in (
+        ("garbage", GARBAGE),
+        ("street vending", VENDING),
+        ("barbecue noise", BARBECUE_NOISE),
+    ):
         predicted = city.predict_codes(model, texts)
         out[label] = sum(first_level(p, parents) == "SRHJ" for p in predicted) / len(texts)
     predicted = city.predict_codes(model, [t for t, _ in base_test])
@@ -94,7 +103,10 @@ def main() -> None:
     for key in results["before"]:
         print(f"{key:22} {results['before'][key]:8.1%} {results['after'][key]:8.1%}")
     n = len(GARBAGE) + len(VENDING) + len(BARBECUE_NOISE)
-    print(f"free phrasings: {n} ({len(GARBAGE)} garbage, {len(VENDING)} street vending, {len(BARBECUE_NOISE)} barbecue)")
+    print(
+        f"free phrasings: {n} ({len(GARBAGE)} garbage, {len(VENDING)} street vending, "
+        f"{len(BARBECUE_NOISE)} barbecue)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,8 +7,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.routing.free_phrasings import BARBECUE_NOISE, GARBAGE, VENDING
 from tests.shared_data import shared_path
 from zhizhi.intelligence.classifier import city
@@ -20,11 +18,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 def test_relabel_moves_only_texts_that_speak_of_a_target() -> None:
     parents = {"CX": None, "SR": None, "SR.1": "SR", "SD": None}
     names = {"CX": "城乡建设", "SR": "市容环境", "SR.1": "垃圾清运", "SD": "水电气热"}
-    base = [
-        ("小区垃圾站臭气熏天 垃圾站就在楼下", "CX"),
-        ("电梯经常故障 物业不修", "CX"),
-        ("路边垃圾成堆无人清运 已经一周", "CX"),
-    ] + [(f"普通来信{i} 内容", "CX") for i in range(300)] + [(f"垃圾{i}号 投诉", "CX") for i in range(3)]
+    base = (
+        [
+            ("小区垃圾站臭气熏天 垃圾站就在楼下", "CX"),
+            ("电梯经常故障 物业不修", "CX"),
+            ("路边垃圾成堆无人清运 已经一周", "CX"),
+        ]
+        + [(f"普通来信{i} 内容", "CX") for i in range(300)]
+        + [(f"垃圾{i}号 投诉", "CX") for i in range(3)]
+    )
     confirmed = [(f"垃圾清运不及时 第{i}处垃圾站没有清运", "SR.1") for i in range(5)]
     result = relabel(base, confirmed, parents, names)
     assert result.targets == ["SR.1"]  # 水电气热 has no confirmed case: never a target

@@ -94,8 +94,8 @@ class TestFilters:
         assert _search(world, grid="G-01") == {three["a"], three["c"]}
 
     def test_category_filter_takes_the_subtree(self, world: Any, three: dict[str, str]) -> None:
-        from zhizhi.core import audit
         from zhizhi.catalogue import service as catalogue
+        from zhizhi.core import audit
 
         with unit_of_work() as s:
             catalogue.create_category(

@@ -6,18 +6,19 @@ first-level categories are not the city's: the city files 垃圾清运 and 占�
 Mapped by name alone, the corpus's 600 城乡建设 texts outweigh the city's few dozen
 confirmations, and a free phrasing (“垃圾桶满了没人收”) is proposed as 城乡建设.
 
-:func:`relabel` moves a base text into a *target* category when the text clearly speaks of it.
-Targets are the categories of the city's tree whose first-level category has no base label
-mapped to it (the city's own split, e.g. 市容环境 and its children) and that have at least
-:data:`MIN_ANCHORS` confirmed cases.  Each target gets a profile: the TF-IDF weights of
-character 2–3-grams (idf over the base corpus) of its confirmed texts and of its name and path
-(the name counted :data:`NAME_WEIGHT` times: 垃圾清运 → 垃圾, 清运), restricted to the grams
-that are over-represented in the anchors relative to the corpus.  A base text's *coverage* of a
-profile is the share of the profile's weight whose grams occur in the text (length-independent,
-unlike a cosine against a long message).  The text is relabelled to the best target when its
-coverage is at least ``threshold`` and :data:`MARGIN` above the second best target's; else it
-keeps its mapped label.  Categories without confirmed cases are never targets, so they stay
-“暂无足够样本”.
+:func:`relabel` moves a base text into a *target* category when its subject clearly speaks of
+it.  Targets are the categories of the city's tree whose first-level category has no base label
+mapped to it (the city's own split, e.g. 市容环境 and its children), that have at least
+:data:`MIN_ANCHORS` confirmed cases and are not a catch-all (其他).  Each target gets *key
+grams*: the character 2-grams of its name and of its confirmed cases' subjects that are
+ordinary words of the corpus (in at least :data:`MIN_DF` base subjects) yet rare in it (at most
+:data:`MAX_DF_SHARE`), weighted by idf and by the share of its anchors that have them (the name
+as if every anchor had it), the strongest scaled to 1.  A base subject's evidence for a target
+is the weight of its key grams that the subject contains; the text is relabelled to the best
+target when the evidence is at least ``threshold`` and :data:`MARGIN` above the second best.
+A second round adds the subjects moved in the first to each target's anchors (摆摊, 摊贩 come
+from real complaints, not only from the city's few phrasings).  Categories without confirmed
+cases are never targets, so they stay “暂无足够样本”.
 
 Pure: no database.  See docs/intelligence-classifier.md (the city's own classifier).
 """
@@ -153,10 +154,10 @@ def relabel(
         chosen = [_best(h, found, codes, threshold) for h in heads]
     out: list[tuple[str, str]] = []
     moved: dict[str, Counter[str]] = defaultdict(Counter)
-    for (text, label), code in zip(base, chosen, strict=True):
-        out.append((text, code or label))
-        if code is not None:
-            moved[code][label] += 1
+    for (text, label), target in zip(base, chosen, strict=True):
+        out.append((text, target or label))
+        if target is not None:
+            moved[target][label] += 1
     return Relabelling(out, {c: dict(m) for c, m in sorted(moved.items())}, codes)
 
 
