@@ -14,8 +14,10 @@ grams*: the character 2-grams of its name and of its confirmed cases' subjects t
 ordinary words of the corpus (in at least :data:`MIN_DF` base subjects) yet rare in it (at most
 :data:`MAX_DF_SHARE`), weighted by idf and by the share of its anchors that have them (the name
 as if every anchor had it), the strongest scaled to 1.  A base subject's evidence for a target
-is the weight of its key grams that the subject contains; the text is relabelled to the best
-target when the evidence is at least ``threshold`` and :data:`MARGIN` above the second best.
+is the weight of its key grams that the subject contains (none unless it has at least
+:data:`MIN_GRAMS` of them or the strongest: 经营 alone does not make 垄断经营 a street stall);
+the text is relabelled to the best target when the evidence is at least ``threshold`` and
+:data:`MARGIN` above the second best.
 A second round adds the subjects moved in the first to each target's anchors (摆摊, 摊贩 come
 from real complaints, not only from the city's few phrasings).  Categories without confirmed
 cases are never targets, so they stay “暂无足够样本”.
@@ -43,7 +45,7 @@ MIN_DF = 3  # a key gram is an ordinary word (in a few base subjects), not a tem
 MAX_DF_SHARE = 0.02  # … yet rare (in at most 2 % of them)
 HEAD_CHARS = 40
 ROUNDS = 2
-MIN_GRAMS = 1
+MIN_GRAMS = 2
 CATCH_ALL = {"其他", "其它", "其他类"}  # no words describe a catch-all: never a target
 
 
@@ -118,7 +120,9 @@ def coverage(text: str, profile: dict[str, float]) -> float:
     at least :data:`MIN_GRAMS` of them occur (one word alone — 经营, 隐患 — proves little)."""
     grams = _grams(text)
     hits = [w for g, w in profile.items() if g in grams]
-    return float(sum(hits)) if len(hits) >= MIN_GRAMS else 0.0
+    if len(hits) < MIN_GRAMS and not (hits and max(hits) >= 1.0):  # the strongest may stand alone
+        return 0.0
+    return float(sum(hits))
 
 
 def relabel(
