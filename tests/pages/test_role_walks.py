@@ -1,5 +1,7 @@
 """A working day per role, walked in real Chromium: dispatcher, handler, co-unit, supervisor,
-leader, administrator.  Each walk is its own test (to be extended as the workbench grows), logs
+leader, administrator, with the features of issue 11: the typeahead unit picker and the category
+at 派单, the co-unit's 协办回复, the supervisor's 差评复核 and extension approval, the category tree,
+the cockpit and its 大屏.  Each walk is its own test (to be extended as the workbench grows), logs
 in through the login page (and so lands where that role lands), and leaves a desktop (1366 px)
 and a phone (390 px) screenshot in test-artifacts/screenshots/walk-<role>-*.png; a selection is
 kept in docs/img (docs/ui.md)."""
@@ -75,9 +77,26 @@ def test_dispatcher_day(browser: Any, live_server: str, world: Any) -> None:
     _shot(page, "walk-dispatcher-queue")
     page.click(f"text={waiting}")
     page.wait_for_selector("#case-status")
-    _act(page, "dispatch", select={"#dispatch-lead_department": "S1", "#dispatch-co_departments": ["ZJ"]})
+    page.click("#act-dispatch summary")
+    page.select_option("#dispatch-category", "SDQR")  # the dispatcher sets the category
+    box = page.locator("#dispatch-lead_department-search")
+    box.fill("zjj")  # 住建局, a 市直部门, by its pinyin initials
+    option = page.locator("[role=option][data-code=ZJ]")
+    option.wait_for()
+    _shot(page, "walk-dispatcher-typeahead", full=False)
+    option.click()
+    assert page.eval_on_selector("#dispatch-lead_department", "s => s.value") == "ZJ"
+    co = page.locator("#dispatch-co_departments-search")
+    co.fill("jzz")  # 橘子洲街道 as the co-unit
+    page.locator("[role=option][data-code=S1]").click()
+    page.click("#do-dispatch")
+    page.wait_for_selector("#done")
     assert page.inner_text("#case-status") == "待签收"
-    assert "住建局" in page.inner_text("#case-panel")
+    meta = page.inner_text("#case-panel")
+    assert "住建局 、橘子洲街道" in meta
+    assert "水电气热" in meta
+    out = world.get("dispatcher", waiting)
+    assert (out["lead_department"]["code"], out["category"]["code"]) == ("ZJ", "SDQR")
     _shot(page, "walk-dispatcher-desktop")
     _phone(browser, live_server, "dispatcher", f"/work/cases/{waiting}", "walk-dispatcher-phone")
 
@@ -111,26 +130,63 @@ def test_co_unit_day(browser: Any, live_server: str, world: Any) -> None:
     assert _login(page, "h_zj") == "/work"
     assert page.get_attribute("#q-in_progress", "aria-current") == "page"  # the co-handled case
     assert page.locator(f"text={number}").count() == 1
+    page.goto("/work?queue=co_unit_pending")  # 协办待回复: its reply is still due
+    assert page.locator(f"text={number}").count() == 1
     page.click(f"text={number}")
     page.wait_for_selector("#case-status")
     assert page.inner_text("#case-status") == "办理中"
     assert "住建局" in page.inner_text("#case-panel").split("主办单位")[1].split("分类")[0]
+    _act(page, "co_reply", fill={"#co_reply-reply": "住建局已核查：工地夜间施工许可已过期，责令停工整改。"})
+    assert "协办回复" in page.inner_text("#timeline")
+    assert "责令停工整改" in page.inner_text("#timeline")
     _shot(page, "walk-co-unit-desktop")
+    lead = world.get("h_s1", number)  # the lead unit reads it; the case stays with the lead unit
+    assert lead["status"] == "in_progress"
+    assert [u["code"] for u in lead["co_units"] if u["replied_at"] is not None] == ["ZJ"]
+    page.goto("/work?queue=co_unit_pending")
+    assert page.locator(f"text={number}").count() == 0  # no longer due
     _phone(browser, live_server, "h_zj", f"/work/cases/{number}", "walk-co-unit-phone")
 
 
 def test_supervisor_day(browser: Any, live_server: str, world: Any) -> None:
     slow = world.case_in("in_progress", lead="S1")
+    rated = world.case_in("reviewing", lead="S1")
+    late = world.case_in("in_progress", lead="S1")
+    world.act("h_s1", late, "request_extension", amount=3, reason="需协调供电公司停电检修")
     page = _page(browser, live_server)
     assert _login(page, "supervisor") == "/work"
     page.goto(f"/work/cases/{slow}")
     _act(page, "supervise", fill={"#supervise-note": "请三日内答复群众并报督办结果"})
     assert "督办" in page.inner_text("#case-panel")
+    # 差评复核: the bad rating is decided — 重办, with the reason
+    page.goto("/work?queue=bad_rating_review")
+    assert page.locator(f"text={rated}").count() == 1
+    page.click(f"text={rated}")
+    page.wait_for_selector("#case-status")
+    assert page.inner_text("#case-status") == "差评复核中"
+    _act(page, "review_reopen", fill={"#review_reopen-reason": "群众反映问题未解决，现场复核属实，重办"})
+    assert page.inner_text("#case-status") != "差评复核中"
+    assert "群众反映问题未解决" in page.inner_text("#timeline")
+    reopened = world.get("supervisor", rated)
+    assert reopened["status"] == "dispatched"  # back to the lead unit (重办), under supervision
+    assert "reopened" in reopened["marks"]
+    _shot(page, "walk-supervisor-review")
+    # 延期待审: the approval form shows the days asked for; once decided it is gone
+    page.goto("/work?queue=extension_pending")
+    page.click(f"text={late}")
+    page.click("#act-approve_extension summary")
+    assert page.inner_text("#extension-asked") == "h_s1 申请延期 3 个工作日：需协调供电公司停电检修"
+    _shot(page, "walk-supervisor-extension", full=False)
+    page.select_option("#approve_extension-approved", "true")
+    page.click("#do-approve_extension")
+    page.wait_for_selector("#done")
+    assert page.locator("#act-approve_extension").count() == 0
+    assert world.get("supervisor", late)["pending_extension"] is None
     page.goto("/cockpit")
     page.wait_for_selector("body[data-charts=ready]")
     assert page.is_visible("#kpi-recurrence-30")
     _shot(page, "walk-supervisor-desktop")
-    _phone(browser, live_server, "supervisor", "/work?queue=in_progress", "walk-supervisor-phone")
+    _phone(browser, live_server, "supervisor", "/work?queue=bad_rating_review", "walk-supervisor-phone")
 
 
 def test_leader_day(browser: Any, live_server: str, world: Any) -> None:
@@ -186,4 +242,24 @@ def test_admin_day(browser: Any, live_server: str, world: Any) -> None:
         page.wait_for_selector(f"#{section}")
         assert page.get_attribute(f"#admin-link-{section}", "aria-current") == "page"
     _shot(page, "walk-admin-desktop")
+    # the category tree: add 噪声污染 under 环境保护, move it under 城乡建设, retire it
+    page.click("#open-category-tree")
+    page.wait_for_selector("#tree-root")
+    page.select_option("#k-parent", "HJBH")
+    page.fill("#k-code", "HJBH.90")
+    page.fill("#k-name", "噪声污染")
+    page.click("#do-category")
+    page.wait_for_selector("#done")
+    assert "环境保护 › 噪声污染" in page.inner_text("#edit h2")
+    page.select_option("#m-parent", "CXJS")
+    page.click("#do-move")
+    page.wait_for_selector("#done")
+    assert "城乡建设 › 噪声污染" in page.inner_text("#edit h2")
+    assert page.locator("#node-CXJS #node-HJBH\\.90").count() == 1
+    page.click("#do-retire")
+    page.wait_for_selector("#done")
+    assert "已停用" in page.inner_text("#node-HJBH\\.90")
+    history = page.inner_text("#history-table")
+    assert [row for row in history.splitlines() if "HJBH.90" in row and "停用" in row]
+    _shot(page, "walk-admin-categories", full=False)
     _phone(browser, live_server, "admin", "/admin/users", "walk-admin-phone")

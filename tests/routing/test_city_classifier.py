@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from tests.shared_data import shared_path
 from zhizhi.core import audit
+from zhizhi.core.audit import AuditEntry
 from zhizhi.core.db import unit_of_work
 from zhizhi.routing import learning
 
@@ -154,13 +156,74 @@ def test_the_dispatchers_choice_decides_the_suggestion(world: Any, tmp_path: Pat
 
 
 def test_too_few_confirmed_cases_is_said_plainly(world: Any, tmp_path: Path) -> None:
-    r = world.client.post("/api/v1/nlp/city-model", headers=world.h("admin"))
-    # the API trains with the base corpus when it is beside the project; without either: 422
-    if r.status_code == 422:
-        assert "暂无足够样本" in r.json()["message"]["zh"]
     with unit_of_work() as s, pytest.raises(Exception) as info:
         learning.train(s, base_dir=tmp_path, actor=audit.Actor.system())
     assert "暂无足够样本" in getattr(info.value, "zh", "")
+
+
+def test_retraining_is_a_job_with_a_status(world: Any) -> None:
+    r = world.client.post("/api/v1/nlp/city-model", headers=world.h("admin"))
+    assert r.status_code == 202
+    queued = r.json()
+    assert queued["status"] == "queued"
+    assert queued["status_url"] == f"/api/v1/nlp/city-model/trainings/{queued['training_id']}"
+    assert r.headers["location"] == queued["status_url"]
+    # the tests run jobs right after the commit: the training has run by now
+    done = world.client.get(queued["status_url"], headers=world.h("admin")).json()
+    if (learning.BASE_CORPUS / "labelled_messages.csv").is_file():  # the base corpus alone trains
+        assert done["status"] == "done"
+        assert done["model_version"].startswith("city-")
+        assert done["error"] is None
+    else:
+        assert done["status"] == "failed"
+        assert "暂无足够样本" in done["error"]["zh"]
+    assert done["finished_at"] is not None
+    assert world.client.get(queued["status_url"], headers=world.h("dispatcher")).status_code == 403
+    r = world.client.get("/api/v1/nlp/city-model/trainings/999999", headers=world.h("admin"))
+    assert r.status_code == 404
+    assert r.json()["field"] == "training_id"
+    with unit_of_work() as s:
+        actions = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_type == "classifier_training")
+        ).all()
+    assert list(actions) == ["ai.classifier_train_requested"]
+
+
+def test_a_queued_training_is_not_queued_twice(world: Any) -> None:
+    from zhizhi.core.db import session_factory
+    from zhizhi.org import service as org
+
+    with session_factory()() as s:  # never committed: nothing runs, both requests see the first
+        admin = org.principal_for_username(s, "admin")
+        first, new = learning.request_training(s, admin)
+        second, again = learning.request_training(s, admin)
+        assert (new, again) == (True, False)
+        assert second.id == first.id
+        s.rollback()
+
+
+def test_old_models_are_pruned(world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhizhi.core.settings import get_settings
+    from zhizhi.routing.models import ClassifierModel
+
+    _tree(world)
+    _history(world)
+    monkeypatch.setenv("ZHIZHI_CLASSIFIER_KEEP_MODELS", "2")
+    get_settings.cache_clear()
+    try:
+        versions = []
+        for _ in range(3):
+            with unit_of_work() as s:
+                versions.append(
+                    learning.train(s, base_dir=tmp_path, actor=audit.Actor.system())["model_version"]
+                )
+    finally:
+        monkeypatch.delenv("ZHIZHI_CLASSIFIER_KEEP_MODELS")
+        get_settings.cache_clear()
+    with unit_of_work() as s:
+        kept = s.scalars(select(ClassifierModel.version).order_by(ClassifierModel.id)).all()
+        assert learning.active_version(s) == versions[-1]
+    assert list(kept) == versions[1:]
 
 
 @pytest.mark.shared_data

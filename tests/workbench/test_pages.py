@@ -33,6 +33,28 @@ def test_filter_form_searches_everything_visible(client: Any, world: Any) -> Non
     assert _numbers(r.text) == {b}
 
 
+def test_category_filter_on_the_page_takes_the_subtree(client: Any, world: Any) -> None:
+    from zhizhi.catalogue import service as catalogue
+    from zhizhi.catalogue.models import Category
+    from zhizhi.core import audit
+
+    with unit_of_work() as s:
+        child = catalogue.create_category(
+            s, code="SDQR.Y", name="停电测试", parent_code="SDQR", actor=audit.Actor.system()
+        )
+        child_id = child.id
+    a = world.create(subject="停电", content="整栋楼停电")["number"]
+    b = world.create(subject="噪音", content="工地噪音")["number"]
+    with unit_of_work() as s:
+        s.execute(update(Case).where(Case.number == a).values(category_id=child_id))
+        assert s.get(Category, child_id) is not None
+    login(client, "dispatcher")
+    r = client.get("/work", params={"category": "SDQR"})
+    assert r.status_code == 200
+    assert a in _numbers(r.text)
+    assert b not in _numbers(r.text)
+
+
 def test_bad_filter_is_422_with_the_error_at_the_field(client: Any, world: Any) -> None:
     login(client, "dispatcher")
     r = client.get("/work", params={"date_from": "2026-05-02", "date_to": "2026-05-01"})

@@ -22,6 +22,12 @@ def _search(world: Any, username: str = "dispatcher", **params: Any) -> set[str]
     return {c["number"] for c in r.json()["items"]}
 
 
+def _category_id(code: str) -> Any:
+    from zhizhi.catalogue.models import Category
+
+    return select(Category.id).where(Category.code == code).scalar_subquery()
+
+
 def _set(number: str, **values: Any) -> None:
     with unit_of_work() as s:
         s.execute(update(Case).where(Case.number == number).values(**values))
@@ -86,6 +92,22 @@ class TestFilters:
         assert _search(world, division="430104") == {three["a"], three["c"]}
         assert _search(world, division="430102002") == {three["b"]}
         assert _search(world, grid="G-01") == {three["a"], three["c"]}
+
+    def test_category_filter_takes_the_subtree(self, world: Any, three: dict[str, str]) -> None:
+        from zhizhi.catalogue import service as catalogue
+        from zhizhi.core import audit
+
+        with unit_of_work() as s:
+            catalogue.create_category(
+                s, code="SDQR.X", name="供水测试", parent_code="SDQR", actor=audit.Actor.system()
+            )
+            catalogue.create_category(
+                s, code="SDQR.X.1", name="停水测试", parent_code="SDQR.X", actor=audit.Actor.system()
+            )
+        _set(three["b"], category_id=_category_id("SDQR.X.1"))
+        assert _search(world, category="SDQR") == {three["b"], three["c"]}  # first level: the subtree
+        assert _search(world, category="SDQR.X") == {three["b"]}
+        assert _search(world, category="SDQR.X.1") == {three["b"]}
 
     def test_category_channel_status(self, world: Any, three: dict[str, str]) -> None:
         assert _search(world, category="SDQR") == {three["c"]}

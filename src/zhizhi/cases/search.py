@@ -15,7 +15,7 @@ from zhizhi.catalogue import service as catalogue
 from zhizhi.core import audit, clock
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhizhi.core.masking import mask_phone
-from zhizhi.core.permissions import Permission
+from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 
@@ -89,6 +89,12 @@ def search(
 
 
 # ---- saved queues -----------------------------------------------------------------------------
+
+
+def require_staff(principal: Principal) -> None:
+    """Saved queues belong to signed-in staff who may read cases (403 otherwise)."""
+    if not principal.user_id or not principal.can(Permission.CASE_READ) or principal.role == Role.PUBLIC:
+        raise Forbidden("无权使用自定义队列", "you may not use saved queues")
 
 
 def saved_queues(session: Session, principal: Principal) -> list[SavedQueue]:

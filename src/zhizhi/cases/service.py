@@ -382,6 +382,15 @@ def case_state(case: Case, now: datetime | None = None) -> SlaState:
     )
 
 
+def _offered(case: Case, action: str) -> bool:
+    """An extension is decided only while one is asked for, and asked for only while none is."""
+    if action == "approve_extension":
+        return bool(case.pending_extension)
+    if action == "request_extension":
+        return not case.pending_extension
+    return True
+
+
 def to_out(session: Session, case: Case, principal: Principal | None, *, reveal: bool = False) -> s.CaseOut:
     """The API view; contact details are masked unless ``reveal`` and the policy allows (audited)."""
     co_rows = repo.co_units(session, case.id) if case.lead_department_id else []
@@ -408,7 +417,11 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
     calendar = load_calendar(session)
     available = []
     if principal is not None:
-        available = [t.action for t in CASE_LIFECYCLE.available(case.status) if principal.can(t.permission)]
+        available = [
+            t.action
+            for t in CASE_LIFECYCLE.available(case.status)
+            if principal.can(t.permission) and _offered(case, t.action)
+        ]
     unit = LimitUnit(case.limit_unit)
     return s.CaseOut(
         number=case.number,

@@ -87,8 +87,11 @@ def changes(session: Session, limit: int) -> list[CategoryChange]:
 
 
 def category_ids(code: str) -> Select[int]:
-    """SQL for the id of the category with ``code`` (active or retired)."""
-    return select(Category.id).where(Category.code == code)
+    """SQL for the ids of the category with ``code`` (active or retired) and of all its
+    descendants (a recursive CTE: filtering by 市容环境 finds the cases filed under 垃圾清运)."""
+    tree = select(Category.id).where(Category.code == code).cte("category_subtree", recursive=True)
+    tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
+    return select(tree.c.id)
 
 
 def categories_table() -> Subquery:

@@ -102,7 +102,8 @@ def get_category(session: Session, category_id: int) -> Category:
 
 
 def category_ids(code: str) -> Select[int]:
-    """SQL for the id of the category ``code``, for other domains' filters."""
+    """SQL for the ids of the category ``code`` and its descendants, for other domains' filters
+    (subtree-aware: a first-level category finds the cases of its children)."""
     return repo.category_ids(code)
 
 

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         max_length=60,
         description="when the job queue retrains the city's classifier (cron, five fields); empty: never",
     )
+    classifier_keep_models: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="how many trained city classifiers are kept (the newest; older ones are deleted)",
+    )
     export_max_rows: int = Field(
         default=100_000,
         ge=1,

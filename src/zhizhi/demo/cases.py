@@ -105,6 +105,43 @@ TEMPLATES: list[tuple[str, AppealType, str, str]] = [
         "{place}路边烧烤摊每晚占道经营到凌晨，油烟和吆喝声扰民。",
     ),
     ("SRHJ.01", AppealType.HELP, "垃圾清运不及时", "{place}小区门口垃圾站三天没有清运，气味很大，蚊蝇滋生。"),
+    # the city's own 市容环境 as citizens put it (varied: the classifier learns from these)
+    (
+        "SRHJ.02",
+        AppealType.COMPLAINT,
+        "商贩摆摊堵路",
+        "{place}地铁口一到傍晚就有十几个小贩摆地摊，行人要绕到马路上走。",
+    ),
+    (
+        "SRHJ.02",
+        AppealType.COMPLAINT,
+        "门店出店经营",
+        "{place}几家门店把货架和桌子摆上人行道，盲道被完全挡住。",
+    ),
+    (
+        "SRHJ.02",
+        AppealType.REPORT,
+        "地摊占用人行道",
+        "{place}桥下卖水果、卖衣服的摊位越来越多，占了整条人行道。",
+    ),
+    (
+        "SRHJ.01",
+        AppealType.COMPLAINT,
+        "生活垃圾堆放",
+        "{place}小区几个垃圾桶早就满了，袋装垃圾堆在地上没人收。",
+    ),
+    (
+        "SRHJ.01",
+        AppealType.HELP,
+        "建筑垃圾无人清理",
+        "{place}路边被人倾倒了一大堆装修垃圾，一个星期了还没有拉走。",
+    ),
+    (
+        "SRHJ.05",
+        AppealType.COMPLAINT,
+        "烧烤油烟噪音",
+        "{place}楼下的夜宵烧烤摊半夜还在营业，油烟熏人，划拳声吵得睡不着。",
+    ),
     (
         "SCJG.01",
         AppealType.REPORT,

@@ -45,6 +45,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     made = load_cases(session, demo, count=cases, closed_log=closed)
     made += load_recurrences(session, closed) + load_grid_work(session)
     trained = _train_classifier(session)
+    queues = _saved_queues(session)
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -54,7 +55,18 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "cases": made,
         "classifier_models": trained,
         "certificates": certificates,
+        "saved_queues": queues,
     }
+
+
+def _saved_queues(session: Session) -> int:
+    """The dispatcher's own queues (我的队列): the city's 市容环境 subtree, and overdue 水电气热."""
+    from zhizhi.cases import search
+
+    dispatcher = org.principal_for_username(session, "dispatcher")
+    search.save_queue(session, dispatcher, "市容环境", {"category": "SRHJ"})
+    search.save_queue(session, dispatcher, "水电气热超期", {"category": "SDQR", "sla_state": "overdue"})
+    return 2
 
 
 def _train_classifier(session: Session) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 
 from zhizhi.cases import service as cases
 from zhizhi.core.permissions import Permission
@@ -123,10 +123,44 @@ def city_model(
     return status | {"trained_at": trained.isoformat() if trained else None}
 
 
-@router.post("/nlp/city-model", summary="Retrain the city's classifier now 重新训练")
+def _training_out(row: Any) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "training_id": row.id,
+        "status": row.status,
+        "requested_by": row.requested_by,
+        "requested_at": iso(row.requested_at),
+        "started_at": iso(row.started_at),
+        "finished_at": iso(row.finished_at),
+        "model_version": row.model_version,
+        "error": {"zh": row.error_zh, "en": row.error_en} if row.error_zh else None,
+        "status_url": f"/api/v1/nlp/city-model/trainings/{row.id}",
+    }
+
+
+@router.post(
+    "/nlp/city-model", status_code=202, summary="Retrain the city's classifier (a job) 重新训练（后台任务）"
+)
 def train_city_model(
-    session: DbSession, principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))]
+    session: DbSession,
+    response: Response,
+    principal: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
 ) -> dict[str, Any]:
-    """Retrain in this request (some seconds; the job queue does it on a schedule): the base
-    corpus mapped into the tree when present, plus the city's confirmed cases."""
-    return learning.train(session, actor=principal.actor)
+    """Queue a retraining on the job queue and answer at once (202) with the training's id and
+    where to follow it; while one is queued or running, that one is returned."""
+    row, _ = learning.request_training(session, principal)
+    session.flush()
+    response.headers["Location"] = f"/api/v1/nlp/city-model/trainings/{row.id}"
+    return _training_out(row)
+
+
+@router.get("/nlp/city-model/trainings/{training_id}", summary="A retraining's state 训练进度")
+def training_status(
+    training_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    session: DbSession,
+    _: Annotated[Principal, Depends(require(Permission.CATALOGUE_MANAGE))],
+) -> dict[str, Any]:
+    """queued → running → done (``model_version``) or failed (``error`` in both languages)."""
+    return _training_out(learning.get_training(session, training_id))

@@ -16,6 +16,7 @@ Services flush, never commit. See docs/intelligence-classifier.md.
 from __future__ import annotations
 
 import csv
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,14 @@ from sqlalchemy.orm import Session
 from zhizhi.cases import service as cases
 from zhizhi.cases.service import Case
 from zhizhi.catalogue import service as catalogue
-from zhizhi.core import audit, clock
-from zhizhi.core.errors import ValidationFailed
+from zhizhi.core import audit, clock, jobs
+from zhizhi.core.errors import NotFound, ValidationFailed
 from zhizhi.core.principal import Principal
+from zhizhi.core.settings import get_settings
 from zhizhi.intelligence.classifier import city
 from zhizhi.intelligence.classifier.model import CategoryModel
 from zhizhi.routing import repository as repo
-from zhizhi.routing.models import CategoryConfirmation, ClassifierModel
+from zhizhi.routing.models import CategoryConfirmation, ClassifierModel, ClassifierTraining
 
 BASE_CORPUS = Path("../shared/data/citizen_messages")  # optional: used when present
 NOT_ENOUGH = ("暂无足够样本", "not enough samples yet")
@@ -45,6 +47,7 @@ TYPE_ZH = {
 }
 URGENCY_ZH = {"normal": "一般", "urgent": "紧急", "critical": "特急"}
 
+log = logging.getLogger("zhizhi.routing")
 _lock = threading.Lock()
 _loaded: dict[str, tuple[CategoryModel, dict[str, Any]]] = {}
 
@@ -88,6 +91,11 @@ def _tree(session: Session) -> dict[str, str | None]:
         parent = by_id.get(c.parent_id) if c.parent_id else None
         parents[c.code] = parent.code if parent else None
     return parents
+
+
+def names(session: Session) -> dict[str, str]:
+    """Code → name of every category (the relabelling's name anchors)."""
+    return {c.code: c.name for c in catalogue.all_categories(session)}
 
 
 def base_corpus(
@@ -169,7 +177,7 @@ def train(
         else {"n": 0, "accuracy": None, "first_level_accuracy": None}
     )
     try:
-        result = city.train_city(confirmed, base, parents)
+        result = city.train_city(confirmed, base, parents, names=names(session))
     except ValueError as exc:
         raise ValidationFailed(
             "已确认分类的工单太少，暂无足够样本训练模型",
@@ -191,6 +199,7 @@ def train(
     )
     repo.add_model(session, row)
     session.flush()
+    pruned = repo.prune_models(session, get_settings().classifier_keep_models)
     audit.record(
         session,
         "ai.classifier_trained",
@@ -201,8 +210,79 @@ def train(
         confirmed=details["n_confirmed"],
         base=details["n_base"],
         accuracy=details["holdout"]["accuracy"],
+        pruned=pruned,
     )
     return details
+
+
+# ---- retraining asked for by a person: a job on the queue ----------------------------------------
+
+TRAIN_TASK = "routing.train_requested"
+
+
+def request_training(session: Session, principal: Principal) -> tuple[ClassifierTraining, bool]:
+    """Queue a retraining (``routing.train_requested``) unless one is queued or running; returns
+    the training and whether it is new. Audited."""
+    current = repo.open_training(session)
+    if current is not None:
+        return current, False
+    row = ClassifierTraining(
+        status="queued",
+        requested_by_id=principal.user_id or None,
+        requested_by=principal.username,
+        requested_at=clock.now(),
+    )
+    repo.add_training(session, row)
+    session.flush()
+    jobs.enqueue(session, TRAIN_TASK, training_id=row.id)
+    audit.record(
+        session,
+        "ai.classifier_train_requested",
+        principal.actor,
+        object_type="classifier_training",
+        object_id=row.id,
+    )
+    return row, True
+
+
+def get_training(session: Session, training_id: int) -> ClassifierTraining:
+    row = repo.training(session, training_id)
+    if row is None:
+        raise NotFound("没有这次训练", "no such training", field="training_id")
+    return row
+
+
+def run_training(training_id: int, base_dir: Path | None = None) -> None:
+    """The job: mark the training running, retrain in its own unit of work, record the outcome
+    (safe to run again: only a queued training runs)."""
+    from zhizhi.core.db import unit_of_work
+
+    with unit_of_work() as session:
+        row = repo.training(session, training_id, lock=True)
+        if row is None or row.status != "queued":
+            return
+        row.status, row.started_at = "running", clock.now()
+        actor = audit.Actor(row.requested_by_id, row.requested_by)
+    outcome: dict[str, Any]
+    try:
+        with unit_of_work() as session:
+            details = train(session, base_dir=base_dir, actor=actor)
+        outcome = {"status": "done", "model_version": details["model_version"]}
+    except ValidationFailed as exc:
+        outcome = {"status": "failed", "error_zh": exc.zh[:400], "error_en": exc.en[:400]}
+    except Exception as exc:  # recorded for the person who asked; the log has the traceback
+        log.exception("classifier training %s failed", training_id)
+        outcome = {
+            "status": "failed",
+            "error_zh": "训练失败，请查看服务日志",
+            "error_en": f"training failed ({type(exc).__name__}); see the service log",
+        }
+    with unit_of_work() as session:
+        row = repo.training(session, training_id, lock=True)
+        if row is not None:
+            for key, value in outcome.items():
+                setattr(row, key, value)
+            row.finished_at = clock.now()
 
 
 # ---- the model in use -----------------------------------------------------------------------------

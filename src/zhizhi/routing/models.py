@@ -112,3 +112,27 @@ class ClassifierModel(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
     artifact: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class ClassifierTraining(Base):
+    """A retraining asked for by a person (``POST /api/v1/nlp/city-model``), run by the job queue:
+    ``queued`` → ``running`` → ``done`` (with the new model's version) or ``failed`` (with the
+    reason in both languages)."""
+
+    __tablename__ = "classifier_trainings"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'running', 'done', 'failed')", name="ck_classifier_trainings_status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_by: Mapped[str] = mapped_column(String(80), nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    model_version: Mapped[str | None] = mapped_column(String(80))
+    error_zh: Mapped[str | None] = mapped_column(String(400))
+    error_en: Mapped[str | None] = mapped_column(String(400))

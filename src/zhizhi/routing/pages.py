@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from zhizhi.catalogue import service as catalogue
-from zhizhi.core import audit, jobs
 from zhizhi.core.errors import DomainError, ValidationFailed
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
-from zhizhi.routing import learning, service, tasks
+from zhizhi.routing import learning, service
 from zhizhi.ui import admin, csrf, i18n
 from zhizhi.ui.session import Staff
 
@@ -91,8 +90,7 @@ ADMIN_SECTIONS = (
 def train_classifier(request: Request, session: DbSession, principal: Staff) -> Response:
     """Queue a retraining (the job queue runs it; the page shows the new model once done)."""
     admin.require(principal, Permission.CATALOGUE_MANAGE)
-    jobs.enqueue(session, tasks.train_classifier, queueing_lock=tasks.CLASSIFIER_SCHEDULE)
-    audit.record(session, "ai.classifier_train_requested", principal.actor, object_type="classifier_model")
+    learning.request_training(session, principal)
     return RedirectResponse("/admin?done=classifier#classifier", status_code=303)
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from zhizhi.routing.models import (
     CaseSuggestion,
     CategoryConfirmation,
     ClassifierModel,
+    ClassifierTraining,
     DispatchRule,
     HotspotSnapshot,
 )
@@ -155,6 +156,33 @@ def confirmation_counts(session: Session) -> dict[str, int]:
 
 def add_model(session: Session, row: ClassifierModel) -> None:
     session.add(row)
+
+
+def prune_models(session: Session, keep: int) -> int:
+    """Delete all but the ``keep`` newest models (the one in use is the newest); returns how many."""
+    newest = select(ClassifierModel.id).order_by(ClassifierModel.id.desc()).limit(keep).scalar_subquery()
+    result = session.execute(delete(ClassifierModel).where(ClassifierModel.id.not_in(newest)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def add_training(session: Session, row: ClassifierTraining) -> None:
+    session.add(row)
+
+
+def training(session: Session, training_id: int, *, lock: bool = False) -> ClassifierTraining | None:
+    stmt = select(ClassifierTraining).where(ClassifierTraining.id == training_id)
+    return session.scalar(stmt.with_for_update() if lock else stmt)
+
+
+def open_training(session: Session) -> ClassifierTraining | None:
+    """The queued or running retraining, if any (at most one at a time)."""
+    stmt = (
+        select(ClassifierTraining)
+        .where(ClassifierTraining.status.in_(("queued", "running")))
+        .order_by(ClassifierTraining.id)
+        .limit(1)
+    )
+    return session.scalar(stmt)
 
 
 def active_model_header(session: Session) -> Any | None:

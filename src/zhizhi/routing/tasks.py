@@ -66,6 +66,13 @@ def train_classifier(timestamp: int | None = None) -> None:
         log.info("classifier not retrained: %s", exc.en)
 
 
+@jobs.task(name=learning.TRAIN_TASK, queue="ai")
+def train_requested(training_id: int) -> None:
+    """A retraining a person asked for (``POST /api/v1/nlp/city-model``): its outcome is recorded
+    on the ``classifier_trainings`` row (no retry: a failure is reported, not repeated)."""
+    learning.run_training(training_id)
+
+
 def classifier_schedule() -> jobs.Schedule | None:
     """Retraining at ``ZHIZHI_CLASSIFIER_RETRAIN_CRON`` (read when a root registers schedules)."""
     cron = get_settings().classifier_retrain_cron.strip()
@@ -76,5 +83,5 @@ def classifier_schedule() -> jobs.Schedule | None:
     )
 
 
-TASKS = (suggest, refresh_hotspots, train_classifier)
+TASKS = (suggest, refresh_hotspots, train_classifier, train_requested)
 SCHEDULES: tuple[jobs.ScheduleDeclaration, ...] = (hotspot_schedule, classifier_schedule)

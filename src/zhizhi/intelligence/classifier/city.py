@@ -34,11 +34,13 @@ from zhizhi.intelligence.classifier.model import (
     fit_temperature,
     softmax,
 )
+from zhizhi.intelligence.classifier.relabel import relabel
 from zhizhi.intelligence.classifier.text import model_text
 
 HOLDOUT_SHARE = 0.2
 MIN_HOLDOUT = 10
 MIN_SAMPLES = 5
+CONFIRMED_WEIGHT = 3.0  # a city confirmation weighs as much as this many base-corpus texts
 DEFAULT_TEMPERATURE = 0.25  # the base model's (fitted on its out-of-fold scores)
 
 
@@ -139,22 +141,37 @@ def train_city(
     min_samples: int = MIN_SAMPLES,
     params: ModelParams | None = None,
     version_prefix: str = "city",
+    names: dict[str, str] | None = None,
+    confirmed_weight: float = CONFIRMED_WEIGHT,
 ) -> CityTraining:
-    """Fit on ``base`` + the older confirmed cases; measure on the newest held back."""
+    """Fit on ``base`` (relabelled into the city's own split when ``names`` is given, see
+    :mod:`.relabel`) + the older confirmed cases (each weighing ``confirmed_weight``); measure on
+    the newest held back."""
     start = time.perf_counter()
     params = params or ModelParams()
     held = split_holdout(len(confirmed))
     train_part, holdout = list(confirmed[: len(confirmed) - held]), list(confirmed[len(confirmed) - held :])
+    moved: dict[str, dict[str, int]] = {}
+    if names is not None:  # anchors: the training part only, never the held-back cases
+        relabelled = relabel(base, train_part, parents, names)
+        base, moved = relabelled.pairs, relabelled.moved
     texts = [model_text(t) for t, _ in base] + [model_text(t) for t, _ in train_part]
     raw = [c for _, c in base] + [c for _, c in train_part]
+    weight = [1.0] * len(base) + [confirmed_weight] * len(train_part)
     keep = [i for i, t in enumerate(texts) if t]
-    texts, raw = [texts[i] for i in keep], [raw[i] for i in keep]
+    texts, raw, weight = [texts[i] for i in keep], [raw[i] for i in keep], [weight[i] for i in keep]
     mapping = roll_up(raw, parents, min_samples)
-    pairs = [(t, mapping[c]) for t, c in zip(texts, raw, strict=True) if mapping[c] is not None]
+    rows = [i for i, c in enumerate(raw) if mapping[c] is not None]
+    pairs = [(texts[i], mapping[raw[i]]) for i in rows]
     classes = sorted({c for _, c in pairs if c is not None})
     if len(classes) < 2:
         raise ValueError("at least two categories need enough samples to train a classifier")
-    model = fit_model([t for t, _ in pairs], np.array([c for _, c in pairs], dtype=object), params)
+    model = fit_model(
+        [t for t, _ in pairs],
+        np.array([c for _, c in pairs], dtype=object),
+        params,
+        np.array([weight[i] for i in rows], dtype=np.float64),
+    )
     if len(model.classes) == 2 and model.coef.shape[1] == 1:  # a binary SVM has one score column
         model.coef = np.hstack([-model.coef, model.coef])
         model.intercept = np.concatenate([-model.intercept, model.intercept])
@@ -178,6 +195,8 @@ def train_city(
         "min_samples": min_samples,
         "n_base": len(base),
         "n_confirmed": len(train_part),
+        "confirmed_weight": confirmed_weight,
+        "relabelled": moved,  # target category → {base label: texts moved into it}
         "holdout": _accuracy(model, hold_texts, hold_labels, parents),
         "temperature": model.temperature,
         "train_seconds": round(time.perf_counter() - start, 2),

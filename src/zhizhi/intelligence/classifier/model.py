@@ -253,7 +253,9 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
     return float(np.exp(res.x))
 
 
-def fit_from_counts(counts: sp.csr_matrix, labels: np.ndarray, params: ModelParams) -> CategoryModel:
+def fit_from_counts(
+    counts: sp.csr_matrix, labels: np.ndarray, params: ModelParams, weights: np.ndarray | None = None
+) -> CategoryModel:
     """Fit the idf of each block and the SVM on pre-hashed counts (temperature left at 1)."""
     blocks = [
         (*fit_idf(counts, lo, hi, params.min_df, params.max_df, limit), scale)
@@ -265,7 +267,7 @@ def fit_from_counts(counts: sp.csr_matrix, labels: np.ndarray, params: ModelPara
     from sklearn.svm import LinearSVC  # training only (see fit_temperature)
 
     svm = LinearSVC(C=params.svm_c, class_weight="balanced" if params.balanced else None, random_state=0)
-    svm.fit(x, labels)
+    svm.fit(x, labels, sample_weight=weights)
     return CategoryModel(
         params=params,
         classes=[str(c) for c in svm.classes_],
@@ -276,6 +278,8 @@ def fit_from_counts(counts: sp.csr_matrix, labels: np.ndarray, params: ModelPara
     )
 
 
-def fit_model(normalised: list[str], labels: np.ndarray, params: ModelParams) -> CategoryModel:
-    """Hash and fit in one go (see :func:`fit_from_counts`)."""
-    return fit_from_counts(count_texts(normalised, params), labels, params)
+def fit_model(
+    normalised: list[str], labels: np.ndarray, params: ModelParams, weights: np.ndarray | None = None
+) -> CategoryModel:
+    """Hash and fit in one go (see :func:`fit_from_counts`; ``weights``: per-sample weights)."""
+    return fit_from_counts(count_texts(normalised, params), labels, params, weights)
