@@ -8,6 +8,7 @@ from zhizhi.catalogue import models as catalogue_models
 from zhizhi.core import models as core_models
 from zhizhi.core.db import Base
 from zhizhi.core.jobs import models as jobs_models
+from zhizhi.core.throttle import models as throttle_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
 
@@ -20,4 +21,5 @@ __all__ = [
     "jobs_models",
     "org_models",
     "routing_models",
+    "throttle_models",
 ]
