@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhizhi.http.edge import problem, send_problem
@@ -51,15 +51,32 @@ def _bad_in_pairs(raw: bytes, where: str) -> str | None:
     return None
 
 
+def _templates(routes: Any, prefix: str = "") -> list[str]:
+    """Every route's path template, included routers walked (their own prefix added)."""
+    out: list[str] = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            out += _templates(inner.routes, prefix + str(getattr(context, "prefix", "") or ""))
+        elif hasattr(route, "routes") and not hasattr(route, "path_format"):
+            out += _templates(route.routes, prefix)
+        elif isinstance(getattr(route, "path", None), str) and "{" in route.path:
+            out.append(prefix + route.path)
+    return out
+
+
 def _bad_path_param(scope: Scope) -> str:
     """The name of the path parameter holding the bad text ("path" when no route matches)."""
     app = scope.get("app")
-    for route in getattr(getattr(app, "router", None), "routes", ()):
-        match, child = route.matches(scope)
-        if match is Match.FULL:
-            for name, value in child.get("path_params", {}).items():
-                if isinstance(value, str) and BAD.search(value):
-                    return str(name)
+    path = scope.get("path", "")
+    for template in _templates(getattr(getattr(app, "router", None), "routes", ())):
+        regex, _, _ = compile_path(template)
+        match = regex.match(path)
+        if match:
+            for name, value in match.groupdict().items():
+                if BAD.search(value) or "\ufffd" in value:
+                    return name
     return "path"
 
 
