@@ -16,8 +16,18 @@ IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 PUBLIC_PAGES = ["/", "/faq", "/submit", "/track", "/login"]
 STAFF_PAGES = [
-    ("supervisor", ["/work", "/work/intake", "/cockpit", "/cockpit/screen", "/work/cases/{n}",
-                    "/work/cases/{n}/print/order", "/work/cases/{n}/print/receipt"]),
+    (
+        "supervisor",
+        [
+            "/work",
+            "/work/intake",
+            "/cockpit",
+            "/cockpit/screen",
+            "/work/cases/{n}",
+            "/work/cases/{n}/print/order",
+            "/work/cases/{n}/print/receipt",
+        ],
+    ),
     ("admin", ["/admin", "/admin/categories/tree"]),
 ]
 
@@ -25,8 +35,8 @@ STAFF_PAGES = [
 def _watch(page: Any, seen: list[str]) -> None:
     page.on("console", lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.add_init_script(
-        "document.addEventListener('securitypolicyviolation',"
-        " e => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
     )
 
 
@@ -42,7 +52,9 @@ def _login(page: Any, username: str) -> None:
 @pytest.mark.parametrize("width", [1280, 390])
 def test_pages_run_under_the_csp(world: Any, browser: Any, live_server: str, width: int) -> None:  # noqa: F811
     number = world.create()["number"]
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 900}, locale="zh-CN")
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": width, "height": 900}, locale="zh-CN"
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     seen: list[str] = []
@@ -51,7 +63,9 @@ def test_pages_run_under_the_csp(world: Any, browser: Any, live_server: str, wid
     for url in PUBLIC_PAGES:
         response = page.goto(url)
         assert response.status == 200, url
-        assert response.headers["content-security-policy"].startswith("default-src 'self'; script-src 'self';")
+        assert response.headers["content-security-policy"].startswith(
+            "default-src 'self'; script-src 'self';"
+        )
         visited += 1
     for user, urls in STAFF_PAGES:
         _login(page, user)
@@ -76,7 +90,9 @@ def test_pages_run_under_the_csp(world: Any, browser: Any, live_server: str, wid
     assert visited == 14
     assert seen == []
     # the watch itself works: an injected inline handler is blocked and reported
-    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=\"/x.png\" onerror=\"window.hit=1\">')")
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<img src=\"/x.png\" onerror=\"window.hit=1\">')"
+    )
     page.wait_for_timeout(500)
     assert page.evaluate("window.hit === undefined") is True
     assert len(seen) == 2  # Chromium's own console message and the violation event

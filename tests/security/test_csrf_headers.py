@@ -58,14 +58,16 @@ def test_a_token_of_one_session_fails_with_another(world: Any) -> None:
     assert client.post("/work/queues", data=form, follow_redirects=False).status_code == 303
     login(client, "dispatcher2")  # a new session cookie; the old token is replayed with it
     client.cookies.set(csrf.COOKIE, token)
-    r = client.post("/work/queues", data={"name": "另一个", "q": "噪音", "csrf_token": token}, follow_redirects=False)
+    form = {"name": "另一个", "q": "噪音", "csrf_token": token}
+    r = client.post("/work/queues", data=form, follow_redirects=False)
     assert r.status_code == 403
 
 
 def test_other_origins_are_refused_on_unsafe_methods(world: Any) -> None:
     client = world.client
     number = world.create()["number"]
-    for headers in ({"Origin": "https://evil.example"}, {"Referer": "https://evil.example/x"}, {"Origin": "null"}):
+    evil = ({"Origin": "https://evil.example"}, {"Referer": "https://evil.example/x"}, {"Origin": "null"})
+    for headers in evil:
         r = client.post(
             f"/api/v1/cases/{number}/actions",
             json={"action": "dispatch", "lead_department": "S1"},
@@ -105,7 +107,8 @@ def test_security_headers_on_pages_api_static_and_errors(world: Any) -> None:
         assert r.headers["Permissions-Policy"].startswith("camera=(), microphone=()")
         assert "Strict-Transport-Security" not in r.headers  # plain http in development
     with TestClient(client.app, base_url="https://testserver") as tls:
-        assert tls.get("/healthz").headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        hsts = tls.get("/healthz").headers["Strict-Transport-Security"]
+        assert hsts == "max-age=31536000; includeSubDomains"
 
 
 def test_cookies_are_httponly_samesite_and_secure_in_production(world: Any, env: Any) -> None:

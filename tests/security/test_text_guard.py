@@ -118,7 +118,9 @@ def test_case_creation_and_actions_with_nul_anonymously_and_as_staff(world: Any)
         ("/track", "number", {"number": "2026\x00", "phone": "1234", "csrf_token": "t"}),
     ],
 )
-def test_forms_refuse_nul_before_anything_else(world: Any, url: str, field: str, data: dict[str, str]) -> None:
+def test_forms_refuse_nul_before_anything_else(
+    world: Any, url: str, field: str, data: dict[str, str]
+) -> None:
     r = world.client.post(url, data=data)
     assert r.status_code == 422
     assert r.json()["field"] == field

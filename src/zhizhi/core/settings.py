@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
-DEFAULT_SECRET = "dev-only-change-me"
+DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (development only: guard() refuses it in production)
 # requests per source address per minute (docs/security.md): login = POST /login and
 # /api/v1/auth/token; intake = POST /submit and anonymous POST /api/v1/cases; track = POST /track
 # and /track/rate; lookup = the public address and division look-ups

@@ -138,13 +138,12 @@ def _undecodable(raw_path: bytes) -> bool:
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         message = await receive()
         if message["type"] != "http.request":  # the client went away: hand it on
-            first = message
 
-            async def again() -> Message:
+            async def again(first: Message = message) -> Message:
                 return first
 
             return b"".join(chunks), again

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from zhizhi.core.errors import DomainError, TooManyRequests
-from zhizhi.core.settings import get_settings
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
+from zhizhi.core.settings import get_settings
 from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession, client_address
 from zhizhi.org import service

@@ -13,9 +13,9 @@ from zhizhi.core import jobs
 from zhizhi.core.settings import get_settings, guard
 from zhizhi.http.edge import OriginCheck, SecurityHeaders
 from zhizhi.http.limits import BodySizeLimit
+from zhizhi.http.problems import install_problem_handlers
 from zhizhi.http.ratelimit import RateLimit
 from zhizhi.http.textguard import TextGuard
-from zhizhi.http.problems import install_problem_handlers
 
 
 def _limit_worker_threads(n: int) -> None:

@@ -83,7 +83,8 @@ def limit(session: Session, group: str, address: str, *, window_seconds: int = 6
     if allowed <= 0:
         return
     now = clock.now()
-    hits, start = repo.hit(session, f"rate:{group}:{address[:64]}", now, now - timedelta(seconds=window_seconds))
+    key = f"rate:{group}:{address[:64]}"
+    hits, start = repo.hit(session, key, now, now - timedelta(seconds=window_seconds))
     if hits > allowed:
         retry = _seconds_until(start + timedelta(seconds=window_seconds), now)
         raise TooManyRequests(

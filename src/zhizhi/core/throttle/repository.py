@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, delete, literal, select, update
+from sqlalchemy import Table, case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from zhizhi.core.db import UTCDateTime
 from zhizhi.core.throttle.models import ThrottleCounter
 
-T = ThrottleCounter.__table__
+T: Table = ThrottleCounter.__table__  # type: ignore[assignment]
 
 
 def hit(session: Session, key: str, now: datetime, window_cutoff: datetime) -> tuple[int, datetime]:
@@ -20,16 +20,16 @@ def hit(session: Session, key: str, now: datetime, window_cutoff: datetime) -> t
     Returns ``(hits in the window, window start)``."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(T).values(key=key, window_start=now, hits=1, locked_until=None)
     expired = T.c.window_start < window_cutoff
-    stmt = stmt.on_conflict_do_update(
+    stmt = insert(T).values(key=key, window_start=now, hits=1, locked_until=None)
+    upsert = stmt.on_conflict_do_update(
         index_elements=[T.c.key],
         set_={
             "hits": case((expired, 1), else_=T.c.hits + 1),
             "window_start": case((expired, literal(now, UTCDateTime())), else_=T.c.window_start),
         },
     ).returning(T.c.hits, T.c.window_start)
-    row = session.execute(stmt).one()
+    row = session.execute(upsert).one()
     return int(row[0]), row[1]
 
 
