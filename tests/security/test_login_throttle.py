@@ -104,3 +104,18 @@ def test_unknown_names_take_as_long_as_wrong_passwords(world: Any, env: Any) -> 
     median_ms("no-such-user")
     known, unknown = median_ms("dispatcher"), median_ms("no-such-user")
     assert 0.67 < unknown / known < 1.5, (known, unknown)
+
+
+def test_an_administrator_lifts_a_lockout_from_the_command_line(world: Any) -> None:
+    from typer.testing import CliRunner
+
+    from zhizhi.cli.main import app
+
+    for i in range(5):
+        _token(world.client, "h_s1", f"guess-{i}")
+    assert _token(world.client, "h_s1", PASSWORD).status_code == 429
+    result = CliRunner().invoke(app, ["users", "unlock", "h_s1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "unlocked h_s1"
+    assert _token(world.client, "h_s1", PASSWORD).status_code == 200
+    assert _audit_count("auth.unlocked") == 1

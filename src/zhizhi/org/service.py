@@ -400,6 +400,19 @@ def log_in(
     return issue_token(session, user)
 
 
+def unlock(session: Session, *, username: str | None = None, address: str | None = None) -> None:
+    """Lift the lockout (and forget the failures) of an account or a source address; audited."""
+    key = throttle.account_key(username) if username else throttle.address_key(address or "")
+    throttle.unlock(session, key)
+    audit.record(
+        session,
+        "auth.unlocked",
+        audit.Actor.system(),
+        object_type="user" if username else "address",
+        object_id=(username or address or "")[:64],
+    )
+
+
 def lockout(session: Session, username: str, address: str) -> TooManyRequests | None:
     """The 429 to answer when the failure just counted locked the account or the address."""
     try:

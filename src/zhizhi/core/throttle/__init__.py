@@ -76,6 +76,11 @@ def login_succeeded(session: Session, username: str) -> None:
     repo.clear(session, account_key(username))
 
 
+def unlock(session: Session, key: str) -> None:
+    """Forget ``key``'s failures and lock (an administrator's ``zhizhi users unlock``)."""
+    repo.clear(session, key)
+
+
 def limit(session: Session, group: str, address: str, *, window_seconds: int = 60) -> None:
     """Count one request of ``group`` from ``address``; 429 beyond the group's limit per window
     (``ZHIZHI_RATE_LIMITS``; a group without a limit is never counted)."""
