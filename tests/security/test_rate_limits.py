@@ -33,9 +33,14 @@ def test_track_is_limited_per_address(world: Any, env: Any) -> None:
     token = csrf_of(client.get("/track").text)
     form = {"number": "202601010001", "phone": "1234", "csrf_token": token}  # no such case: 404
     assert [client.post("/track", data=form).status_code for _ in range(3)] == [404, 404, 404]
-    _assert_limited(client.post("/track", data=form), 60)
+    r = client.post("/track", data=form)  # a page: the answer is a page in both languages
+    assert r.status_code == 429
+    assert r.headers["Retry-After"] == "60"
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<p role="alert">请求过于频繁，请 60 秒后再试</p>' in r.text
+    assert '<p lang="en">too many requests; retry in 60 seconds</p>' in r.text
     clock.freeze(clock.now() + timedelta(seconds=45))
-    _assert_limited(client.post("/track", data=form), 15)
+    assert client.post("/track", data=form).headers["Retry-After"] == "15"
     clock.freeze(clock.now() + timedelta(seconds=16))  # a new window
     assert client.post("/track", data=form).status_code == 404
 

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from zhizhi.core.audit import AuditEntry
 from zhizhi.cases.models import Case
+from zhizhi.core.audit import AuditEntry
 from zhizhi.core.db import session_factory, unit_of_work
 from zhizhi.core.settings import get_settings
 

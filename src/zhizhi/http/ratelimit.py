@@ -4,6 +4,8 @@ both languages.  Groups and limits: ``ZHIZHI_RATE_LIMITS`` (docs/security.md).""
 
 from __future__ import annotations
 
+import html
+
 import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -12,6 +14,11 @@ from zhizhi.core.db import unit_of_work
 from zhizhi.core.errors import TooManyRequests
 from zhizhi.http.edge import problem, send_problem
 
+_PAGE = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>请求过于频繁 Too many requests</title>'
+    '<link rel="stylesheet" href="/static/app.css"><main class="container"><h1>请求过于频繁</h1>'
+    '<p role="alert">{zh}</p><p lang="en">{en}</p><p><a href="/">返回首页 Home</a></p></main></html>'
+)
 LOOKUP_PREFIXES = ("/api/v1/divisions", "/api/v1/addresses", "/api/v1/grids")
 
 
@@ -50,8 +57,29 @@ class RateLimit:
             try:
                 await anyio.to_thread.run_sync(_count, group, address)
             except TooManyRequests as exc:
-                body = problem(429, exc.code, exc.zh, exc.en)
                 retry = str(exc.extra["retry_after"]).encode()
-                await send_problem(send, 429, body, [(b"retry-after", retry)])
+                if scope.get("path", "").startswith("/api/"):
+                    body = problem(429, exc.code, exc.zh, exc.en)
+                    await send_problem(send, 429, body, [(b"retry-after", retry)])
+                else:  # a page: a short page in both languages, not JSON
+                    page = _PAGE.format(zh=html.escape(exc.zh), en=html.escape(exc.en))
+                    await _send_page(send, page, retry)
                 return
         await self.app(scope, receive, send)
+
+
+async def _send_page(send: Send, page: str, retry: bytes) -> None:
+    body = page.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", retry),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
