@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/system-deps.sh
 
+# the dependency audit (docs/security.md) waits on the network: it runs beside the checks below
+audit_log=$(mktemp)
+.venv/bin/python scripts/audit_deps.py > "$audit_log" 2>&1 &
+audit_pid=$!
+
 echo "== ruff"; .venv/bin/ruff check src tests bench scripts
 echo "== mypy"; .venv/bin/mypy
 echo "== import layering"; .venv/bin/lint-imports
@@ -34,3 +39,11 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "WARNING: PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL run skipped (CI requires it)" >&2
 fi
+
+echo "== dependency audit (requirements.lock)"
+if ! wait "$audit_pid"; then
+  cat "$audit_log"
+  echo "known vulnerabilities in requirements.lock: upgrade (scripts/lock.sh) or ignore with a reason" >&2
+  exit 1
+fi
+cat "$audit_log"

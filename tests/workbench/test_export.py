@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from zhizhi.cases.models import Case
 from zhizhi.core.audit import AuditEntry
-from zhizhi.core.db import session_factory
+from zhizhi.core.db import session_factory, unit_of_work
 from zhizhi.core.settings import get_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -87,7 +88,14 @@ def test_export_bad_filter_and_public(world: Any) -> None:
 
 
 def test_export_cells_are_clean_text_and_real_times(world: Any) -> None:
-    a = world.create(subject="井盖\x07缺失", content="@SUM(1+1) 与 +1 开头\x1b的内容")
+    # the edge refuses control characters now (docs/security.md); rows stored before keep them
+    a = world.create(subject="井盖缺失", content="@SUM(1+1) 与 +1 开头的内容")
+    with unit_of_work() as s:
+        s.execute(
+            update(Case)
+            .where(Case.number == a["number"])
+            .values(subject="井盖\x07缺失", content="@SUM(1+1) 与 +1 开头\x1b的内容")
+        )
     r = _export(world, number=a["number"])
     assert r.status_code == 200, r.text
     sheet = load_workbook(io.BytesIO(r.content)).active

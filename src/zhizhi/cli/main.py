@@ -78,6 +78,13 @@ def serve(
     """Serve the platform (API at /api/v1, docs at /docs)."""
     import uvicorn
 
+    from zhizhi.core.settings import InsecureSettings, get_settings, guard
+
+    try:
+        guard(get_settings())  # before any worker starts: a clear message, no traceback
+    except InsecureSettings as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
     console.print(f"智治 serving on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(
         "zhizhi.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"

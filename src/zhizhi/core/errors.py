@@ -108,3 +108,11 @@ class PayloadTooLarge(DomainError):
 class ServiceUnavailable(DomainError):
     status = 503
     code = "service_unavailable"
+
+
+class TooManyRequests(DomainError):
+    """429: a rate limit or a login lockout; ``retry_after`` (seconds) becomes the Retry-After
+    header and ``until`` (ISO 8601, when known) says when a lockout ends."""
+
+    status = 429
+    code = "too_many_requests"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,11 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
+DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (development only: guard() refuses it in production)
+# requests per source address per minute (docs/security.md): login = POST /login and
+# /api/v1/auth/token; intake = POST /submit and anonymous POST /api/v1/cases; track = POST /track
+# and /track/rate; lookup = the public address and division look-ups
+DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300}
 
 
 class Settings(BaseSettings):
@@ -19,7 +25,33 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_DATA_DIR / 'zhizhi.db'}",
         description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://… in production",
     )
-    secret_key: str = Field(default="dev-only-change-me", description="signs CSRF tokens")
+    secret_key: str = Field(default=DEFAULT_SECRET, description="signs CSRF tokens")
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="production: refuses to start with the default or a short secret key, Secure "
+        "cookies and HSTS by default (docs/security.md)",
+    )
+    cookie_secure: bool | None = Field(
+        default=None, description="the Secure flag on the pages' cookies; unset: on in production"
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description='origins besides the request\'s own accepted on unsafe methods, e.g. '
+        '["https://12345.example.gov.cn"] (JSON)',
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, le=1000, description="failed logins of one account within the window → lockout"
+    )
+    login_address_max_failures: int = Field(
+        default=20, ge=1, le=100_000, description="failed logins from one address within the window → lockout"
+    )
+    login_window_minutes: int = Field(default=15, ge=1, le=1440, description="window counting failed logins")
+    login_lockout_minutes: int = Field(default=15, ge=1, le=1440, description="how long a lockout lasts")
+    rate_limits: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_RATE_LIMITS),
+        description="requests per address per minute on the public endpoints, by group (JSON); "
+        "a group left out or 0: unlimited",
+    )
     token_ttl_minutes: int = Field(default=12 * 60, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="request bodies above → 413")
     sla_warning_ratio: float = Field(default=0.8, gt=0, lt=1, description="share of the limit → 预警")
@@ -119,6 +151,34 @@ class Settings(BaseSettings):
 
             every(value)  # raises ValueError naming the rule
         return value
+
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env == "production" if self.cookie_secure is None else self.cookie_secure
+
+
+class InsecureSettings(RuntimeError):
+    """Production mode with a default or weak secret: the processes refuse to start."""
+
+
+def guard(settings: Settings) -> None:
+    """Refuse production with the default secret key (or one under 32 characters); warn in
+    development.  Called by the web app and the worker at start-up."""
+    weak = settings.secret_key == DEFAULT_SECRET or len(settings.secret_key) < 32
+    if not weak:
+        return
+    if settings.env == "production":
+        raise InsecureSettings(
+            "生产模式拒绝启动：ZHIZHI_SECRET_KEY 为默认值或少于 32 个字符，请设置随机密钥"
+            "（python -c 'import secrets; print(secrets.token_urlsafe(48))'）。"
+            " Refusing to start in production: ZHIZHI_SECRET_KEY is the default or shorter than 32 "
+            "characters; set a random secret."
+        )
+    logging.getLogger("zhizhi.settings").warning(
+        "ZHIZHI_SECRET_KEY 为开发默认值，仅限开发使用 / ZHIZHI_SECRET_KEY is a development default: "
+        "set your own before going live (ZHIZHI_ENV=production refuses to start with it)"
+    )
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -61,3 +61,9 @@ def db_session() -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server saw it (behind a proxy, run uvicorn with
+    ``--proxy-headers --forwarded-allow-ips`` so this is the client's, docs/security.md)."""
+    return request.client.host if request.client else "unknown"

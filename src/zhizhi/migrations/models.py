@@ -9,6 +9,7 @@ from zhizhi.certificates import models as certificates_models
 from zhizhi.core import models as core_models
 from zhizhi.core.db import Base
 from zhizhi.core.jobs import models as jobs_models
+from zhizhi.core.throttle import models as throttle_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
 
@@ -22,4 +23,5 @@ __all__ = [
     "jobs_models",
     "org_models",
     "routing_models",
+    "throttle_models",
 ]

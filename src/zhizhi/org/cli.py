@@ -45,3 +45,20 @@ def users_create(
         err.print(f"[red]错误[/] {exc.zh} / {exc.en}")
         raise typer.Exit(2) from exc
     console.print(f"created user {username} (id {uid}, role {role})")
+
+
+@app.command("unlock")
+def users_unlock(
+    username: Annotated[str | None, typer.Argument(help="the locked account")] = None,
+    address: Annotated[str | None, typer.Option(help="a locked source address instead")] = None,
+) -> None:
+    """Lift a login lockout (of an account, or of a source address) before it ends; audited."""
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.org import service
+
+    if bool(username) == bool(address):
+        err.print("[red]错误[/] 请给出用户名或 --address 之一 / give a username or --address, not both")
+        raise typer.Exit(2)
+    with unit_of_work() as session:
+        service.unlock(session, username=username, address=address)
+    console.print(f"unlocked {username or address}")

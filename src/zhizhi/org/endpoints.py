@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from zhizhi.core.errors import Forbidden, Unauthorized
 from zhizhi.core.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
 from zhizhi.core.principal import Principal
-from zhizhi.http.deps import DbSession
+from zhizhi.http.deps import DbSession, client_address
 from zhizhi.org import service
 from zhizhi.org.deps import CurrentPrincipal, require
 from zhizhi.org.schemas import DepartmentIn, DepartmentOut, DepartmentRef, MeOut, TokenOut, UserIn, UserOut
@@ -19,10 +19,16 @@ router = APIRouter(prefix="/api/v1", tags=["auth & organisation"])
 
 
 @router.post("/auth/token", response_model=TokenOut, summary="Log in (OAuth2 password form) 登录")
-def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession) -> TokenOut:
-    issued = service.log_in(session, form.username, form.password)
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, session: DbSession
+) -> TokenOut:
+    address = client_address(request)
+    issued = service.log_in(session, form.username, form.password, address=address)
     if issued is None:
-        session.commit()  # the failed attempt stays on the audit record although the request fails
+        session.commit()  # the failure is counted (and a lockout audited) although the request fails
+        locked = service.lockout(session, form.username, address)
+        if locked is not None:
+            raise locked
         raise Unauthorized("用户名或密码错误", "incorrect username or password", field="password")
     token, ttl = issued
     return TokenOut(access_token=token, expires_in=ttl)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from zhizhi.http.capability import Capability, NavEntry
-from zhizhi.org import endpoints, pages, service
+from zhizhi.org import endpoints, pages, service, tasks
 from zhizhi.org.messages import MESSAGES
 from zhizhi.ui import session as ui_session
 
@@ -31,6 +31,8 @@ CAPABILITY = Capability(
     nav=(NavEntry("nav.login", "/login", "public", order=90, match="never"),),
     admin=pages.ADMIN_SECTIONS,
     install=_install,
+    tasks=(tasks.purge_throttle,),
+    schedules=tasks.SCHEDULES,
     cli=_cli,
     cli_name="users",
 )

@@ -11,10 +11,11 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from zhizhi.core.errors import DomainError
+from zhizhi.core.errors import DomainError, TooManyRequests
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
+from zhizhi.core.settings import get_settings
 from zhizhi.http.capability import AdminSection
-from zhizhi.http.deps import DbSession
+from zhizhi.http.deps import DbSession, client_address
 from zhizhi.org import service
 from zhizhi.org.enums import DEPARTMENT_KIND_LABELS, DepartmentKind
 from zhizhi.ui import admin, csrf, i18n, nav
@@ -47,17 +48,41 @@ def login(
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    issued = service.log_in(session, username.strip(), password, staff_only=True) if password else None
+    address = client_address(request)
+    ctx = {"next": _safe_next(next), "failed": True, "form": {"username": username}}
+    try:
+        issued = (
+            service.log_in(session, username.strip(), password, address=address, staff_only=True)
+            if password
+            else None
+        )
+    except TooManyRequests as exc:
+        return _locked_page(request, ctx, exc)
     if issued is None:
-        # the page returns normally, so the unit of work commits the failed attempt's audit entry
-        ctx = {"next": _safe_next(next), "failed": True, "form": {"username": username}}
+        # the page returns normally, so the unit of work commits the counted failure
+        locked = service.lockout(session, username.strip(), address) if password else None
+        if locked is not None:
+            return _locked_page(request, ctx, locked)
         return render(request, "org/login.html", ctx, status_code=401)
     token, ttl = issued
     target = _safe_next(next) or nav.landing(service.principal_for_username(session, username.strip()))
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=ttl, httponly=True, samesite="lax", path="/", secure=False
+        SESSION_COOKIE,
+        token,
+        max_age=ttl,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=get_settings().secure_cookies,
     )
+    return response
+
+
+def _locked_page(request: Request, ctx: dict[str, Any], exc: TooManyRequests) -> Response:
+    message = i18n.pick((exc.zh, exc.en), i18n.lang_of(request))
+    response = render(request, "org/login.html", {**ctx, "locked": message}, status_code=429)
+    response.headers["Retry-After"] = str(exc.extra["retry_after"])
     return response
 
 

@@ -16,8 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, Subquery
 from sqlalchemy.orm import Session
 
-from zhizhi.core import audit, clock
-from zhizhi.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from zhizhi.core import audit, clock, throttle
+from zhizhi.core.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
@@ -340,17 +340,25 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_dummy_hash: list[str] = []
+
+
+def _verify_nobody(password: str) -> None:
+    """Spend the time of a real verification for an unknown or disabled user name, so the
+    answer's timing does not tell which names exist."""
+    if not _dummy_hash:
+        _dummy_hash.append(hash_password(secrets.token_urlsafe(16)))
+    verify_password(_dummy_hash[0], password)
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user, or ``None`` after queuing a ``auth.login_failed`` audit entry."""
+    """The user when the password is right (audited ``auth.login``), else ``None``; an unknown or
+    disabled name costs the same password hashing as a wrong password."""
     user = repo.user_by_username(session, username)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
-        audit.record(
-            session,
-            "auth.login_failed",
-            audit.Actor(None, username[:80]),
-            object_type="user",
-            object_id=username[:64],
-        )
+    if user is None or not user.active:
+        _verify_nobody(password)
+        return None
+    if not verify_password(user.password_hash, password):
         return None
     audit.record(
         session, "auth.login", audit.Actor(user.id, user.username), object_type="user", object_id=user.id
@@ -359,15 +367,59 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def log_in(
-    session: Session, username: str, password: str, *, staff_only: bool = False
+    session: Session, username: str, password: str, *, address: str = "local", staff_only: bool = False
 ) -> tuple[str, int] | None:
     """A new bearer token and its lifetime in seconds, or ``None``: the API's password grant and
-    the staff login page (``staff_only``: members of the public are refused).  Every attempt that
-    names a user is audited (``auth.login`` / ``auth.login_failed``)."""
-    user = authenticate(session, username, password) if username else None
-    if user is None or (staff_only and user.role == Role.PUBLIC.value):
+    the staff login page (``staff_only``: members of the public are refused).
+
+    A locked account or source address gets 429 before any password is checked.  A failure is
+    counted per account and per address (``core.throttle``, committed by the caller before it
+    answers 401); reaching a limit locks for ``ZHIZHI_LOGIN_LOCKOUT_MINUTES`` and writes one
+    ``auth.locked`` audit entry — single failures are counted, not audited one by one, so a
+    guessing attacker cannot flood the audit trail (docs/security.md)."""
+    if not username:
+        return None
+    throttle.check_login(session, username, address)
+    user = authenticate(session, username, password)
+    if user is None:
+        for key, failures in throttle.login_failed(session, username, address):
+            _, kind, subject = key.split(":", 2)
+            audit.record(
+                session,
+                "auth.locked",
+                audit.Actor(None, username[:80]),
+                object_type="user" if kind == "user" else "address",
+                object_id=subject[:64],
+                failures=failures,
+                minutes=get_settings().login_lockout_minutes,
+            )
+        return None
+    throttle.login_succeeded(session, username)
+    if staff_only and user.role == Role.PUBLIC.value:
         return None
     return issue_token(session, user)
+
+
+def unlock(session: Session, *, username: str | None = None, address: str | None = None) -> None:
+    """Lift the lockout (and forget the failures) of an account or a source address; audited."""
+    key = throttle.account_key(username) if username else throttle.address_key(address or "")
+    throttle.unlock(session, key)
+    audit.record(
+        session,
+        "auth.unlocked",
+        audit.Actor.system(),
+        object_type="user" if username else "address",
+        object_id=(username or address or "")[:64],
+    )
+
+
+def lockout(session: Session, username: str, address: str) -> TooManyRequests | None:
+    """The 429 to answer when the failure just counted locked the account or the address."""
+    try:
+        throttle.check_login(session, username, address)
+    except TooManyRequests as exc:
+        return exc
+    return None
 
 
 def issue_token(session: Session, user: Any) -> tuple[str, int]:

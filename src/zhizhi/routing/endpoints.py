@@ -23,6 +23,7 @@ router = APIRouter(prefix="/api/v1", tags=["routing & AI suggestions 智能分�
     "/cases/{number}/suggestions", response_model=list[SuggestionOut], summary="AI suggestions 智能建议"
 )
 def suggestions(number: str, session: DbSession, principal: CurrentPrincipal) -> list[SuggestionOut]:
+    """The case's suggestions as the caller may see them (``service.payload_for``)."""
     case = cases.get_case(session, principal, number)
     return [
         SuggestionOut(
@@ -31,7 +32,7 @@ def suggestions(number: str, session: DbSession, principal: CurrentPrincipal) ->
             confidence=s.confidence,
             needs_review=s.needs_review,
             status=s.status,
-            payload=s.payload,
+            payload=service.payload_for(session, principal, s),
             created_at=s.created_at,
             decision_reason=s.decision_reason,
             decision=s.decision,

@@ -247,6 +247,24 @@ def suggestions_for(session: Session, case_id: int) -> list[CaseSuggestion]:
     return repo.suggestions_for(session, case_id)
 
 
+def payload_for(session: Session, principal: Principal, row: CaseSuggestion) -> dict[str, Any]:
+    """A suggestion's payload as ``principal`` may see it: duplicate candidates the caller could
+    not open themselves (another person's case, another department's) are left out, with their
+    numbers and places."""
+    payload = dict(row.payload or {})
+    if row.kind != "duplicates":
+        return payload
+    visible = []
+    for candidate in payload.get("candidates") or []:
+        try:
+            cases.get_case(session, principal, str(candidate.get("number")))
+        except DomainError:
+            continue
+        visible.append(candidate)
+    payload["candidates"] = visible
+    return payload
+
+
 def suggestions_of(session: Session, case: Case) -> list[CaseSuggestion]:
     """The suggestions of ``case``, computed now when there are none (the intake job was
     dropped or has not run yet): the API and the case page call this."""

@@ -1,8 +1,12 @@
-"""Signed double-submit CSRF tokens: a random nonce + HMAC-SHA256(secret_key, nonce).
+"""Signed double-submit CSRF tokens bound to the session: a random nonce +
+HMAC-SHA256(secret_key, nonce, session binding), the binding being a digest of the session cookie
+(or "anonymous").  A token fetched without a session (or with another session) is worthless with
+a victim's session cookie.
 
 The token lives in an HttpOnly cookie and is repeated in every POST form (``csrf_token``) or,
 for htmx requests, in the ``X-CSRF-Token`` header (``hx-headers`` on ``<body>``). A POST is
-accepted only when both are present, equal, and carry a valid signature.
+accepted only when both are present, equal, and carry a valid signature for the request's
+session.  ``http.edge.OriginCheck`` also refuses unsafe methods from other sites.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import secrets
 from fastapi import Request
 
 from zhizhi.core.settings import get_settings
+from zhizhi.ui.session import SESSION_COOKIE
 
 COOKIE = "zz_csrf"
 FIELD = "csrf_token"
@@ -27,30 +32,38 @@ class CsrfFailed(Exception):
     en = "Form expired or of unknown origin (CSRF check failed); reload the page and retry"
 
 
-def _sign(nonce: str) -> str:
+def binding(request: Request) -> str:
+    """What a token is bound to: a digest of the session cookie, or "anonymous"."""
+    session = request.cookies.get(SESSION_COOKIE)
+    return hashlib.sha256(session.encode()).hexdigest() if session else "anonymous"
+
+
+def _sign(nonce: str, bound_to: str) -> str:
     key = get_settings().secret_key.encode()
-    return hmac.new(key, f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"csrf:{bound_to}:{nonce}".encode(), hashlib.sha256).hexdigest()
 
 
-def new_token() -> str:
+def new_token(bound_to: str = "anonymous") -> str:
     nonce = secrets.token_urlsafe(18)
-    return f"{nonce}.{_sign(nonce)}"
+    return f"{nonce}.{_sign(nonce, bound_to)}"
 
 
-def is_valid(token: str | None) -> bool:
+def is_valid(token: str | None, bound_to: str = "anonymous") -> bool:
     if not token or "." not in token or len(token) > 200:
         return False
     nonce, sig = token.rsplit(".", 1)
-    return hmac.compare_digest(sig, _sign(nonce))
+    return hmac.compare_digest(sig, _sign(nonce, bound_to))
 
 
 def token_for(request: Request) -> str:
-    """The request's token (from the cookie when valid, else a fresh one set by ``render``)."""
+    """The request's token (from the cookie when valid for this session, else a fresh one set by
+    ``render``)."""
     existing: str | None = getattr(request.state, "csrf", None)
     if existing:
         return existing
+    bound_to = binding(request)
     cookie = request.cookies.get(COOKIE)
-    token = cookie if cookie and is_valid(cookie) else new_token()
+    token = cookie if cookie and is_valid(cookie, bound_to) else new_token(bound_to)
     request.state.csrf = token
     return token
 
@@ -63,5 +76,5 @@ async def verify(request: Request) -> None:
         form = await request.form()
         value = form.get(FIELD)
         sent = value if isinstance(value, str) else None
-    if not (cookie and sent and is_valid(cookie) and hmac.compare_digest(cookie, sent)):
+    if not (cookie and sent and is_valid(cookie, binding(request)) and hmac.compare_digest(cookie, sent)):
         raise CsrfFailed

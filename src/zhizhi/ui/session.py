@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from zhizhi.core.errors import Unauthorized
+from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 
@@ -48,6 +49,8 @@ def optional_staff(request: Request, session: DbSession) -> Principal | None:
         principal = _resolver(session, token)
     except Unauthorized:
         return None
+    if principal.role is Role.PUBLIC:
+        return None  # a citizen's API token is no staff session: staff pages send it to /login
     request.state.principal = principal  # honoured by zhizhi.org.deps.optional_principal
     return principal
 

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from zhizhi.core import clock
 from zhizhi.core.permissions import ROLE_LABELS
 from zhizhi.core.principal import Principal
+from zhizhi.core.settings import get_settings
 from zhizhi.ui import csrf, i18n, nav
 from zhizhi.ui.forms import FormErrors
 
@@ -77,11 +78,14 @@ def render(
     ctx.update(context or {})
     response: HTMLResponse = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
+    secure = get_settings().secure_cookies
     if request.cookies.get(csrf.COOKIE) != token:
-        response.set_cookie(csrf.COOKIE, token, httponly=True, samesite="lax", path="/")
+        response.set_cookie(csrf.COOKIE, token, httponly=True, samesite="lax", path="/", secure=secure)
     asked = request.query_params.get("lang")
     if asked in i18n.LANGS:
-        response.set_cookie(i18n.COOKIE, asked, max_age=365 * 86400, samesite="lax", path="/")
+        response.set_cookie(
+            i18n.COOKIE, asked, max_age=365 * 86400, httponly=True, samesite="lax", path="/", secure=secure
+        )
     return response
 
 

@@ -10,9 +10,12 @@ from fastapi import FastAPI
 import zhizhi
 from zhizhi import registry, ui
 from zhizhi.core import jobs
-from zhizhi.core.settings import get_settings
+from zhizhi.core.settings import get_settings, guard
+from zhizhi.http.edge import OriginCheck, SecurityHeaders
 from zhizhi.http.limits import BodySizeLimit
 from zhizhi.http.problems import install_problem_handlers
+from zhizhi.http.ratelimit import RateLimit
+from zhizhi.http.textguard import TextGuard
 
 
 def _limit_worker_threads(n: int) -> None:
@@ -26,6 +29,7 @@ def _limit_worker_threads(n: int) -> None:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    guard(settings)  # production refuses the default secret key; development warns
     app = FastAPI(
         title="Zhizhi 智治 API",
         version=zhizhi.__version__,
@@ -64,5 +68,10 @@ def create_app() -> FastAPI:
     app.router.on_startup.append(start_runner)
     app.router.on_startup.append(lambda: _limit_worker_threads(settings.worker_threads))
     app.router.on_shutdown.append(stop_runner)
+    # outermost last: headers on every answer, then size, origin, rate limits, text (docs/security.md)
+    app.add_middleware(TextGuard)
+    app.add_middleware(RateLimit)
+    app.add_middleware(OriginCheck, allowed_origins=settings.allowed_origins)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, hsts_always=settings.env == "production")
     return app
