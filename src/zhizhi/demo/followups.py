@@ -41,14 +41,18 @@ def load_recurrences(
     rng = random.Random(seed)
     end = end or clock.now()
     agent = org.principal_for_username(session, "agent")
-    busiest = Counter(unit for _, unit, _ in closed).most_common(1)
+    # the focus is the busiest unit of the last 30 days: the cockpit's default period shows it
+    recent = [unit for _, unit, at in closed if end - at <= timedelta(days=30)]
+    busiest = Counter(recent or [unit for _, unit, _ in closed]).most_common(1)
     focus = busiest[0][0] if busiest else None
     made = 0
     for data, unit, closed_at in closed:
-        share = 0.5 if unit == focus else 0.12
+        share = 0.6 if unit == focus else 0.12
         if rng.random() >= share:
             continue
-        at = closed_at + timedelta(days=rng.choice([rng.uniform(2, 25), rng.uniform(35, 80)]))
+        # the focus unit's problems come back within weeks; others' within weeks or months
+        days = rng.uniform(2, 25) if unit == focus else rng.choice([rng.uniform(2, 25), rng.uniform(35, 80)])
+        at = closed_at + timedelta(days=days)
         if at >= end:
             at = closed_at + (end - closed_at) * rng.uniform(0.3, 0.9)
         if at <= closed_at or at >= end:
