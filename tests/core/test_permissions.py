@@ -36,6 +36,9 @@ ALL = {
     "audit:read",
     "cockpit:read",
     "data:manage",
+    "sharing:request",
+    "sharing:approve",
+    "sharing:supervise",
 }
 HANDLING = {"case:read", "case:sign", "case:handle", "case:reply", "case:return", "case:request_extension"}
 
@@ -81,9 +84,18 @@ EXPECTED: dict[str, set[str]] = {
         "case:review_rating",
         "audit:read",
         "cockpit:read",
+        "sharing:supervise",
     },
     "leader": {"case:read", "case:read_all", "case:create", "case:supervise", "cockpit:read"},
-    "data_steward": {"case:read", "case:read_all", "data:manage", "audit:read"},
+    "data_steward": {
+        "case:read",
+        "case:read_all",
+        "data:manage",
+        "audit:read",
+        "sharing:request",
+        "sharing:approve",
+        "sharing:supervise",
+    },
     "admin": ALL,
 }
 

@@ -63,6 +63,9 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     COCKPIT_READ = "cockpit:read"
     DATA_MANAGE = "data:manage"
+    SHARING_REQUEST = "sharing:request"  # request a shared data resource for one's department
+    SHARING_APPROVE = "sharing:approve"  # answer requests for (and revoke grants of) one's own resources
+    SHARING_SUPERVISE = "sharing:supervise"  # the city-wide queue of pending requests, overdue first
 
 
 P = Permission
@@ -89,10 +92,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _STAFF_READ
         | {P.CASE_READ_ALL, P.CASE_SUPERVISE, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND}
         | {P.CASE_REVIEW_RETURN, P.CASE_CLOSE, P.CASE_REOPEN, P.AUDIT_READ, P.COCKPIT_READ}
-        | {P.CASE_REVIEW_RATING}
+        | {P.CASE_REVIEW_RATING, P.SHARING_SUPERVISE}
     ),
     Role.LEADER: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ}),
-    Role.DATA_STEWARD: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}),
+    Role.DATA_STEWARD: frozenset(
+        _STAFF_READ
+        | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}
+        | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE}
+    ),
     Role.ADMIN: frozenset(set(Permission)),
 }
 

@@ -79,6 +79,16 @@ class Settings(BaseSettings):
         description="the cockpit ranks units (部门排行, by on-time rate); false: the same figures per "
         "unit in code order, no positions (against 数字形式主义)",
     )
+    sharing_answer_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="working days an owning department has to answer a conditional data-sharing "
+        "request (政务数据共享条例: 10); the last 2 are a warning",
+    )
+    sharing_token_ttl_seconds: int = Field(
+        default=600, ge=60, le=86400, description="lifetime of an exchange client's bearer token"
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     worker_threads: int = Field(

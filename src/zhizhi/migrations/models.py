@@ -10,6 +10,7 @@ from zhizhi.core.db import Base
 from zhizhi.core.jobs import models as jobs_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
+from zhizhi.sharing import models as sharing_models
 
 __all__ = [
     "Base",
@@ -20,4 +21,5 @@ __all__ = [
     "jobs_models",
     "org_models",
     "routing_models",
+    "sharing_models",
 ]
