@@ -18,8 +18,18 @@ from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
+from zhizhi.sharing.manifest import CAPABILITY as SHARING
 
-CAPABILITIES: tuple[Capability, ...] = (ORG, CASES, CATALOGUE, ROUTING, ADDRESSES, INTELLIGENCE, COCKPIT)
+CAPABILITIES: tuple[Capability, ...] = (
+    ORG,
+    CASES,
+    CATALOGUE,
+    ROUTING,
+    ADDRESSES,
+    INTELLIGENCE,
+    COCKPIT,
+    SHARING,
+)
 
 
 def install(extra: Sequence[Capability] = ()) -> None:

@@ -59,13 +59,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def register_client(session: Session, principal: Principal, name: str, department_code: str) -> tuple[Client, str]:
+def register_client(
+    session: Session, principal: Principal, name: str, department_code: str
+) -> tuple[Client, str]:
     """A consuming system of a department; the secret is shown once and kept as an argon2 hash."""
     if not principal.can(Permission.DATA_MANAGE):
         raise Forbidden("无权登记接入系统", "not allowed to register consuming systems")
     dept = org.find_department(session, department_code)
     if dept is None:
-        raise NotFound(f"部门 {department_code} 不存在", f"department {department_code} not found", field="department")
+        raise NotFound(
+            f"部门 {department_code} 不存在", f"department {department_code} not found", field="department"
+        )
     if principal.role != Role.ADMIN and principal.department_id != dept.id:
         raise Forbidden("只能为本部门登记接入系统", "only systems of your own department")
     client_id = f"{dept.code.lower()}-{secrets.token_hex(6)}"
@@ -80,8 +84,13 @@ def register_client(session: Session, principal: Principal, name: str, departmen
     )
     repo.add(session, client)
     audit.record(
-        session, "sharing.client_registered", principal.actor, object_type="sharing_client",
-        object_id=client_id, department=dept.code, name=name,
+        session,
+        "sharing.client_registered",
+        principal.actor,
+        object_type="sharing_client",
+        object_id=client_id,
+        department=dept.code,
+        name=name,
     )
     return client, secret
 
@@ -93,8 +102,19 @@ def issue_token(session: Session, client_id: str, client_secret: str) -> tuple[s
         raise OAuthError("invalid_client", "client authentication failed", 401)
     ttl = get_settings().sharing_token_ttl_seconds
     token = secrets.token_urlsafe(32)
-    repo.add(session, AccessToken(token_hash=_digest(token), client_pk=client.id, expires_at=clock.now() + timedelta(seconds=ttl)))
-    audit.record(session, "sharing.token_issued", audit.Actor(None, f"client:{client_id}"), object_type="sharing_client", object_id=client_id)
+    repo.add(
+        session,
+        AccessToken(
+            token_hash=_digest(token), client_pk=client.id, expires_at=clock.now() + timedelta(seconds=ttl)
+        ),
+    )
+    audit.record(
+        session,
+        "sharing.token_issued",
+        audit.Actor(None, f"client:{client_id}"),
+        object_type="sharing_client",
+        object_id=client_id,
+    )
     return token, ttl
 
 
@@ -122,13 +142,19 @@ def link_subject(session: Session, principal: Principal, username: str, id_numbe
         raise Forbidden("无权登记实名信息", "not allowed to record verified identities")
     user = org.principal_for_username(session, username)
     if user.role != Role.PUBLIC:
-        raise ValidationFailed("只能为群众账号登记", "only public accounts have a data-subject identity", field="username")
+        raise ValidationFailed(
+            "只能为群众账号登记", "only public accounts have a data-subject identity", field="username"
+        )
     row = repo.subject_of_user(session, user.user_id) or Subject(user_id=user.user_id)
     row.subject_digest = subject_digest(id_number)
     row.id_number_masked = mask_id_number(id_number.upper()) or ""
     repo.add(session, row)
     audit.record(
-        session, "sharing.subject_linked", principal.actor, object_type="user", object_id=user.user_id,
+        session,
+        "sharing.subject_linked",
+        principal.actor,
+        object_type="user",
+        object_id=user.user_id,
         id_number=row.id_number_masked,
     )
     return row
@@ -189,7 +215,9 @@ def _log(
     )
 
 
-def _refuse(session: Session, consumer: Consumer, resource: Resource, reason: policy.Refusal, **log: Any) -> ExchangeRefused:
+def _refuse(
+    session: Session, consumer: Consumer, resource: Resource, reason: policy.Refusal, **log: Any
+) -> ExchangeRefused:
     _log(session, consumer, resource, resource.code, outcome=Outcome.REFUSED, reason=reason.value, **log)
     zh, en = policy.REFUSAL_MESSAGES[reason]
     return ExchangeRefused(zh, en, reason=reason.value)
@@ -206,14 +234,23 @@ def call(
     try:
         purpose = Purpose(purpose).value
     except ValueError:
-        raise ValidationFailed(f"未知用途：{purpose[:20]}", f"unknown purpose {purpose[:20]!r}", field="purpose") from None
+        raise ValidationFailed(
+            f"未知用途：{purpose[:20]}", f"unknown purpose {purpose[:20]!r}", field="purpose"
+        ) from None
     resource = repo.resource_by_code(session, code)
     if resource is None:
-        raise NotFound(f"数据资源 {code[:40]} 不存在", f"data resource {code[:40]} not found", field="resource")
-    log = {"purpose": purpose, "key": key, "fields": list(fields or [])}
+        raise NotFound(
+            f"数据资源 {code[:40]} 不存在", f"data resource {code[:40]} not found", field="resource"
+        )
+    log: dict[str, Any] = {"purpose": purpose, "key": key, "fields": list(fields or [])}
     views = {
         g.id: policy.GrantView(
-            g.id, g.purpose, frozenset(g.fields), frozenset(g.plain_fields), g.valid_from, g.expires_at,
+            g.id,
+            g.purpose,
+            frozenset(g.fields),
+            frozenset(g.plain_fields),
+            g.valid_from,
+            g.expires_at,
             g.revoked_at is not None,
         )
         for g in repo.grants_for(session, resource.id, consumer.department_id)
@@ -222,7 +259,8 @@ def call(
     if grant is None:
         raise _refuse(session, consumer, resource, refusal or policy.Refusal.NO_GRANT, **log)
     field_views = {
-        f.name: policy.FieldView(f.name, f.grade, f.personal, f.mask) for f in repo.fields_of(session, [resource.id])[resource.id]
+        f.name: policy.FieldView(f.name, f.grade, f.personal, f.mask)
+        for f in repo.fields_of(session, [resource.id])[resource.id]
     }
     names, refusal = policy.check_fields(grant, fields, field_views)
     log["fields"] = names
@@ -234,7 +272,16 @@ def call(
         return {"found": False}
     subject_value = record.get(resource.subject_field) if resource.subject_field else None
     subject = subject_digest(str(subject_value)) if subject_value else None
-    _log(session, consumer, resource, resource.code, outcome=Outcome.SERVED, grant_id=grant.id, subject=subject, **log)
+    _log(
+        session,
+        consumer,
+        resource,
+        resource.code,
+        outcome=Outcome.SERVED,
+        grant_id=grant.id,
+        subject=subject,
+        **log,
+    )
     return {
         "found": True,
         "resource": resource.code,
@@ -250,7 +297,9 @@ def call(
 
 def _read_outs(session: Session, rows: list[ExchangeLog], *, with_client: bool) -> list[ReadOut]:
     depts = org.departments_by_ids(
-        session, [r.consumer_department_id for r in rows] + [r.owner_department_id for r in rows if r.owner_department_id]
+        session,
+        [r.consumer_department_id for r in rows]
+        + [r.owner_department_id for r in rows if r.owner_department_id],
     )
     return [
         ReadOut(
@@ -289,5 +338,12 @@ def reads_about_me(session: Session, principal: Principal) -> tuple[str | None, 
     if subject is None:
         return None, []
     rows = repo.reads_of_subject(session, subject.subject_digest)
-    audit.record(session, "sharing.subject_viewed_reads", principal.actor, object_type="user", object_id=principal.user_id, rows=len(rows))
+    audit.record(
+        session,
+        "sharing.subject_viewed_reads",
+        principal.actor,
+        object_type="user",
+        object_id=principal.user_id,
+        rows=len(rows),
+    )
     return subject.id_number_masked, _read_outs(session, rows, with_client=False)

@@ -91,7 +91,9 @@ def disclosure(field: FieldView, purpose: str, plain_granted: bool) -> Disclosur
     return Disclosure.MASKED
 
 
-def choose_grant(grants: Iterable[GrantView], purpose: str, now: datetime) -> tuple[GrantView | None, Refusal | None]:
+def choose_grant(
+    grants: Iterable[GrantView], purpose: str, now: datetime
+) -> tuple[GrantView | None, Refusal | None]:
     """The usable grant for ``purpose`` among a consumer's grants of one resource, or the reason
     there is none (the most specific one: a revoked or expired grant for the purpose says so)."""
     grants = list(grants)
@@ -108,7 +110,9 @@ def choose_grant(grants: Iterable[GrantView], purpose: str, now: datetime) -> tu
     return None, Refusal.REVOKED
 
 
-def check_fields(grant: GrantView, asked: Iterable[str] | None, fields: Mapping[str, FieldView]) -> tuple[list[str], Refusal | None]:
+def check_fields(
+    grant: GrantView, asked: Iterable[str] | None, fields: Mapping[str, FieldView]
+) -> tuple[list[str], Refusal | None]:
     """The fields to serve: those asked (all granted ones when none asked), every one granted and
     none of core grade."""
     names = list(dict.fromkeys(asked)) if asked else [n for n in fields if n in grant.fields]
@@ -143,7 +147,9 @@ def masked(field: FieldView, value: object) -> object:
     return masker(str(value)) if masker else HIDDEN
 
 
-def shape(record: Mapping[str, object], names: list[str], fields: Mapping[str, FieldView], grant: GrantView) -> dict[str, object]:
+def shape(
+    record: Mapping[str, object], names: list[str], fields: Mapping[str, FieldView], grant: GrantView
+) -> dict[str, object]:
     """The record as the consumer receives it: only ``names``, each plain or masked."""
     out: dict[str, object] = {}
     for name in names:

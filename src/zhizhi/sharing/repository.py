@@ -133,7 +133,9 @@ def requests_of(
     session: Session, *, department_id: int | None, status: str | None = None, limit: int = 500
 ) -> list[ShareRequest]:
     """Requests the department made or must answer (every request when ``department_id`` is None)."""
-    stmt = select(ShareRequest).order_by(ShareRequest.submitted_at.desc(), ShareRequest.id.desc()).limit(limit)
+    stmt = (
+        select(ShareRequest).order_by(ShareRequest.submitted_at.desc(), ShareRequest.id.desc()).limit(limit)
+    )
     if department_id is not None:
         stmt = stmt.where(
             or_(
@@ -174,7 +176,9 @@ def grant_by_id(session: Session, grant_id: int, *, lock: bool = False) -> Grant
 def grants_by_request(session: Session, request_ids: Sequence[int]) -> dict[int, Grant]:
     if not request_ids:
         return {}
-    return {g.request_id: g for g in session.scalars(select(Grant).where(Grant.request_id.in_(list(request_ids))))}
+    return {
+        g.request_id: g for g in session.scalars(select(Grant).where(Grant.request_id.in_(list(request_ids))))
+    }
 
 
 def grants_for(session: Session, resource_id: int, consumer_department_id: int) -> list[Grant]:

@@ -57,7 +57,9 @@ def _validate_resource(body: ResourceIn) -> None:
     if len(set(names)) != len(names):
         raise ValidationFailed("字段名重复", "duplicate field names", field="fields")
     if body.key_field not in names:
-        raise ValidationFailed("主键字段不在字段列表中", "the key field is not among the fields", field="key_field")
+        raise ValidationFailed(
+            "主键字段不在字段列表中", "the key field is not among the fields", field="key_field"
+        )
     if body.subject_field and body.subject_field not in names:
         raise ValidationFailed(
             "数据主体字段不在字段列表中", "the subject field is not among the fields", field="subject_field"
@@ -87,7 +89,9 @@ def _validate_resource(body: ResourceIn) -> None:
 
 def save_resource(session: Session, principal: Principal, body: ResourceIn) -> tuple[Resource, bool]:
     """Create or replace a resource of the catalogue (API, Excel import, demo); ``True`` when new."""
-    _require(principal, Permission.DATA_MANAGE, "无权维护数据资源目录", "not allowed to manage the data catalogue")
+    _require(
+        principal, Permission.DATA_MANAGE, "无权维护数据资源目录", "not allowed to manage the data catalogue"
+    )
     _validate_resource(body)
     owner = org.find_department(session, body.owner)
     if owner is None:
@@ -97,7 +101,15 @@ def save_resource(session: Session, principal: Principal, body: ResourceIn) -> t
     created = resource is None
     if resource is None:
         resource = Resource(code=body.code, created_at=now)
-    for attr in ("name", "description", "source_system", "adapter_target", "key_field", "subject_field", "keywords"):
+    for attr in (
+        "name",
+        "description",
+        "source_system",
+        "adapter_target",
+        "key_field",
+        "subject_field",
+        "keywords",
+    ):
         setattr(resource, attr, getattr(body, attr))
     resource.owner_department_id = owner.id
     resource.share_type = body.share_type.value
@@ -285,7 +297,14 @@ def submit_request(session: Session, principal: Principal, body: RequestIn) -> S
         status=request.status,
     )
     if res.share_type == ShareType.UNCONDITIONAL:
-        _approve(session, request, plain_fields=[], by="system", reason="无条件共享，自动授权 / unconditional", now=now)
+        _approve(
+            session,
+            request,
+            plain_fields=[],
+            by="system",
+            reason="无条件共享，自动授权 / unconditional",
+            now=now,
+        )
     return request
 
 
@@ -321,7 +340,9 @@ def _approve(
 
 
 def _owner_check(principal: Principal, owner_department_id: int) -> None:
-    _require(principal, Permission.SHARING_APPROVE, "无权审批共享申请", "not allowed to answer sharing requests")
+    _require(
+        principal, Permission.SHARING_APPROVE, "无权审批共享申请", "not allowed to answer sharing requests"
+    )
     if principal.role != Role.ADMIN and principal.department_id != owner_department_id:
         raise Forbidden("只有数源部门可以审批或撤销", "only the owning department may decide or revoke")
 
@@ -339,13 +360,19 @@ def decide_request(session: Session, principal: Principal, number: str, body: De
     outside = [n for n in body.plain_fields if n not in request.fields]
     if outside:
         raise ValidationFailed(
-            "明文字段须在申请字段之内", "unmasked fields must be among the requested fields", field="plain_fields"
+            "明文字段须在申请字段之内",
+            "unmasked fields must be among the requested fields",
+            field="plain_fields",
         )
     now = clock.now()
     if body.approve:
         _approve(
-            session, request, plain_fields=list(dict.fromkeys(body.plain_fields)), by=principal.username,
-            reason=body.reason, now=now,
+            session,
+            request,
+            plain_fields=list(dict.fromkeys(body.plain_fields)),
+            by=principal.username,
+            reason=body.reason,
+            now=now,
         )
     else:
         request.status = RequestStatus.REFUSED.value
@@ -374,7 +401,11 @@ def revoke_grant(session: Session, principal: Principal, grant_id: int, reason: 
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = clock.now(), principal.username, reason
     session.flush()
     audit.record(
-        session, "sharing.grant_revoked", principal.actor, object_type="sharing_grant", object_id=grant.id,
+        session,
+        "sharing.grant_revoked",
+        principal.actor,
+        object_type="sharing_grant",
+        object_id=grant.id,
         reason=reason,
     )
     return grant
