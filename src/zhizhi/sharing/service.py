@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -533,3 +534,25 @@ def grants_for(session: Session, principal: Principal) -> list[GrantOut]:
         )
         for g in rows
     ]
+
+
+def load_provider_rows(session: Session, principal: Principal, rows: dict[str, list[dict[str, Any]]]) -> int:
+    """Fill demo provider tables (the table adapter's data); audited with the counts only."""
+    _require(
+        principal, Permission.DATA_MANAGE, "无权维护数据资源目录", "not allowed to manage the data catalogue"
+    )
+    unknown = [t for t in rows if t not in repo.PROVIDER_TABLES]
+    if unknown:
+        raise ValidationFailed(
+            f"未知的数据表：{unknown[0]}", f"unknown provider table {unknown[0]!r}", field="table"
+        )
+    for table, table_rows in rows.items():
+        repo.insert_provider_rows(session, table, table_rows)
+    audit.record(
+        session,
+        "sharing.provider_rows_loaded",
+        principal.actor,
+        object_type="sharing_provider",
+        counts={t: len(r) for t, r in rows.items()},
+    )
+    return sum(len(r) for r in rows.values())
