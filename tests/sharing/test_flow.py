@@ -118,10 +118,7 @@ def test_conditional_request_approved_then_exchanged_logged_and_seen(city: Shari
     assert reads[-1]["record_key"] == id_no[:6] + "********" + id_no[-4:]
     assert reads[-1]["client_id"] == city.secrets["ZJ"][0]
     assert city.client.get("/api/v1/sharing/reads", headers=city.h("st_zj")).json() == []
-    assert (
-        city.client.get("/api/v1/sharing/reads", headers=city.h("h_zj")).status_code
-        == 403
-    )
+    assert city.client.get("/api/v1/sharing/reads", headers=city.h("h_zj")).status_code == 403
     # the person sees which departments read data about them (served reads only)
     mine = city.client.get("/api/v1/sharing/me/reads", headers=city.h("citizen")).json()
     assert mine["id_number"] == CITIZEN_ID[:6] + "********" + CITIZEN_ID[-4:]

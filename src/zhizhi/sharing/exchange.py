@@ -29,7 +29,7 @@ from zhizhi.sharing.enums import Outcome, Purpose
 from zhizhi.sharing.models import AccessToken, Client, ExchangeLog, Resource, Subject
 from zhizhi.sharing.schemas import ReadOut
 
-KEY_PATTERN = re.compile(r"^[0-9A-Za-z\-]{1,64}$")
+KEY_PATTERN = re.compile(r"^[0-9A-Za-z\-()（）\u4e00-\u9fff]{1,64}$")  # codes, ID numbers, 不动产权证号
 
 
 class OAuthError(Exception):
