@@ -15,7 +15,8 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from zhizhi.core.errors import FieldProblem, ValidationFailed
+from zhizhi.core.errors import FieldProblem, Forbidden, ValidationFailed
+from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
 from zhizhi.sharing import service
 from zhizhi.sharing.enums import GRADE_LABELS, PERSONAL_LABELS, SHARE_TYPE_LABELS, UPDATE_CYCLE_LABELS
@@ -113,6 +114,8 @@ def _problem(sheet: str, number: int, exc: ValidationError) -> ValidationFailed:
 
 def import_xlsx(session: Session, principal: Principal, data: bytes) -> dict[str, int]:
     """Create or replace every resource of the workbook; all or nothing."""
+    if not principal.can(Permission.DATA_MANAGE):
+        raise Forbidden("无权维护数据资源目录", "not allowed to manage the data catalogue")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

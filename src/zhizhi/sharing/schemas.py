@@ -71,6 +71,7 @@ class ResourceOut(BaseModel):
     source_system: str
     update_cycle: str
     adapter: str
+    adapter_target: str
     key_field: str
     subject_field: str | None
     keywords: str

@@ -186,6 +186,7 @@ def resource_outs(session: Session, resources: Sequence[Resource]) -> list[Resou
             source_system=r.source_system,
             update_cycle=r.update_cycle,
             adapter=r.adapter,
+            adapter_target=r.adapter_target,
             key_field=r.key_field,
             subject_field=r.subject_field,
             keywords=r.keywords,
