@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.builders import World, _hash
+from tests.pages.conftest import browser, live_server  # noqa: F401  (the browser tests' fixtures)
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.permissions import Role
 from zhizhi.org import service as org

@@ -37,6 +37,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sh.legal_basis": ("法律依据", "Legal basis"),
     "sh.period_start": ("使用开始日期", "Use from"),
     "sh.period_end": ("使用截止日期", "Use until"),
+    "sh.period": ("使用期限", "Period of use"),
     "sh.submit": ("提交申请", "Submit the request"),
     "sh.requests": ("共享申请与授权", "Requests and grants"),
     "sh.incoming": ("待本部门审批", "Waiting for your department's answer"),

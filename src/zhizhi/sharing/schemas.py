@@ -114,7 +114,9 @@ class RequestOut(BaseModel):
     resource: str
     resource_name: str
     consumer: str
+    consumer_name: str
     owner: str
+    owner_name: str
     purpose: str
     purpose_detail: str
     legal_basis: str
@@ -136,6 +138,7 @@ class GrantOut(BaseModel):
     request: str
     resource: str
     consumer: str
+    consumer_name: str
     purpose: str
     fields: list[str]
     plain_fields: list[str]
