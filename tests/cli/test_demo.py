@@ -25,6 +25,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     with engine.connect() as conn:
         statuses = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
+        sharing = dict(conn.execute(text("SELECT status, count(*) FROM sharing_requests GROUP BY status")).all())
+        reads = dict(conn.execute(text("SELECT outcome, count(*) FROM sharing_exchange_log GROUP BY outcome")).all())
     assert set(statuses) == {
         "received",
         "accepted",
@@ -37,6 +39,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "merged",
     }
     assert sum(statuses.values()) >= 300
+    assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
+    assert reads == {"served": 160, "refused": 10}
     assert "岳麓区人民政府" in districts and len(districts) == 9
     again = subprocess.run(
         [sys.executable, "-m", "zhizhi.cli", "audit", "verify"],

@@ -19,7 +19,8 @@ from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.followups import load_grid_work, load_recurrences
-from zhizhi.demo.org import load_catalogue, load_org, load_users
+from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
+from zhizhi.demo.sharing import load_sharing
 from zhizhi.org import service as org
 from zhizhi.routing import learning
 
@@ -43,6 +44,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     made = load_cases(session, demo, count=cases, closed_log=closed)
     made += load_recurrences(session, closed) + load_grid_work(session)
     trained = _train_classifier(session)
+    sharing = load_sharing(session, DEMO_PASSWORD)
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -51,6 +53,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "users": len(users),
         "cases": made,
         "classifier_models": trained,
+        **sharing,
     }
 
 

@@ -36,6 +36,8 @@ from zhizhi.ui.session import MaybeStaff, Staff
 from zhizhi.ui.templating import error_page, render
 
 router = APIRouter(include_in_schema=False)
+# the shell's three badge colours: green for unconditional, amber for conditional, red for not shared
+SHARE_BADGE = {"unconditional": "sla-normal", "conditional": "sla-warning", "none": "sla-overdue"}
 LABELS = {
     "share_type": {k.value: v for k, v in SHARE_TYPE_LABELS.items()},
     "grade": {k.value: v for k, v in GRADE_LABELS.items()},
@@ -51,7 +53,13 @@ LABELS = {
 def _page(
     request: Request, name: str, principal: Principal | None, ctx: dict[str, Any], status: int = 200
 ) -> Response:
-    return render(request, name, {"L": LABELS, **ctx}, status_code=status, principal=principal)
+    return render(
+        request,
+        name,
+        {"L": LABELS, "share_badge": SHARE_BADGE, **ctx},
+        status_code=status,
+        principal=principal,
+    )
 
 
 def _staff_only(request: Request, principal: Principal) -> Response | None:
