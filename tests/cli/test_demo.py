@@ -25,8 +25,12 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     with engine.connect() as conn:
         statuses = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
-        sharing = dict(conn.execute(text("SELECT status, count(*) FROM sharing_requests GROUP BY status")).all())
-        reads = dict(conn.execute(text("SELECT outcome, count(*) FROM sharing_exchange_log GROUP BY outcome")).all())
+        sharing = dict(
+            conn.execute(text("SELECT status, count(*) FROM sharing_requests GROUP BY status")).all()
+        )
+        reads = dict(
+            conn.execute(text("SELECT outcome, count(*) FROM sharing_exchange_log GROUP BY outcome")).all()
+        )
     assert set(statuses) == {
         "received",
         "accepted",
