@@ -149,6 +149,13 @@ def main() -> None:
 
         run("exchange", 100, 0)
         run("floor", 100, 0)
+        if os.environ.get("BENCH_PROFILE"):  # where the exchange's time goes (one block, cProfile)
+            import cProfile
+            import pstats
+
+            with cProfile.Profile() as prof:
+                run("exchange", args.block, 0)
+            pstats.Stats(prof).sort_stats("tottime").print_stats(20)
         ratios, rates = [], {"exchange": [], "floor": []}
         for r in range(args.rounds):
             got = {}

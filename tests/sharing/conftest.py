@@ -18,7 +18,7 @@ from zhizhi.core.permissions import Role
 from zhizhi.org import service as org
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.models import ApiToken, User
-from zhizhi.sharing import seed, service
+from zhizhi.sharing import cache, seed, service
 from zhizhi.sharing.exchange import link_subject
 
 OWNERS = {"ga": "GA", "scjg": "SCJG", "rs": "RS", "zrzy": "ZRZY"}
@@ -107,6 +107,7 @@ class SharingCity:
 
 
 def build_city(world: World) -> SharingCity:
+    cache.clear()  # the tables were emptied under the per-process caches
     with unit_of_work() as s:
         city = org.department_by_code(s, "CITY")
         for code, name in DEPARTMENTS:

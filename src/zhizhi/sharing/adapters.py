@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from zhizhi.core.errors import ServiceUnavailable
 from zhizhi.sharing import repository as repo
+from zhizhi.sharing.cache import ResourceSnapshot
 from zhizhi.sharing.enums import AdapterKind
-from zhizhi.sharing.models import Resource
 
 HTTP_TIMEOUT_SECONDS = 5.0
 MAX_PROVIDER_BYTES = 1_000_000
@@ -33,12 +33,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def table_record(session: Session, resource: Resource, key: str) -> dict[str, Any] | None:
+def table_record(session: Session, resource: ResourceSnapshot, key: str) -> dict[str, Any] | None:
     row = repo.provider_row(session, resource.adapter_target, resource.key_field, key)
     return None if row is None else {k: _plain(v) for k, v in row.items()}
 
 
-def http_record(resource: Resource, key: str) -> dict[str, Any] | None:
+def http_record(resource: ResourceSnapshot, key: str) -> dict[str, Any] | None:
     """GET the provider's URL (``{key}`` replaced, URL-quoted): 200 → the JSON object, 404 → no
     record, anything else → 503 naming the provider."""
     url = resource.adapter_target.replace("{key}", urllib.parse.quote(key, safe=""))
@@ -67,7 +67,7 @@ def http_record(resource: Resource, key: str) -> dict[str, Any] | None:
     return data
 
 
-def fetch(session: Session, resource: Resource, key: str) -> dict[str, Any] | None:
+def fetch(session: Session, resource: ResourceSnapshot, key: str) -> dict[str, Any] | None:
     if resource.adapter == AdapterKind.HTTP:
         return http_record(resource, key)
     return table_record(session, resource, key)

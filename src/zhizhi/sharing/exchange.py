@@ -23,10 +23,10 @@ from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.org import service as org
-from zhizhi.sharing import adapters, policy
+from zhizhi.sharing import adapters, cache, policy
 from zhizhi.sharing import repository as repo
 from zhizhi.sharing.enums import Outcome, Purpose
-from zhizhi.sharing.models import AccessToken, Client, ExchangeLog, Resource, Subject
+from zhizhi.sharing.models import AccessToken, Client, ExchangeLog, Subject
 from zhizhi.sharing.schemas import ReadOut
 
 KEY_PATTERN = re.compile(r"^[0-9A-Za-z\-()（）\u4e00-\u9fff]{1,64}$")  # codes, ID numbers, 不动产权证号
@@ -119,8 +119,43 @@ def issue_token(session: Session, client_id: str, client_secret: str) -> tuple[s
 
 
 def consumer_from_token(session: Session, token: str) -> Consumer | None:
-    client = repo.token_client(session, _digest(token), clock.now())
-    return None if client is None else Consumer(client.client_id, client.department_id)
+    """The consuming system holding this bearer (cached for a few seconds, ``sharing.cache``)."""
+    digest, now = _digest(token), clock.now()
+    hit = cache.consumer(digest, now)
+    if hit is not None:
+        return hit
+    found = repo.token_client(session, digest, now)
+    if found is None:
+        return None
+    client, expires_at = found
+    value = Consumer(client.client_id, client.department_id)
+    cache.put_consumer(digest, expires_at, value)
+    return value
+
+
+def _snapshot(session: Session, code: str) -> cache.ResourceSnapshot | None:
+    hit = cache.resource(code)
+    if hit is not None:
+        return hit
+    row = repo.resource_by_code(session, code)
+    if row is None:
+        return None
+    views = {
+        f.name: policy.FieldView(f.name, f.grade, f.personal, f.mask)
+        for f in repo.fields_of(session, [row.id])[row.id]
+    }
+    snap = cache.ResourceSnapshot(
+        row.id,
+        row.code,
+        row.owner_department_id,
+        row.adapter,
+        row.adapter_target,
+        row.key_field,
+        row.subject_field,
+        views,
+    )
+    cache.put_resource(snap)
+    return snap
 
 
 # ---- the data subject ------------------------------------------------------------------------
@@ -163,14 +198,14 @@ def link_subject(session: Session, principal: Principal, username: str, id_numbe
 # ---- the call --------------------------------------------------------------------------------
 
 
-def _masked_key(resource: Resource, key: str) -> str:
+def _masked_key(resource: cache.ResourceSnapshot, key: str) -> str:
     return (mask_id_number(key) or "") if resource.subject_field else key
 
 
 def _log(
     session: Session,
     consumer: Consumer,
-    resource: Resource | None,
+    resource: cache.ResourceSnapshot | None,
     code: str,
     *,
     purpose: str,
@@ -182,9 +217,9 @@ def _log(
     subject: str | None = None,
 ) -> None:
     shown_key = _masked_key(resource, key) if resource is not None else (mask_id_number(key) or "")
-    repo.add_row(
+    repo.insert_log(
         session,
-        ExchangeLog(
+        dict(
             at=clock.now(),
             client_id=consumer.client_id,
             consumer_department_id=consumer.department_id,
@@ -216,7 +251,7 @@ def _log(
 
 
 def _refuse(
-    session: Session, consumer: Consumer, resource: Resource, reason: policy.Refusal, **log: Any
+    session: Session, consumer: Consumer, resource: cache.ResourceSnapshot, reason: policy.Refusal, **log: Any
 ) -> ExchangeRefused:
     _log(session, consumer, resource, resource.code, outcome=Outcome.REFUSED, reason=reason.value, **log)
     zh, en = policy.REFUSAL_MESSAGES[reason]
@@ -237,7 +272,7 @@ def call(
         raise ValidationFailed(
             f"未知用途：{purpose[:20]}", f"unknown purpose {purpose[:20]!r}", field="purpose"
         ) from None
-    resource = repo.resource_by_code(session, code)
+    resource = _snapshot(session, code)
     if resource is None:
         raise NotFound(
             f"数据资源 {code[:40]} 不存在", f"data resource {code[:40]} not found", field="resource"
@@ -258,10 +293,7 @@ def call(
     grant, refusal = policy.choose_grant(views.values(), purpose, clock.now())
     if grant is None:
         raise _refuse(session, consumer, resource, refusal or policy.Refusal.NO_GRANT, **log)
-    field_views = {
-        f.name: policy.FieldView(f.name, f.grade, f.personal, f.mask)
-        for f in repo.fields_of(session, [resource.id])[resource.id]
-    }
+    field_views = resource.fields
     names, refusal = policy.check_fields(grant, fields, field_views)
     log["fields"] = names
     if refusal is not None:

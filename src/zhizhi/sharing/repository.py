@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, or_, select
+from sqlalchemy import Select, Table, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from zhizhi.sharing.models import (
@@ -181,14 +181,14 @@ def grants_by_request(session: Session, request_ids: Sequence[int]) -> dict[int,
     }
 
 
+_GRANTS_FOR = select(Grant).where(
+    Grant.resource_id == bindparam("resource"), Grant.consumer_department_id == bindparam("consumer")
+)
+
+
 def grants_for(session: Session, resource_id: int, consumer_department_id: int) -> list[Grant]:
-    return list(
-        session.scalars(
-            select(Grant).where(
-                Grant.resource_id == resource_id, Grant.consumer_department_id == consumer_department_id
-            )
-        )
-    )
+    """Every grant of a resource to a department (read fresh on each exchange call)."""
+    return list(session.scalars(_GRANTS_FOR, {"resource": resource_id, "consumer": consumer_department_id}))
 
 
 def grants_of(session: Session, department_id: int | None, limit: int = 500) -> list[Grant]:
@@ -214,13 +214,14 @@ def clients_of(session: Session, department_id: int | None) -> list[Client]:
     return list(session.scalars(stmt))
 
 
-def token_client(session: Session, token_hash: str, now: datetime) -> Client | None:
-    """The active client holding the unexpired token with this digest."""
-    return session.scalar(
-        select(Client)
+def token_client(session: Session, token_hash: str, now: datetime) -> tuple[Client, datetime] | None:
+    """The active client holding the unexpired token with this digest, and the token's expiry."""
+    row = session.execute(
+        select(Client, AccessToken.expires_at)
         .join(AccessToken, AccessToken.client_pk == Client.id)
         .where(AccessToken.token_hash == token_hash, AccessToken.expires_at > now, Client.active)
-    )
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 # ---- the exchange log ----------------------------------------------------------------------
@@ -251,9 +252,18 @@ def subject_of_user(session: Session, user_id: int) -> Subject | None:
 # ---- provider tables (the table adapter) -----------------------------------------------------
 
 
+_PROVIDER_READS: dict[tuple[str, str], Select[Any]] = {}
+
+
 def provider_row(session: Session, table_name: str, key_field: str, key: str) -> dict[str, Any] | None:
-    table = PROVIDER_TABLES[table_name]
-    row = session.execute(select(table).where(table.c[key_field] == key)).mappings().first()
+    """One provider row by its key (the statement built once per table and key column)."""
+    stmt = _PROVIDER_READS.get((table_name, key_field))
+    if stmt is None:
+        table = PROVIDER_TABLES[table_name]
+        stmt = _PROVIDER_READS[(table_name, key_field)] = select(table).where(
+            table.c[key_field] == bindparam("key")
+        )
+    row = session.execute(stmt, {"key": key}).mappings().first()
     return dict(row) if row is not None else None
 
 
@@ -266,6 +276,6 @@ def provider_columns(table_name: str) -> list[str]:
     return [c.name for c in PROVIDER_TABLES[table_name].columns]
 
 
-def add_row(session: Session, row: object) -> None:
-    """Add without flushing (the exchange log: written with the unit of work's commit)."""
-    session.add(row)
+def insert_log(session: Session, values: dict[str, Any]) -> None:
+    """One exchange-log row, by a plain INSERT (no ORM unit of work: the hot path)."""
+    session.execute(insert(ExchangeLog), [values])
