@@ -28,6 +28,7 @@ from zhizhi.sharing import repository as repo
 from zhizhi.sharing.enums import Outcome, Purpose
 from zhizhi.sharing.models import AccessToken, Client, ExchangeLog, Subject
 from zhizhi.sharing.schemas import ReadOut
+from zhizhi.sharing.service import reject_controls
 
 KEY_PATTERN = re.compile(r"^[0-9A-Za-z\-()（）\u4e00-\u9fff]{1,64}$")  # codes, ID numbers, 不动产权证号
 
@@ -97,6 +98,8 @@ def register_client(
 
 def issue_token(session: Session, client_id: str, client_secret: str) -> tuple[str, int]:
     """RFC 6749 §4.4: a short-lived bearer for a client that proves its secret."""
+    if any(ord(c) < 32 for c in client_id + client_secret):
+        raise OAuthError("invalid_client", "client authentication failed", 401)
     client = repo.client_by_client_id(session, client_id)
     if client is None or not client.active or not org.verify_password(client.secret_hash, client_secret):
         raise OAuthError("invalid_client", "client authentication failed", 401)
@@ -175,6 +178,7 @@ def link_subject(session: Session, principal: Principal, username: str, id_numbe
     """Record a member of the public's verified ID number (实名认证 happens outside Zhizhi)."""
     if not principal.can(Permission.USERS_MANAGE):
         raise Forbidden("无权登记实名信息", "not allowed to record verified identities")
+    reject_controls(username, "username")
     user = org.principal_for_username(session, username)
     if user.role != Role.PUBLIC:
         raise ValidationFailed(
@@ -272,6 +276,7 @@ def call(
         raise ValidationFailed(
             f"未知用途：{purpose[:20]}", f"unknown purpose {purpose[:20]!r}", field="purpose"
         ) from None
+    reject_controls(code, "resource")
     resource = _snapshot(session, code)
     if resource is None:
         raise NotFound(

@@ -29,7 +29,7 @@ from zhizhi.sharing.enums import (
     SHARE_TYPE_LABELS,
     UPDATE_CYCLE_LABELS,
 )
-from zhizhi.sharing.schemas import DecisionIn, RequestIn
+from zhizhi.sharing.schemas import DecisionIn, RequestIn, RevokeIn
 from zhizhi.ui import csrf, i18n
 from zhizhi.ui.forms import FormErrors, Posted
 from zhizhi.ui.session import MaybeStaff, Staff
@@ -218,11 +218,17 @@ def revoke(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     errors = FormErrors(i18n.lang_of(request))
-    if not reason.strip():
-        errors.add("reason", "撤销须说明理由", "a revocation needs a reason")
+    try:
+        body = RevokeIn(reason=reason)
+    except ValidationError:
+        errors.add(
+            "reason",
+            "撤销须说明理由（不超过 500 字）",
+            "a revocation needs a reason (500 characters at most)",
+        )
         return _requests_page(request, session, principal, errors=errors, failed=str(grant_id))
     try:
-        service.revoke_grant(session, principal, grant_id, reason.strip())
+        service.revoke_grant(session, principal, grant_id, body.reason)
     except DomainError as exc:
         return _requests_page(
             request, session, principal, errors=errors.from_domain(exc), failed=str(grant_id)
@@ -262,7 +268,8 @@ def my_data(
     password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """A member of the public signs in for this one answer (no session is kept)."""
-    user = org.authenticate(session, username.strip(), password) if username.strip() and password else None
+    clean = username.strip() and password and not any(ord(c) < 32 for c in username + password)
+    user = org.authenticate(session, username.strip(), password) if clean else None
     if user is None or user.role != Role.PUBLIC.value:
         ctx = {"shown": False, "failed": True, "form": {"username": username[:64]}}
         return _page(request, "sharing/mydata.html", principal, ctx, 401)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from zhizhi.sharing.enums import (
     AdapterKind,
@@ -18,13 +18,29 @@ from zhizhi.sharing.enums import (
     UpdateCycle,
 )
 
+
+class In(BaseModel):
+    """A request body: unknown keys refused, blanks stripped, and no NUL or other C0 control
+    character in any text (PostgreSQL refuses NUL; none of these fields needs a control)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_controls(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str) and any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+                raise ValueError("text must not contain control characters")
+        return value
+
+
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
 FieldName = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
 Text500 = Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class FieldIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class FieldIn(In):
     name: FieldName
     label: Annotated[str, Field(min_length=1, max_length=120)]
     grade: Grade = Grade.GENERAL
@@ -34,8 +50,7 @@ class FieldIn(BaseModel):
     authoritative: bool = False
 
 
-class ResourceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ResourceIn(In):
     code: Code
     name: Annotated[str, Field(min_length=1, max_length=120)]
     description: Annotated[str, Field(max_length=2000)] = ""
@@ -86,8 +101,7 @@ class ConflictOut(BaseModel):
     sources: list[str]  # "RESOURCE.field"
 
 
-class RequestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class RequestIn(In):
     resource: Code
     purpose: Purpose
     purpose_detail: Text500
@@ -97,15 +111,13 @@ class RequestIn(BaseModel):
     period_end: date
 
 
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class DecisionIn(In):
     approve: bool
     reason: Annotated[str, Field(max_length=500)] = ""
     plain_fields: Annotated[list[FieldName], Field(max_length=100)] = []
 
 
-class RevokeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class RevokeIn(In):
     reason: Text500
 
 
@@ -149,8 +161,7 @@ class GrantOut(BaseModel):
     state: str  # active / expired / revoked
 
 
-class ClientIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ClientIn(In):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     department: Code
 
@@ -179,7 +190,6 @@ class ReadOut(BaseModel):
     grant_id: int | None = None
 
 
-class SubjectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class SubjectIn(In):
     username: Annotated[str, Field(min_length=1, max_length=64)]
     id_number: Annotated[str, Field(pattern=r"^\d{17}[\dXx]$")]

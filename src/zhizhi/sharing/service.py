@@ -45,6 +45,12 @@ def _require(principal: Principal, permission: Permission, zh: str, en: str) -> 
         raise Forbidden(zh, en, permission=permission.value)
 
 
+def reject_controls(value: str | None, field: str) -> None:
+    """NUL and other control characters never reach a query (PostgreSQL refuses NUL: a 500)."""
+    if value and any(ord(c) < 32 for c in value):
+        raise ValidationFailed("含有不允许的控制字符", "contains control characters", field=field)
+
+
 def require_staff(principal: Principal) -> None:
     if principal.role == Role.PUBLIC:
         raise Forbidden("数据资源目录仅对工作人员开放", "the data catalogue is for staff")
@@ -150,6 +156,7 @@ def save_resource(session: Session, principal: Principal, body: ResourceIn) -> t
 
 
 def resource(session: Session, code: str) -> Resource:
+    reject_controls(code, "resource")
     found = repo.resource_by_code(session, code)
     if found is None:
         raise NotFound(f"数据资源 {code} 不存在", f"data resource {code} not found", field="resource")
@@ -163,6 +170,8 @@ def fields_of(session: Session, resource_id: int) -> list[ResourceField]:
 def search(
     session: Session, q: str | None = None, owner: str | None = None, share_type: str | None = None
 ) -> list[Resource]:
+    for value, name in ((q, "q"), (owner, "owner"), (share_type, "share_type")):
+        reject_controls(value, name)
     owner_id = None
     if owner:
         dept = org.find_department(session, owner)
@@ -351,6 +360,7 @@ def _owner_check(principal: Principal, owner_department_id: int) -> None:
 
 def decide_request(session: Session, principal: Principal, number: str, body: DecisionIn) -> ShareRequest:
     """The owner approves (a grant, optionally some fields unmasked) or refuses with a reason."""
+    reject_controls(number, "number")
     request = repo.request_by_number(session, number, lock=True)
     if request is None:
         raise NotFound(f"共享申请 {number} 不存在", f"sharing request {number} not found", field="number")
@@ -393,7 +403,7 @@ def decide_request(session: Session, principal: Principal, number: str, body: De
 
 
 def revoke_grant(session: Session, principal: Principal, grant_id: int, reason: str) -> Grant:
-    grant = repo.grant_by_id(session, grant_id, lock=True)
+    grant = repo.grant_by_id(session, grant_id, lock=True) if 0 < grant_id < 2**31 else None
     if grant is None:
         raise NotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found", field="grant")
     res = repo.resources_by_ids(session, [grant.resource_id])[grant.resource_id]
@@ -494,6 +504,7 @@ def supervision_queue(session: Session, principal: Principal) -> list[RequestOut
 
 def request_view(session: Session, principal: Principal, number: str) -> RequestOut:
     require_staff(principal)
+    reject_controls(number, "number")
     row = repo.request_by_number(session, number)
     if row is None or not (
         principal.role == Role.ADMIN
