@@ -17,7 +17,7 @@ from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 from zhizhi.org.enums import DepartmentKind
-from zhizhi.sharing import exchange, seed, service
+from zhizhi.sharing import exchange, seed, service, views
 from zhizhi.sharing.schemas import DecisionIn, RequestIn
 
 PEOPLE = 120
@@ -180,7 +180,7 @@ def load_sharing(session: Session, password: str) -> dict[str, int]:
         )
         grants = {
             g.consumer: g
-            for g in service.grants_for(session, admin)
+            for g in views.grants_for(session, admin)
             if g.resource == "SCJG-YYZZ-001" and g.consumer == "CS-WJ"
         }
     # pending: overdue, due soon, on time; and a refusal

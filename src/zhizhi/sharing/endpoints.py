@@ -15,7 +15,7 @@ from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org.deps import CurrentPrincipal, require
-from zhizhi.sharing import dcat, excel, exchange, service
+from zhizhi.sharing import dcat, excel, exchange, service, views
 from zhizhi.sharing.schemas import (
     ClientIn,
     ClientOut,
@@ -103,7 +103,7 @@ def catalogue_jsonld(request: Request, session: DbSession) -> Response:
 @router.post("/requests", response_model=RequestOut, status_code=201, summary="Request a resource 共享申请")
 def submit(body: RequestIn, session: DbSession, principal: CurrentPrincipal) -> RequestOut:
     row = service.submit_request(session, principal, body)
-    return service.request_outs(session, [row])[0]
+    return views.request_outs(session, [row])[0]
 
 
 @router.get("/requests", response_model=list[RequestOut], summary="My department's requests 本部门申请")
@@ -112,14 +112,14 @@ def my_requests(
     principal: CurrentPrincipal,
     status: Annotated[str | None, Query(max_length=10)] = None,
 ) -> list[RequestOut]:
-    return service.requests_for(session, principal, status)
+    return views.requests_for(session, principal, status)
 
 
 @router.get("/requests/{number}", response_model=RequestOut, summary="A request 申请详情")
 def one_request(
     number: Annotated[str, Path(max_length=24)], session: DbSession, principal: CurrentPrincipal
 ) -> RequestOut:
-    return service.request_view(session, principal, number)
+    return views.request_view(session, principal, number)
 
 
 @router.post("/requests/{number}/decision", response_model=RequestOut, summary="Approve or refuse 审批")
@@ -130,17 +130,17 @@ def decide(
     principal: CurrentPrincipal,
 ) -> RequestOut:
     row = service.decide_request(session, principal, number, body)
-    return service.request_outs(session, [row])[0]
+    return views.request_outs(session, [row])[0]
 
 
 @router.get("/supervision", response_model=list[RequestOut], summary="Pending requests, overdue first 督办")
 def supervision(session: DbSession, principal: CurrentPrincipal) -> list[RequestOut]:
-    return service.supervision_queue(session, principal)
+    return views.supervision_queue(session, principal)
 
 
 @router.get("/grants", response_model=list[GrantOut], summary="Grants held or given 授权")
 def grants(session: DbSession, principal: CurrentPrincipal) -> list[GrantOut]:
-    return service.grants_for(session, principal)
+    return views.grants_for(session, principal)
 
 
 @router.post("/grants/{grant_id}/revoke", summary="Revoke a grant 撤销授权")

@@ -18,7 +18,7 @@ from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
-from zhizhi.sharing import exchange, service
+from zhizhi.sharing import exchange, service, views
 from zhizhi.sharing.enums import (
     DUE_STATE_LABELS,
     GRADE_LABELS,
@@ -162,7 +162,7 @@ def request_resource(
 
 
 def _requests_page(request: Request, session: DbSession, principal: Principal, **extra: Any) -> Response:
-    rows = service.requests_for(session, principal)
+    rows = views.requests_for(session, principal)
     mine = principal.department_id
     dept = org.department(session, mine)
     code = dept.code if dept else None
@@ -175,7 +175,7 @@ def _requests_page(request: Request, session: DbSession, principal: Principal, *
         "incoming": [r for r in rows if r.owner == code and r.status == "pending"],
         "outgoing": [r for r in rows if r.consumer == code],
         "answered": [r for r in rows if r.owner == code and r.status != "pending"],
-        "grants": service.grants_for(session, principal),
+        "grants": views.grants_for(session, principal),
         "my_code": code,
         "can_approve": principal.can(Permission.SHARING_APPROVE),
         "field_names": field_names,
@@ -239,7 +239,7 @@ def revoke(
 @router.get("/sharing/supervision")
 def supervision(request: Request, session: DbSession, principal: Staff) -> Response:
     try:
-        rows = service.supervision_queue(session, principal)
+        rows = views.supervision_queue(session, principal)
     except DomainError as exc:
         return error_page(request, (exc.zh, exc.en), exc.status, principal)
     return _page(request, "sharing/supervision.html", principal, {"rows": rows})

@@ -7,8 +7,7 @@ flushes, never commits; every write audited.  The exchange itself is in ``exchan
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,26 +20,22 @@ from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.core.workdays import end_of_local_day, local_date
 from zhizhi.org import service as org
-from zhizhi.org.schemas import DepartmentRef
 from zhizhi.sharing import repository as repo
-from zhizhi.sharing.enums import AdapterKind, DueState, Grade, RequestStatus, ShareType
+from zhizhi.sharing.enums import AdapterKind, Grade, RequestStatus, ShareType
 from zhizhi.sharing.models import Grant, Resource, ResourceField, ShareRequest
 from zhizhi.sharing.schemas import (
     ConflictOut,
     DecisionIn,
     FieldOut,
-    GrantOut,
     RequestIn,
-    RequestOut,
     ResourceIn,
     ResourceOut,
 )
 
-WARNING_WORKING_DAYS = 2  # a pending request is 预警 in its last two working days
 MAX_PERIOD_DAYS = 3 * 366  # a grant lasts at most about three years; then it is asked for again
 
 
-def _require(principal: Principal, permission: Permission, zh: str, en: str) -> None:
+def check_permission(principal: Principal, permission: Permission, zh: str, en: str) -> None:
     if not principal.can(permission):
         raise Forbidden(zh, en, permission=permission.value)
 
@@ -96,7 +91,7 @@ def _validate_resource(body: ResourceIn) -> None:
 
 def save_resource(session: Session, principal: Principal, body: ResourceIn) -> tuple[Resource, bool]:
     """Create or replace a resource of the catalogue (API, Excel import, demo); ``True`` when new."""
-    _require(
+    check_permission(
         principal, Permission.DATA_MANAGE, "无权维护数据资源目录", "not allowed to manage the data catalogue"
     )
     _validate_resource(body)
@@ -242,7 +237,9 @@ def _new_number(session: Session) -> str:
 def submit_request(session: Session, principal: Principal, body: RequestIn) -> ShareRequest:
     """A department asks for a resource: unconditional ones are granted at once, 不予共享 ones
     refused at once, conditional ones wait for the owner within the working-day deadline."""
-    _require(principal, Permission.SHARING_REQUEST, "无权申请共享数据", "not allowed to request shared data")
+    check_permission(
+        principal, Permission.SHARING_REQUEST, "无权申请共享数据", "not allowed to request shared data"
+    )
     consumer_id = _department_of(principal)
     res = resource(session, body.resource)
     if res.owner_department_id == consumer_id:
@@ -312,7 +309,7 @@ def submit_request(session: Session, principal: Principal, body: RequestIn) -> S
             session,
             request,
             plain_fields=[],
-            by="system",
+            actor=audit.Actor.system(),
             reason="无条件共享，自动授权 / unconditional",
             now=now,
         )
@@ -320,8 +317,15 @@ def submit_request(session: Session, principal: Principal, body: RequestIn) -> S
 
 
 def _approve(
-    session: Session, request: ShareRequest, *, plain_fields: list[str], by: str, reason: str, now: datetime
+    session: Session,
+    request: ShareRequest,
+    *,
+    plain_fields: list[str],
+    actor: audit.Actor,
+    reason: str,
+    now: datetime,
 ) -> Grant:
+    by = actor.name
     request.status = RequestStatus.APPROVED.value
     request.decided_at, request.decided_by, request.reason = now, by, reason or None
     start = clock.as_utc(datetime.combine(request.period_start, datetime.min.time(), tzinfo=clock.SHANGHAI))
@@ -339,7 +343,7 @@ def _approve(
     audit.record(
         session,
         "sharing.grant_issued",
-        audit.Actor.system() if by == "system" else audit.Actor(None, by),
+        actor,
         object_type="sharing_grant",
         object_id=grant.id,
         request=request.number,
@@ -351,7 +355,7 @@ def _approve(
 
 
 def _owner_check(principal: Principal, owner_department_id: int) -> None:
-    _require(
+    check_permission(
         principal, Permission.SHARING_APPROVE, "无权审批共享申请", "not allowed to answer sharing requests"
     )
     if principal.role != Role.ADMIN and principal.department_id != owner_department_id:
@@ -382,7 +386,7 @@ def decide_request(session: Session, principal: Principal, number: str, body: De
             session,
             request,
             plain_fields=list(dict.fromkeys(body.plain_fields)),
-            by=principal.username,
+            actor=principal.actor,
             reason=body.reason,
             now=now,
         )
@@ -423,137 +427,9 @@ def revoke_grant(session: Session, principal: Principal, grant_id: int, reason: 
     return grant
 
 
-# ---- views -----------------------------------------------------------------------------------
-
-
-def due_state(request: ShareRequest, today: date, working_days_left: int) -> DueState | None:
-    if request.status != RequestStatus.PENDING or request.due_date is None:
-        return None
-    if today > request.due_date:
-        return DueState.OVERDUE
-    return DueState.WARNING if working_days_left <= WARNING_WORKING_DAYS else DueState.NORMAL
-
-
-@dataclass(frozen=True, slots=True)
-class _Names:
-    depts: dict[int, DepartmentRef]
-    resources: dict[int, Resource]
-
-
-def _names(session: Session, dept_ids: list[int], resource_ids: list[int]) -> _Names:
-    return _Names(org.departments_by_ids(session, dept_ids), repo.resources_by_ids(session, resource_ids))
-
-
-def request_outs(session: Session, rows: Sequence[ShareRequest]) -> list[RequestOut]:
-    names = _names(
-        session,
-        [r.consumer_department_id for r in rows] + [r.owner_department_id for r in rows],
-        [r.resource_id for r in rows],
-    )
-    grants = repo.grants_by_request(session, [r.id for r in rows])
-    calendar, today = load_calendar(session), clock.today_local()
-    out = []
-    for r in rows:
-        left = calendar.working_days_between(today, r.due_date) if r.due_date else 0
-        state = due_state(r, today, left)
-        out.append(
-            RequestOut(
-                number=r.number,
-                resource=names.resources[r.resource_id].code,
-                resource_name=names.resources[r.resource_id].name,
-                consumer=names.depts[r.consumer_department_id].code,
-                consumer_name=names.depts[r.consumer_department_id].name,
-                owner=names.depts[r.owner_department_id].code,
-                owner_name=names.depts[r.owner_department_id].name,
-                purpose=r.purpose,
-                purpose_detail=r.purpose_detail,
-                legal_basis=r.legal_basis,
-                fields=list(r.fields),
-                period_start=r.period_start,
-                period_end=r.period_end,
-                status=RequestStatus(r.status),
-                submitted_at=r.submitted_at,
-                due_date=r.due_date,
-                due_state=state.value if state else None,
-                decided_at=r.decided_at,
-                decided_by=r.decided_by,
-                reason=r.reason,
-                grant_id=grants[r.id].id if r.id in grants else None,
-            )
-        )
-    return out
-
-
-def requests_for(session: Session, principal: Principal, status: str | None = None) -> list[RequestOut]:
-    """The requests the caller's department made or must answer (all of them for a supervisor)."""
-    require_staff(principal)
-    everything = principal.can(Permission.SHARING_SUPERVISE) and principal.department_id is None
-    if principal.department_id is None and not everything and principal.role != Role.ADMIN:
-        return []
-    dept = None if (everything or principal.role == Role.ADMIN) else principal.department_id
-    return request_outs(session, repo.requests_of(session, department_id=dept, status=status))
-
-
-def supervision_queue(session: Session, principal: Principal) -> list[RequestOut]:
-    """Every pending request in the city, overdue and due-soon first (督办)."""
-    _require(principal, Permission.SHARING_SUPERVISE, "无权查看共享督办", "not allowed to supervise sharing")
-    rows = request_outs(session, repo.pending_requests(session))
-    rank = {DueState.OVERDUE.value: 0, DueState.WARNING.value: 1, DueState.NORMAL.value: 2}
-    return sorted(rows, key=lambda r: (rank.get(r.due_state or "", 3), r.due_date or date.max))
-
-
-def request_view(session: Session, principal: Principal, number: str) -> RequestOut:
-    require_staff(principal)
-    reject_controls(number, "number")
-    row = repo.request_by_number(session, number)
-    if row is None or not (
-        principal.role == Role.ADMIN
-        or principal.can(Permission.SHARING_SUPERVISE)
-        or principal.department_id in (row.consumer_department_id, row.owner_department_id)
-    ):
-        raise NotFound(f"共享申请 {number} 不存在", f"sharing request {number} not found", field="number")
-    return request_outs(session, [row])[0]
-
-
-def grant_state(grant: Grant, now: datetime) -> str:
-    if grant.revoked_at is not None:
-        return "revoked"
-    if grant.expires_at <= now:
-        return "expired"
-    return "active" if grant.valid_from <= now else "pending"
-
-
-def grants_for(session: Session, principal: Principal) -> list[GrantOut]:
-    require_staff(principal)
-    if principal.department_id is None and principal.role != Role.ADMIN:
-        return []
-    rows = repo.grants_of(session, None if principal.role == Role.ADMIN else principal.department_id)
-    names = _names(session, [g.consumer_department_id for g in rows], [g.resource_id for g in rows])
-    numbers = repo.request_numbers(session, [g.request_id for g in rows])
-    now = clock.now()
-    return [
-        GrantOut(
-            id=g.id,
-            request=numbers.get(g.request_id, ""),
-            resource=names.resources[g.resource_id].code,
-            consumer=names.depts[g.consumer_department_id].code,
-            consumer_name=names.depts[g.consumer_department_id].name,
-            purpose=g.purpose,
-            fields=list(g.fields),
-            plain_fields=list(g.plain_fields),
-            valid_from=g.valid_from,
-            expires_at=g.expires_at,
-            revoked_at=g.revoked_at,
-            revoke_reason=g.revoke_reason,
-            state=grant_state(g, now),
-        )
-        for g in rows
-    ]
-
-
 def load_provider_rows(session: Session, principal: Principal, rows: dict[str, list[dict[str, Any]]]) -> int:
     """Fill demo provider tables (the table adapter's data); audited with the counts only."""
-    _require(
+    check_permission(
         principal, Permission.DATA_MANAGE, "无权维护数据资源目录", "not allowed to manage the data catalogue"
     )
     unknown = [t for t in rows if t not in repo.PROVIDER_TABLES]
