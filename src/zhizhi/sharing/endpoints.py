@@ -194,13 +194,24 @@ def my_reads(session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
 # ---- the exchange --------------------------------------------------------------------------
 
 
+OAUTH_ZH = {  # RFC 6749 §5.2 codes, with our bilingual message beside them
+    "invalid_request": "请求缺少参数或参数无效",
+    "unsupported_grant_type": "只支持 client_credentials 授权方式",
+    "invalid_client": "接入系统身份验证失败",
+}
+
+
 def _oauth_error(exc: exchange.OAuthError) -> JSONResponse:
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="zhizhi-exchange"'
-    return JSONResponse(
-        {"error": exc.error, "error_description": exc.description}, status_code=exc.status, headers=headers
-    )
+    zh = OAUTH_ZH.get(exc.error, "请求无效")
+    body = {
+        "error": exc.error,
+        "error_description": exc.description,
+        "message": {"zh": zh, "en": exc.description},
+    }
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 def _basic(authorization: str | None) -> tuple[str, str] | None:
