@@ -4,7 +4,7 @@ can send that must stay a 4xx on both databases."""
 from __future__ import annotations
 
 from tests.builders import PASSWORD
-from tests.pages.helpers import login, post_form
+from tests.pages.helpers import csrf_of, login, post_form
 from tests.sharing.conftest import SharingCity
 
 FORM = {
@@ -149,3 +149,28 @@ def test_control_characters_are_a_4xx(city: SharingCity) -> None:
     login(c, "st_zj")
     assert c.get("/sharing", params={"q": "\u0000"}).status_code == 422
     assert c.get("/sharing/resources/GA%00").status_code == 422
+
+
+def test_catalogue_import_page(city: SharingCity) -> None:
+    c = city.client
+    login(c, "st_zj")
+    exported = c.get("/sharing/catalogue.xlsx").content  # the page's own link, with the session cookie
+    assert exported[:2] == b"PK"  # a zip: the workbook
+    page = c.get("/sharing")
+    assert 'id="do-import"' in page.text
+    token = csrf_of(page.text)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = c.post(
+        "/sharing/import",
+        data={"csrf_token": token},
+        files={"file": ("c.xlsx", exported, xlsx)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert r.headers["location"] == "/sharing?imported=0-5"
+    assert "新增 0 个、更新 5 个资源" in c.get(r.headers["location"]).text
+    r = c.post("/sharing/import", data={"csrf_token": token}, files={"file": ("c.xlsx", b"nope", xlsx)})
+    assert r.status_code == 422
+    assert 'id="import-error"' in r.text
+    login(c, "h_zj")
+    assert 'id="do-import"' not in c.get("/sharing").text

@@ -30,6 +30,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sh.export": ("导出 Excel", "Export Excel"),
     "sh.dcat": ("开放目录（DCAT JSON-LD）", "Open catalogue (DCAT JSON-LD)"),
     "sh.import": ("导入 Excel", "Import Excel"),
+    "sh.import.file": ("目录工作簿（.xlsx，与导出格式相同）", "Catalogue workbook (.xlsx, as exported)"),
+    "sh.imported": (
+        "已导入：新增 {created} 个、更新 {updated} 个资源",
+        "Imported: {created} new, {updated} updated",
+    ),
     "sh.none_found": ("没有符合条件的数据资源。", "No data resources match."),
     "sh.request": ("申请共享", "Request this resource"),
     "sh.purpose": ("用途", "Purpose"),

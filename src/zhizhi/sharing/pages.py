@@ -7,18 +7,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
 from zhizhi.core import clock
-from zhizhi.core.errors import DomainError, Forbidden
+from zhizhi.core.errors import DomainError, Forbidden, ValidationFailed
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
-from zhizhi.sharing import exchange, service, views
+from zhizhi.sharing import excel, exchange, service, views
+from zhizhi.sharing.endpoints import MAX_UPLOAD_BYTES, XLSX
 from zhizhi.sharing.enums import (
     DUE_STATE_LABELS,
     GRADE_LABELS,
@@ -70,12 +71,15 @@ def _staff_only(request: Request, principal: Principal) -> Response | None:
     return None
 
 
-@router.get("/sharing")
-def catalogue(
-    request: Request, session: DbSession, principal: Staff, q: str = "", owner: str = "", share_type: str = ""
+def _catalogue(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    q: str = "",
+    owner: str = "",
+    share_type: str = "",
+    **extra: Any,
 ) -> Response:
-    if (refused := _staff_only(request, principal)) is not None:
-        return refused
     q, owner, share_type = q.strip()[:80], owner.strip()[:40], share_type.strip()[:16]
     rows = service.resource_outs(session, service.search(session, q, owner, share_type))
     owners = {r.owner: r.owner_name for r in service.resource_outs(session, service.search(session))}
@@ -90,8 +94,47 @@ def catalogue(
             "owner": owner,
             "share_type": share_type,
             "owners": sorted(owners.items()),
+            "can_import": principal.can(Permission.DATA_MANAGE),
+            "imported": (request.query_params.get("imported") or "")[:40],
+            **extra,
         },
+        422 if extra.get("errors") else 200,
     )
+
+
+@router.get("/sharing")
+def catalogue(
+    request: Request, session: DbSession, principal: Staff, q: str = "", owner: str = "", share_type: str = ""
+) -> Response:
+    if (refused := _staff_only(request, principal)) is not None:
+        return refused
+    return _catalogue(request, session, principal, q, owner, share_type)
+
+
+@router.get("/sharing/catalogue.xlsx")
+def export_catalogue(request: Request, session: DbSession, principal: Staff) -> Response:
+    """The catalogue workbook for a signed-in page user (the API's export wants a bearer)."""
+    if (refused := _staff_only(request, principal)) is not None:
+        return refused
+    headers = {"Content-Disposition": 'attachment; filename="sharing-catalogue.xlsx"'}
+    return Response(excel.export_xlsx(session), media_type=XLSX, headers=headers)
+
+
+@router.post("/sharing/import", dependencies=[Depends(csrf.verify)])
+def import_catalogue(request: Request, session: DbSession, principal: Staff, file: UploadFile) -> Response:
+    """The catalogue workbook (all or nothing), through the same ``excel.import_xlsx`` as the API;
+    a failure rolls back whatever the import had flushed, then shows the row at fault."""
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ValidationFailed("文件过大（上限 2 MB）", "file too large (2 MB at most)", field="file")
+        counts = excel.import_xlsx(session, principal, data)
+    except DomainError as exc:
+        session.rollback()
+        return _catalogue(
+            request, session, principal, errors=FormErrors(i18n.lang_of(request)).from_domain(exc)
+        )
+    return RedirectResponse(f"/sharing?imported={counts['created']}-{counts['updated']}", status_code=303)
 
 
 def _resource_page(
