@@ -178,11 +178,6 @@ def load_sharing(session: Session, password: str) -> dict[str, int]:
         service.decide_request(
             session, st["steward_rs"], expiring, DecisionIn(approve=True, reason="招生季使用")
         )
-        grants = {
-            g.consumer: g
-            for g in views.grants_for(session, admin)
-            if g.resource == "SCJG-YYZZ-001" and g.consumer == "CS-WJ"
-        }
     # pending: overdue, due soon, on time; and a refusal
     for days_ago, who, resource, fields, purpose, why in [
         (
@@ -250,9 +245,9 @@ def load_sharing(session: Session, password: str) -> dict[str, int]:
                     exchange.call(session, consumer, resource, key, purpose, asked)
                 reads += 1
     # 卫健委 used licence data beyond its purpose: revoked, and a later call refused
-    wj_grant = grants.get("CS-WJ")
+    wj_grant = views.request_view(session, admin, wj_scjg).grant_id
     if wj_grant is not None:
-        service.revoke_grant(session, st["steward_scjg"], wj_grant.id, "超出申请用途使用，暂停授权")
+        service.revoke_grant(session, st["steward_scjg"], wj_grant, "超出申请用途使用，暂停授权")
         try:
             exchange.call(
                 session,
@@ -268,5 +263,4 @@ def load_sharing(session: Session, password: str) -> dict[str, int]:
         exchange.call(session, clients["CS-JY"], "RS-SB-001", people[0]["id_number"], "verification", None)
     except DomainError:
         reads += 1
-    _ = wj_scjg
     return {"sharing_resources": 5, "sharing_requests": requests, "exchange_calls": reads}
