@@ -19,6 +19,7 @@ from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
+from zhizhi.sharing.manifest import CAPABILITY as SHARING
 
 CAPABILITIES: tuple[Capability, ...] = (
     ORG,
@@ -29,6 +30,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     ADDRESSES,
     INTELLIGENCE,
     COCKPIT,
+    SHARING,
 )
 
 

@@ -38,6 +38,9 @@ ALL = {
     "data:manage",
     "cert:issue",
     "cert:read",
+    "sharing:request",
+    "sharing:approve",
+    "sharing:supervise",
 }
 HANDLING = {"case:read", "case:sign", "case:handle", "case:reply", "case:return", "case:request_extension"}
 
@@ -83,9 +86,20 @@ EXPECTED: dict[str, set[str]] = {
         "case:review_rating",
         "audit:read",
         "cockpit:read",
+        "sharing:supervise",
     },
     "leader": {"case:read", "case:read_all", "case:create", "case:supervise", "cockpit:read"},
-    "data_steward": {"case:read", "case:read_all", "data:manage", "audit:read", "cert:issue", "cert:read"},
+    "data_steward": {
+        "case:read",
+        "case:read_all",
+        "data:manage",
+        "audit:read",
+        "cert:issue",
+        "cert:read",
+        "sharing:request",
+        "sharing:approve",
+        "sharing:supervise",
+    },
     "admin": ALL,
 }
 

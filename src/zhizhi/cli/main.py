@@ -117,7 +117,8 @@ def demo(
         console.print("示范数据已存在 demo already loaded")
     console.print(
         f"示范账号 demo users: admin, leader, supervisor, agent, dispatcher, handler, grid, steward, "
-        f"citizen — 密码 password: [bold]{DEMO_PASSWORD}[/]"
+        f"citizen; 数据共享 data sharing: steward_ga, steward_scjg, steward_rs, steward_zrzy, steward_zj, "
+        f"steward_jy, steward_wj — 密码 password: [bold]{DEMO_PASSWORD}[/]"
     )
     if not load_only:
         serve(host=host, port=port)

@@ -65,6 +65,9 @@ class Permission(StrEnum):
     DATA_MANAGE = "data:manage"
     CERT_ISSUE = "cert:issue"  # issue and revoke the own department's electronic certificates
     CERT_READ = "cert:read"  # read any department's certificates (免提交), audited
+    SHARING_REQUEST = "sharing:request"  # request a shared data resource for one's department
+    SHARING_APPROVE = "sharing:approve"  # answer requests for (and revoke grants of) one's own resources
+    SHARING_SUPERVISE = "sharing:supervise"  # the city-wide queue of pending requests, overdue first
 
 
 P = Permission
@@ -91,11 +94,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _STAFF_READ
         | {P.CASE_READ_ALL, P.CASE_SUPERVISE, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND}
         | {P.CASE_REVIEW_RETURN, P.CASE_CLOSE, P.CASE_REOPEN, P.AUDIT_READ, P.COCKPIT_READ}
-        | {P.CASE_REVIEW_RATING}
+        | {P.CASE_REVIEW_RATING, P.SHARING_SUPERVISE}
     ),
     Role.LEADER: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ}),
     Role.DATA_STEWARD: frozenset(
         _STAFF_READ | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ} | {P.CERT_ISSUE, P.CERT_READ}
+        _STAFF_READ
+        | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}
+        | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE}
     ),
     Role.ADMIN: frozenset(set(Permission)),
 }

@@ -123,6 +123,16 @@ class Settings(BaseSettings):
         "certificates (one 0600 JSON file per key id), outside the database; the public keys are in "
         "the database (docs/certificates.md)",
     )
+    sharing_answer_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="working days an owning department has to answer a conditional data-sharing "
+        "request (政务数据共享条例: 10); the last 2 are a warning",
+    )
+    sharing_token_ttl_seconds: int = Field(
+        default=600, ge=60, le=86400, description="lifetime of an exchange client's bearer token"
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     worker_threads: int = Field(

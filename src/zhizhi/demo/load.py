@@ -20,7 +20,8 @@ from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.followups import load_grid_work, load_recurrences
-from zhizhi.demo.org import load_catalogue, load_org, load_users
+from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
+from zhizhi.demo.sharing import load_sharing
 from zhizhi.org import service as org
 from zhizhi.routing import learning
 
@@ -46,6 +47,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     made += load_recurrences(session, closed) + load_grid_work(session)
     trained = _train_classifier(session)
     queues = _saved_queues(session)
+    sharing = load_sharing(session, DEMO_PASSWORD)
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -56,6 +58,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "classifier_models": trained,
         "certificates": certificates,
         "saved_queues": queues,
+        **sharing,
     }
 
 

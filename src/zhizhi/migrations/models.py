@@ -12,6 +12,7 @@ from zhizhi.core.jobs import models as jobs_models
 from zhizhi.core.throttle import models as throttle_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
+from zhizhi.sharing import models as sharing_models
 
 __all__ = [
     "Base",
@@ -24,4 +25,5 @@ __all__ = [
     "org_models",
     "routing_models",
     "throttle_models",
+    "sharing_models",
 ]

@@ -1,0 +1,1 @@
+"""Data sharing between departments: the resource catalogue, requests and grants, the exchange."""

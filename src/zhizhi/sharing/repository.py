@@ -1,0 +1,281 @@
+"""The only place that writes SQL for data sharing (the catalogue, requests, grants, clients,
+the exchange log, and the provider tables of the table adapter)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, Table, bindparam, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from zhizhi.sharing.models import (
+    AccessToken,
+    BusinessLicence,
+    Client,
+    ExchangeLog,
+    Grant,
+    Person,
+    Property,
+    Resource,
+    ResourceField,
+    ShareRequest,
+    SocialSecurity,
+    Subject,
+)
+
+# the provider tables the table adapter may read, by the name a resource's adapter_target gives
+PROVIDER_TABLES: dict[str, Table] = {
+    m.__tablename__: m.__table__  # type: ignore[misc]
+    for m in (Person, BusinessLicence, SocialSecurity, Property)
+}
+
+# ---- catalogue -----------------------------------------------------------------------------
+
+
+def resource_by_code(session: Session, code: str) -> Resource | None:
+    return session.scalar(select(Resource).where(Resource.code == code))
+
+
+def add(session: Session, row: object) -> None:
+    session.add(row)
+    session.flush()
+
+
+def fields_of(session: Session, resource_ids: Sequence[int]) -> dict[int, list[ResourceField]]:
+    out: dict[int, list[ResourceField]] = {rid: [] for rid in resource_ids}
+    if not resource_ids:
+        return out
+    rows = session.scalars(
+        select(ResourceField)
+        .where(ResourceField.resource_id.in_(list(resource_ids)))
+        .order_by(ResourceField.resource_id, ResourceField.position)
+    )
+    for row in rows:
+        out[row.resource_id].append(row)
+    return out
+
+
+def replace_fields(session: Session, resource_id: int, fields: Iterable[ResourceField]) -> None:
+    for old in session.scalars(select(ResourceField).where(ResourceField.resource_id == resource_id)):
+        session.delete(old)
+    session.flush()
+    session.add_all(list(fields))
+    session.flush()
+
+
+def search_resources(
+    session: Session, q: str | None, owner_id: int | None, share_type: str | None, limit: int = 500
+) -> list[Resource]:
+    stmt = select(Resource).order_by(Resource.code).limit(limit)
+    if q:
+        like = f"%{q}%"
+        in_fields = select(ResourceField.resource_id).where(
+            or_(ResourceField.label.like(like), ResourceField.name.like(like))
+        )
+        stmt = stmt.where(
+            or_(
+                Resource.code.like(like),
+                Resource.name.like(like),
+                Resource.description.like(like),
+                Resource.keywords.like(like),
+                Resource.id.in_(in_fields),
+            )
+        )
+    if owner_id is not None:
+        stmt = stmt.where(Resource.owner_department_id == owner_id)
+    if share_type:
+        stmt = stmt.where(Resource.share_type == share_type)
+    return list(session.scalars(stmt))
+
+
+def authoritative_claims(session: Session) -> list[tuple[str, str, str]]:
+    """``(data_item, resource code, field name)`` of every field claiming to be the source of an
+    item that more than one resource claims (一数一源 conflicts)."""
+    contested = (
+        select(ResourceField.data_item)
+        .where(ResourceField.authoritative, ResourceField.data_item.is_not(None))
+        .group_by(ResourceField.data_item)
+        .having(func.count(func.distinct(ResourceField.resource_id)) > 1)
+    )
+    rows = session.execute(
+        select(ResourceField.data_item, Resource.code, ResourceField.name)
+        .join(Resource, Resource.id == ResourceField.resource_id)
+        .where(ResourceField.authoritative, ResourceField.data_item.in_(contested))
+        .order_by(ResourceField.data_item, Resource.code)
+    )
+    return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+
+def resources_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Resource]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    return {r.id: r for r in session.scalars(select(Resource).where(Resource.id.in_(ids)))}
+
+
+# ---- requests and grants -----------------------------------------------------------------
+
+
+def count_requests_with_prefix(session: Session, prefix: str) -> int:
+    return int(session.scalar(select(func.count()).where(ShareRequest.number.like(f"{prefix}%"))) or 0)
+
+
+def request_by_number(session: Session, number: str, *, lock: bool = False) -> ShareRequest | None:
+    stmt = select(ShareRequest).where(ShareRequest.number == number)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def requests_of(
+    session: Session, *, department_id: int | None, status: str | None = None, limit: int = 500
+) -> list[ShareRequest]:
+    """Requests the department made or must answer (every request when ``department_id`` is None)."""
+    stmt = (
+        select(ShareRequest).order_by(ShareRequest.submitted_at.desc(), ShareRequest.id.desc()).limit(limit)
+    )
+    if department_id is not None:
+        stmt = stmt.where(
+            or_(
+                ShareRequest.consumer_department_id == department_id,
+                ShareRequest.owner_department_id == department_id,
+            )
+        )
+    if status:
+        stmt = stmt.where(ShareRequest.status == status)
+    return list(session.scalars(stmt))
+
+
+def request_numbers(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(ShareRequest.id, ShareRequest.number).where(ShareRequest.id.in_(list(ids))))
+    return {int(i): str(n) for i, n in rows}
+
+
+def pending_requests(session: Session, limit: int = 500) -> list[ShareRequest]:
+    return list(
+        session.scalars(
+            select(ShareRequest)
+            .where(ShareRequest.status == "pending")
+            .order_by(ShareRequest.due_date, ShareRequest.id)
+            .limit(limit)
+        )
+    )
+
+
+def grant_by_id(session: Session, grant_id: int, *, lock: bool = False) -> Grant | None:
+    stmt = select(Grant).where(Grant.id == grant_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def grants_by_request(session: Session, request_ids: Sequence[int]) -> dict[int, Grant]:
+    if not request_ids:
+        return {}
+    return {
+        g.request_id: g for g in session.scalars(select(Grant).where(Grant.request_id.in_(list(request_ids))))
+    }
+
+
+_GRANTS_FOR = select(Grant).where(
+    Grant.resource_id == bindparam("resource"), Grant.consumer_department_id == bindparam("consumer")
+)
+
+
+def grants_for(session: Session, resource_id: int, consumer_department_id: int) -> list[Grant]:
+    """Every grant of a resource to a department (read fresh on each exchange call)."""
+    return list(session.scalars(_GRANTS_FOR, {"resource": resource_id, "consumer": consumer_department_id}))
+
+
+def grants_of(session: Session, department_id: int | None, limit: int = 500) -> list[Grant]:
+    """Grants the department holds or gave (all when ``department_id`` is None)."""
+    stmt = select(Grant).order_by(Grant.id.desc()).limit(limit)
+    if department_id is not None:
+        owned = select(Resource.id).where(Resource.owner_department_id == department_id)
+        stmt = stmt.where(or_(Grant.consumer_department_id == department_id, Grant.resource_id.in_(owned)))
+    return list(session.scalars(stmt))
+
+
+# ---- clients and tokens --------------------------------------------------------------------
+
+
+def client_by_client_id(session: Session, client_id: str) -> Client | None:
+    return session.scalar(select(Client).where(Client.client_id == client_id))
+
+
+def clients_of(session: Session, department_id: int | None) -> list[Client]:
+    stmt = select(Client).order_by(Client.id)
+    if department_id is not None:
+        stmt = stmt.where(Client.department_id == department_id)
+    return list(session.scalars(stmt))
+
+
+def token_client(session: Session, token_hash: str, now: datetime) -> tuple[Client, datetime] | None:
+    """The active client holding the unexpired token with this digest, and the token's expiry."""
+    row = session.execute(
+        select(Client, AccessToken.expires_at)
+        .join(AccessToken, AccessToken.client_pk == Client.id)
+        .where(AccessToken.token_hash == token_hash, AccessToken.expires_at > now, Client.active)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+# ---- the exchange log ----------------------------------------------------------------------
+
+
+def reads_of_owner(session: Session, owner_department_id: int | None, limit: int = 200) -> list[ExchangeLog]:
+    stmt = select(ExchangeLog).order_by(ExchangeLog.at.desc(), ExchangeLog.id.desc()).limit(limit)
+    if owner_department_id is not None:
+        stmt = stmt.where(ExchangeLog.owner_department_id == owner_department_id)
+    return list(session.scalars(stmt))
+
+
+def reads_of_subject(session: Session, digest: str, limit: int = 200) -> list[ExchangeLog]:
+    return list(
+        session.scalars(
+            select(ExchangeLog)
+            .where(ExchangeLog.subject_digest == digest, ExchangeLog.outcome == "served")
+            .order_by(ExchangeLog.at.desc(), ExchangeLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def subject_of_user(session: Session, user_id: int) -> Subject | None:
+    return session.scalar(select(Subject).where(Subject.user_id == user_id))
+
+
+# ---- provider tables (the table adapter) -----------------------------------------------------
+
+
+_PROVIDER_READS: dict[tuple[str, str], Select[Any]] = {}
+
+
+def provider_row(session: Session, table_name: str, key_field: str, key: str) -> dict[str, Any] | None:
+    """One provider row by its key (the statement built once per table and key column)."""
+    stmt = _PROVIDER_READS.get((table_name, key_field))
+    if stmt is None:
+        table = PROVIDER_TABLES[table_name]
+        stmt = _PROVIDER_READS[(table_name, key_field)] = select(table).where(
+            table.c[key_field] == bindparam("key")
+        )
+    row = session.execute(stmt, {"key": key}).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def insert_provider_rows(session: Session, table_name: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(PROVIDER_TABLES[table_name]), list(rows))
+
+
+def provider_columns(table_name: str) -> list[str]:
+    return [c.name for c in PROVIDER_TABLES[table_name].columns]
+
+
+def insert_log(session: Session, values: dict[str, Any]) -> None:
+    """One exchange-log row, by a plain INSERT (no ORM unit of work: the hot path)."""
+    session.execute(insert(ExchangeLog), [values])
