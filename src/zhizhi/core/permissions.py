@@ -98,9 +98,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.LEADER: frozenset(_STAFF_READ | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ}),
     Role.DATA_STEWARD: frozenset(
-        _STAFF_READ | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ} | {P.CERT_ISSUE, P.CERT_READ}
         _STAFF_READ
         | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}
+        | {P.CERT_ISSUE, P.CERT_READ}
         | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE}
     ),
     Role.ADMIN: frozenset(set(Permission)),

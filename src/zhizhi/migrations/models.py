@@ -24,6 +24,6 @@ __all__ = [
     "jobs_models",
     "org_models",
     "routing_models",
-    "throttle_models",
     "sharing_models",
+    "throttle_models",
 ]
