@@ -32,6 +32,15 @@ os.environ["ZHIZHI_DATABASE_URL"] = TEST_URL
 os.environ.setdefault("ZHIZHI_MAX_BODY_BYTES", "1000000")
 os.environ["ZHIZHI_JOBS_INLINE"] = "true"  # post-commit jobs run before the response in tests
 os.environ["ZHIZHI_AI_MODE"] = "inline"
+# the SM4 data keys of this run (docs/crypto.md): a key file of its own, never the checkout's var/
+_KEYS_DIR = Path(tempfile.mkdtemp(prefix="zhizhi-test-keys-"))
+os.environ["ZHIZHI_DATA_KEYS_FILE"] = str(_KEYS_DIR / "data-keys.json")
+os.environ.pop("ZHIZHI_DATA_KEYS_URL", None)
+(_KEYS_DIR / "data-keys.json").write_text(
+    '{"format": "zhizhi-data-keys/1", "active": 1, "keys": {"1": {"key": "%s", "state": "active"}}, '
+    '"index_key": "%s"}' % (os.urandom(16).hex(), os.urandom(32).hex()),
+    encoding="utf-8",
+)
 
 from sqlalchemy import create_engine, text  # noqa: E402
 

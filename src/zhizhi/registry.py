@@ -16,10 +16,20 @@ from zhizhi.cockpit.manifest import CAPABILITY as COCKPIT
 from zhizhi.core import jobs
 from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
+from zhizhi.keys.manifest import CAPABILITY as KEYS
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
 
-CAPABILITIES: tuple[Capability, ...] = (ORG, CASES, CATALOGUE, ROUTING, ADDRESSES, INTELLIGENCE, COCKPIT)
+CAPABILITIES: tuple[Capability, ...] = (
+    ORG,
+    CASES,
+    CATALOGUE,
+    ROUTING,
+    ADDRESSES,
+    INTELLIGENCE,
+    COCKPIT,
+    KEYS,
+)
 
 
 def install(extra: Sequence[Capability] = ()) -> None:

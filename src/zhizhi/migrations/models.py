@@ -8,6 +8,7 @@ from zhizhi.catalogue import models as catalogue_models
 from zhizhi.core import models as core_models
 from zhizhi.core.db import Base
 from zhizhi.core.jobs import models as jobs_models
+from zhizhi.keys import models as keys_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
 
@@ -18,6 +19,7 @@ __all__ = [
     "catalogue_models",
     "core_models",
     "jobs_models",
+    "keys_models",
     "org_models",
     "routing_models",
 ]
