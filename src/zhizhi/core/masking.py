@@ -63,14 +63,12 @@ _RUN = re.compile(r"(?<![0-9A-Za-z])[0-9]+(?:[ \-][0-9]+)*[Xx]?(?![0-9A-Za-z])")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_PLATE_LETTER = "A-HJ-NP-Z"  # no I, no O
-# 湘A12345 / 湘A·1234学; new-energy (8 characters): 湘AD12345 (small car: D or F, then a letter or
-# digit and 4 digits) and 湘A12345D (large car: 5 digits, then D or F)
+# a province, its city letter (no I, no O), an optional dot, then 湘A12345 / 湘A1234学 (5
+# characters) or new-energy plates of 8 characters: 湘AD12345 (small car: D or F, a letter or
+# digit, 4 digits) and 湘A12345D (large car: 5 digits, then D or F)
 _PLATE = re.compile(
-    rf"(?<![0-9A-Za-z])([{_PROVINCES}][{_PLATE_LETTER}])[·• ]?"
-    rf"([DF][{_PLATE_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF]|[{_PLATE_LETTER}0-9]{{4}}[{_PLATE_LETTER}0-9挂学警])"
-    r"(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·• ]?"
+    r"(?:[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警])(?![0-9A-Za-z])"
 )
 
 
@@ -79,7 +77,7 @@ def id_number_valid(number: str) -> bool:
     (weighted sum of the first 17 digits mod 11 → ``10X98765432``); ``x`` counts as ``X``."""
     if len(number) != 18 or not number[:17].isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    total = sum(int(number[i]) * _ID_WEIGHTS[i] for i in range(17))
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
@@ -108,7 +106,7 @@ def classify_number(digits: str) -> str | None:
         return None
     if 16 <= len(digits) <= 19 and luhn_valid(digits):
         return "bank_card"
-    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+    if len(digits) == 11 and digits[0] == "1" and digits[1] >= "3":
         return "mobile"
     if digits[0] == "0" and 10 <= len(digits) <= 12:
         return "landline"
