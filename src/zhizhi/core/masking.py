@@ -82,17 +82,19 @@ def id_number_valid(number: str) -> bool:
 
 
 def luhn_valid(digits: str) -> bool:
-    """The Luhn check of bank card numbers: from the right, every second digit doubled (less 9
-    above 9), the sum a multiple of 10."""
+    """The Luhn check of bank card numbers: the last digit is the check digit; of the others,
+    from the right, every first, third … digit is doubled (less 9 above 9), and the check digit
+    tops their sum up to a multiple of 10."""
     if not digits.isdigit():
         return False
+    payload, check = digits[:-1], int(digits[-1])
     total = 0
-    for i, ch in enumerate(reversed(digits)):
+    for i, ch in enumerate(reversed(payload)):
         d = int(ch)
-        if i % 2:
+        if i % 2 == 0:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
-    return total % 10 == 0
+    return (10 - total % 10) % 10 == check
 
 
 def classify_number(digits: str) -> str | None:
@@ -138,16 +140,15 @@ def find_personal(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for run in _RUN.finditer(text):
         groups = list(_GROUP.finditer(run.group()))
-        i = 0
-        while i < len(groups):
-            for j in range(len(groups), i, -1):
-                kind = classify_number("".join(g.group() for g in groups[i:j]))
+        while groups:
+            for j in range(len(groups), 0, -1):
+                kind = classify_number("".join(g.group() for g in groups[:j]))
                 if kind is not None:
-                    found.append((run.start() + groups[i].start(), run.start() + groups[j - 1].end(), kind))
-                    i = j
+                    found.append((run.start() + groups[0].start(), run.start() + groups[j - 1].end(), kind))
                     break
             else:
-                i += 1
+                j = 1
+            groups = groups[j:]
     found.extend((m.start(), m.end(), "plate") for m in _PLATE.finditer(text))
     return sorted(found)
 
