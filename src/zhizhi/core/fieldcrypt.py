@@ -39,6 +39,8 @@ from sqlalchemy import Text
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
+from zhizhi.core.errors import DomainError
+
 PREFIX = "sm4g"
 FORMAT = "zhizhi-data-keys/1"
 NONCE_BYTES = 12
@@ -47,13 +49,12 @@ KEY_BYTES = 16  # SM4 is a 128-bit block cipher with a 128-bit key
 INDEX_KEY_BYTES = 32
 
 
-class KeyConfigError(RuntimeError):
+class KeyConfigError(DomainError):
     """No usable data key: missing, malformed, wrong, or unknown version. Never caught to write
-    plaintext instead."""
+    plaintext instead; a request that meets it gets 503 in both languages."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} | {en}")
-        self.zh, self.en = zh, en
+    status = 503
+    code = "data_keys_unavailable"
 
 
 # ---- key sets ----------------------------------------------------------------------------------
