@@ -37,8 +37,8 @@ _KEYS_DIR = Path(tempfile.mkdtemp(prefix="zhizhi-test-keys-"))
 os.environ["ZHIZHI_DATA_KEYS_FILE"] = str(_KEYS_DIR / "data-keys.json")
 os.environ.pop("ZHIZHI_DATA_KEYS_URL", None)
 (_KEYS_DIR / "data-keys.json").write_text(
-    '{"format": "zhizhi-data-keys/1", "active": 1, "keys": {"1": {"key": "%s", "state": "active"}}, '
-    '"index_key": "%s"}' % (os.urandom(16).hex(), os.urandom(32).hex()),
+    f'{{"format": "zhizhi-data-keys/1", "active": 1, "keys": {{"1": {{"key": "{os.urandom(16).hex()}", '
+    f'"state": "active"}}}}, "index_key": "{os.urandom(32).hex()}"}}',
     encoding="utf-8",
 )
 

@@ -24,16 +24,28 @@ def _make_cases(world: Any, client: Any) -> tuple[str, str]:
     staff = world.create(contact_name=NAME, contact_phone=PHONE, content=CONTENT, subject=f"退款 {PHONE}")
     r = client.post(
         "/api/v1/cases",
-        json={"kind": "appeal", "content": "路灯坏了 0731-88886666", "contact_name": "曹操操",
-              "contact_phone": "13800001111", "channel": "web"},
+        json={
+            "kind": "appeal",
+            "content": "路灯坏了 0731-88886666",
+            "contact_name": "曹操操",
+            "contact_phone": "13800001111",
+            "channel": "web",
+        },
         headers={"Idempotency-Key": "anon-1"},
     )
     assert r.status_code == 201, r.text
     from zhizhi.org import service as org
 
     with unit_of_work() as session:
-        org.create_user(session, username="li", password="Passw0rd!Passw0rd", role="handler",
-                        department_code="ZJ", display_name="李四", phone="13800001111")
+        org.create_user(
+            session,
+            username="li",
+            password="Passw0rd!Passw0rd",
+            role="handler",
+            department_code="ZJ",
+            display_name="李四",
+            phone="13800001111",
+        )
     return str(staff["number"]), str(r.json()["number"])
 
 
@@ -51,7 +63,9 @@ def _every_text_value() -> list[str]:
     out: list[str] = []
     with engine.connect() as conn:
         for table, name in columns:
-            out.extend(str(v) for (v,) in conn.execute(text(f'SELECT CAST("{name}" AS TEXT) FROM "{table}"')) if v)
+            out.extend(
+                str(v) for (v,) in conn.execute(text(f'SELECT CAST("{name}" AS TEXT) FROM "{table}"')) if v
+            )
     return out
 
 
@@ -63,8 +77,17 @@ def _dump() -> bytes:
         path = Path(str(url.database))
         return b"".join(p.read_bytes() for p in [path, Path(f"{path}-wal")] if p.exists())
     env = {**os.environ, "PGPASSWORD": url.password or ""}
-    args = ["pg_dump", "-h", str(url.host), "-p", str(url.port or 5432), "-U", str(url.username),
-            "--data-only", str(url.database)]
+    args = [
+        "pg_dump",
+        "-h",
+        str(url.host),
+        "-p",
+        str(url.port or 5432),
+        "-U",
+        str(url.username),
+        "--data-only",
+        str(url.database),
+    ]
     return subprocess.run(args, check=True, capture_output=True, env=env, timeout=120).stdout
 
 

@@ -84,7 +84,10 @@ def test_versions_rotation_and_unknown_version() -> None:
         (doc(keys={}), "no keys"),
         (doc(active=3), "active data key version 3 is missing"),
         (doc(keys={"1": {"key": KEY1, "state": "retired"}}), "active data key version 1 is missing"),
-        (doc(keys={"1": {"key": "abc", "state": "active"}}), "key 1 in the data key file is not 32 hex digits"),
+        (
+            doc(keys={"1": {"key": "abc", "state": "active"}}),
+            "key 1 in the data key file is not 32 hex digits",
+        ),
         (doc(keys={"x": {"key": KEY1}}), "key version x is malformed"),
         (doc(index_key="00"), "index_key in the data key file is not 64 hex digits"),
     ],
@@ -139,7 +142,7 @@ class _Kms(BaseHTTPRequestHandler):
     answer: bytes = b""
     seen: list[str | None] = []  # noqa: RUF012
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         _Kms.seen.append(self.headers.get("Authorization"))
         if self.headers.get("Authorization") != "Bearer s3cret":
             self.send_response(401)

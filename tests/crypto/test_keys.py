@@ -73,7 +73,9 @@ def test_a_wrong_or_missing_key_file_stops_start_up(world: Any, own_keys: Path) 
 
 
 def test_rotation_re_encrypts_in_batches_resumes_and_retires(world: Any, own_keys: Path) -> None:
-    numbers = [world.create(contact_phone=f"1380000{i:04d}", contact_name=f"王{i}")["number"] for i in range(7)]
+    numbers = [
+        world.create(contact_phone=f"1380000{i:04d}", contact_name=f"王{i}")["number"] for i in range(7)
+    ]
     keys.startup()
     stops = {"n": 0}
 
@@ -130,23 +132,31 @@ def test_migration_0012_encrypts_existing_plaintext_rows(migrated: str) -> None:
     try:
         upgrade(url, "0008")
         now = "2026-03-02 08:00:00+00:00"
+        users_sql = (
+            "INSERT INTO users (id, username, display_name, password_hash, role, phone, active, "
+            "created_at) VALUES (1, 'u', 'U', 'x', 'admin', '13800005555', true, :t)"
+        )
+        cases_sql = (
+            "INSERT INTO cases (id, number, kind, channel, subject, content, urgency, status, "
+            "contact_name, contact_phone, confidential, created_at, updated_at, clock_started_at, "
+            "limit_amount, limit_unit, warning_ratio, due_at, warn_at, due_provisional, version, "
+            "extension_amount, paused_days, paused_seconds, supervision_count, reopen_count, "
+            "return_count, event_count) VALUES (1, '202603020001', 'appeal', 'hotline', "
+            "'身份证430104199001011230', '电话13800006666 路灯坏了', 'normal', 'received', '赵六', "
+            "'13800006666', false, :t, :t, :t, 5, 'working_days', 0.8, :t, :t, false, 1, 0, 0, 0, 0, "
+            "0, 0, 1)"
+        )
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO users (id, username, display_name, password_hash, role, phone, active, created_at) "
-                "VALUES (1, 'u', 'U', 'x', 'admin', '13800005555', true, :t)"), {"t": now})
-            conn.execute(text(
-                "INSERT INTO cases (id, number, kind, channel, subject, content, urgency, status, contact_name, "
-                "contact_phone, confidential, created_at, updated_at, clock_started_at, limit_amount, limit_unit, "
-                "warning_ratio, due_at, warn_at, due_provisional, version, extension_amount, paused_days, "
-                "paused_seconds, supervision_count, reopen_count, return_count, event_count) VALUES "
-                "(1, '202603020001', 'appeal', 'hotline', '身份证430104199001011230', '电话13800006666 路灯坏了', "
-                "'normal', 'received', '赵六', '13800006666', false, :t, :t, :t, 5, 'working_days', 0.8, :t, :t, "
-                "false, 1, 0, 0, 0, 0, 0, 0, 1)"), {"t": now})
+            conn.execute(text(users_sql), {"t": now})
+            conn.execute(text(cases_sql), {"t": now})
         upgrade(url)
         with engine.connect() as conn:
-            row = conn.execute(text(
-                "SELECT subject, content, contact_name, contact_phone, contact_phone_index, personal_text "
-                "FROM cases")).one()
+            row = conn.execute(
+                text(
+                    "SELECT subject, content, contact_name, contact_phone, contact_phone_index, "
+                    "personal_text FROM cases"
+                )
+            ).one()
             phone = conn.execute(text("SELECT phone FROM users")).scalar_one()
             kinds = conn.execute(text("SELECT purpose, version FROM data_keys ORDER BY purpose")).all()
         ks = fieldcrypt.keyset()
@@ -155,7 +165,9 @@ def test_migration_0012_encrypts_existing_plaintext_rows(migrated: str) -> None:
         assert fieldcrypt.decrypt(row[3], "cases.contact_phone", ks) == "13800006666"
         assert row[4] == fieldcrypt.phone_index("13800006666", ks)
         assert json.loads(fieldcrypt.decrypt(row[5], "cases.personal_text", ks)) == {
-            "subject": "身份证430104199001011230", "content": "电话13800006666 路灯坏了"}
+            "subject": "身份证430104199001011230",
+            "content": "电话13800006666 路灯坏了",
+        }
         assert fieldcrypt.decrypt(phone, "users.phone", ks) == "13800005555"
         assert [tuple(k) for k in kinds] == [("data", 1), ("index", 0)]
         downgrade(url, "0008")  # and back: plaintext as it was

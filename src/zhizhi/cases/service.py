@@ -22,10 +22,9 @@ from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
 from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
-from zhizhi.core import audit, clock, events
+from zhizhi.core import audit, clock, events, fieldcrypt
 from zhizhi.core.calendar_store import load_calendar
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from zhizhi.core import fieldcrypt
 from zhizhi.core.masking import mask_name, mask_phone, redact_text
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
 from zhizhi.core.principal import Principal
@@ -106,7 +105,8 @@ def create_case(
     if idempotency_key is not None:
         _check_key_length(idempotency_key)
         # an anonymous caller's keys are scoped by the blind index of the phone, never the phone
-        scope = f"user:{caller.user_id}" if principal else f"anon:{fieldcrypt.phone_index(data.contact_phone)}"
+        anon = f"anon:{fieldcrypt.phone_index(data.contact_phone)}"
+        scope = f"user:{caller.user_id}" if principal else anon
         digest = _request_hash(data)
         replay = _claim_key(session, scope, idempotency_key, digest)
         if replay is not None:

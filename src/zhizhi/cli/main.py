@@ -105,7 +105,8 @@ def _keys_or_exit() -> None:
     try:
         startup()
     except KeyConfigError as exc:
-        err.print(f"[red]数据密钥不可用，拒绝启动：{exc.zh}[/]\ndata keys unusable, refusing to start: {exc.en}")
+        err.print(f"[red]数据密钥不可用，拒绝启动：{exc.zh}[/]")
+        err.print(f"data keys unusable, refusing to start: {exc.en}")
         raise typer.Exit(1) from None
 
 

@@ -202,7 +202,9 @@ class HttpKmsKeySource:
             raise KeyConfigError(
                 f"密钥服务地址必须是 http(s)：{self.url}", f"the KMS URL must be http(s): {self.url}"
             )
-        request = urllib.request.Request(self.url, headers={"Accept": "application/json", **self.headers})
+        request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
+            self.url, headers={"Accept": "application/json", **self.headers}
+        )
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
         try:
@@ -363,10 +365,28 @@ def reencrypt(token: str, context: str, keys: KeySet) -> str | None:
 # ---- blind indexes -----------------------------------------------------------------------------
 
 
-def _hmac_sm3(key: bytes, data: bytes) -> bytes:
+def _hmac_sm3_cryptography(key: bytes, data: bytes) -> bytes:
     mac = chmac.HMAC(key, hashes.SM3())
     mac.update(data)
     return mac.finalize()
+
+
+def _hmac_sm3_hashlib(key: bytes, data: bytes) -> bytes:
+    return hmac.new(key, data, "sm3").digest()
+
+
+def _pick_hmac() -> Any:
+    """hashlib's HMAC (OpenSSL's SM3, a few µs) when the local OpenSSL has SM3, else the same
+    HMAC-SM3 through ``cryptography`` (tens of µs: an object per call); both give equal MACs."""
+    try:
+        if _hmac_sm3_hashlib(b"k", b"abc") == _hmac_sm3_cryptography(b"k", b"abc"):
+            return _hmac_sm3_hashlib
+    except ValueError:
+        pass
+    return _hmac_sm3_cryptography
+
+
+_hmac_sm3 = _pick_hmac()
 
 
 def blind_index(kind: str, value: str, keys: KeySet | None = None, *, length: int = 32) -> str:
@@ -413,7 +433,7 @@ class EncryptedText(TypeDecorator[str]):
         super().__init__()
         self.context = context
 
-    class comparator_factory(Text.Comparator[str]):  # noqa: N801
+    class comparator_factory(Text.Comparator[str]):
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
             if op in (operators.is_, operators.is_not):  # NULL tests see no plaintext
                 return super().operate(op, *other, **kwargs)

@@ -25,7 +25,9 @@ def build() -> typer.Typer:
 
         target = path or Path(get_settings().data_keys_file)
         if service.init_key_file(target):
-            console.print(f"[green]已生成数据密钥文件[/] data key file created: {target} — 请另行备份 back it up")
+            console.print(
+                f"[green]已生成数据密钥文件[/] data key file created: {target} — 请另行备份 back it up"
+            )
         else:
             console.print(f"数据密钥文件已存在 data key file exists: {target}")
 
@@ -40,14 +42,17 @@ def build() -> typer.Typer:
         except KeyConfigError as exc:
             err.print(f"[red]{exc.zh}[/]\n{exc.en}")
             raise typer.Exit(1) from None
-        console.print(f"数据密钥正常 data keys OK: active version {ks.active}, versions {sorted(ks.keys)} ({ks.source})")
+        console.print(
+            f"数据密钥正常 data keys OK: active version {ks.active}, versions {sorted(ks.keys)} ({ks.source})"
+        )
 
     @app.command("rotate")
     def rotate(
         batch: Annotated[int, typer.Option(help="rows per committed batch", min=1, max=100_000)] = 1000,
         pause: Annotated[float, typer.Option(help="seconds to wait between batches", min=0)] = 0.0,
         grace: Annotated[
-            float | None, typer.Option(help="seconds for running processes to see the new key (default 2 × refresh)")
+            float | None,
+            typer.Option(help="seconds for running processes to see the new key (default 2 × refresh)"),
         ] = None,
     ) -> None:
         """Add a key version, re-encrypt every encrypted column under it in batches while the

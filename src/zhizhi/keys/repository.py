@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, Text, TableClause, and_, bindparam, func, or_, select, update
+from sqlalchemy import Integer, TableClause, Text, and_, bindparam, func, or_, select, update
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 from sqlalchemy.orm import Session
@@ -56,7 +56,10 @@ def swap_envelopes(session: Session, table: str, columns: Sequence[str], rows: l
     t = _raw(table, columns)
     stmt = (
         update(t)
-        .where(t.c.id == bindparam("row_id"), *(t.c[c].is_not_distinct_from(bindparam(f"old_{c}")) for c in columns))
+        .where(
+            t.c.id == bindparam("row_id"),
+            *(t.c[c].is_not_distinct_from(bindparam(f"old_{c}")) for c in columns),
+        )
         .values({c: bindparam(f"new_{c}") for c in columns})
     )
     session.execute(stmt, rows)

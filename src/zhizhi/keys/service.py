@@ -64,22 +64,35 @@ def check(session: Session, ks: KeySet) -> list[DataKey]:
             )
         if ks.check_value(row.version) != row.check_value:
             raise KeyConfigError(
-                f"数据密钥版本 {row.version} 与数据库记录的校验值不符：{ks.source} 不是这个数据库的密钥，拒绝启动",
+                f"数据密钥版本 {row.version} 与数据库记录的校验值不符："
+                f"{ks.source} 不是这个数据库的密钥，拒绝启动",
                 f"data key version {row.version} does not match this database's check value: "
                 f"{ks.source} is not this database's key file; refusing to start",
             )
     now = clock.now()
     if index is None:
-        repo.add(session, DataKey(purpose="index", version=0, check_value=ks.index_check_value(),
-                                  state="active", created_at=now))
+        repo.add(
+            session,
+            DataKey(
+                purpose="index", version=0, check_value=ks.index_check_value(), state="active", created_at=now
+            ),
+        )
     for version in sorted(ks.keys):
         state = "active" if version == ks.active else "decrypt"
-        row = known.get(("data", version))
-        if row is None:
-            repo.add(session, DataKey(purpose="data", version=version, check_value=ks.check_value(version),
-                                      state=state, created_at=now))
-        elif row.state != state and row.state != "retired":
-            row.state = state
+        seen = known.get(("data", version))
+        if seen is None:
+            repo.add(
+                session,
+                DataKey(
+                    purpose="data",
+                    version=version,
+                    check_value=ks.check_value(version),
+                    state=state,
+                    created_at=now,
+                ),
+            )
+        elif seen.state != state and seen.state != "retired":
+            seen.state = state
     return repo.data_keys(session)
 
 
@@ -174,7 +187,9 @@ def _reencrypt_batch(
     updates = []
     for row in rows:
         values = dict(zip(columns, row[1:], strict=True))
-        new = {c: fieldcrypt.reencrypt(v, contexts[c], ks) if v is not None else None for c, v in values.items()}
+        new = {
+            c: fieldcrypt.reencrypt(v, contexts[c], ks) if v is not None else None for c, v in values.items()
+        }
         if any(v is not None for v in new.values()):
             item: dict[str, Any] = {"row_id": row[0]}
             for c in columns:
@@ -251,8 +266,9 @@ def rotate(
         )
     with unit_of_work(url) as session:
         check(session, ks)
-        audit.record(session, "keys.rotate_started", CLI, object_type="data_key", object_id=ks.active,
-                     resumed=resumed)
+        audit.record(
+            session, "keys.rotate_started", CLI, object_type="data_key", object_id=ks.active, resumed=resumed
+        )
     if not resumed:  # every running process re-reads the key file within its refresh interval
         time.sleep(settings.data_keys_refresh_seconds * 2 if grace is None else grace)
     report = RotationReport(ks.active, resumed)
@@ -272,11 +288,18 @@ def rotate(
     if not report.left:
         report.retired = [] if kms else retire_others(Path(settings.data_keys_file), ks.active)
         with unit_of_work(url) as session:
-            for row in repo.data_keys(session):
-                if row.purpose == "data" and row.version != ks.active and row.state != "retired":
-                    row.state, row.retired_at = "retired", clock.now()
-            audit.record(session, "keys.rotated", CLI, object_type="data_key", object_id=ks.active,
-                         rows=report.rows_changed, retired=report.retired)
+            for key in repo.data_keys(session):
+                if key.purpose == "data" and key.version != ks.active and key.state != "retired":
+                    key.state, key.retired_at = "retired", clock.now()
+            audit.record(
+                session,
+                "keys.rotated",
+                CLI,
+                object_type="data_key",
+                object_id=ks.active,
+                rows=report.rows_changed,
+                retired=report.retired,
+            )
         fieldcrypt.configure()
     report.seconds = time.monotonic() - started
     return report

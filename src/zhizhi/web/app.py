@@ -37,7 +37,11 @@ def _check_data_keys() -> None:
     try:
         keys.startup()
     except KeyConfigError as exc:
-        log.critical("数据密钥不可用，拒绝启动：%s | data keys unusable, refusing to start: %s", exc.zh, exc.en)
+        log.critical(
+            "数据密钥不可用，拒绝启动：%s | data keys unusable, refusing to start: %s",
+            exc.zh,
+            exc.en,
+        )
         raise
 
 

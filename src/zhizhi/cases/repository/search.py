@@ -2,8 +2,9 @@
 
 Every clause is written so that PostgreSQL can use an index (migration 0009): number prefixes and
 division prefixes as ranges, text as ``ILIKE`` over pg_trgm GIN indexes (subject, content,
-address), phone through its blind indexes, the rest as equalities on b-tree indexes. SQLite runs the same SQL (its LIKE is
-case-insensitive for ASCII; no trigram index there, a scan of the scoped rows).
+address), the phone through its keyed blind indexes (0012, docs/crypto.md), the rest as
+equalities on b-tree indexes. SQLite runs the same SQL (its LIKE is case-insensitive for ASCII;
+no trigram index there, a scan of the scoped rows).
 """
 
 from __future__ import annotations

@@ -125,7 +125,9 @@ def _record_keys(bind: Any, ks: Any) -> None:
     rows = [{"purpose": "index", "version": 0, "check_value": ks.index_check_value(), "state": "active"}]
     for version in sorted(ks.keys):
         state = "active" if version == ks.active else "decrypt"
-        rows.append({"purpose": "data", "version": version, "check_value": ks.check_value(version), "state": state})
+        rows.append(
+            {"purpose": "data", "version": version, "check_value": ks.check_value(version), "state": state}
+        )
     bind.execute(sa.insert(table), [{**r, "created_at": now} for r in rows])
 
 
@@ -164,7 +166,9 @@ def upgrade() -> None:
     op.drop_index("ix_cases_contact_phone", table_name="cases")
     if pg:
         op.execute("DROP INDEX IF EXISTS ix_cases_phone_trgm")
-        op.execute("ALTER TABLE cases ALTER COLUMN contact_name TYPE text, ALTER COLUMN contact_phone TYPE text")
+        op.execute(
+            "ALTER TABLE cases ALTER COLUMN contact_name TYPE text, ALTER COLUMN contact_phone TYPE text"
+        )
         op.execute("ALTER TABLE users ALTER COLUMN phone TYPE text")
     # (SQLite does not enforce VARCHAR lengths: its columns hold the longer envelopes as they are)
     cases = bind.execute(sa.text("SELECT count(*) FROM cases")).scalar_one()
@@ -194,7 +198,9 @@ def downgrade() -> None:
                 words = json.loads(fieldcrypt.decrypt(personal, "cases.personal_text", ks))
                 subject, content = words["subject"], words["content"]
             bind.execute(
-                sa.text("UPDATE cases SET subject = :s, content = :c, contact_name = :n, contact_phone = :p WHERE id = :i"),
+                sa.text(
+                    "UPDATE cases SET subject = :s, content = :c, contact_name = :n, contact_phone = :p WHERE id = :i"
+                ),
                 {
                     "i": case_id,
                     "s": subject,
@@ -203,7 +209,9 @@ def downgrade() -> None:
                     "p": None if phone is None else fieldcrypt.decrypt(phone, "cases.contact_phone", ks),
                 },
             )
-        for user_id, phone in bind.execute(sa.text("SELECT id, phone FROM users WHERE phone IS NOT NULL")).all():
+        for user_id, phone in bind.execute(
+            sa.text("SELECT id, phone FROM users WHERE phone IS NOT NULL")
+        ).all():
             bind.execute(
                 sa.text("UPDATE users SET phone = :p WHERE id = :i"),
                 {"p": fieldcrypt.decrypt(phone, "users.phone", ks), "i": user_id},
