@@ -180,3 +180,26 @@ def test_migration_0012_encrypts_existing_plaintext_rows(migrated: str) -> None:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def test_keys_init_and_check_commands(db: str, own_keys: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from zhizhi.cli.main import app
+
+    runner = CliRunner()
+    fresh = tmp_path / "sub" / "new-keys.json"
+    result = runner.invoke(app, ["keys", "init", "--path", str(fresh)])
+    assert result.exit_code == 0, result.output
+    assert (fresh.stat().st_mode & 0o777) == 0o600
+    assert fieldcrypt.parse_keyset(json.loads(fresh.read_text()), "new").active == 1
+    before = fresh.read_bytes()
+    assert "exists" in runner.invoke(app, ["keys", "init", "--path", str(fresh)]).output
+    assert fresh.read_bytes() == before  # never overwritten
+    ok = runner.invoke(app, ["keys", "check"])
+    assert (ok.exit_code, "data keys OK: active version 1" in " ".join(ok.output.split())) == (0, True)
+    own_keys.write_bytes(fresh.read_bytes())  # another key file than the database's
+    fieldcrypt.reset()
+    wrong = runner.invoke(app, ["keys", "check"])
+    assert wrong.exit_code == 1
+    assert "is not this database's key file; refusing to start" in " ".join(wrong.output.split())
