@@ -312,10 +312,12 @@ def lifecycle(base: str, seconds: int, threads: int = 8) -> dict[str, float]:
 class Worker:
     """``zhizhi worker`` of this checkout in a subprocess (stopped with SIGTERM)."""
 
-    def __init__(self, url: str, *args: str) -> None:
+    def __init__(self, url: str, *args: str, src: str | None = None) -> None:
         env = {**os.environ, "ZHIZHI_DATABASE_URL": url, "ZHIZHI_HOTSPOT_INTERVAL_MINUTES": "0"}
+        if src:  # another checkout's worker (the --encryption baseline)
+            env.update(pythonpath(src))
         self.proc = subprocess.Popen(
-            [str(Path(PY).parent / "zhizhi"), "worker", *args],
+            [PY, "-m", "zhizhi.cli", "worker", *args],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -371,12 +373,21 @@ def variants(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     if args.baseline_src:
         found["baseline"] = {"src": args.baseline_src, "env": {"ZHIZHI_AI_MODE": "worker"}, "sidecar": False}
+        if args.encryption:  # main before field encryption, otherwise the same: the AI job queued,
+            # no jobs in the web processes, the inbox sealed by a sidecar worker on PostgreSQL
+            found["baseline"] = {
+                "src": args.baseline_src,
+                "env": {"ZHIZHI_AI_MODE": "on", "ZHIZHI_JOBS_RUNNER_IN_WEB": "false"},
+                "sidecar": True,
+            }
     for name, mode in (("ai-job", "on"), ("no-ai-job", "off")):
         found[name] = {
             "src": None,
             "env": {"ZHIZHI_AI_MODE": mode, "ZHIZHI_JOBS_RUNNER_IN_WEB": "false"},
             "sidecar": True,
         }
+    if args.encryption:
+        found.pop("no-ai-job")
     return found
 
 
@@ -391,7 +402,8 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         for name, v in kinds.items()
     }
     sidecars = {
-        name: [Worker(urls[name], "--queue", "bench-idle")]  # seals the audit inbox, runs no job
+        # seals the audit inbox, runs no job
+        name: [Worker(urls[name], "--queue", "bench-idle", src=v["src"])]
         for name, v in kinds.items()
         if v["sidecar"] and backend == "postgres"
     }
@@ -415,7 +427,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             )
         out["create"] = {name: median_of(r) for name, r in runs.items()}
         out["floor"] = median_of(out["floor"])
-        out["fixed"] = median_of(
+        out["fixed"] = {} if args.encryption else median_of(
             [
                 asyncio.run(
                     openloop.run(
@@ -425,7 +437,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 for _ in range(args.runs)
             ]
         )
-        for name in [n for n in ("baseline", "ai-job") if n in kinds]:
+        for name in [n for n in ("baseline", "ai-job") if n in kinds and not args.encryption]:
             out["life"][name] = median_of([lifecycle(bases[name], args.seconds) for _ in range(args.runs)])
     finally:
         for srv in [*servers.values(), floor_server]:
@@ -433,7 +445,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         for group in sidecars.values():
             for sidecar in group:
                 sidecar.stop()
-    out["ai_rate"] = ai_worker(urls["ai-job"], args.seconds * 2)
+    out["ai_rate"] = None if args.encryption else ai_worker(urls["ai-job"], args.seconds * 2)
     return out
 
 
@@ -446,7 +458,19 @@ def main() -> None:
     ap.add_argument(
         "--baseline-src", help="src/ of another checkout to measure as 'baseline' in the same run"
     )
+    ap.add_argument(
+        "--encryption",
+        action="store_true",
+        help="creation only: this code (SM4 field encryption + blind index) against --baseline-src "
+        "(a checkout without it), both queueing the AI job (docs/crypto.md)",
+    )
     args = ap.parse_args()
+    if args.encryption and not args.baseline_src:
+        ap.error("--encryption needs --baseline-src (a checkout without field encryption)")
+    if not os.environ.get("ZHIZHI_DATA_KEYS_FILE"):  # this code's servers need data keys
+        keys = Path(tempfile.mkdtemp(prefix="zhizhi-bench-keys-")) / "data-keys.json"
+        subprocess.run([PY, "-m", "zhizhi.cli", "keys", "init", "--path", str(keys)], check=True, timeout=120)
+        os.environ["ZHIZHI_DATA_KEYS_FILE"] = str(keys)
     results = {backend: bench_backend(backend, args) for backend in args.backends.split(",")}
     print(
         f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -467,6 +491,8 @@ def main() -> None:
                 f"{f['rps']:.0f} | {c['rps'] / f['rps']:.2f} | {versus} | "
                 f"{c['app_ms']:.2f} + {c['db_ms']:.2f} | {c['errors'] + f['errors']:.0f} |"
             )
+    if args.encryption:
+        return
     print("\n| backend | variant | lifecycles/s | lifecycle req/s | action p50 / p95 / p99 ms | errors |")
     print("|---|---|---|---|---|---|")
     for backend, r in results.items():

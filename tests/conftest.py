@@ -37,6 +37,15 @@ os.environ["ZHIZHI_AI_MODE"] = "inline"
 os.environ.setdefault(
     "ZHIZHI_RATE_LIMITS", '{"login": 10000, "intake": 10000, "track": 10000, "lookup": 100000}'
 )
+# the SM4 data keys of this run (docs/crypto.md): a key file of its own, never the checkout's var/
+_KEYS_DIR = Path(tempfile.mkdtemp(prefix="zhizhi-test-keys-"))
+os.environ["ZHIZHI_DATA_KEYS_FILE"] = str(_KEYS_DIR / "data-keys.json")
+os.environ.pop("ZHIZHI_DATA_KEYS_URL", None)
+(_KEYS_DIR / "data-keys.json").write_text(
+    f'{{"format": "zhizhi-data-keys/1", "active": 1, "keys": {{"1": {{"key": "{os.urandom(16).hex()}", '
+    f'"state": "active"}}}}, "index_key": "{os.urandom(32).hex()}"}}',
+    encoding="utf-8",
+)
 
 from sqlalchemy import create_engine, text  # noqa: E402
 

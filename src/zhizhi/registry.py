@@ -17,6 +17,7 @@ from zhizhi.cockpit.manifest import CAPABILITY as COCKPIT
 from zhizhi.core import jobs
 from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
+from zhizhi.keys.manifest import CAPABILITY as KEYS
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
 from zhizhi.sharing.manifest import CAPABILITY as SHARING
@@ -31,6 +32,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     INTELLIGENCE,
     COCKPIT,
     SHARING,
+    KEYS,
 )
 
 

@@ -31,6 +31,7 @@ from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.core.errors import Conflict, ValidationFailed
+from zhizhi.core.masking import redact_text
 from zhizhi.core.principal import Principal
 from zhizhi.core.workdays import WorkCalendar
 from zhizhi.org import service as org
@@ -168,6 +169,7 @@ def answer_directly(ctx: Context, case: Case, body: s.AnswerDirectly) -> Outcome
 
 
 def _record_reply(ctx: Context, case: Case, text: str) -> dict[str, Any]:
+    text = redact_text(text)  # phones, ID numbers, cards, plates masked at rest (docs/crypto.md)
     case.reply, case.replied_at = text, ctx.now
     case.replied_on_time = ctx.now <= case.due_at
     _stop_clock(ctx, case)
@@ -203,7 +205,8 @@ def co_reply(ctx: Context, case: Case, body: s.CoReply) -> Outcome:
         raise Conflict("没有待回复的协办单位", "no co-unit of yours is waiting to reply")
     repo.mark_co_units_replied(ctx.session, case.id, [d.id for d in mine], ctx.now)
     codes = sorted(d.code for d in mine)
-    return {"co_departments": codes, "reply": body.reply}, body.reply  # the text the lead reads
+    text = redact_text(body.reply)  # masked at rest, as a reply (docs/crypto.md)
+    return {"co_departments": codes, "reply": text}, text  # the text the lead reads
 
 
 @declare(s.Reply, plain=("办理单位已答复", "The unit replied"))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from zhizhi.cases.enums import AppealType, CaseKind, CaseStatus, Channel, Rating
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.core.db import Base, JSONType, UTCDateTime
+from zhizhi.core.fieldcrypt import EncryptedText
 
 
 def _in(name: str, values: Any) -> CheckConstraint:
@@ -100,9 +101,15 @@ class Case(Base):
     grid_code: Mapped[str | None] = mapped_column(String(20))
     territorial_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
 
-    # contact (personal information: masked for roles without personal:read)
-    contact_name: Mapped[str | None] = mapped_column(String(80))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # contact (personal information: masked for roles without personal:read). 0012: stored as
+    # SM4-GCM envelopes (plaintext in Python), found through keyed blind indexes (docs/crypto.md)
+    contact_name: Mapped[str | None] = mapped_column(EncryptedText("cases.contact_name"))
+    contact_phone: Mapped[str | None] = mapped_column(EncryptedText("cases.contact_phone"))
+    contact_phone_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    contact_phone_tail: Mapped[str | None] = mapped_column(String(16), index=True)
+    # 0012: subject and content are stored with the phones, ID numbers, bank cards and plates found
+    # in them masked; the words as given are kept here, encrypted (JSON {"subject", "content"})
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("cases.personal_text"))
     confidential: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

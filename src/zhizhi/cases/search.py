@@ -83,7 +83,7 @@ def search(
     clauses), newest first; their number; whether that number is a lower bound (a text search
     counts up to :data:`TEXT_COUNT_CAP`)."""
     where = clauses(session, principal, f) + list(extra or [])
-    texty = bool(f.q or f.address or (f.phone and len(f.phone) == 4))
+    texty = bool(f.q or f.address)
     cap = TEXT_COUNT_CAP if texty else None
     return repo.search_page(session, principal, where, page=page, page_size=page_size, count_cap=cap)
 

@@ -22,10 +22,10 @@ from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
 from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
-from zhizhi.core import audit, clock, events
+from zhizhi.core import audit, clock, events, fieldcrypt
 from zhizhi.core.calendar_store import load_calendar
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from zhizhi.core.masking import mask_name, mask_phone
+from zhizhi.core.masking import mask_name, mask_phone, redact_text
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
@@ -33,6 +33,8 @@ from zhizhi.core.statemachine import PREVIOUS, STAY
 from zhizhi.core.workdays import local_date
 from zhizhi.org import service as org
 
+# the encrypted columns of the cases table: column → encryption context (key rotation reads it)
+ENCRYPTED_COLUMNS = fieldcrypt.encrypted_columns(Case)
 PUBLIC_CHANNELS = {Channel.WEB, Channel.APP, Channel.WECHAT, Channel.OPEN311}
 ANONYMOUS = Principal(0, "anonymous", "匿名群众", Role.PUBLIC, None, None)
 
@@ -102,7 +104,9 @@ def create_case(
             )
     if idempotency_key is not None:
         _check_key_length(idempotency_key)
-        scope = f"user:{caller.user_id}" if principal else f"anon:{data.contact_phone}"
+        # an anonymous caller's keys are scoped by the blind index of the phone, never the phone
+        anon = f"anon:{fieldcrypt.phone_index(data.contact_phone)}"
+        scope = f"user:{caller.user_id}" if principal else anon
         digest = _request_hash(data)
         replay = _claim_key(session, scope, idempotency_key, digest)
         if replay is not None:
@@ -128,13 +132,22 @@ def create_case(
         else Location()
     )
     status = CaseStatus.RECEIVED if is_public else CaseStatus.ACCEPTED
-    subject = data.subject or data.content.splitlines()[0][:30]
+    given_subject = data.subject or data.content.splitlines()[0][:30]
+    # phones, ID numbers, bank cards and plates in the words are stored masked; the words as given
+    # are kept encrypted and shown to those who may read personal data (docs/crypto.md)
+    subject, content = redact_text(given_subject), redact_text(data.content)
+    originals = (
+        json.dumps({"subject": given_subject, "content": data.content}, ensure_ascii=False)
+        if (subject, content) != (given_subject, data.content)
+        else None
+    )
     values: dict[str, Any] = dict(
         kind=data.kind.value,
         appeal_type=data.appeal_type.value if data.appeal_type else None,
         channel=channel.value,
         subject=subject,
-        content=data.content,
+        content=content,
+        personal_text=originals,
         urgency=data.urgency.value,
         status=status.value,
         category_id=category.id if category else None,
@@ -147,6 +160,8 @@ def create_case(
         territorial_department_id=place.territorial_department_id,
         contact_name=data.contact_name,
         contact_phone=data.contact_phone,
+        contact_phone_index=fieldcrypt.phone_index(data.contact_phone),
+        contact_phone_tail=fieldcrypt.phone_tail_index(data.contact_phone),
         confidential=data.confidential,
         reporter_id=caller.user_id if principal is not None and is_public else None,
         created_by_id=principal.user_id if principal is not None else None,
@@ -404,9 +419,12 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
     parent_number = repo.number_of(session, case.parent_case_id) if case.parent_case_id else None
     unmasked = reveal and policy.sees_personal_data(principal, case)
     name, phone = case.contact_name, case.contact_phone
+    subject, content = case.subject, case.content
     if not unmasked:
         name, phone = (None, None) if case.confidential else (mask_name(name), mask_phone(phone))
-    elif principal is not None and (name or phone):
+    else:
+        subject, content = given_words(case)
+    if unmasked and principal is not None and (name or phone or case.personal_text):
         audit.record(
             session, "case.personal_read", principal.actor, object_type="case", object_id=case.number
         )
@@ -428,8 +446,8 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         kind=case.kind,
         appeal_type=case.appeal_type,
         channel=case.channel,
-        subject=case.subject,
-        content=case.content,
+        subject=subject,
+        content=content,
         address=case.address,
         latitude=case.latitude,
         longitude=case.longitude,
@@ -486,6 +504,15 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
     )
 
 
+def given_words(case: Case) -> tuple[str, str]:
+    """Subject and content as the person wrote them (the stored ones have personal data masked):
+    for views that may show personal data."""
+    if not case.personal_text:
+        return case.subject, case.content
+    words = json.loads(case.personal_text)
+    return str(words["subject"]), str(words["content"])
+
+
 # ---- what other capabilities read about cases ------------------------------------------------
 
 
@@ -508,7 +535,8 @@ def duplicate_candidates(session: Session, case: Case, *, window_days: int, limi
 
 
 def recent_appeals(session: Session, *, days: int, limit: int) -> list[Any]:
-    """Rows (number, subject, content, created_at, reporter_id, contact_phone, address) of the
+    """Rows (number, subject, content, created_at, reporter_id, contact_key — the blind index of the
+    phone, address) of the
     cases of the last ``days`` (applications excepted), newest first: hotspot discovery's input."""
     return feeds.recent_appeals(session, clock.now() - timedelta(days=days), limit)
 

@@ -85,10 +85,36 @@ def serve(
     except InsecureSettings as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
+    _keys_or_exit()
+
     console.print(f"智治 serving on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(
         "zhizhi.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
     )
+
+
+def _demo_keys() -> None:
+    """The demo makes its own data key file on first run (a real deployment runs `zhizhi keys init`
+    once and keeps the file apart from the database, docs/crypto.md)."""
+    from pathlib import Path
+
+    from zhizhi.keys.service import init_key_file
+
+    settings = get_settings()
+    if not settings.data_keys_url and init_key_file(Path(settings.data_keys_file)):
+        console.print(f"示范数据密钥已生成 demo data key file created: {settings.data_keys_file}")
+
+
+def _keys_or_exit() -> None:
+    from zhizhi.core.fieldcrypt import KeyConfigError
+    from zhizhi.keys.service import startup
+
+    try:
+        startup()
+    except KeyConfigError as exc:
+        err.print(f"[red]数据密钥不可用，拒绝启动：{exc.zh}[/]")
+        err.print(f"data keys unusable, refusing to start: {exc.en}")
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -103,6 +129,7 @@ def demo(
     from zhizhi.demo.load import load_demo
     from zhizhi.demo.org import DEMO_PASSWORD
 
+    _demo_keys()
     _upgrade()
     # jobs.inline() must enclose the commit, so the AI suggestions are computed before we serve
     with (
@@ -157,6 +184,7 @@ def worker(
             raise typer.Exit(2)
         extra.append(capability)
     registry.install(extra)
+    _keys_or_exit()
     if not once:
         console.print(f"智治 worker: running jobs from {_safe_url()} (Ctrl-C to stop)")
     jobs.run_worker(queues=queue or None, concurrency=concurrency, once=once)

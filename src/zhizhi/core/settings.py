@@ -135,6 +135,24 @@ class Settings(BaseSettings):
     )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
+    data_keys_file: Path = Field(
+        default=Path("var/data-keys.json"),
+        description="the SM4 data keys and the blind-index key (JSON, `zhizhi keys init`); never in the "
+        "database; back it up apart from the database (docs/crypto.md)",
+    )
+    data_keys_url: str = Field(
+        default="",
+        max_length=500,
+        description="a KMS answering the data keys over HTTP(S) (GET, JSON in the key-file format); "
+        "when set, used instead of the key file",
+    )
+    data_keys_token: str = Field(default="", max_length=500, description="bearer token for the KMS")
+    data_keys_refresh_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="how often a process looks whether the data keys changed (a rotation adds a version)",
+    )
     worker_threads: int = Field(
         default=8,
         ge=1,

@@ -209,6 +209,22 @@ TARGETS = {
 }
 
 
+# every 12th appeal carries personal data in its words, as callers do: masked at intake for
+# roles without personal:read, kept encrypted as given (docs/crypto.md)
+_PERSONAL_WORDS = (
+    "。我的电话 139 0731 {n:04d}，请回电",
+    "。肇事车辆车牌湘A·{n:05d}",
+    "。我身份证号430104199001011230，请核实",
+    "。退款请转到卡号6222021234567894",
+)
+
+
+def _personal_words(i: int) -> str:
+    if i % 12 != 5:
+        return ""
+    return _PERSONAL_WORDS[(i // 12) % len(_PERSONAL_WORDS)].format(n=i % 10_000)
+
+
 def load_cases(
     session: Session,
     demo: DemoOrg,
@@ -252,7 +268,7 @@ def load_cases(
             appeal_type=atype,
             channel="web" if public else "hotline",
             subject=subject,
-            content=template.format(place=place),
+            content=template.format(place=place) + _personal_words(made),
             address=f"湖南省长沙市{place}",
             urgency=Urgency.URGENT if rng.random() < 0.08 else Urgency.NORMAL,
             contact_name=rng.choice(SURNAMES) + rng.choice(["先生", "女士", "伟", "芳", "娜", "磊"]),

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhizhi.core import clock
 from zhizhi.core.db import Base, UTCDateTime
+from zhizhi.core.fieldcrypt import EncryptedText
 from zhizhi.core.permissions import Role
 from zhizhi.org.enums import DepartmentKind
 
@@ -43,7 +44,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedText("users.phone"))  # 0012: SM4-GCM envelope
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 

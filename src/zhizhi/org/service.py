@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, Subquery
 from sqlalchemy.orm import Session
 
-from zhizhi.core import audit, clock, throttle
+from zhizhi.core import audit, clock, fieldcrypt, throttle
 from zhizhi.core.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
@@ -26,6 +26,9 @@ from zhizhi.org import repository as repo
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.models import ApiToken, Department, User
 from zhizhi.org.schemas import DepartmentRef
+
+# the encrypted columns of the users table: column → encryption context (key rotation reads it)
+ENCRYPTED_COLUMNS = fieldcrypt.encrypted_columns(User)
 
 # OWASP's argon2id baseline (m=19 MiB, t=2, p=1): ~20 ms per verify on this class of machine.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)

@@ -37,7 +37,7 @@ def compute(session: Session, *, window_days: int = WINDOW_DAYS, top: int = 20) 
             subject=r.subject,
             body=r.content,
             created_at=r.created_at,
-            user=str(r.reporter_id or r.contact_phone or r.number),
+            user=str(r.reporter_id or r.contact_key or r.number),
         )
         for r in rows
     ]

@@ -5,6 +5,8 @@ background threads)."""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 
 import zhizhi
@@ -17,6 +19,8 @@ from zhizhi.http.problems import install_problem_handlers
 from zhizhi.http.ratelimit import RateLimit
 from zhizhi.http.textguard import TextGuard
 
+log = logging.getLogger("zhizhi.web")
+
 
 def _limit_worker_threads(n: int) -> None:
     """Sync endpoints run on AnyIO's thread pool (40 threads by default).  Python threads share
@@ -25,6 +29,23 @@ def _limit_worker_threads(n: int) -> None:
     import anyio.to_thread
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = n
+
+
+def _check_data_keys() -> None:
+    """Stop start-up when the data keys are missing or are not this database's (docs/crypto.md):
+    nothing is ever written in plaintext instead."""
+    from zhizhi.core.fieldcrypt import KeyConfigError
+    from zhizhi.keys import service as keys
+
+    try:
+        keys.startup()
+    except KeyConfigError as exc:
+        log.critical(
+            "数据密钥不可用，拒绝启动：%s | data keys unusable, refusing to start: %s",
+            exc.zh,
+            exc.en,
+        )
+        raise
 
 
 def create_app() -> FastAPI:
@@ -65,6 +86,7 @@ def create_app() -> FastAPI:
         for r in runner:
             r.stop()  # type: ignore[attr-defined]
 
+    app.router.on_startup.append(_check_data_keys)  # first: no request is served without keys
     app.router.on_startup.append(start_runner)
     app.router.on_startup.append(lambda: _limit_worker_threads(settings.worker_threads))
     app.router.on_shutdown.append(stop_runner)

@@ -50,7 +50,7 @@ def duplicate_candidates(
 
 def recent_appeals(session: Session, since: datetime, limit: int) -> list[Any]:
     """Cases other than applications created since ``since``, newest first: number, subject,
-    content, creation time, reporter, contact phone, address."""
+    content, creation time, reporter, blind index of the contact phone, address."""
     return list(
         session.execute(
             select(
@@ -59,7 +59,7 @@ def recent_appeals(session: Session, since: datetime, limit: int) -> list[Any]:
                 Case.content,
                 Case.created_at,
                 Case.reporter_id,
-                Case.contact_phone,
+                Case.contact_phone_index.label("contact_key"),
                 Case.address,
             )
             .where(Case.created_at >= since, Case.kind != "application")

@@ -2,8 +2,9 @@
 
 Every clause is written so that PostgreSQL can use an index (migration 0009): number prefixes and
 division prefixes as ranges, text as ``ILIKE`` over pg_trgm GIN indexes (subject, content,
-address, phone), the rest as equalities on b-tree indexes. SQLite runs the same SQL (its LIKE is
-case-insensitive for ASCII; no trigram index there, a scan of the scoped rows).
+address), the phone through its keyed blind indexes (0012, docs/crypto.md), the rest as
+equalities on b-tree indexes. SQLite runs the same SQL (its LIKE is case-insensitive for ASCII;
+no trigram index there, a scan of the scoped rows).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from zhizhi.cases.models import Case, SavedQueue
 from zhizhi.cases.periods import local_period
 from zhizhi.cases.repository import stats
 from zhizhi.catalogue import service as catalogue
+from zhizhi.core import fieldcrypt
 from zhizhi.core.principal import Principal
 
 _DIVISION_LENGTH = 12
@@ -46,10 +48,11 @@ def filter_clauses(
     if f.phone:
         # confidential cases never match a phone search: their contact is hidden from everyone
         out.append(Case.confidential.is_(False))
+        # through the keyed blind indexes: the phone itself is encrypted (docs/crypto.md)
         if len(f.phone) == 4:
-            out.append(Case.contact_phone.like(f"%{f.phone}"))
+            out.append(Case.contact_phone_tail == fieldcrypt.phone_tail_index(f.phone))
         else:
-            out.append(Case.contact_phone == f.phone)
+            out.append(Case.contact_phone_index == fieldcrypt.phone_index(f.phone))
     if f.address:
         out.append(_contains(Case.address, f.address))
     if f.division:
