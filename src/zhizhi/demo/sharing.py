@@ -74,7 +74,11 @@ def load_sharing(session: Session, password: str) -> dict[str, int]:
     city = org.find_department(session, "430100")
     if org.find_department(session, "CS-ZRZY") is None:  # the certificates' demo may have made it
         org.create_department(
-            session, code="CS-ZRZY", name="长沙市自然资源和规划局", kind=DepartmentKind.FUNCTIONAL, parent=city
+            session,
+            code="CS-ZRZY",
+            name="长沙市自然资源和规划局",
+            kind=DepartmentKind.FUNCTIONAL,
+            parent=city,
         )
     for username, (dept, name) in STEWARDS.items():
         org.create_user(
