@@ -101,7 +101,7 @@ UPDATE cases SET
             || '天，请尽快核实处理。',
   address = '长沙市' || r.road || (id % 997) || '号',
   contact_phone = '1' || (ARRAY['3','5','7','8','9'])[1 + id % 5]
-                  || lpad(((id * 7919) % 1000000000)::text, 9, '0'),
+                  || lpad(((id::bigint * 7919) % 1000000000)::text, 9, '0'),
   grid_code = 'G' || lpad((id % 2000)::text, 4, '0'),
   supervision_count = CASE WHEN id % 50 = 0 THEN 1 ELSE 0 END,
   extension_amount = CASE WHEN id % 40 = 0 THEN 3 ELSE 0 END

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy import ColumnElement, Text, and_, delete, func, literal, select
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
@@ -34,15 +34,25 @@ def _prefix_range(column: Any, prefix: str, length: int) -> ColumnElement[bool]:
     return and_(column >= low, column <= high, column.startswith(prefix, autoescape=True))
 
 
+def uses_bigrams(session: Session) -> bool:
+    """Whether the database has the bigram indexes of migration 0016 (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def filter_clauses(
-    f: CaseFilter, now: datetime, *, department_path: str | None = None
+    f: CaseFilter, now: datetime, *, department_path: str | None = None, bigrams: bool = False
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of ``f`` (row scoping is added by the callers)."""
+    """The WHERE clauses of ``f`` (row scoping is added by the callers). ``bigrams``: text
+    searches also carry the bigram condition that PostgreSQL's GIN indexes serve (0016)."""
     out: list[ColumnElement[bool]] = []
     if f.number:
         out.append(Case.number == f.number if len(f.number) >= 12 else Case.number.startswith(f.number))
     if f.q:
-        out.append(_contains(Case.subject, f.q) | _contains(Case.content, f.q))
+        if bigrams:
+            out.append(
+                func.zhizhi_case_bigrams(Case.subject, Case.content).op("@>")(_bigrams_of(f.q))
+            )
+        out.append(_contains(Case.subject, f.q, bigrams) | _contains(Case.content, f.q, bigrams))
     if f.phone:
         # confidential cases never match a phone search: their contact is hidden from everyone
         out.append(Case.confidential.is_(False))
@@ -51,7 +61,9 @@ def filter_clauses(
         else:
             out.append(Case.contact_phone == f.phone)
     if f.address:
-        out.append(_contains(Case.address, f.address))
+        if bigrams:
+            out.append(func.zhizhi_bigrams(Case.address).op("@>")(_bigrams_of(f.address)))
+        out.append(_contains(Case.address, f.address, bigrams))
     if f.division:
         out.append(_prefix_range(Case.division_code, f.division, _DIVISION_LENGTH))
     if f.grid:
@@ -78,14 +90,21 @@ def filter_clauses(
     return out
 
 
-def _contains(column: Any, term: str) -> ColumnElement[bool]:
+def _bigrams_of(term: str) -> ColumnElement[Any]:
+    """The term's bigrams, computed by the same SQL function as the index (folded to a constant
+    array when the statement is planned)."""
+    return func.zhizhi_bigrams(literal(term, type_=Text()))
+
+
+def _contains(column: Any, term: str, bigrams: bool = False) -> ColumnElement[bool]:
     """``column`` contains ``term``, case-insensitively: ``ILIKE`` when the term has Latin letters,
     else ``LIKE`` (Chinese and digits have no case, and PostgreSQL's LIKE is several times faster
-    than ILIKE on them). A term of fewer than 3 characters has no trigram, so a pg_trgm index
-    would hand back every row to recheck (slower than reading the rows): it is matched on
-    ``coalesce(column, '')``, which no index serves (docs/workbench.md)."""
+    than ILIKE on them). Without the bigram condition, a term of fewer than 3 characters has no
+    trigram, so a pg_trgm index would hand back every row to recheck (slower than reading the
+    rows): it is matched on ``coalesce(column, '')``, which no index serves (docs/workbench.md).
+    With it, the bigram index finds the candidates and this is their exact check."""
     pattern = f"%{_escape(term)}%"
-    target = func.coalesce(column, "") if len(term) < 3 else column
+    target = func.coalesce(column, "") if len(term) < 3 and not bigrams else column
     if any("a" <= ch.lower() <= "z" for ch in term):
         return target.ilike(pattern, escape="\\")
     return target.like(pattern, escape="\\")

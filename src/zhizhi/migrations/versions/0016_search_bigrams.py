@@ -1,0 +1,66 @@
+"""search bigrams: short Chinese text searches served by an index (PostgreSQL), scoped searches
+
+* ``zhizhi_bigrams(text)``: the distinct character bigrams of the lower-cased text (an
+  ``IMMUTABLE`` SQL function); ``zhizhi_case_bigrams(subject, content)`` the same over both
+  fields. GIN expression indexes on them (``ix_cases_text_bigrams``, ``ix_cases_address_bigrams``)
+  serve ``zhizhi_case_bigrams(subject, content) @> zhizhi_bigrams(:q)`` — a search of two or more
+  characters — which pg_trgm cannot for a ``LIKE`` pattern of fewer than three characters.
+  Building the index is the backfill: PostgreSQL computes the bigrams of every existing row, and
+  from then on of every inserted row and every update that changes the subject, content or
+  address (updates of other columns stay HOT and compute nothing). No column, no trigger, no
+  application code to keep in step (docs/workbench.md, "Short text searches").
+* ``ix_cases_created_by``: the row scope's third branch (cases a user registered) as an index,
+  so that a unit's scope can be read from indexes (all databases).
+
+SQLite keeps its plain ``LIKE`` (a scan of the scoped rows: the demo database).
+
+Revision ID: 0016
+Revises: 0008
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0016"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+BIGRAMS = r"""
+CREATE OR REPLACE FUNCTION zhizhi_bigrams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(l, i, 2)), '{}'::text[])
+  FROM (SELECT lower(t) AS l) AS x, generate_series(1, char_length(l) - 1) AS i
+$$
+"""
+CASE_BIGRAMS = r"""
+CREATE OR REPLACE FUNCTION zhizhi_case_bigrams(subject text, content text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT zhizhi_bigrams(coalesce(subject, '') || E'\n' || coalesce(content, ''))
+$$
+"""
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    op.create_index("ix_cases_created_by", "cases", ["created_by_id"])
+    if bind.dialect.name != "postgresql":
+        return
+    op.execute(BIGRAMS)
+    op.execute(CASE_BIGRAMS)
+    op.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    op.execute(
+        "CREATE INDEX ix_cases_text_bigrams ON cases USING gin (zhizhi_case_bigrams(subject, content))"
+    )
+    op.execute("CREATE INDEX ix_cases_address_bigrams ON cases USING gin (zhizhi_bigrams(address))")
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_cases_address_bigrams")
+        op.execute("DROP INDEX IF EXISTS ix_cases_text_bigrams")
+        op.execute("DROP FUNCTION IF EXISTS zhizhi_case_bigrams(text, text)")
+        op.execute("DROP FUNCTION IF EXISTS zhizhi_bigrams(text)")
+    op.drop_index("ix_cases_created_by", table_name="cases")
