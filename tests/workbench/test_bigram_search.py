@@ -83,7 +83,11 @@ def _plain_ilike(*columns: Any, term: str) -> set[str]:
 
 
 def _python(numbers: list[str], term: str, *fields: int) -> set[str]:
-    return {n for n, row in zip(numbers, TEXTS, strict=True) if any(term.lower() in row[i].lower() for i in fields)}
+    return {
+        n
+        for n, row in zip(numbers, TEXTS, strict=True)
+        if any(term.lower() in row[i].lower() for i in fields)
+    }
 
 
 @pytest.mark.parametrize("term", TERMS)
@@ -121,7 +125,9 @@ def test_text_edited_after_intake_is_found(world: Any, cases: list[str]) -> None
     assert _api(world, address="新地") == {cases[3]}
 
 
-@pytest.mark.parametrize(("field", "zh"), [("q", "搜索词至少 2 个字符"), ("address", "地址搜索词至少 2 个字符")])
+@pytest.mark.parametrize(
+    ("field", "zh"), [("q", "搜索词至少 2 个字符"), ("address", "地址搜索词至少 2 个字符")]
+)
 def test_one_character_is_refused_with_the_field(world: Any, field: str, zh: str) -> None:
     for value in ("灯", " 灯 ", "a", "1"):
         r = world.client.get("/api/v1/cases", params={field: value}, headers=world.h("dispatcher"))

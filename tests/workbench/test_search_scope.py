@@ -66,3 +66,20 @@ def test_scope_expected_sets(world: Any, spread: dict[str, str]) -> None:
     assert _reference("h_zj") == {spread["led_zj"]}
     assert _reference("grid") == {spread["mine"]}
     assert _reference("dispatcher") == set(spread.values())
+
+
+def test_other_searches_count_up_to_their_cap(
+    world: Any, spread: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zhizhi.cases import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    r = world.client.get("/api/v1/cases", params={"status": "dispatched"}, headers=world.h("dispatcher"))
+    body = r.json()
+    assert (body["total"], body["total_capped"], len(body["items"])) == (2, True, 3)
+    r = world.client.get("/api/v1/cases", params={"status": "dispatched"}, headers=world.h("h_d2"))
+    body = r.json()
+    assert (body["total"], body["total_capped"], len(body["items"])) == (2, False, 2)
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    r = world.client.get("/api/v1/cases", params={"status": "dispatched"}, headers=world.h("dispatcher"))
+    assert (r.json()["total"], r.json()["total_capped"]) == (3, False)

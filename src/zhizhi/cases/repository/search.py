@@ -51,9 +51,7 @@ def filter_clauses(
         out.append(Case.number == f.number if len(f.number) >= 12 else Case.number.startswith(f.number))
     if f.q:
         if bigrams:
-            out.append(
-                func.zhizhi_case_bigrams(Case.subject, Case.content).op("@>")(_bigrams_of(f.q))
-            )
+            out.append(func.zhizhi_case_bigrams(Case.subject, Case.content).op("@>")(_bigrams_of(f.q)))
         out.append(_contains(Case.subject, f.q, bigrams) | _contains(Case.content, f.q, bigrams))
     if f.phone:
         # confidential cases never match a phone search: their contact is hidden from everyone
