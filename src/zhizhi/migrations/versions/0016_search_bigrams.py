@@ -54,6 +54,9 @@ def upgrade() -> None:
         "CREATE INDEX ix_cases_text_bigrams ON cases USING gin (zhizhi_case_bigrams(subject, content))"
     )
     op.execute("CREATE INDEX ix_cases_address_bigrams ON cases USING gin (zhizhi_bigrams(address))")
+    # statistics of the indexed expressions (common bigrams), so the planner can tell a rare
+    # term from a common one; a sample of 30,000 rows, seconds at a million cases
+    op.execute("ANALYZE cases")
 
 
 def downgrade() -> None:
