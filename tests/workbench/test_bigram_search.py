@@ -166,10 +166,10 @@ def test_bigram_function_matches_python(db: str) -> None:
             text("SELECT zhizhi_bigrams('路灯AB路灯'), zhizhi_bigrams('x'), zhizhi_bigrams(NULL)")
         ).one()
         both = conn.execute(text("SELECT zhizhi_case_bigrams('路灯', NULL)")).scalar_one()
-    assert sorted(got[0]) == sorted({"路灯", "灯a", "ab", "b路"})
+    assert got[0] == ["路灯", "灯a", "ab", "b路", "路灯"]  # repeats are harmless: GIN keeps a key once
     assert got[1] == []
     assert got[2] is None
-    assert sorted(both) == sorted({"路灯", "灯\n"})
+    assert both == ["路灯", "灯\n"]
 
 
 def test_migration_indexes_rows_that_existed_before_it(world: Any, db: str) -> None:

@@ -13,15 +13,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    Integer,
     Select,
     Text,
     and_,
     any_,
+    cast,
     delete,
     func,
     literal,
-    literal_column,
     or_,
     select,
 )
@@ -62,9 +64,9 @@ def filter_clauses(
     if f.number:
         out.append(Case.number == f.number if len(f.number) >= 12 else Case.number.startswith(f.number))
     if f.q:
-        if bigrams:
+        if bigrams and len(f.q) < 3:
             out.append(func.zhizhi_case_bigrams(Case.subject, Case.content).op("@>")(_bigrams_of(f.q)))
-        out.append(_contains(Case.subject, f.q, bigrams) | _contains(Case.content, f.q, bigrams))
+        out.append(_contains(Case.subject, f.q) | _contains(Case.content, f.q))
     if f.phone:
         # confidential cases never match a phone search: their contact is hidden from everyone
         out.append(Case.confidential.is_(False))
@@ -73,9 +75,9 @@ def filter_clauses(
         else:
             out.append(Case.contact_phone == f.phone)
     if f.address:
-        if bigrams:
+        if bigrams and len(f.address) < 3:
             out.append(func.zhizhi_bigrams(Case.address).op("@>")(_bigrams_of(f.address)))
-        out.append(_contains(Case.address, f.address, bigrams))
+        out.append(_contains(Case.address, f.address))
     if f.division:
         out.append(_prefix_range(Case.division_code, f.division, _DIVISION_LENGTH))
     if f.grid:
@@ -108,15 +110,15 @@ def _bigrams_of(term: str) -> ColumnElement[Any]:
     return func.zhizhi_bigrams(literal(term, type_=Text()))
 
 
-def _contains(column: Any, term: str, bigrams: bool = False) -> ColumnElement[bool]:
+def _contains(column: Any, term: str) -> ColumnElement[bool]:
     """``column`` contains ``term``, case-insensitively: ``ILIKE`` when the term has Latin letters,
     else ``LIKE`` (Chinese and digits have no case, and PostgreSQL's LIKE is several times faster
-    than ILIKE on them). Without the bigram condition, a term of fewer than 3 characters has no
-    trigram, so a pg_trgm index would hand back every row to recheck (slower than reading the
-    rows): it is matched on ``coalesce(column, '')``, which no index serves (docs/workbench.md).
-    With it, the bigram index finds the candidates and this is their exact check."""
+    than ILIKE on them). A term of 3 or more characters is matched on the column, which pg_trgm's
+    GIN index serves. A shorter term has no trigram, so that index would hand back every row to
+    recheck: it is matched on ``coalesce(column, '')``, which no index serves — on PostgreSQL
+    the bigram condition beside it finds the candidates (0016; docs/workbench.md)."""
     pattern = f"%{_escape(term)}%"
-    target = func.coalesce(column, "") if len(term) < 3 and not bigrams else column
+    target = func.coalesce(column, "") if len(term) < 3 else column
     if any("a" <= ch.lower() <= "z" for ch in term):
         return target.ilike(pattern, escape="\\")
     return target.like(pattern, escape="\\")
@@ -126,55 +128,51 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def scope(principal: Principal, *, postgresql: bool = False) -> ColumnElement[bool]:
+def scope(session: Session, principal: Principal) -> ColumnElement[bool]:
     """Row scoping for the search and the export: the same rows as :func:`repo.scope_clause`.
 
     On PostgreSQL a unit's scope (lead unit in its subtree, or a co-unit in it, or registered by
-    the user) is written with arrays computed once per statement — ``lead_department_id =
-    ANY(ARRAY(subtree))``, ``id = ANY(ARRAY(co-handled case ids))``, ``created_by_id = :me`` —
-    three conditions each served by an index, so PostgreSQL can OR their bitmaps and AND them
-    with a filter's (bigrams, division, grid…) instead of testing a sub-select row by row over
-    the whole table (docs/workbench.md, "Row-scoped searches")."""
-    if not postgresql or principal.can(Permission.CASE_READ_ALL) or principal.role is Role.PUBLIC:
+    the user) is written with constant arrays read first — ``lead_department_id = ANY(:units)``,
+    ``id = ANY(:co_handled)``, ``created_by_id = :me`` — three conditions each served by an
+    index, so PostgreSQL can OR their bitmaps and AND them with a filter's (bigrams, division,
+    grid…); where it tests them row by row instead, a constant array is a hash lookup. A
+    sub-select in an ``OR`` is neither (docs/workbench.md, "Row-scoped searches")."""
+    if not uses_bigrams(session) or principal.can(Permission.CASE_READ_ALL) or principal.role is Role.PUBLIC:
         return repo.scope_clause(principal)
     arms: list[ColumnElement[bool]] = [Case.created_by_id == principal.user_id]
     if principal.department_path:
-        units = func.array(org.subtree_query(principal.department_path).scalar_subquery())
-        co_handled = func.array(
-            select(CaseUnit.case_id).where(CaseUnit.department_id == any_(units)).scalar_subquery()
+        units = list(session.scalars(org.subtree_query(principal.department_path)))
+        co_handled = list(
+            session.scalars(select(CaseUnit.case_id).where(CaseUnit.department_id.in_(units)).distinct())
         )
-        arms += [Case.lead_department_id == any_(units), Case.id == any_(co_handled)]
+        arms.append(Case.lead_department_id == any_(_ints(units)))
+        if co_handled:
+            arms.append(Case.id == any_(_ints(co_handled)))
     return or_(*arms)
 
 
+def _ints(values: list[int]) -> ColumnElement[Any]:
+    return cast(literal(values, type_=ARRAY(Integer)), ARRAY(Integer))
+
+
 def statements(
-    principal: Principal,
     clauses: Sequence[ColumnElement[bool]],
     *,
     page: int,
     page_size: int,
     count_cap: int | None,
-    postgresql: bool,
-    few: bool = False,
-) -> tuple[Select[Any], Select[Case]]:
-    """The count (up to ``count_cap`` + 1 rows when given) and the page of a search.
-
-    ``few``: the count showed that at most ``count_cap`` rows match. Then the page is sorted
-    from the matching rows (an order by ``created_at + interval '0'``, the same order, which no
-    index provides) instead of walking the ``created_at`` index backwards until 20 match: that
-    walk is PostgreSQL's choice when it assumes matches are spread evenly over time, and reads
-    most of the table when they are not (a day's number prefix, an old district's cases)."""
-    base = select(Case).where(scope(principal, postgresql=postgresql), *clauses)
-    if count_cap is None:
-        counted = base.with_only_columns(Case.id).order_by(None).subquery()
-    else:
-        counted = base.with_only_columns(Case.id).order_by(None).limit(count_cap + 1).subquery()
-    count_stmt = select(func.count()).select_from(counted)
-    newest: Any = Case.created_at
-    if few and postgresql:
-        newest = Case.created_at + literal_column("INTERVAL '0 seconds'")
-    page_stmt = base.order_by(newest.desc(), Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
-    return count_stmt, page_stmt
+    scope_clause: ColumnElement[bool],
+) -> tuple[Select[int, datetime], Select[Case]]:
+    """The matches (``id``, ``created_at``; at most ``count_cap`` + 1 when given, unordered) and
+    the page of a search in time order (newest first)."""
+    base = select(Case).where(scope_clause, *clauses)
+    matches = base.with_only_columns(Case.id, Case.created_at).order_by(None)
+    if count_cap is not None:
+        matches = matches.limit(count_cap + 1)
+    page_stmt = (
+        base.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    )
+    return matches, page_stmt
 
 
 def search_page(
@@ -188,31 +186,37 @@ def search_page(
 ) -> tuple[list[Case], int, bool]:
     """A page of matching cases, newest first, and their number — counted only up to
     ``count_cap`` when given (``(cases, cap, True)`` beyond it): a search that matches a large
-    share of the cases stops counting early instead of reading every row."""
-    pg = uses_bigrams(session)
-    count_stmt, _ = statements(
-        principal, clauses, page=page, page_size=page_size, count_cap=count_cap, postgresql=pg
-    )
-    total = int(session.scalar(count_stmt) or 0)
-    capped = count_cap is not None and total > count_cap
-    if total <= (page - 1) * page_size:
-        return [], min(total, count_cap or total), capped  # nothing on this page: no second query
-    _, page_stmt = statements(
-        principal,
+    share of the cases stops counting early instead of reading every row.
+
+    One statement reads the matches' ids and times (up to the cap). If they are all there, the
+    page is cut from them here and its cases fetched by id: no second search, and no walk of
+    the ``created_at`` index — PostgreSQL's choice for ``ORDER BY created_at DESC LIMIT 20`` when
+    it assumes matches spread evenly over time, which reads most of the table when they are not
+    (a day's number prefix, a district without visible cases). Beyond the cap, matches are dense
+    and that walk finds a page quickly: the page is then read in time order."""
+    matches_stmt, page_stmt = statements(
         clauses,
         page=page,
         page_size=page_size,
         count_cap=count_cap,
-        postgresql=pg,
-        few=count_cap is not None and not capped,
+        scope_clause=scope(session, principal),
     )
-    rows = session.scalars(page_stmt).all()
-    return list(rows), min(total, count_cap or total), capped
+    if count_cap is None:
+        total = int(session.scalar(select(func.count()).select_from(matches_stmt.subquery())) or 0)
+        return list(session.scalars(page_stmt).all()), total, False
+    matches = [(row[1], row[0]) for row in session.execute(matches_stmt)]
+    if len(matches) > count_cap:
+        return list(session.scalars(page_stmt).all()), count_cap, True
+    matches.sort(reverse=True)
+    ids = [case_id for _, case_id in matches[(page - 1) * page_size : page * page_size]]
+    if not ids:
+        return [], len(matches), False
+    found = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+    return [found[i] for i in ids], len(matches), False
 
 
 def count(session: Session, principal: Principal, clauses: Sequence[ColumnElement[bool]]) -> int:
-    pg = uses_bigrams(session)
-    stmt = select(func.count()).select_from(Case).where(scope(principal, postgresql=pg), *clauses)
+    stmt = select(func.count()).select_from(Case).where(scope(session, principal), *clauses)
     return int(session.scalar(stmt) or 0)
 
 
@@ -251,7 +255,7 @@ def export_rows(
     cursor on PostgreSQL): memory stays flat whatever the number of rows."""
     stmt = (
         select(*EXPORT_COLUMNS)
-        .where(scope(principal, postgresql=uses_bigrams(session)), *clauses)
+        .where(scope(session, principal), *clauses)
         .order_by(Case.created_at.desc(), Case.id.desc())
         .limit(limit)
         .execution_options(yield_per=1000)

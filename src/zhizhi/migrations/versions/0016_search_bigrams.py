@@ -1,10 +1,9 @@
 """search bigrams: short Chinese text searches served by an index (PostgreSQL), scoped searches
 
-* ``zhizhi_bigrams(text)``: the distinct character bigrams of the lower-cased text (an
-  ``IMMUTABLE`` SQL function); ``zhizhi_case_bigrams(subject, content)`` the same over both
-  fields. GIN expression indexes on them (``ix_cases_text_bigrams``, ``ix_cases_address_bigrams``)
-  serve ``zhizhi_case_bigrams(subject, content) @> zhizhi_bigrams(:q)`` — a search of two or more
-  characters — which pg_trgm cannot for a ``LIKE`` pattern of fewer than three characters.
+* ``zhizhi_bigrams(text)``: the character bigrams of the lower-cased text (an ``IMMUTABLE``
+  PL/pgSQL function); ``zhizhi_case_bigrams(subject, content)`` the same over both fields. GIN expression indexes on them (``ix_cases_text_bigrams``, ``ix_cases_address_bigrams``)
+  serve ``zhizhi_case_bigrams(subject, content) @> zhizhi_bigrams(:q)`` — a search of two
+  characters, which pg_trgm cannot serve (no trigram in a ``LIKE`` pattern that short).
   Building the index is the backfill: PostgreSQL computes the bigrams of every existing row, and
   from then on of every inserted row and every update that changes the subject, content or
   address (updates of other columns stay HOT and compute nothing). No column, no trigger, no
@@ -27,11 +26,20 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
+# a PL/pgSQL loop: about 3 × faster than a set-returning SQL function with DISTINCT (measured
+# in docs/benchmarks.md); repeated bigrams are left in, GIN keeps each key of a row once
 BIGRAMS = r"""
 CREATE OR REPLACE FUNCTION zhizhi_bigrams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(l, i, 2)), '{}'::text[])
-  FROM (SELECT lower(t) AS l) AS x, generate_series(1, char_length(l) - 1) AS i
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  l text := lower(t);
+  out text[] := '{}';
+BEGIN
+  FOR i IN 1 .. char_length(l) - 1 LOOP
+    out := out || substr(l, i, 2);
+  END LOOP;
+  RETURN out;
+END
 $$
 """
 CASE_BIGRAMS = r"""
