@@ -68,7 +68,7 @@ def clauses(session: Session, principal: Principal, f: CaseFilter) -> list[Colum
 
 
 TEXT_COUNT_CAP = 1_000  # a text search counts its matches up to this (docs/workbench.md)
-COUNT_CAP = 10_000  # any other search or queue list counts up to this (500 pages of 20)
+COUNT_CAP = 2_000  # any other search or queue list counts up to this (100 pages of 20)
 
 
 def search(

@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -194,6 +195,10 @@ def search_page(
     it assumes matches spread evenly over time, which reads most of the table when they are not
     (a day's number prefix, a district without visible cases). Beyond the cap, matches are dense
     and that walk finds a page quickly: the page is then read in time order."""
+    if uses_bigrams(session):
+        # plan each search with its own values: a generic plan (psycopg prepares a statement
+        # run 5 times on a connection) cannot fold the term's bigrams or see the scope's arrays
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     matches_stmt, page_stmt = statements(
         clauses,
         page=page,
