@@ -83,3 +83,33 @@ def test_other_searches_count_up_to_their_cap(
     monkeypatch.setattr(search, "COUNT_CAP", 3)
     r = world.client.get("/api/v1/cases", params={"status": "dispatched"}, headers=world.h("dispatcher"))
     assert (r.json()["total"], r.json()["total_capped"]) == (3, False)
+
+
+def test_capped_pages_are_the_newest_in_order(
+    world: Any, spread: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the cap the page is read within a time bound taken from the matches read: pages
+    must still be exactly the newest matches, in order, whatever the physical order of rows."""
+    from datetime import timedelta
+
+    from zhizhi.cases import search
+    from zhizhi.core import clock
+
+    order = [spread["led_d2"], spread["led_s1"], spread["led_zj"]]  # newest first after this
+    with unit_of_work() as s:
+        for age, number in zip([1, 30, 90], order, strict=True):
+            s.execute(
+                update(Case).where(Case.number == number).values(created_at=clock.now() - timedelta(days=age))
+            )
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    pages = []
+    for page in (1, 2, 3, 4):
+        r = world.client.get(
+            "/api/v1/cases",
+            params={"status": "dispatched", "page_size": 1, "page": page},
+            headers=world.h("dispatcher"),
+        )
+        body = r.json()
+        assert (body["total"], body["total_capped"]) == (1, True)
+        pages.append([c["number"] for c in body["items"]])
+    assert pages == [[order[0]], [order[1]], [order[2]], []]

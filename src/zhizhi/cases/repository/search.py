@@ -193,8 +193,8 @@ def search_page(
     page is cut from them here and its cases fetched by id: no second search, and no walk of
     the ``created_at`` index — PostgreSQL's choice for ``ORDER BY created_at DESC LIMIT 20`` when
     it assumes matches spread evenly over time, which reads most of the table when they are not
-    (a day's number prefix, a district without visible cases). Beyond the cap, matches are dense
-    and that walk finds a page quickly: the page is then read in time order."""
+    (a day's number prefix, a district without visible cases). Beyond the cap, the page is read
+    in time order within the span the matches read so far prove sufficient."""
     if uses_bigrams(session):
         # plan each search with its own values: a generic plan (psycopg prepares a statement
         # run 5 times on a connection) cannot fold the term's bigrams or see the scope's arrays
@@ -210,9 +210,16 @@ def search_page(
         total = int(session.scalar(select(func.count()).select_from(matches_stmt.subquery())) or 0)
         return list(session.scalars(page_stmt).all()), total, False
     matches = [(row[1], row[0]) for row in session.execute(matches_stmt)]
-    if len(matches) > count_cap:
-        return list(session.scalars(page_stmt).all()), count_cap, True
     matches.sort(reverse=True)
+    if len(matches) > count_cap:
+        # more matches than read: the page is read in time order, bounded below by the time of
+        # the k-th newest match read (k = the last row of the page). Those k are matches, so the
+        # k newest of all are at least that new: PostgreSQL reads a short span of time, not a
+        # backward walk that may cross most of the table when the matches are old.
+        last = page * page_size
+        if last <= len(matches):
+            page_stmt = page_stmt.where(Case.created_at >= matches[last - 1][0])
+        return list(session.scalars(page_stmt).all()), count_cap, True
     ids = [case_id for _, case_id in matches[(page - 1) * page_size : page * page_size]]
     if not ids:
         return [], len(matches), False
