@@ -69,6 +69,7 @@ def clauses(session: Session, principal: Principal, f: CaseFilter) -> list[Colum
 
 TEXT_COUNT_CAP = 1_000  # a text search counts its matches up to this (docs/workbench.md)
 COUNT_CAP = 2_000  # any other search or queue list counts up to this (100 pages of 20)
+NUMBER_COUNT_CAP = 20_000  # a number prefix (a day's cases: a few thousand) is counted exactly
 
 
 def search(
@@ -86,7 +87,7 @@ def search(
     broad filter over a million cases reads every matching row)."""
     where = clauses(session, principal, f) + list(extra or [])
     texty = bool(f.q or f.address or (f.phone and len(f.phone) == 4))
-    cap = TEXT_COUNT_CAP if texty else COUNT_CAP
+    cap = TEXT_COUNT_CAP if texty else NUMBER_COUNT_CAP if f.number else COUNT_CAP
     return repo.search_page(session, principal, where, page=page, page_size=page_size, count_cap=cap)
 
 
