@@ -224,7 +224,7 @@ def search_page(
     if not ids:
         return [], len(matches), False
     found = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
-    return [found[i] for i in ids], len(matches), False
+    return [found[i] for i in ids if i in found], len(matches), False  # (a row gone since: skipped)
 
 
 def count(session: Session, principal: Principal, clauses: Sequence[ColumnElement[bool]]) -> int:
