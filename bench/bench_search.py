@@ -101,7 +101,7 @@ UPDATE cases SET
             || '天，请尽快核实处理。',
   address = '长沙市' || r.road || (id % 997) || '号',
   contact_phone = '1' || (ARRAY['3','5','7','8','9'])[1 + id % 5]
-                  || lpad(((id * 7919) % 1000000000)::text, 9, '0'),
+                  || lpad(((id::bigint * 7919) % 1000000000)::text, 9, '0'),
   grid_code = 'G' || lpad((id % 2000)::text, 4, '0'),
   supervision_count = CASE WHEN id % 50 = 0 THEN 1 ELSE 0 END,
   extension_amount = CASE WHEN id % 40 = 0 THEN 3 ELSE 0 END
@@ -240,6 +240,56 @@ def measure_search(runs: int) -> list[tuple[str, str, float, int, float, float]]
             out.append((who, label, ms, total, floor, _sql_ms(who, params, runs)))
             print(f"  {who} {label}: {ms:.0f} ms ({total:,} rows)", file=sys.stderr, flush=True)
     return out
+
+
+# ---- intake cost of the bigram indexes (0016) ---------------------------------------------------
+
+CHANGED = {
+    "number": ":number",
+    "subject": "subject || :n",
+    "content": "content || :n",
+    "address": "address || :n",
+}
+
+
+def _insert_one(conn: Any) -> str:
+    """An INSERT of a copy of an existing case with a new number and varied text."""
+    columns = [
+        r[0]
+        for r in conn.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'cases' "
+                "AND column_name <> 'id' ORDER BY ordinal_position"
+            )
+        )
+    ]
+    values = ", ".join(CHANGED.get(c, c) for c in columns)
+    return f"INSERT INTO cases ({', '.join(columns)}) SELECT {values} FROM cases WHERE id = :source"
+
+
+def measure_intake(rows: int, runs: int) -> list[tuple[str, float]]:
+    """Single-row INSERTs of new cases (one statement each, as intake does, text varied so the
+    GIN entries are new), with the bigram indexes and with them dropped, alternately, each run in
+    a transaction that is rolled back; median microseconds per row."""
+    engine = create_engine(bc.URL)
+    out: dict[str, list[float]] = {"with bigram indexes": [], "without (dropped in the transaction)": []}
+    for _ in range(runs):
+        for label in out:
+            with engine.connect() as conn:
+                tx = conn.begin()
+                if label.startswith("without"):
+                    conn.execute(text("DROP INDEX ix_cases_text_bigrams, ix_cases_address_bigrams"))
+                insert_one = text(_insert_one(conn))
+                t0 = time.perf_counter()
+                for i in range(rows):
+                    conn.execute(
+                        insert_one,
+                        {"number": f"B{i:010d}", "n": f"{i}号", "source": 1 + (i * 7919) % 900_000},
+                    )
+                out[label].append((time.perf_counter() - t0) / rows * 1e6)
+                tx.rollback()
+    engine.dispose()
+    return [(label, statistics.median(v)) for label, v in out.items()]
 
 
 # ---- export -----------------------------------------------------------------------------------
@@ -402,6 +452,7 @@ def main() -> None:
     ap.add_argument("--skip-search", action="store_true", help="time the export only")
     ap.add_argument("--export-sizes", default="10000,100000", help="rows to export, comma-separated")
     ap.add_argument("--export-runs", type=int, default=1, help="runs of each export (median)")
+    ap.add_argument("--intake-rows", type=int, default=0, help="time N single-row inserts (0: skip)")
     ap.add_argument("--export-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.export_child is not None:
@@ -418,6 +469,7 @@ def main() -> None:
                 f"(COPY {load_s:.1f} s, enrich + ANALYZE {enrich_s:.1f} s)"
             )
         search = [] if args.skip_search else measure_search(args.runs)
+        intake = measure_intake(args.intake_rows, 3) if args.intake_rows else []
         sizes = [int(n) for n in args.export_sizes.split(",")]
         exports = [] if args.skip_export else measure_export(sizes, args.export_runs)
         print(f"\n{args.cases:,} cases, {os.cpu_count()} cores, median of {args.runs} warm requests\n")
@@ -428,6 +480,12 @@ def main() -> None:
                 print(f"| {who} | {label} | {ms:.0f} | {sql:.0f} | {total:,} | {floor:.0f} |")
             worst = max(search, key=lambda r: r[2])
             print(f"\nslowest: {worst[0]} / {worst[1]}: {worst[2]:.0f} ms (target ≤ 300 ms)\n")
+        if intake:
+            print(f"| single-row INSERT of a case ({args.intake_rows:,} rows, median of 3) | µs per row |")
+            print("|---|---:|")
+            for label, us in intake:
+                print(f"| {label} | {us:.0f} |")
+            print()
         print(
             "| export rows | wall s (median) | runs | rows/s | CPU s (median) | floor openpyxl CPU s "
             "| floor xlsxwriter CPU s | peak RSS MiB | RSS before MiB | growth MiB | file KiB |"

@@ -29,6 +29,9 @@ FILTER_FIELDS = (
     "date_to",
     "department",
 )
+# text searched as a substring: at least 2 characters, which the bigram index serves (0016);
+# a single character would match a large share of all cases and no index can serve it well
+_TEXT_FIELDS = {"q": ("搜索词", "search text"), "address": ("地址搜索词", "address search text")}
 MAX_DAYS = 3660  # a date range of at most ten years
 _DIGITS = re.compile(r"^\d+$")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -97,6 +100,13 @@ def parse_filter(raw: Mapping[str, Any]) -> CaseFilter:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "date_to"
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        if field in _TEXT_FIELDS and err["type"] == "string_too_short":
+            zh_name, en_name = _TEXT_FIELDS[field]
+            raise ValidationFailed(
+                f"{zh_name}至少 2 个字符（单个字不能检索）",
+                f"the {en_name} is at least 2 characters (a single character is not searched)",
+                field=field,
+            ) from exc
         if " | " in msg:
             zh, en = msg.split(" | ", 1)
         else:

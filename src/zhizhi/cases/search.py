@@ -64,10 +64,12 @@ def clauses(session: Session, principal: Principal, f: CaseFilter) -> list[Colum
     if f.department:
         dept = org.find_department(session, f.department, active_only=False)
         path = dept.path if dept is not None else "/nowhere/"
-    return repo.filter_clauses(f, clock.now(), department_path=path)
+    return repo.filter_clauses(f, clock.now(), department_path=path, bigrams=repo.uses_bigrams(session))
 
 
 TEXT_COUNT_CAP = 1_000  # a text search counts its matches up to this (docs/workbench.md)
+COUNT_CAP = 2_000  # any other search or queue list counts up to this (100 pages of 20)
+NUMBER_COUNT_CAP = 20_000  # a number prefix (a day's cases: a few thousand) is counted exactly
 
 
 def search(
@@ -81,10 +83,11 @@ def search(
 ) -> tuple[list[Case], int, bool]:
     """A page of the cases ``principal`` sees that match ``f`` (and ``extra``, e.g. a queue's
     clauses), newest first; their number; whether that number is a lower bound (a text search
-    counts up to :data:`TEXT_COUNT_CAP`)."""
+    counts up to :data:`TEXT_COUNT_CAP`, any other up to :data:`COUNT_CAP`: an exact count of a
+    broad filter over a million cases reads every matching row)."""
     where = clauses(session, principal, f) + list(extra or [])
     texty = bool(f.q or f.address)
-    cap = TEXT_COUNT_CAP if texty else None
+    cap = TEXT_COUNT_CAP if texty else NUMBER_COUNT_CAP if f.number else COUNT_CAP
     return repo.search_page(session, principal, where, page=page, page_size=page_size, count_cap=cap)
 
 

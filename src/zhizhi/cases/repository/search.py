@@ -13,18 +13,35 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    Text,
+    and_,
+    any_,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
 from zhizhi.cases.enums import SlaState
 from zhizhi.cases.filters import CaseFilter
-from zhizhi.cases.models import Case, SavedQueue
+from zhizhi.cases.models import Case, CaseUnit, SavedQueue
 from zhizhi.cases.periods import local_period
 from zhizhi.cases.repository import stats
 from zhizhi.catalogue import service as catalogue
 from zhizhi.core import fieldcrypt
+from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
+from zhizhi.org import service as org
 
 _DIVISION_LENGTH = 12
 
@@ -36,14 +53,22 @@ def _prefix_range(column: Any, prefix: str, length: int) -> ColumnElement[bool]:
     return and_(column >= low, column <= high, column.startswith(prefix, autoescape=True))
 
 
+def uses_bigrams(session: Session) -> bool:
+    """Whether the database has the bigram indexes of migration 0016 (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def filter_clauses(
-    f: CaseFilter, now: datetime, *, department_path: str | None = None
+    f: CaseFilter, now: datetime, *, department_path: str | None = None, bigrams: bool = False
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of ``f`` (row scoping is added by the callers)."""
+    """The WHERE clauses of ``f`` (row scoping is added by the callers). ``bigrams``: text
+    searches also carry the bigram condition that PostgreSQL's GIN indexes serve (0016)."""
     out: list[ColumnElement[bool]] = []
     if f.number:
         out.append(Case.number == f.number if len(f.number) >= 12 else Case.number.startswith(f.number))
     if f.q:
+        if bigrams and len(f.q) < 3:
+            out.append(func.zhizhi_case_bigrams(Case.subject, Case.content).op("@>")(_bigrams_of(f.q)))
         out.append(_contains(Case.subject, f.q) | _contains(Case.content, f.q))
     if f.phone:
         # confidential cases never match a phone search: their contact is hidden from everyone
@@ -54,6 +79,8 @@ def filter_clauses(
         else:
             out.append(Case.contact_phone_index == fieldcrypt.phone_index(f.phone))
     if f.address:
+        if bigrams and len(f.address) < 3:
+            out.append(func.zhizhi_bigrams(Case.address).op("@>")(_bigrams_of(f.address)))
         out.append(_contains(Case.address, f.address))
     if f.division:
         out.append(_prefix_range(Case.division_code, f.division, _DIVISION_LENGTH))
@@ -81,12 +108,19 @@ def filter_clauses(
     return out
 
 
+def _bigrams_of(term: str) -> ColumnElement[Any]:
+    """The term's bigrams, computed by the same SQL function as the index (folded to a constant
+    array when the statement is planned)."""
+    return func.zhizhi_bigrams(literal(term, type_=Text()))
+
+
 def _contains(column: Any, term: str) -> ColumnElement[bool]:
     """``column`` contains ``term``, case-insensitively: ``ILIKE`` when the term has Latin letters,
     else ``LIKE`` (Chinese and digits have no case, and PostgreSQL's LIKE is several times faster
-    than ILIKE on them). A term of fewer than 3 characters has no trigram, so a pg_trgm index
-    would hand back every row to recheck (slower than reading the rows): it is matched on
-    ``coalesce(column, '')``, which no index serves (docs/workbench.md)."""
+    than ILIKE on them). A term of 3 or more characters is matched on the column, which pg_trgm's
+    GIN index serves. A shorter term has no trigram, so that index would hand back every row to
+    recheck: it is matched on ``coalesce(column, '')``, which no index serves — on PostgreSQL
+    the bigram condition beside it finds the candidates (0016; docs/workbench.md)."""
     pattern = f"%{_escape(term)}%"
     target = func.coalesce(column, "") if len(term) < 3 else column
     if any("a" <= ch.lower() <= "z" for ch in term):
@@ -96,6 +130,53 @@ def _contains(column: Any, term: str) -> ColumnElement[bool]:
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def scope(session: Session, principal: Principal) -> ColumnElement[bool]:
+    """Row scoping for the search and the export: the same rows as :func:`repo.scope_clause`.
+
+    On PostgreSQL a unit's scope (lead unit in its subtree, or a co-unit in it, or registered by
+    the user) is written with constant arrays read first — ``lead_department_id = ANY(:units)``,
+    ``id = ANY(:co_handled)``, ``created_by_id = :me`` — three conditions each served by an
+    index, so PostgreSQL can OR their bitmaps and AND them with a filter's (bigrams, division,
+    grid…); where it tests them row by row instead, a constant array is a hash lookup. A
+    sub-select in an ``OR`` is neither (docs/workbench.md, "Row-scoped searches")."""
+    if not uses_bigrams(session) or principal.can(Permission.CASE_READ_ALL) or principal.role is Role.PUBLIC:
+        return repo.scope_clause(principal)
+    arms: list[ColumnElement[bool]] = [Case.created_by_id == principal.user_id]
+    if principal.department_path:
+        units = list(session.scalars(org.subtree_query(principal.department_path)))
+        co_handled = list(
+            session.scalars(select(CaseUnit.case_id).where(CaseUnit.department_id.in_(units)).distinct())
+        )
+        arms.append(Case.lead_department_id == any_(_ints(units)))
+        if co_handled:
+            arms.append(Case.id == any_(_ints(co_handled)))
+    return or_(*arms)
+
+
+def _ints(values: list[int]) -> ColumnElement[Any]:
+    return cast(literal(values, type_=ARRAY(Integer)), ARRAY(Integer))
+
+
+def statements(
+    clauses: Sequence[ColumnElement[bool]],
+    *,
+    page: int,
+    page_size: int,
+    count_cap: int | None,
+    scope_clause: ColumnElement[bool],
+) -> tuple[Select[int, datetime], Select[Case]]:
+    """The matches (``id``, ``created_at``; at most ``count_cap`` + 1 when given, unordered) and
+    the page of a search in time order (newest first)."""
+    base = select(Case).where(scope_clause, *clauses)
+    matches = base.with_only_columns(Case.id, Case.created_at).order_by(None)
+    if count_cap is not None:
+        matches = matches.limit(count_cap + 1)
+    page_stmt = (
+        base.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    )
+    return matches, page_stmt
 
 
 def search_page(
@@ -108,24 +189,49 @@ def search_page(
     count_cap: int | None = None,
 ) -> tuple[list[Case], int, bool]:
     """A page of matching cases, newest first, and their number — counted only up to
-    ``count_cap`` when given (``(cases, cap, True)`` beyond it): a text search that matches a
-    large share of the cases stops counting early instead of reading every row."""
+    ``count_cap`` when given (``(cases, cap, True)`` beyond it): a search that matches a large
+    share of the cases stops counting early instead of reading every row.
+
+    One statement reads the matches' ids and times (up to the cap). If they are all there, the
+    page is cut from them here and its cases fetched by id: no second search, and no walk of
+    the ``created_at`` index — PostgreSQL's choice for ``ORDER BY created_at DESC LIMIT 20`` when
+    it assumes matches spread evenly over time, which reads most of the table when they are not
+    (a day's number prefix, a district without visible cases). Beyond the cap, the page is read
+    in time order within the span the matches read so far prove sufficient."""
+    if uses_bigrams(session):
+        # plan each search with its own values: a generic plan (psycopg prepares a statement
+        # run 5 times on a connection) cannot fold the term's bigrams or see the scope's arrays
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    matches_stmt, page_stmt = statements(
+        clauses,
+        page=page,
+        page_size=page_size,
+        count_cap=count_cap,
+        scope_clause=scope(session, principal),
+    )
     if count_cap is None:
-        cases, total = repo.list_page(
-            session, principal, filters=list(clauses), page=page, page_size=page_size
-        )
-        return cases, total, False
-    base = repo.readable(principal).where(*clauses)
-    capped = base.with_only_columns(Case.id).order_by(None).limit(count_cap + 1).subquery()
-    total = int(session.scalar(select(func.count()).select_from(capped)) or 0)
-    rows = session.scalars(
-        base.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    return list(rows), min(total, count_cap), total > count_cap
+        total = int(session.scalar(select(func.count()).select_from(matches_stmt.subquery())) or 0)
+        return list(session.scalars(page_stmt).all()), total, False
+    matches = [(row[1], row[0]) for row in session.execute(matches_stmt)]
+    matches.sort(reverse=True)
+    if len(matches) > count_cap:
+        # more matches than read: the page is read in time order, bounded below by the time of
+        # the k-th newest match read (k = the last row of the page). Those k are matches, so the
+        # k newest of all are at least that new: PostgreSQL reads a short span of time, not a
+        # backward walk that may cross most of the table when the matches are old.
+        last = page * page_size
+        if last <= len(matches):
+            page_stmt = page_stmt.where(Case.created_at >= matches[last - 1][0])
+        return list(session.scalars(page_stmt).all()), count_cap, True
+    ids = [case_id for _, case_id in matches[(page - 1) * page_size : page * page_size]]
+    if not ids:
+        return [], len(matches), False
+    found = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+    return [found[i] for i in ids if i in found], len(matches), False  # (a row gone since: skipped)
 
 
 def count(session: Session, principal: Principal, clauses: Sequence[ColumnElement[bool]]) -> int:
-    stmt = select(func.count()).select_from(Case).where(repo.scope_clause(principal), *clauses)
+    stmt = select(func.count()).select_from(Case).where(scope(session, principal), *clauses)
     return int(session.scalar(stmt) or 0)
 
 
@@ -164,7 +270,7 @@ def export_rows(
     cursor on PostgreSQL): memory stays flat whatever the number of rows."""
     stmt = (
         select(*EXPORT_COLUMNS)
-        .where(repo.scope_clause(principal), *clauses)
+        .where(scope(session, principal), *clauses)
         .order_by(Case.created_at.desc(), Case.id.desc())
         .limit(limit)
         .execution_options(yield_per=1000)
