@@ -32,6 +32,11 @@ os.environ["ZHIZHI_DATABASE_URL"] = TEST_URL
 os.environ.setdefault("ZHIZHI_MAX_BODY_BYTES", "1000000")
 os.environ["ZHIZHI_JOBS_INLINE"] = "true"  # post-commit jobs run before the response in tests
 os.environ["ZHIZHI_AI_MODE"] = "inline"
+# the audit chain's keys and checkpoints live outside the database (docs/audit.md): a folder per run
+AUDIT_DIR = Path(tempfile.mkdtemp(prefix="zhizhi-audit-"))
+os.environ["ZHIZHI_AUDIT_KEY_FILE"] = str(AUDIT_DIR / "audit.key")
+os.environ["ZHIZHI_AUDIT_ANCHOR_KEY_FILE"] = str(AUDIT_DIR / "audit-anchor.key")
+os.environ["ZHIZHI_AUDIT_ANCHOR_FILE"] = str(AUDIT_DIR / "audit-anchors.jsonl")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -39,6 +44,16 @@ from zhizhi.core import clock  # noqa: E402
 from zhizhi.core.settings import get_settings  # noqa: E402
 
 get_settings.cache_clear()
+
+
+def _audit_keys() -> None:
+    from zhizhi.core import anchor, auditkey
+
+    auditkey.create()
+    anchor.create_key()
+
+
+_audit_keys()
 
 KEEP_TABLES = {"alembic_version", "calendar_days"}
 # procrastinate's queue (PostgreSQL; made by migration 0006, not in our metadata)
@@ -116,6 +131,7 @@ def db(migrated: str) -> Iterator[str]:
     from zhizhi.org import department_cache, principal_cache
 
     _truncate(migrated)
+    (AUDIT_DIR / "audit-anchors.jsonl").unlink(missing_ok=True)  # checkpoints of the emptied chain
     invalidate_cache()
     catalogue_cache.invalidate()  # truncation is not an ORM change the caches could see
     principal_cache.clear()
