@@ -201,7 +201,8 @@ def audit_verify(
         waiting = f"; {result.pending} committed entries waiting to be chained" if result.pending else ""
         console.print(
             f"audit chain intact: {result.count} entries verified (HMAC-SM3 via {SM3_BACKEND}), "
-            f"{result.anchors} checkpoints{covered}{waiting}"
+            f"{result.anchors} checkpoints{covered}{waiting}",
+            soft_wrap=True,
         )
         return
     err.print(f"[red]audit trail tampered 审计记录被篡改[/]: {len(findings)} findings ({result.count} entries)")
