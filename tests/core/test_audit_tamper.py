@@ -39,14 +39,15 @@ def _rehash_from(seq: int) -> None:
     ring = auditkey.load()
     with unit_of_work() as s:
         prev = s.scalar(text("SELECT hash FROM audit_log WHERE seq = :q"), {"q": seq - 1}) or audit.GENESIS
-        rows = s.scalars(
-            text("SELECT seq FROM audit_log WHERE seq >= :q ORDER BY seq"), {"q": seq}
-        ).all()
+        rows = s.scalars(text("SELECT seq FROM audit_log WHERE seq >= :q ORDER BY seq"), {"q": seq}).all()
         last = seq - 1
         for q in rows:
             e = s.get(audit.AuditEntry, q)
             assert e is not None
-            item = {c: getattr(e, c) for c in ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")}
+            item = {
+                c: getattr(e, c)
+                for c in ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")
+            }
             e.prev_hash = prev
             e.hash = audit.entry_hash(prev, q, item, ring.active_id, ring.active)
             prev, last = e.hash, q
@@ -168,13 +169,13 @@ class TestAnchors:
 class _Store(BaseHTTPRequestHandler):
     items: list[dict[str, Any]] = []  # noqa: RUF012
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.items.append(json.loads(body))
         self.send_response(201)
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         data = json.dumps(self.items).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -215,7 +216,9 @@ class TestHttpAdapter:
 
 
 class TestKeys:
-    def test_missing_key_file_stops_with_both_languages(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def test_missing_key_file_stops_with_both_languages(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
         from zhizhi.core.settings import get_settings
 
         monkeypatch.setenv("ZHIZHI_AUDIT_KEY_FILE", str(tmp_path / "none.key"))
@@ -242,7 +245,9 @@ class TestKeys:
         finally:
             get_settings.cache_clear()
 
-    def test_rotation_keeps_old_entries_verifying(self, db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def test_rotation_keeps_old_entries_verifying(
+        self, db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
         from zhizhi.core.settings import get_settings
 
         path = tmp_path / "rot.key"
@@ -271,7 +276,10 @@ class TestKeys:
             for q in (1, 2, 3):
                 e = s.get(audit.AuditEntry, q)
                 assert e is not None
-                item = {c: getattr(e, c) for c in ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")}
+                item = {
+                    c: getattr(e, c)
+                    for c in ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")
+                }
                 e.key_id, e.prev_hash = None, prev
                 e.hash = audit.entry_hash(prev, q, item, None, None)
                 prev = e.hash

@@ -131,20 +131,30 @@ class _Checker:
         seals = [(seq, d) for seq, d in group.entries if isinstance(d.get("integrity"), dict)]
         if group.case is None:
             if seals:
-                self.add("case_deleted", number, f"case {number} has sealed audit entries but no row: deleted")
+                self.add(
+                    "case_deleted", number, f"case {number} has sealed audit entries but no row: deleted"
+                )
             return
         self.cases += 1
         if not seals:
-            self.add("case_row_unsealed", number, f"case {number} has no sealed audit entry: inserted or legacy")
+            self.add(
+                "case_row_unsealed", number, f"case {number} has no sealed audit entry: inserted or legacy"
+            )
             return
         last_seq, last = seals[-1][0], seals[-1][1]["integrity"]
         key = self.key(str(last.get("k")))
         if key is None:
-            self.add("unknown_key", number, f"case {number} was sealed with a key the key file lacks", last_seq)
+            self.add(
+                "unknown_key", number, f"case {number} was sealed with a key the key file lacks", last_seq
+            )
             return
         if case_digest(key, group.case) != last.get("case"):
-            self.add("case_row_edited", number, f"case {number}: the row differs from its seal (entry {last_seq})",
-                     last_seq)
+            self.add(
+                "case_row_edited",
+                number,
+                f"case {number}: the row differs from its seal (entry {last_seq})",
+                last_seq,
+            )
         routed = [(s, d["integrity"]) for s, d in seals if "units" in d["integrity"]]
         if routed:
             s, sealed = routed[-1]
@@ -160,15 +170,28 @@ class _Checker:
             self.events += 1
             found = sealed_events.pop(int(event.seq), None)
             if found is None:
-                self.add("case_event_inserted", number, f"case {number} event {event.seq} was never sealed: inserted")
+                self.add(
+                    "case_event_inserted",
+                    number,
+                    f"case {number} event {event.seq} was never sealed: inserted",
+                )
                 continue
             s, sealed = found
             event_key = self.key(str(sealed.get("k")))
             if event_key is not None and event_digest(event_key, event) != sealed["event"]:
-                self.add("case_event_edited", number, f"case {number} event {event.seq} differs from entry {s}: edited",
-                         s)
+                self.add(
+                    "case_event_edited",
+                    number,
+                    f"case {number} event {event.seq} differs from entry {s}: edited",
+                    s,
+                )
         for event_seq, (s, _) in sorted(sealed_events.items()):
-            self.add("case_event_deleted", number, f"case {number} event {event_seq} (entry {s}) is gone: deleted", s)
+            self.add(
+                "case_event_deleted",
+                number,
+                f"case {number} event {event_seq} (entry {s}) is gone: deleted",
+                s,
+            )
 
 
 def verify(session: Session, actions: list[str]) -> tuple[list[Finding], int, int]:
@@ -178,4 +201,3 @@ def verify(session: Session, actions: list[str]) -> tuple[list[Finding], int, in
     for group in repo.case_groups(session, actions):
         checker.check(group)
     return checker.findings, checker.cases, checker.events
-

@@ -205,7 +205,9 @@ def audit_verify(
             soft_wrap=True,
         )
         return
-    err.print(f"[red]audit trail tampered 审计记录被篡改[/]: {len(findings)} findings ({result.count} entries)")
+    err.print(
+        f"[red]audit trail tampered 审计记录被篡改[/]: {len(findings)} findings ({result.count} entries)"
+    )
     for f in findings:
         where = f"entry {f.seq}" if f.seq is not None else "-"
         case = f" case {f.ref}" if f.ref else ""
@@ -221,7 +223,9 @@ def audit_init_key() -> None:
     path, made = auditkey.create()
     console.print(f"{'已生成' if made else '已存在'} audit key {'created' if made else 'exists'}: {path}")
     apath, amade = anchor.create_key()
-    console.print(f"{'已生成' if amade else '已存在'} anchor key {'created' if amade else 'exists'}: {apath} (+ .pub)")
+    console.print(
+        f"{'已生成' if amade else '已存在'} anchor key {'created' if amade else 'exists'}: {apath} (+ .pub)"
+    )
 
 
 @audit_app.command("rotate-key")

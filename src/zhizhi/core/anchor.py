@@ -140,11 +140,13 @@ class HttpAnchorStore:
     list of checkpoints.  Any 2xx is success; anything else raises (the job retries)."""
 
     def __init__(self, url: str, timeout: float = 10.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise AuditKeyError(f"锚点地址必须是 http(s)：{url}", f"the anchor URL must be http(s): {url}")
         self.url = url
         self.timeout = timeout
 
     def append(self, checkpoint: dict[str, Any]) -> None:
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 (http or https, checked above)
             self.url,
             data=json.dumps(checkpoint).encode(),
             headers={"Content-Type": "application/json"},

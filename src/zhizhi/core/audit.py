@@ -91,9 +91,7 @@ def chain_hash(prev_hash: str, payload: bytes, key: bytes | None = None) -> str:
     return auditkey.hmac_sm3(key, prev_hash.encode() + payload)
 
 
-def entry_hash(
-    prev_hash: str, seq: int, item: dict[str, Any], key_id: str | None, key: bytes | None
-) -> str:
+def entry_hash(prev_hash: str, seq: int, item: dict[str, Any], key_id: str | None, key: bytes | None) -> str:
     """The hash of the entry ``item`` (columns as in ``audit_log``) at ``seq`` after ``prev_hash``."""
     payload = canonical(
         seq,

@@ -130,9 +130,7 @@ def load(path: Path | None = None) -> Keyring:
         active = match.group(1)
         keys[active] = bytes.fromhex(match.group(2))
     if not keys:
-        raise AuditKeyError(
-            f"审计密钥文件 {path} 中没有密钥", f"the audit key file {path} holds no key"
-        )
+        raise AuditKeyError(f"审计密钥文件 {path} 中没有密钥", f"the audit key file {path} holds no key")
     ring = Keyring(path, keys, active)
     with _lock:
         _cache.clear()

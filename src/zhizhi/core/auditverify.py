@@ -146,20 +146,34 @@ def _classify(anomalies: list[_Anomaly], head_seq: int) -> list[Finding]:
             out.append(Finding("unknown_key", a.start, f"entry {span} names a key the key file lacks"))
         elif a.kind == "relinked":
             out.append(
-                Finding("entry_edited", a.start - 1, f"entry {a.start} does not link to entry {a.start - 1}: "
-                        f"entry {a.start - 1} was replaced (altered)")
+                Finding(
+                    "entry_edited",
+                    a.start - 1,
+                    f"entry {a.start} does not link to entry {a.start - 1}: "
+                    f"entry {a.start - 1} was replaced (altered)",
+                )
             )
         elif a.kind == "bad" and a.start > head_seq:
             out.append(Finding("entry_inserted", a.start, f"entry {span} lies beyond the head: inserted"))
-        elif a.kind == "bad" and nxt is not None and nxt.kind == "moved" and nxt.shift < 0 and nxt.start == a.end + 1:
+        elif (
+            a.kind == "bad"
+            and nxt is not None
+            and nxt.kind == "moved"
+            and nxt.shift < 0
+            and nxt.start == a.end + 1
+        ):
             out.append(
                 Finding("entry_inserted", a.start, f"entry {span} was inserted (later entries renumbered up)")
             )
             i += 1
         elif a.kind == "bad":
             out.append(Finding("entry_edited", a.start, f"entry {span} was altered (MAC mismatch): edited"))
-        elif a.kind == "moved" and nxt is not None and nxt.kind == "moved" and nxt.shift == -a.shift and (
-            nxt.start == a.end + 1
+        elif (
+            a.kind == "moved"
+            and nxt is not None
+            and nxt.kind == "moved"
+            and nxt.shift == -a.shift
+            and (nxt.start == a.end + 1)
         ):
             end = nxt.end
             out.append(Finding("entries_reordered", a.start, f"entries {a.start}–{end} were reordered"))
@@ -244,13 +258,16 @@ def verify_chain(session: Session, *, anchors: bool = True) -> VerifyResult:
             Finding(
                 "chain_truncated",
                 seq,
-                f"the checkpoint of {at} records entry {seq} but the chain ends at entry {last_seq}: truncated",
+                f"the checkpoint of {at} records entry {seq} but the chain ends at entry {last_seq}: "
+                "truncated",
             )
         )
     findings += anchored_hash + anchor_findings
     if walker.legacy:
         findings.append(
-            Finding("unkeyed", None, f"{walker.legacy} legacy entries are not keyed: run `zhizhi audit rekey`")
+            Finding(
+                "unkeyed", None, f"{walker.legacy} legacy entries are not keyed: run `zhizhi audit rekey`"
+            )
         )
     if walker.overflow:
         findings.append(Finding("too_many", None, "more anomalies than reported; the first ones are shown"))

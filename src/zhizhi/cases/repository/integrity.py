@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.models import Case, CaseEvent, CaseUnit
@@ -29,7 +29,7 @@ class CaseGroup:
     entries: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (seq, detail), chain order
 
 
-def _stream(session: Session, stmt: Select[Any]) -> Iterator[Any]:
+def _stream(session: Session, stmt: Any) -> Iterator[Any]:
     return iter(session.execute(stmt.execution_options(yield_per=BATCH)))
 
 
@@ -40,9 +40,7 @@ def case_groups(session: Session, actions: list[str]) -> Iterator[CaseGroup]:
     number = Case.number.collate(collation)
     entries_table = audit.ENTRIES
     object_id = entries_table.c.object_id.collate(collation)
-    cases = _stream(
-        session, select(Case.number, *(getattr(Case, f) for f in CASE_FIELDS)).order_by(number)
-    )
+    cases = _stream(session, select(Case.number, *(getattr(Case, f) for f in CASE_FIELDS)).order_by(number))
     units = _stream(
         session,
         select(Case.number, CaseUnit.department_id).join(Case, Case.id == CaseUnit.case_id).order_by(number),

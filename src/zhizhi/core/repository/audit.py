@@ -104,7 +104,10 @@ def rewrite(conn: Session | Connection, rows: list[dict[str, Any]]) -> None:
         update(table)
         .where(table.c.seq == bindparam("b_seq"))
         .values(prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"), key_id=bindparam("b_key")),
-        [{"b_seq": r["seq"], "b_prev": r["prev_hash"], "b_hash": r["hash"], "b_key": r["key_id"]} for r in rows],
+        [
+            {"b_seq": r["seq"], "b_prev": r["prev_hash"], "b_hash": r["hash"], "b_key": r["key_id"]}
+            for r in rows
+        ],
     )
 
 
