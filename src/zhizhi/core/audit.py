@@ -44,6 +44,8 @@ from zhizhi.core.models import (  # noqa: F401  (the tables, for readers and the
 from zhizhi.core.repository import audit as repo
 
 GENESIS = "0" * 64
+# json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str), built once
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 register_pending("audit_pending")
 
 
@@ -81,7 +83,7 @@ def canonical(
     }
     if key_id is not None:
         body["key_id"] = key_id
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return _ENCODER.encode(body).encode()
 
 
 def chain_hash(prev_hash: str, payload: bytes, key: bytes | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, column, delete, func, insert, select, table, update
 from sqlalchemy.orm import Session
 
 from zhizhi.core.models import ENTRIES, HEAD, INBOX, AuditEntry, AuditHead, AuditInbox
@@ -81,6 +81,25 @@ def entry_rows(conn: Session | Connection, batch: int = 20000, after: int = 0) -
     while True:
         rows = conn.execute(
             select(*ROW_COLUMNS).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+_RAW = [column(c.key) for c in ROW_COLUMNS]  # untyped: rows as the driver returns them
+
+
+def entry_rows_raw(conn: Session | Connection, batch: int = 20000) -> Iterator[Any]:
+    """:func:`entry_rows` without SQLAlchemy's result processing (``audit verify`` over millions
+    of entries): ``at`` and ``detail`` come as the driver gives them — on SQLite an ISO string
+    and JSON text, on PostgreSQL a datetime and a decoded value."""
+    last = 0
+    source = table("audit_log")
+    while True:
+        rows = conn.execute(
+            select(*_RAW).select_from(source).where(column("seq") > last).order_by(column("seq")).limit(batch)
         ).all()
         if not rows:
             return
