@@ -107,6 +107,7 @@ def demo(
         counts = load_demo(session)
     if counts:
         console.print(f"[green]示范数据已加载[/] demo loaded: {counts}")
+        audit_anchor()  # a first signed checkpoint of the audit chain; then every 10 minutes
     else:
         console.print("示范数据已存在 demo already loaded")
     console.print(
