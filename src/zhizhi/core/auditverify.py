@@ -23,8 +23,8 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -100,19 +100,6 @@ class _Row:
         self.at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
         self.detail = json.loads(detail) if isinstance(detail, str) else detail
 
-    def __getitem__(self, index: slice) -> tuple[Any, ...]:
-        values = (
-            self.seq,
-            self.at,
-            self.actor_id,
-            self.actor,
-            self.action,
-            self.object_type,
-            self.object_id,
-            self.detail,
-        )
-        return values[index]
-
 
 @dataclass(slots=True)
 class _Anomaly:
@@ -143,7 +130,18 @@ class _Walker:
         """The entry's MAC at position ``seq`` (its own ``prev_hash``): ``audit.entry_hash``
         inlined, with a keyed HMAC object copied per entry (the hot loop of a long chain)."""
         if key is None or SM3_BACKEND != "openssl":  # legacy SM3 entry, or gmssl's HMAC
-            return chain_hash(row.prev_hash, canonical(seq, *row[1:8], row.key_id), key)
+            payload = canonical(
+                seq,
+                row.at,
+                row.actor_id,
+                row.actor,
+                row.action,
+                row.object_type,
+                row.object_id,
+                row.detail,
+                row.key_id,
+            )
+            return chain_hash(row.prev_hash, payload, key)
         body = {
             "seq": seq,
             "at": row.at.isoformat(timespec="microseconds"),

@@ -88,7 +88,7 @@ def entry_rows(conn: Session | Connection, batch: int = 20000, after: int = 0) -
         last = rows[-1].seq
 
 
-_RAW = [column(c.key) for c in ROW_COLUMNS]  # untyped: rows as the driver returns them
+_RAW: list[Any] = [column(c.key) for c in ROW_COLUMNS]  # untyped: rows as the driver returns them
 
 
 def entry_rows_raw(conn: Session | Connection, batch: int = 20000) -> Iterator[Any]:
