@@ -291,3 +291,27 @@ class TestKeys:
         assert audit.rekey(get_engine()) == 3
         assert _kinds() == []
         assert audit.require_key(get_engine()) == "k1"
+
+
+class TestStartUp:
+    def test_web_app_and_worker_refuse_to_start_without_the_key(
+        self, db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        from fastapi.testclient import TestClient
+        from typer.testing import CliRunner
+
+        from zhizhi.cli.main import app as cli
+        from zhizhi.core.settings import get_settings
+        from zhizhi.web.app import create_app
+
+        monkeypatch.setenv("ZHIZHI_AUDIT_KEY_FILE", str(tmp_path / "gone.key"))
+        get_settings.cache_clear()
+        try:
+            with pytest.raises(auditkey.AuditKeyError), TestClient(create_app()):
+                pass
+            result = CliRunner().invoke(cli, ["worker", "--once"])
+            assert result.exit_code == 2
+            assert "审计密钥文件" in result.output
+            assert "zhizhi audit init-key" in result.output
+        finally:
+            get_settings.cache_clear()

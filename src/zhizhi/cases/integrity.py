@@ -198,6 +198,6 @@ def verify(session: Session, actions: list[str]) -> tuple[list[Finding], int, in
     """Compare every case row, its co-units and its timeline with their newest seals
     (``actions``: the audit actions that seal a case). Returns (findings, cases, events)."""
     checker = _Checker()
-    for group in repo.case_groups(session, actions):
+    for group in repo.case_groups(session, actions, CASE_FIELDS, EVENT_FIELDS):
         checker.check(group)
     return checker.findings, checker.cases, checker.events

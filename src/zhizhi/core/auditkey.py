@@ -15,7 +15,6 @@ both languages; nothing is ever chained without a key (docs/audit.md).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
@@ -179,8 +178,3 @@ def self_check() -> None:
     key, data = b"zhizhi", b"abc"
     if SM3_BACKEND == "openssl" and _openssl_hmac_sm3(key, data) != gmssl_hmac_sm3(key, data):
         raise AuditKeyError("HMAC-SM3 实现不一致", "OpenSSL and gmssl disagree on HMAC-SM3")
-
-
-def sm3_of_key(key: bytes) -> str:
-    """A fingerprint of a key (never the key itself), for messages."""
-    return hashlib.new("sm3", key).hexdigest()[:12] if SM3_BACKEND == "openssl" else gmssl_sm3_hex(key)[:12]

@@ -33,21 +33,23 @@ def _stream(session: Session, stmt: Any) -> Iterator[Any]:
     return iter(session.execute(stmt.execution_options(yield_per=BATCH)))
 
 
-def case_groups(session: Session, actions: list[str]) -> Iterator[CaseGroup]:
-    from zhizhi.cases.integrity import CASE_FIELDS, EVENT_FIELDS
-
+def case_groups(
+    session: Session, actions: list[str], case_fields: tuple[str, ...], event_fields: tuple[str, ...]
+) -> Iterator[CaseGroup]:
+    """Per case number, in code-point order: the row (``case_fields``), its co-unit ids, its events
+    (``event_fields``, by ``seq``) and the audit entries of ``actions`` about it (chain order)."""
     collation = "C" if session.get_bind().dialect.name == "postgresql" else "BINARY"
     number = Case.number.collate(collation)
     entries_table = audit.ENTRIES
     object_id = entries_table.c.object_id.collate(collation)
-    cases = _stream(session, select(Case.number, *(getattr(Case, f) for f in CASE_FIELDS)).order_by(number))
+    cases = _stream(session, select(Case.number, *(getattr(Case, f) for f in case_fields)).order_by(number))
     units = _stream(
         session,
         select(Case.number, CaseUnit.department_id).join(Case, Case.id == CaseUnit.case_id).order_by(number),
     )
     events = _stream(
         session,
-        select(Case.number, *(getattr(CaseEvent, f) for f in EVENT_FIELDS))
+        select(Case.number, *(getattr(CaseEvent, f) for f in event_fields))
         .join(Case, Case.id == CaseEvent.case_id)
         .order_by(number, CaseEvent.seq),
     )
