@@ -56,7 +56,7 @@ EVENT_FIELDS: tuple[str, ...] = (
     "payload",
 )
 DIGEST_HEX = 32  # 128 bits of the HMAC
-_keys: dict[tuple[str, str], bytes] = {}
+_keys: dict[bytes, bytes] = {}  # chain key → digest key
 
 
 def _default(value: Any) -> Any:
@@ -71,9 +71,12 @@ def _canonical(kind: str, values: list[Any]) -> bytes:
 
 
 def _key(ring: auditkey.Keyring, key_id: str) -> bytes:
-    cached = _keys.get((str(ring.path), key_id))
+    chain_key = ring.get(key_id)
+    cached = _keys.get(chain_key)
     if cached is None:
-        cached = _keys[(str(ring.path), key_id)] = ring.digest_key(key_id)
+        if len(_keys) > 32:
+            _keys.clear()
+        cached = _keys[chain_key] = ring.digest_key(key_id)
     return cached
 
 
