@@ -104,6 +104,18 @@ class TestCoverage:
         assert _findings() == [("case_deleted", number)]
         assert keep != number
 
+    def test_case_row_inserted_behind_the_platforms_back(self, world: Any) -> None:
+        from zhizhi.cases.models import Case
+
+        number = _lived(world)
+        columns = [c.name for c in Case.__table__.columns if c.name not in ("id", "number")]
+        _exec(
+            f"INSERT INTO cases (number, {', '.join(columns)}) "
+            f"SELECT '2026120199999', {', '.join(columns)} FROM cases WHERE number = :n",
+            n=number,
+        )
+        assert _findings() == [("case_row_unsealed", "2026120199999")]
+
     def test_the_cli_reports_kind_and_case_and_fails(self, world: Any) -> None:
         number = _lived(world)
         runner = CliRunner()
