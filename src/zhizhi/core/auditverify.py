@@ -276,7 +276,12 @@ def _anchors(session: Session | Connection) -> tuple[dict[int, list[dict[str, An
 
 
 def verify_chain(session: Session, *, anchors: bool = True) -> VerifyResult:
-    """Walk the whole chain, then the head and the anchors; every finding, in chain order."""
+    """Walk the whole chain, then the head and the anchors; every finding, in chain order.
+
+    On PostgreSQL a session not yet in a transaction reads one snapshot (``REPEATABLE READ``):
+    entries sealed while the walk runs are neither half-seen nor taken for a truncation."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     ring = auditkey.load()
     by_seq: dict[int, list[dict[str, Any]]] = {}
     anchor_findings: list[Finding] = []
