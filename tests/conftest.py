@@ -46,6 +46,11 @@ os.environ.pop("ZHIZHI_DATA_KEYS_URL", None)
     f'"state": "active"}}}}, "index_key": "{os.urandom(32).hex()}"}}',
     encoding="utf-8",
 )
+# the audit chain's keys and checkpoints live outside the database (docs/audit.md): a folder per run
+AUDIT_DIR = Path(tempfile.mkdtemp(prefix="zhizhi-audit-"))
+os.environ["ZHIZHI_AUDIT_KEY_FILE"] = str(AUDIT_DIR / "audit.key")
+os.environ["ZHIZHI_AUDIT_ANCHOR_KEY_FILE"] = str(AUDIT_DIR / "audit-anchor.key")
+os.environ["ZHIZHI_AUDIT_ANCHOR_FILE"] = str(AUDIT_DIR / "audit-anchors.jsonl")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -53,6 +58,16 @@ from zhizhi.core import clock  # noqa: E402
 from zhizhi.core.settings import get_settings  # noqa: E402
 
 get_settings.cache_clear()
+
+
+def _audit_keys() -> None:
+    from zhizhi.core import anchor, auditkey
+
+    auditkey.create()
+    anchor.create_key()
+
+
+_audit_keys()
 
 KEEP_TABLES = {"alembic_version", "calendar_days"}
 # procrastinate's queue (PostgreSQL; made by migration 0006, not in our metadata)
@@ -130,6 +145,7 @@ def db(migrated: str) -> Iterator[str]:
     from zhizhi.org import department_cache, principal_cache
 
     _truncate(migrated)
+    (AUDIT_DIR / "audit-anchors.jsonl").unlink(missing_ok=True)  # checkpoints of the emptied chain
     invalidate_cache()
     catalogue_cache.invalidate()  # truncation is not an ORM change the caches could see
     principal_cache.clear()

@@ -14,7 +14,7 @@ from zhizhi.cases.manifest import CAPABILITY as CASES
 from zhizhi.catalogue.manifest import CAPABILITY as CATALOGUE
 from zhizhi.certificates.manifest import CAPABILITY as CERTIFICATES
 from zhizhi.cockpit.manifest import CAPABILITY as COCKPIT
-from zhizhi.core import jobs
+from zhizhi.core import anchor, jobs
 from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.keys.manifest import CAPABILITY as KEYS
@@ -41,6 +41,7 @@ def install(extra: Sequence[Capability] = ()) -> None:
     hook (event subscriptions, ports); safe to repeat.  ``extra``: capabilities from outside the
     list (``zhizhi worker --import MODULE``, tests)."""
     capabilities = (*CAPABILITIES, *extra)
+    jobs.register((anchor.anchor_task,), (anchor.anchor_schedule,))  # the audit chain's checkpoints
     for capability in capabilities:
         jobs.register(capability.tasks, capability.schedules)
     for capability in capabilities:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, policy, search
+from zhizhi.cases import actions, integrity, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
@@ -181,6 +181,7 @@ def create_case(
         "to_status": status.value,
         "payload": {"channel": channel.value, "kind": data.kind.value},
     }
+    created_event = {"seq": 1, "action": "create", "at": now, "from_status": None, "reason": None}
     entry = audit.entry(
         "case.create",
         caller.actor,
@@ -188,6 +189,7 @@ def create_case(
         kind=data.kind.value,
         channel=channel.value,
         category=category.code if category else None,
+        integrity=integrity.seal(values, created_event | first_event),
     )
     case = intake.insert_case(session, values, first_event, entry, local_date(now))
     if idempotency_key is not None:
@@ -222,6 +224,7 @@ def _append_event(
         "reason": reason,
         "payload": payload,
     }
+    units = repo.co_unit_ids(session, case.id) if "co_departments" in payload else None
     entry = audit.entry(
         f"case.{action}",
         principal.actor,
@@ -229,6 +232,7 @@ def _append_event(
         object_id=case.number,
         from_status=from_status,
         to_status=to_status,
+        integrity=integrity.seal(case, event, units),  # the row after the write, the new event
     )
     repo.append_event(session, event, entry)
 
@@ -545,3 +549,10 @@ def case_texts(session: Session, case_ids: list[int]) -> dict[int, tuple[str, st
     """``id → (subject, content)`` for routing's classifier training (no personal data: the
     appeal's words only)."""
     return feeds.texts_of(session, case_ids)
+
+
+def verify_integrity(session: Session) -> tuple[list[Any], int, int]:
+    """Every case row, co-units and timeline against the digests sealed in the audit chain
+    (``zhizhi audit verify``; :mod:`zhizhi.cases.integrity`): (findings, cases, events)."""
+    sealing = ["case.create", *(f"case.{name}" for name in actions.ACTIONS)]
+    return integrity.verify(session, sealing)

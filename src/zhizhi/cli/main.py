@@ -131,6 +131,7 @@ def demo(
 
     _demo_keys()
     _upgrade()
+    audit_init_key()  # the audit chain's keys, outside the database (first run only)
     # jobs.inline() must enclose the commit, so the AI suggestions are computed before we serve
     with (
         console.status("正在加载长沙示范城市 loading the Changsha demo city…"),
@@ -140,6 +141,7 @@ def demo(
         counts = load_demo(session)
     if counts:
         console.print(f"[green]示范数据已加载[/] demo loaded: {counts}")
+        audit_anchor()  # a first signed checkpoint of the audit chain; then every 10 minutes
     else:
         console.print("示范数据已存在 demo already loaded")
     console.print(
@@ -147,6 +149,7 @@ def demo(
         f"citizen; 数据共享 data sharing: steward_ga, steward_scjg, steward_rs, steward_zrzy, steward_zj, "
         f"steward_jy, steward_wj — 密码 password: [bold]{DEMO_PASSWORD}[/]"
     )
+    _require_audit_key()
     if not load_only:
         serve(host=host, port=port)
 
@@ -185,32 +188,119 @@ def worker(
         extra.append(capability)
     registry.install(extra)
     _keys_or_exit()
+    _require_audit_key()
     if not once:
         console.print(f"智治 worker: running jobs from {_safe_url()} (Ctrl-C to stop)")
     jobs.run_worker(queues=queue or None, concurrency=concurrency, once=once)
 
 
+def _require_audit_key() -> None:
+    from zhizhi.core import audit
+    from zhizhi.core.auditkey import AuditKeyError
+    from zhizhi.core.db import get_engine
+
+    try:
+        audit.require_key(get_engine())
+    except AuditKeyError as exc:
+        err.print(f"[red]{exc.zh}[/]\n{exc.en}")
+        raise typer.Exit(2) from None
+
+
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Chain committed entries still in the inbox, then walk the SM3 hash chain; exit 1 naming
-    the first bad entry."""
-    from zhizhi.core.audit import seal_all, verify
+def audit_verify(
+    no_cases: Annotated[bool, typer.Option("--no-cases", help="only the chain and its anchors")] = False,
+) -> None:
+    """Chain committed entries still in the inbox, then check the HMAC-SM3 chain, its signed
+    checkpoints, and every case row and timeline against their seals; exit 1 listing each
+    finding (kind, entry or case number)."""
+    from zhizhi.cases.service import verify_integrity
+    from zhizhi.core.audit import seal_all
+    from zhizhi.core.auditkey import AuditKeyError
+    from zhizhi.core.auditverify import verify_chain
     from zhizhi.core.crypto import SM3_BACKEND
     from zhizhi.core.db import get_engine, session_factory
 
     if get_engine().dialect.name != "sqlite":
         seal_all(get_engine())
-    with session_factory()() as session:
-        result = verify(session)
-    if result.ok:
+    try:
+        with session_factory()() as session:
+            result = verify_chain(session)
+            findings = list(result.findings)
+            cases = events = 0
+            if not no_cases:
+                more, cases, events = verify_integrity(session)
+                findings += more
+    except AuditKeyError as exc:
+        err.print(f"[red]{exc.zh}[/]\n{exc.en}")
+        raise typer.Exit(2) from None
+    covered = "" if no_cases else f", {cases} cases and {events} case events"
+    if not findings:
         waiting = f"; {result.pending} committed entries waiting to be chained" if result.pending else ""
-        console.print(f"audit chain intact: {result.count} entries verified (SM3 via {SM3_BACKEND}){waiting}")
+        console.print(
+            f"audit chain intact: {result.count} entries verified (HMAC-SM3 via {SM3_BACKEND}), "
+            f"{result.anchors} checkpoints{covered}{waiting}",
+            soft_wrap=True,
+        )
         return
     err.print(
-        f"[red]audit chain broken[/] at entry {result.bad_seq}: {result.problem} "
-        f"({result.count} entries verified before it)"
+        f"[red]audit trail tampered 审计记录被篡改[/]: {len(findings)} findings ({result.count} entries)"
     )
+    for f in findings:
+        where = f"entry {f.seq}" if f.seq is not None else "-"
+        case = f" case {f.ref}" if f.ref else ""
+        err.print(f"  {f.kind:20} {where}{case}: {f.message}", soft_wrap=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("init-key")
+def audit_init_key() -> None:
+    """Create the chain's HMAC-SM3 key file and the SM2 anchor key pair unless they exist."""
+    from zhizhi.core import anchor, auditkey
+
+    path, made = auditkey.create()
+    console.print(f"{'已生成' if made else '已存在'} audit key {'created' if made else 'exists'}: {path}")
+    apath, amade = anchor.create_key()
+    console.print(
+        f"{'已生成' if amade else '已存在'} anchor key {'created' if amade else 'exists'}: {apath} (+ .pub)"
+    )
+
+
+@audit_app.command("rotate-key")
+def audit_rotate_key() -> None:
+    """Append a new active chain key; entries keep naming the key they were chained with."""
+    from zhizhi.core import auditkey
+
+    console.print(f"new active audit key 新的审计密钥: {auditkey.rotate()}")
+
+
+@audit_app.command("rekey")
+def audit_rekey() -> None:
+    """Re-chain every entry under the active key (legacy SM3 entries after migration 0011, or a
+    retired key), after checking the chain as it stands; refuses a tampered chain."""
+    from zhizhi.core.audit import rekey, seal_all
+    from zhizhi.core.auditverify import verify_chain
+    from zhizhi.core.db import get_engine, session_factory
+
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        seal_all(engine)
+    with session_factory()() as session:
+        result = verify_chain(session, anchors=False)
+    bad = [f for f in result.findings if f.kind != "unkeyed"]
+    if bad:
+        err.print(f"[red]审计链已损坏，拒绝重新链接[/] the chain is broken, not re-keying: {bad[0].message}")
+        raise typer.Exit(1)
+    console.print(f"re-keyed 已重新链接: {rekey(engine)} entries")
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Write a signed checkpoint of the chain now (the job queue does it on a schedule)."""
+    from zhizhi.core import anchor
+    from zhizhi.core.db import get_engine
+
+    item = anchor.checkpoint(get_engine())
+    console.print(f"checkpoint 锚点: entry {item['seq']} ({item['count']} entries) at {item['at']}")
 
 
 def main() -> None:  # pragma: no cover

@@ -1,10 +1,12 @@
-"""Tamper-evident audit log: every write appends an entry hash-chained with SM3.
+"""Tamper-evident audit log: every write appends an entry chained with HMAC-SM3.
 
 ``record()`` queues an entry on the session; only transactions that commit leave entries.
-Entries are numbered and chained (``hash = SM3(prev_hash || canonical entry)``) under the lock
-of the head row, which holds the last sequence number and hash (so deleting the newest entries
-is detected too).  :func:`verify` walks the chain and names the first altered, deleted or
-reordered entry.
+Entries are numbered and chained (``hash = HMAC-SM3(key, prev_hash || canonical entry)``, the
+key from a file outside the database, :mod:`zhizhi.core.auditkey`; each entry records its key
+id) under the lock of the head row, which holds the last sequence number and hash (so deleting
+the newest entries is detected too).  :mod:`zhizhi.core.auditverify` walks the chain and names
+every kind of tampering; signed checkpoints written outside the database
+(:mod:`zhizhi.core.anchor`) catch a chain rewritten with the key.  docs/audit.md.
 
 Where the chaining happens depends on the database (docs/platform.md, "Audit chain"):
 
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
-from zhizhi.core import clock, jobs  # noqa: F401  (its commit hooks must be registered before any commit)
+from zhizhi.core import auditkey, clock, jobs  # noqa: F401  (jobs' commit hooks first)
 from zhizhi.core.crypto import sm3_hex
 from zhizhi.core.db import register_pending
 from zhizhi.core.models import (  # noqa: F401  (the tables, for readers and the intake statement)
@@ -42,6 +44,8 @@ from zhizhi.core.models import (  # noqa: F401  (the tables, for readers and the
 from zhizhi.core.repository import audit as repo
 
 GENESIS = "0" * 64
+# json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str), built once
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 register_pending("audit_pending")
 
 
@@ -64,7 +68,9 @@ def canonical(
     object_type: str | None,
     object_id: str | None,
     detail: dict[str, Any],
+    key_id: str | None = None,
 ) -> bytes:
+    """The bytes an entry's MAC covers (``key_id`` None: a legacy, unkeyed SM3 entry)."""
     body = {
         "seq": seq,
         "at": clock.as_utc(at).isoformat(timespec="microseconds"),
@@ -75,11 +81,32 @@ def canonical(
         "object_id": object_id,
         "detail": detail,
     }
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+    if key_id is not None:
+        body["key_id"] = key_id
+    return _ENCODER.encode(body).encode()
 
 
-def chain_hash(prev_hash: str, payload: bytes) -> str:
-    return sm3_hex(prev_hash.encode() + payload)
+def chain_hash(prev_hash: str, payload: bytes, key: bytes | None = None) -> str:
+    """HMAC-SM3 under ``key``; plain SM3 only for legacy entries (``key`` None)."""
+    if key is None:
+        return sm3_hex(prev_hash.encode() + payload)
+    return auditkey.hmac_sm3(key, prev_hash.encode() + payload)
+
+
+def entry_hash(prev_hash: str, seq: int, item: dict[str, Any], key_id: str | None, key: bytes | None) -> str:
+    """The hash of the entry ``item`` (columns as in ``audit_log``) at ``seq`` after ``prev_hash``."""
+    payload = canonical(
+        seq,
+        item["at"],
+        item["actor_id"],
+        item["actor"],
+        item["action"],
+        item["object_type"],
+        item["object_id"],
+        item["detail"],
+        key_id,
+    )
+    return chain_hash(prev_hash, payload, key)
 
 
 def record(
@@ -130,13 +157,16 @@ def written_to_inbox(session: Session) -> None:
 def _chain(
     session: Session | Connection, items: list[dict[str, Any]], head: tuple[int, str] | None = None
 ) -> int:
-    """Number and chain ``items`` after the head, under the head row's lock; returns the count."""
+    """Number and chain ``items`` after the head, under the head row's lock; returns the count.
+    No key, no chaining: :class:`~zhizhi.core.auditkey.AuditKeyError` (the transaction fails)."""
+    ring = auditkey.load()
+    key_id, key = ring.active_id, ring.active
     seq, prev = head if head is not None else repo.head_for_update(session)
     rows = []
     for item in items:
         seq += 1
-        digest = chain_hash(prev, canonical(seq, **item))
-        rows.append({"seq": seq, "prev_hash": prev, "hash": digest, **item})
+        digest = entry_hash(prev, seq, item, key_id, key)
+        rows.append({"seq": seq, "prev_hash": prev, "hash": digest, "key_id": key_id, **item})
         prev = digest
     repo.append(session, rows, seq, prev)
     return len(rows)
@@ -200,53 +230,60 @@ def _after_rollback(session: Session) -> None:
     session.info.pop("audit_seal", None)
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    ok: bool
-    count: int
-    bad_seq: int | None = None
-    problem: str | None = None
-    pending: int = 0  # committed entries still waiting in the inbox to be chained
+def verify(session: Session) -> Any:
+    """Walk the chain and the anchors (:func:`zhizhi.core.auditverify.verify_chain`)."""
+    from zhizhi.core import auditverify
+
+    return auditverify.verify_chain(session)
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain; the first entry whose hash, link or position is wrong is reported."""
-    prev_hash, expected_seq, count = GENESIS, 1, 0
-    for entry in repo.entries(session):
-        if entry.seq != expected_seq:
-            return VerifyResult(
-                False,
-                count,
-                expected_seq,
-                f"entry {expected_seq} is missing (next present is {entry.seq}): deleted",
-            )
-        if entry.prev_hash != prev_hash:
-            return VerifyResult(
-                False,
-                count,
-                entry.seq,
-                f"entry {entry.seq} does not link to entry {entry.seq - 1}: deleted or reordered",
-            )
-        payload = canonical(
-            entry.seq,
-            entry.at,
-            entry.actor_id,
-            entry.actor,
-            entry.action,
-            entry.object_type,
-            entry.object_id,
-            entry.detail,
+def rekey(engine: Engine, batch: int = 5000) -> int:
+    """Re-chain every entry under the active key (legacy SM3 entries after migration 0011, or
+    entries of a retired key), in one transaction under the head's lock; returns the count.
+
+    The caller verifies the chain first (``zhizhi audit rekey`` refuses a chain with any finding
+    other than unkeyed entries): re-keying a tampered chain would launder the tampering."""
+    ring = auditkey.load()
+    key_id, key = ring.active_id, ring.active
+    with engine.begin() as conn:
+        repo.head_for_update(conn)
+        prev, count, rows = GENESIS, 0, []
+        for row in repo.entry_rows(conn):
+            item = {c: getattr(row, c) for c in repo.INBOX_FIELDS}
+            digest = entry_hash(prev, row.seq, item, key_id, key)
+            rows.append({"seq": row.seq, "prev_hash": prev, "hash": digest, "key_id": key_id})
+            prev, count = digest, count + 1
+            if len(rows) >= batch:
+                repo.rewrite(conn, rows)
+                rows = []
+        if rows:
+            repo.rewrite(conn, rows)
+        repo.set_head(conn, count, prev)
+    return count
+
+
+def require_key(engine: Engine) -> str:
+    """Start-up check (web app, worker, demo): the key file loads and the chain's newest entry
+    verifies under the key it names.  Raises :class:`~zhizhi.core.auditkey.AuditKeyError` with
+    a message in both languages otherwise; returns the active key id."""
+    ring = auditkey.load()
+    auditkey.self_check()
+    with engine.connect() as conn:
+        last = repo.last_entry(conn)
+    if last is None:
+        return ring.active_id
+    if last.key_id is None:
+        raise auditkey.AuditKeyError(
+            "审计链尚未加密钥链接（迁移 0011 之前的条目）：请先运行 `zhizhi audit rekey`",
+            "the audit chain is not keyed yet (entries from before migration 0011): run `zhizhi audit rekey`",
         )
-        if chain_hash(prev_hash, payload) != entry.hash:
-            return VerifyResult(False, count, entry.seq, f"entry {entry.seq} was altered (hash mismatch)")
-        prev_hash, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    head_seq, head_hash = repo.head(session) or (0, GENESIS)
-    if head_seq != count or head_hash != prev_hash:
-        return VerifyResult(
-            False,
-            count,
-            count + 1 if head_seq > count else head_seq,
-            f"the chain ends at entry {count} but the head records entry {head_seq}: "
-            "newest entries deleted or head altered",
+    item = {c: getattr(last, c) for c in repo.INBOX_FIELDS}
+    if entry_hash(last.prev_hash, last.seq, item, last.key_id, ring.get(last.key_id)) != last.hash:
+        raise auditkey.AuditKeyError(
+            f"审计密钥错误：最新条目 {last.seq} 无法用密钥 {last.key_id} 验证（密钥文件 {ring.path} "
+            "不是生成该链的密钥，或条目被篡改；运行 `zhizhi audit verify`）",
+            f"wrong audit key: the newest entry {last.seq} does not verify under key {last.key_id} "
+            f"(the key file {ring.path} is not the chain's key, or the entry was altered; run "
+            "`zhizhi audit verify`)",
         )
-    return VerifyResult(True, count, pending=pending_count(session))
+    return ring.active_id

@@ -27,6 +27,8 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    # 0011: the id of the HMAC-SM3 key in the key file (core.auditkey); NULL: a legacy SM3 entry
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditInbox(Base):

@@ -133,6 +133,29 @@ class Settings(BaseSettings):
     sharing_token_ttl_seconds: int = Field(
         default=600, ge=60, le=86400, description="lifetime of an exchange client's bearer token"
     )
+    audit_key_file: str = Field(
+        default="var/audit.key",
+        description="HMAC-SM3 keys of the audit chain, outside the database (`zhizhi audit init-key`); "
+        "missing or wrong: the platform refuses to start",
+    )
+    audit_anchor_key_file: str = Field(
+        default="var/audit-anchor.key",
+        description="SM2 key pair signing the audit chain's checkpoints (public half in <file>.pub)",
+    )
+    audit_anchor_file: str = Field(
+        default="var/audit-anchors.jsonl",
+        description="append-only file of signed checkpoints (used when audit_anchor_url is empty)",
+    )
+    audit_anchor_url: str = Field(
+        default="",
+        max_length=500,
+        description="another system's HTTP endpoint for checkpoints (POST one, GET all); empty: the file",
+    )
+    audit_anchor_cron: str = Field(
+        default="*/10 * * * *",
+        max_length=60,
+        description="when the job queue writes a signed checkpoint of the audit chain (cron); empty: never",
+    )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False
     data_keys_file: Path = Field(

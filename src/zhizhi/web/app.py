@@ -22,6 +22,14 @@ from zhizhi.http.textguard import TextGuard
 log = logging.getLogger("zhizhi.web")
 
 
+def _require_audit_key() -> None:
+    """Refuse to start without the audit chain's key, or with another key than the chain's."""
+    from zhizhi.core import audit
+    from zhizhi.core.db import get_engine
+
+    audit.require_key(get_engine())
+
+
 def _limit_worker_threads(n: int) -> None:
     """Sync endpoints run on AnyIO's thread pool (40 threads by default).  Python threads share
     one interpreter lock, so beyond a few threads per process more threads add lock hand-offs,
@@ -87,6 +95,7 @@ def create_app() -> FastAPI:
             r.stop()  # type: ignore[attr-defined]
 
     app.router.on_startup.append(_check_data_keys)  # first: no request is served without keys
+    app.router.on_startup.append(_require_audit_key)  # first: no key, no start (docs/audit.md)
     app.router.on_startup.append(start_runner)
     app.router.on_startup.append(lambda: _limit_worker_threads(settings.worker_threads))
     app.router.on_shutdown.append(stop_runner)

@@ -203,7 +203,9 @@ def set_co_units(session: Session, case_id: int, department_ids: list[int]) -> N
     for unit in session.scalars(select(CaseUnit).where(CaseUnit.case_id == case_id)):
         session.delete(unit)
     session.flush()
-    session.add_all(CaseUnit(case_id=case_id, department_id=d) for d in department_ids)
+    rows = [CaseUnit(case_id=case_id, department_id=d) for d in department_ids]
+    session.add_all(rows)
+    session.info.setdefault(_CO_UNITS, {})[case_id] = rows  # the new set, before the flush
 
 
 def events(session: Session, case_id: int) -> list[CaseEvent]:

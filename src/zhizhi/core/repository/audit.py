@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, column, delete, func, insert, select, table, update
 from sqlalchemy.orm import Session
 
 from zhizhi.core.models import ENTRIES, HEAD, INBOX, AuditEntry, AuditHead, AuditInbox
@@ -59,6 +59,85 @@ def entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
         session.expunge_all()
 
 
-def head(session: Session) -> tuple[int, str] | None:
-    row = session.get(AuditHead, 1)
-    return None if row is None else (row.seq, row.hash)
+ROW_COLUMNS = (
+    AuditEntry.seq,
+    AuditEntry.at,
+    AuditEntry.actor_id,
+    AuditEntry.actor,
+    AuditEntry.action,
+    AuditEntry.object_type,
+    AuditEntry.object_id,
+    AuditEntry.detail,
+    AuditEntry.prev_hash,
+    AuditEntry.hash,
+    AuditEntry.key_id,
+)
+
+
+def entry_rows(conn: Session | Connection, batch: int = 20000, after: int = 0) -> Iterator[Any]:
+    """The chain in order as plain rows (columns of :data:`ROW_COLUMNS`), keyset-paged so memory
+    stays flat whatever the chain's length."""
+    last = after
+    while True:
+        rows = conn.execute(
+            select(*ROW_COLUMNS).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+_RAW: list[Any] = [column(c.key) for c in ROW_COLUMNS]  # untyped: rows as the driver returns them
+
+
+def entry_rows_raw(conn: Session | Connection, batch: int = 20000) -> Iterator[Any]:
+    """:func:`entry_rows` without SQLAlchemy's result processing (``audit verify`` over millions
+    of entries): ``at`` and ``detail`` come as the driver gives them — on SQLite an ISO string
+    and JSON text, on PostgreSQL a datetime and a decoded value."""
+    last = 0
+    source = table("audit_log")
+    while True:
+        rows = conn.execute(
+            select(*_RAW).select_from(source).where(column("seq") > last).order_by(column("seq")).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def last_entry(conn: Session | Connection) -> Any:
+    return conn.execute(select(*ROW_COLUMNS).order_by(AuditEntry.seq.desc()).limit(1)).first()
+
+
+def rewrite(conn: Session | Connection, rows: list[dict[str, Any]]) -> None:
+    """Rewrite the hashes of chained entries (``zhizhi audit rekey``): ``seq``, ``prev_hash``,
+    ``hash``, ``key_id`` each; in two steps, since ``hash`` is unique."""
+    table = ENTRIES
+    conn.execute(
+        update(table).where(table.c.seq == bindparam("b_seq")).values(hash=bindparam("b_tmp")),
+        [{"b_seq": r["seq"], "b_tmp": f"~{r['seq']}"} for r in rows],
+    )
+    conn.execute(
+        update(table)
+        .where(table.c.seq == bindparam("b_seq"))
+        .values(prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"), key_id=bindparam("b_key")),
+        [
+            {"b_seq": r["seq"], "b_prev": r["prev_hash"], "b_hash": r["hash"], "b_key": r["key_id"]}
+            for r in rows
+        ],
+    )
+
+
+def set_head(conn: Session | Connection, seq: int, digest: str) -> None:
+    conn.execute(update(HEAD).where(AuditHead.id == 1).values(seq=seq, hash=digest))
+
+
+def head(session: Session | Connection) -> tuple[int, str] | None:
+    row = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    return None if row is None else (int(row.seq), str(row.hash))
+
+
+def count(conn: Session | Connection) -> int:
+    return int(conn.scalar(select(func.count()).select_from(AuditEntry)) or 0)
