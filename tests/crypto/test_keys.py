@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from zhizhi.cases import service as case_service
 from zhizhi.core import fieldcrypt
 from zhizhi.core.db import get_engine, unit_of_work
 from zhizhi.core.fieldcrypt import KeyConfigError
@@ -112,6 +113,10 @@ def test_rotation_re_encrypts_in_batches_resumes_and_retires(world: Any, own_key
     assert rows == {("index", 0): "active", ("data", 1): "retired", ("data", 2): "active"}
     again = keys.rotate(batch_size=100, grace=0)  # a second rotation starts afresh: version 3
     assert (again.resumed, again.to_version, again.rows_changed["cases"], again.retired) == (False, 3, 8, [2])
+    # new ciphertext, same values: every case's sealed digest still holds (docs/audit.md)
+    with unit_of_work() as session:
+        found, cases, _ = case_service.verify_integrity(session)
+    assert ([f.kind for f in found], cases) == ([], 8)
 
 
 @pytest.mark.postgres

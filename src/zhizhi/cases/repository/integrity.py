@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.models import Case, CaseEvent, CaseUnit
-from zhizhi.core import audit
+from zhizhi.core import audit, fieldcrypt
+from zhizhi.core.fieldcrypt import KeyConfigError
 
 BATCH = 5000
+# an encrypted field whose stored value does not decrypt (altered bytes, a plaintext written behind
+# the platform's back): never equal to a sealed value, so the case is reported as edited
+UNREADABLE = "\x00unreadable"
 
 
 @dataclass(slots=True)
@@ -42,7 +46,12 @@ def case_groups(
     number = Case.number.collate(collation)
     entries_table = audit.ENTRIES
     object_id = entries_table.c.object_id.collate(collation)
-    cases = _stream(session, select(Case.number, *(getattr(Case, f) for f in case_fields)).order_by(number))
+    encrypted = {f: c for f, c in fieldcrypt.encrypted_columns(Case).items() if f in case_fields}
+    columns = [
+        type_coerce(getattr(Case, f), Text).label(f) if f in encrypted else getattr(Case, f)
+        for f in case_fields
+    ]  # encrypted fields read raw and decrypted one by one: a bad value is a finding, not a crash
+    cases = _stream(session, select(Case.number, *columns).order_by(number))
     units = _stream(
         session,
         select(Case.number, CaseUnit.department_id).join(Case, Case.id == CaseUnit.case_id).order_by(number),
@@ -78,7 +87,7 @@ def case_groups(
                 continue
             rows = head[1]
             if i == 0:
-                group.case = rows[0]
+                group.case = _readable(rows[0], encrypted)
             elif i == 1:
                 group.units = [r.department_id for r in rows]
             elif i == 2:
@@ -87,6 +96,19 @@ def case_groups(
                 group.entries = [(r.seq, r.detail) for r in rows]
             heads[i] = _next(streams[i])
         yield group
+
+
+def _readable(row: Any, encrypted: dict[str, str]) -> Any:
+    if not encrypted:
+        return row
+    values = dict(row._mapping)
+    for name, context in encrypted.items():
+        if values.get(name) is not None:
+            try:
+                values[name] = fieldcrypt.decrypt(values[name], context)
+            except KeyConfigError:
+                values[name] = UNREADABLE
+    return values
 
 
 def _next(stream: Any) -> tuple[str, list[Any]] | None:
