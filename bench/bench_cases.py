@@ -427,15 +427,19 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             )
         out["create"] = {name: median_of(r) for name, r in runs.items()}
         out["floor"] = median_of(out["floor"])
-        out["fixed"] = {} if args.encryption else median_of(
-            [
-                asyncio.run(
-                    openloop.run(
-                        f"{bases['ai-job']}/api/v1/cases", BODY, args.rate, args.seconds, toks["ai-job"]
+        out["fixed"] = (
+            {}
+            if args.encryption
+            else median_of(
+                [
+                    asyncio.run(
+                        openloop.run(
+                            f"{bases['ai-job']}/api/v1/cases", BODY, args.rate, args.seconds, toks["ai-job"]
+                        )
                     )
-                )
-                for _ in range(args.runs)
-            ]
+                    for _ in range(args.runs)
+                ]
+            )
         )
         for name in [n for n in ("baseline", "ai-job") if n in kinds and not args.encryption]:
             out["life"][name] = median_of([lifecycle(bases[name], args.seconds) for _ in range(args.runs)])

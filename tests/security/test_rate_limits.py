@@ -14,7 +14,12 @@ from zhizhi.core import clock
 from zhizhi.web.app import create_app
 
 LIMITS = {"login": 3, "intake": 2, "track": 3, "lookup": 4}
-CASE = {"kind": "appeal", "subject": "路灯不亮", "content": "小区门口路灯坏了", "contact_phone": "13812341234"}  # noqa: E501
+CASE = {
+    "kind": "appeal",
+    "subject": "路灯不亮",
+    "content": "小区门口路灯坏了",
+    "contact_phone": "13812341234",
+}  # noqa: E501
 
 
 def _assert_limited(r: Any, retry: int) -> None:

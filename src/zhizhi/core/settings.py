@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     )
     allowed_origins: list[str] = Field(
         default_factory=list,
-        description='origins besides the request\'s own accepted on unsafe methods, e.g. '
+        description="origins besides the request's own accepted on unsafe methods, e.g. "
         '["https://12345.example.gov.cn"] (JSON)',
     )
     login_max_failures: int = Field(
@@ -202,7 +202,6 @@ class Settings(BaseSettings):
 
             every(value)  # raises ValueError naming the rule
         return value
-
 
     @property
     def secure_cookies(self) -> bool:

@@ -53,8 +53,6 @@ def clear(session: Session, key: str) -> None:
 def purge(session: Session, cutoff: datetime, now: datetime) -> int:
     """Delete counters whose window started before ``cutoff`` and that hold no lock in force."""
     result = session.execute(
-        delete(T).where(
-            T.c.window_start < cutoff, (T.c.locked_until.is_(None)) | (T.c.locked_until <= now)
-        )
+        delete(T).where(T.c.window_start < cutoff, (T.c.locked_until.is_(None)) | (T.c.locked_until <= now))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
