@@ -19,7 +19,7 @@ CASE = {
     "subject": "路灯不亮",
     "content": "小区门口路灯坏了",
     "contact_phone": "13812341234",
-}  # noqa: E501
+}
 
 
 def _assert_limited(r: Any, retry: int) -> None:
