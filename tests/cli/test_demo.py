@@ -43,6 +43,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "in_progress",
         "returned",
         "suspended",
+        "reviewing",
         "replied",
         "closed",
         "merged",

@@ -237,6 +237,9 @@ def load_cases(
     """Drive ``count`` cases to their target states; ``closed_log`` receives (what was filed, the
     lead unit's code, the closure time) of each closed case (the follow-ups read it)."""
     rng = random.Random(seed)
+    # some decisions left waiting, so the supervisor's 延期待审 and 差评待复核 queues hold work; a
+    # stream of its own, so the demo's cases stay what they were
+    waiting = random.Random(seed + 1)
     end = end or clock.now()
     p = {
         name: org.principal_for_username(session, name)
@@ -331,7 +334,10 @@ def load_cases(
         act(handler, s.Handle(action="handle", note="已联系诉求人并安排人员现场核查"), hours=30)
         if target == "extended":
             act(handler, s.RequestExtension(action="request_extension", amount=5, reason="涉及多部门协调"))
-            act(p["dispatcher"], s.ApproveExtension(action="approve_extension", approved=True))
+            if waiting.random() < 0.4:  # 延期待审: the request waits for a decision
+                rng.uniform(0.3, 3.0)  # (the time the decision would have taken: same stream)
+            else:
+                act(p["dispatcher"], s.ApproveExtension(action="approve_extension", approved=True))
             made += 1
             continue
         if target == "in_progress":
@@ -362,6 +368,10 @@ def load_cases(
         if target == "reopened":  # a bad rating goes to 差评复核; the supervisor reopens it
             act(p["supervisor"], s.ReviewReopen(action="review_reopen", reason="回访核实问题仍在，督办重办"))
         else:
+            if bad and waiting.random() < 0.5:  # 差评待复核: the supervisor has yet to decide
+                rng.uniform(0.3, 3.0)
+                made += 1
+                continue
             if bad:  # 差评复核: the supervisor explains, the case closes
                 act(
                     p["supervisor"],
