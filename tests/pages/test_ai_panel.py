@@ -104,3 +104,22 @@ def test_handler_sees_only_cases_in_scope(client: Any, world: Any) -> None:
     login(client, "h_d2")
     r = client.get(f"/work/cases/{number}")
     assert r.status_code == 403 and LABEL not in r.text
+
+
+def test_a_handler_sees_no_duplicate_candidates_outside_their_scope(client: Any, world: Any) -> None:
+    """Least privilege on the panel too: a candidate the viewer could not open is left out (its
+    number and place with it), as in the suggestions API (docs/security.md)."""
+    text = {
+        "subject": "麓山南路工地夜间施工噪音",
+        "content": "麓山南路932号工地每天夜里施工到凌晨两点，噪音扰民",
+    }
+    other = world.create(**text)["number"]  # not dispatched: the city-wide roles see it, S1 does not
+    mine = world.create(**text)["number"]
+    world.act("dispatcher", mine, "dispatch", lead_department="S1")
+    login(client, "dispatcher")
+    page = client.get(f"/work/cases/{mine}").text
+    assert f'href="/work/cases/{other}"' in page.split('id="ai-duplicates"', 1)[1]  # a real candidate
+    login(client, "h_s1")
+    page = client.get(f"/work/cases/{mine}")
+    assert page.status_code == 200
+    assert other not in page.text

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from zhizhi.cases.pages.panels import CasePanel, FieldHint, PanelView
 from zhizhi.cases.service import Case
 from zhizhi.catalogue import service as catalogue
+from zhizhi.core.principal import Principal
 from zhizhi.routing import service as routing
 
 LABEL = ("AI 建议（需人工确认）", "AI suggestion (a person decides)")
@@ -31,12 +32,13 @@ def _category_label(session: Session, key: str) -> str:
     return catalogue.category_path(session, info.id) if info is not None else key
 
 
-def panel(session: Session, case: Case) -> dict[str, Any]:
-    """The suggestions of ``case`` by kind (``classification``, ``dispatch``, ``duplicates``)."""
+def panel(session: Session, principal: Principal, case: Case) -> dict[str, Any]:
+    """The suggestions of ``case`` by kind (``classification``, ``dispatch``, ``duplicates``), as
+    ``principal`` may see them: duplicate candidates they could not open are left out."""
     rows = routing.suggestions_of(session, case)  # computed now if the intake job has not run
     out: dict[str, Any] = {}
     for row in rows:  # ordered by id: the newest of each kind wins
-        p = row.payload or {}
+        p = routing.payload_for(session, principal, row)
         item: dict[str, Any] = {
             "confidence": round(100.0 * row.confidence, 1),
             "needs_review": row.needs_review,
@@ -96,8 +98,8 @@ def merge_candidates(ai: dict[str, Any]) -> list[str]:
     return [c["number"] for c in (ai.get("duplicates") or {}).get("candidates") or []]
 
 
-def view(session: Session, case: Case, actions: list[str]) -> PanelView:
-    ai = panel(session, case)
+def view(session: Session, principal: Principal, case: Case, actions: list[str]) -> PanelView:
+    ai = panel(session, principal, case)
     hints: dict[str, FieldHint] = {}
     candidates = (ai.get("dispatch") or {}).get("candidates") or []
     if candidates:

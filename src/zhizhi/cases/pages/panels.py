@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.models import Case
+from zhizhi.core.principal import Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,8 @@ class PanelView:
 class CasePanel:
     name: str
     template: str  # included on the case page after the case's facts
-    view: Callable[[Session, Case, list[str]], PanelView]  # (session, case, available actions)
+    # (session, the person viewing, case, available actions): a panel shows only what they may see
+    view: Callable[[Session, Principal, Case, list[str]], PanelView]
 
 
 _panels: dict[str, CasePanel] = {}
@@ -51,11 +53,14 @@ def add(panel: CasePanel) -> None:
     _panels[panel.name] = panel
 
 
-def views(session: Session, case: Case, actions: list[str]) -> tuple[list[str], PanelView]:
-    """The templates of the registered panels and their merged contributions for ``case``."""
+def views(
+    session: Session, principal: Principal, case: Case, actions: list[str]
+) -> tuple[list[str], PanelView]:
+    """The templates of the registered panels and their merged contributions for ``case``, as
+    ``principal`` may see them."""
     merged = PanelView()
     for panel in _panels.values():
-        view = panel.view(session, case, actions)
+        view = panel.view(session, principal, case, actions)
         merged.values.update(view.values)
         for action, values in view.prefill.items():
             merged.prefill.setdefault(action, {}).update(values)

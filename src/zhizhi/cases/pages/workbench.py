@@ -181,7 +181,7 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
     lang = i18n.lang_of(request)
     case = service.get_case(session, principal, number)
     out = service.to_out(session, case, principal, reveal=True)
-    templates, extra = panels.views(session, case, list(out.available_actions))
+    templates, extra = panels.views(session, principal, case, list(out.available_actions))
     groups = org.unit_choices_grouped(session)
     forms = [
         {
