@@ -3,14 +3,10 @@ declarations' rules (retry delays, cron schedules, settings)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import create_engine, inspect, text
 
+from tests.scratch_db import scratch_database, table_names
 from zhizhi.core.db import get_engine
 from zhizhi.core.jobs import registry
 from zhizhi.core.migrate import downgrade, upgrade
@@ -38,39 +34,14 @@ def test_the_queue_schema_is_the_installed_procrastinates_and_a_worker_refuses_a
 @pytest.mark.postgres
 def test_migration_0006_goes_down_and_up_again(migrated: str) -> None:
     """On a scratch database of the backend under test."""
-    if migrated.startswith("postgresql"):
-        admin_url, name = migrated.rsplit("/", 1)[0] + "/postgres", Path(migrated).name + "_0006"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = migrated.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        admin, url = None, f"sqlite:///{tempfile.mkdtemp(prefix='zhizhi-0006-')}/m.db"
-
-    def tables() -> set[str]:
-        engine = create_engine(url)
-        try:
-            return set(inspect(engine).get_table_names())
-        finally:
-            engine.dispose()
-
-    try:
+    with scratch_database(migrated, "0006") as url:
         upgrade(url)
-        assert {"job_queue", "job_schedules"} <= tables()
-        assert ("procrastinate_jobs" in tables()) is url.startswith("postgresql")
+        assert {"job_queue", "job_schedules"} <= table_names(url)
+        assert ("procrastinate_jobs" in table_names(url)) is url.startswith("postgresql")
         downgrade(url, "0005")
-        assert not {t for t in tables() if t.startswith(("job_", "procrastinate_"))}
+        assert not {t for t in table_names(url) if t.startswith(("job_", "procrastinate_"))}
         upgrade(url)
-        assert {"job_queue", "job_schedules"} <= tables()
-    finally:
-        get_engine(url).dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{Path(url).name}" WITH (FORCE)'))
-            admin.dispose()
-        else:
-            os.remove(url.removeprefix("sqlite:///"))
+        assert {"job_queue", "job_schedules"} <= table_names(url)
 
 
 def test_retry_delays_double_up_to_the_cap_and_stop_when_runs_are_spent() -> None:

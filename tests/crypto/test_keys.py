@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.scratch_db import scratch_database
 from zhizhi.cases import service as case_service
 from zhizhi.core import fieldcrypt
 from zhizhi.core.db import get_engine, unit_of_work
@@ -124,67 +124,63 @@ def test_migration_0012_encrypts_existing_plaintext_rows(migrated: str) -> None:
     """On a scratch database: plaintext rows written at 0008 come out encrypted at head."""
     from zhizhi.core.migrate import downgrade, upgrade
 
-    if migrated.startswith("postgresql"):
-        admin_url, name = migrated.rsplit("/", 1)[0] + "/postgres", Path(migrated).name + "_0012"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = migrated.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        admin, url = None, f"sqlite:///{tempfile.mkdtemp(prefix='zhizhi-0012-')}/m.db"
-    engine = create_engine(url)
-    try:
-        upgrade(url, "0008")
-        now = "2026-03-02 08:00:00+00:00"
-        users_sql = (
-            "INSERT INTO users (id, username, display_name, password_hash, role, phone, active, "
-            "created_at) VALUES (1, 'u', 'U', 'x', 'admin', '13800005555', true, :t)"
-        )
-        cases_sql = (
-            "INSERT INTO cases (id, number, kind, channel, subject, content, urgency, status, "
-            "contact_name, contact_phone, confidential, created_at, updated_at, clock_started_at, "
-            "limit_amount, limit_unit, warning_ratio, due_at, warn_at, due_provisional, version, "
-            "extension_amount, paused_days, paused_seconds, supervision_count, reopen_count, "
-            "return_count, event_count) VALUES (1, '202603020001', 'appeal', 'hotline', "
-            "'身份证430104199001011230', '电话13800006666 路灯坏了', 'normal', 'received', '赵六', "
-            "'13800006666', false, :t, :t, :t, 5, 'working_days', 0.8, :t, :t, false, 1, 0, 0, 0, 0, "
-            "0, 0, 1)"
-        )
-        with engine.begin() as conn:
-            conn.execute(text(users_sql), {"t": now})
-            conn.execute(text(cases_sql), {"t": now})
-        upgrade(url)
-        with engine.connect() as conn:
-            row = conn.execute(
-                text(
-                    "SELECT subject, content, contact_name, contact_phone, contact_phone_index, "
-                    "personal_text FROM cases"
-                )
-            ).one()
-            phone = conn.execute(text("SELECT phone FROM users")).scalar_one()
-            kinds = conn.execute(text("SELECT purpose, version FROM data_keys ORDER BY purpose")).all()
-        ks = fieldcrypt.keyset()
-        assert (row[0], row[1]) == ("身份证430104********1230", "电话138****6666 路灯坏了")
-        assert fieldcrypt.decrypt(row[2], "cases.contact_name", ks) == "赵六"
-        assert fieldcrypt.decrypt(row[3], "cases.contact_phone", ks) == "13800006666"
-        assert row[4] == fieldcrypt.phone_index("13800006666", ks)
-        assert json.loads(fieldcrypt.decrypt(row[5], "cases.personal_text", ks)) == {
-            "subject": "身份证430104199001011230",
-            "content": "电话13800006666 路灯坏了",
-        }
-        assert fieldcrypt.decrypt(phone, "users.phone", ks) == "13800005555"
-        assert [tuple(k) for k in kinds] == [("data", 1), ("index", 0)]
-        downgrade(url, "0008")  # and back: plaintext as it was
-        with engine.connect() as conn:
-            back = conn.execute(text("SELECT subject, content, contact_name, contact_phone FROM cases")).one()
-        assert tuple(back) == ("身份证430104199001011230", "电话13800006666 路灯坏了", "赵六", "13800006666")
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    with scratch_database(migrated, "0012") as url:
+        engine = create_engine(url)
+        try:
+            upgrade(url, "0008")
+            now = "2026-03-02 08:00:00+00:00"
+            users_sql = (
+                "INSERT INTO users (id, username, display_name, password_hash, role, phone, active, "
+                "created_at) VALUES (1, 'u', 'U', 'x', 'admin', '13800005555', true, :t)"
+            )
+            cases_sql = (
+                "INSERT INTO cases (id, number, kind, channel, subject, content, urgency, status, "
+                "contact_name, contact_phone, confidential, created_at, updated_at, clock_started_at, "
+                "limit_amount, limit_unit, warning_ratio, due_at, warn_at, due_provisional, version, "
+                "extension_amount, paused_days, paused_seconds, supervision_count, reopen_count, "
+                "return_count, event_count) VALUES (1, '202603020001', 'appeal', 'hotline', "
+                "'身份证430104199001011230', '电话13800006666 路灯坏了', 'normal', 'received', '赵六', "
+                "'13800006666', false, :t, :t, :t, 5, 'working_days', 0.8, :t, :t, false, 1, 0, 0, 0, 0, "
+                "0, 0, 1)"
+            )
+            with engine.begin() as conn:
+                conn.execute(text(users_sql), {"t": now})
+                conn.execute(text(cases_sql), {"t": now})
+            upgrade(url)
+            with engine.connect() as conn:
+                row = conn.execute(
+                    text(
+                        "SELECT subject, content, contact_name, contact_phone, contact_phone_index, "
+                        "personal_text FROM cases"
+                    )
+                ).one()
+                phone = conn.execute(text("SELECT phone FROM users")).scalar_one()
+                kinds = conn.execute(text("SELECT purpose, version FROM data_keys ORDER BY purpose")).all()
+            ks = fieldcrypt.keyset()
+            assert (row[0], row[1]) == ("身份证430104********1230", "电话138****6666 路灯坏了")
+            assert fieldcrypt.decrypt(row[2], "cases.contact_name", ks) == "赵六"
+            assert fieldcrypt.decrypt(row[3], "cases.contact_phone", ks) == "13800006666"
+            assert row[4] == fieldcrypt.phone_index("13800006666", ks)
+            assert json.loads(fieldcrypt.decrypt(row[5], "cases.personal_text", ks)) == {
+                "subject": "身份证430104199001011230",
+                "content": "电话13800006666 路灯坏了",
+            }
+            assert fieldcrypt.decrypt(phone, "users.phone", ks) == "13800005555"
+            assert [tuple(k) for k in kinds] == [("data", 1), ("index", 0)]
+            downgrade(url, "0008")  # and back: plaintext as it was
+            with engine.connect() as conn:
+                back = conn.execute(
+                    text("SELECT subject, content, contact_name, contact_phone FROM cases")
+                ).one()
+            assert tuple(back) == (
+                "身份证430104199001011230",
+                "电话13800006666 路灯坏了",
+                "赵六",
+                "13800006666",
+            )
+
+        finally:
+            engine.dispose()
 
 
 def test_keys_init_and_check_commands(db: str, own_keys: Path, tmp_path: Path) -> None:
