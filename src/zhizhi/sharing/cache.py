@@ -6,24 +6,23 @@ Grants are never cached: a revocation takes effect on the next call everywhere."
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 from typing import Any
 
-from cachetools import TTLCache
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
+from zhizhi.core.proccache import ProcessCache
 from zhizhi.sharing.models import AccessToken, Client, Resource, ResourceField
 
 TTL_SECONDS = 5.0
 MAX_ENTRIES = 10_000
 
-_lock = threading.Lock()
-_consumers: TTLCache[str, tuple[datetime, Any]] = TTLCache(maxsize=MAX_ENTRIES, ttl=TTL_SECONDS)
-_resources: TTLCache[str, Any] = TTLCache(maxsize=MAX_ENTRIES, ttl=TTL_SECONDS)
+_WATCHED = (Resource, ResourceField, Client, AccessToken)
+_consumers: ProcessCache[Any] = ProcessCache(
+    "sharing.consumers", ttl=TTL_SECONDS, maxsize=MAX_ENTRIES, watched=_WATCHED
+)
+_resources: ProcessCache[ResourceSnapshot] = ProcessCache(
+    "sharing.resources", ttl=TTL_SECONDS, maxsize=MAX_ENTRIES, watched=_WATCHED
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,45 +40,21 @@ class ResourceSnapshot:
 
 
 def consumer(digest: str, now: datetime) -> Any | None:
-    with _lock:
-        hit = _consumers.get(digest)
-    if hit is None:
-        return None
-    expires_at, value = hit
-    return value if expires_at > now else None
+    return _consumers.get(digest, now)
 
 
 def put_consumer(digest: str, expires_at: datetime, value: Any) -> None:
-    with _lock:
-        _consumers[digest] = (expires_at, value)
+    _consumers.put(digest, value, expires_at)
 
 
 def resource(code: str) -> ResourceSnapshot | None:
-    with _lock:
-        return _resources.get(code)
+    return _resources.get(code)
 
 
 def put_resource(snapshot: ResourceSnapshot) -> None:
-    with _lock:
-        _resources[snapshot.code] = snapshot
+    _resources.put(snapshot.code, snapshot)
 
 
 def clear() -> None:
-    with _lock:
-        _consumers.clear()
-        _resources.clear()
-
-
-_WATCHED = (Resource, ResourceField, Client, AccessToken)
-
-
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _ctx: object) -> None:
-    if any(isinstance(o, _WATCHED) for o in chain(session.new, session.dirty, session.deleted)):
-        session.info["sharing_changed"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if not session.in_nested_transaction() and session.info.pop("sharing_changed", False):
-        clear()
+    _consumers.clear()
+    _resources.clear()
