@@ -168,8 +168,8 @@ async def post_request(request: Request, fmt: str) -> Response:
     except DomainError as exc:
         return formats.error(exc, fmt)
     except Exception:  # a form the parser cannot read (bad multipart, too many fields)
-        exc = BadRequest("表单无法解析", "the form could not be parsed", field="body")
-        return formats.error(exc, fmt)
+        unreadable = BadRequest("表单无法解析", "the form could not be parsed", field="body")
+        return formats.error(unreadable, fmt)
     key = fields.pop("api_key", None) or request.headers.get("X-Api-Key")
     idem = request.headers.get("Idempotency-Key")
 

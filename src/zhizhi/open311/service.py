@@ -287,8 +287,8 @@ def post_request(
         )
     unknown = set(data.attributes) - {"appeal_type", "subject"}
     if unknown:
-        name = sorted(unknown)[0]
-        raise BadRequest(f"未知属性 {name}", f"unknown attribute {name!r}", field=f"attribute[{name}]")
+        code = sorted(unknown)[0]
+        raise BadRequest(f"未知属性 {code}", f"unknown attribute {code!r}", field=f"attribute[{code}]")
     name = "".join(p for p in (data.last_name, data.first_name) if p) or None
     try:
         create = case_schemas.CaseCreate(
