@@ -38,10 +38,15 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_client(session: Session, name: str, *, actor: audit.Actor) -> tuple[Open311Client, str]:
+def create_client(
+    session: Session, name: str, *, actor: audit.Actor, key: str | None = None
+) -> tuple[Open311Client, str]:
     """A new posting client and its key (returned once, never stored). Its cases are filed
-    under a new account ``open311.<name>`` (role 群众, no usable password)."""
+    under a new account ``open311.<name>`` (role 群众, no usable password). ``key``: a given
+    key of the right shape (the demo's documented one); otherwise a random one."""
     name = name.strip()
+    if key is not None and KEY_SHAPE.match(key) is None:
+        raise ValidationFailed("API 密钥格式不正确", "malformed API key", field="key")
     if not NAME_SHAPE.match(name):
         raise ValidationFailed(
             "客户端名称应为 2–40 个字母、数字、点、横线或下划线",
@@ -58,8 +63,11 @@ def create_client(session: Session, name: str, *, actor: audit.Actor) -> tuple[O
         display_name=f"Open311 · {name}",
         actor=actor,
     )
-    prefix = secrets.token_hex(6)
-    key = f"o311_{prefix}_{secrets.token_urlsafe(32)}"
+    if key is None:
+        key = f"o311_{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}"
+    prefix = KEY_SHAPE.match(key).group(1)  # type: ignore[union-attr]
+    if repo.client_by_prefix(session, prefix) is not None:
+        raise Conflict("API 密钥前缀已被使用", "this API key prefix is taken", field="key")
     now = clock.now()
     client = Open311Client(
         name=name,
