@@ -262,6 +262,8 @@ class TestReading:
         [
             {"start_date": "yesterday"},
             {"end_date": "2026-13-01"},
+            {"end_date": "0001-01-01T00:00:00+14:00"},
+            {"start_date": "9999-12-31T23:59:59-12:00"},
             {"start_date": "2026-02-01", "end_date": "2026-01-01"},
             {"status": "pending"},
             {"page_size": "1001"},
@@ -309,3 +311,39 @@ class TestReading:
             assert r.status_code == 200
         finally:
             get_settings.cache_clear()
+
+
+class TestNeverA500:
+    def test_random_queries_and_posts(self, world: Any, api_key: str) -> None:
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
+
+        names = st.sampled_from(
+            [
+                "service_request_id",
+                "service_code",
+                "start_date",
+                "end_date",
+                "status",
+                "page",
+                "page_size",
+                "lat",
+            ]
+        )
+        values = st.text(
+            st.characters(min_codepoint=32, max_codepoint=0x2FFF, exclude_categories=("Cs",)), max_size=30
+        )
+
+        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(st.dictionaries(names, values, max_size=4), st.sampled_from(["json", "xml"]))
+        def probe(params: dict[str, str], fmt: str) -> None:
+            r = world.client.get(f"{V2}/requests.{fmt}", params=params)
+            assert r.status_code in (200, 400, 404), r.text
+            if r.status_code != 200:
+                assert_error(r, r.status_code, fmt)
+            p = post(
+                world.client, api_key, fmt, **{k.replace("page_size", "long"): v for k, v in params.items()}
+            )
+            assert p.status_code in (201, 400, 404), p.text
+
+        probe()

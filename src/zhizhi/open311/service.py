@@ -188,6 +188,8 @@ def _rows_out(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
 def _when(value: str, field: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
+        if not 1970 <= moment.year <= 2999:
+            raise ValueError(value)
     except ValueError:
         raise BadRequest(
             f"{field} 应为 ISO 8601 时间（如 2026-12-01T08:00:00+08:00）",
