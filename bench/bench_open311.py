@@ -8,9 +8,10 @@ migrations, the demo organisation, cases bulk-loaded with ``COPY``) and bench_se
 
 * ``GET /open311/v2/requests.json`` with the spec's filters (none: the last 90 days, 1000 per
   page; a category subtree; status; a date window; 20 ids; one request; XML);
-* the floor in the same run: ``GET /api/v1/cases`` (the plain case list, a dispatcher's bearer
-  token) at 200 rows — the nearest thing the platform already serves — and ``requests.json`` at
-  the same 200 rows, so the two differ only in what each answer carries.
+* the floors in the same run: ``/healthz`` (the framework and middleware alone) and
+  ``GET /api/v1/cases`` (the plain case list, a dispatcher's bearer token) at its default 20 and
+  at 200 rows, the nearest thing the platform already serves; ``requests.json`` is timed at the
+  same 200 rows too, so the two differ only in what each answer carries.
 
 Median of ``--runs`` warm requests; prints a Markdown table; drops the database unless ``--keep``.
 """
@@ -93,7 +94,7 @@ def _median_ms(
         r = client.get(url, params=params, headers=headers)
         times.append(time.perf_counter() - t0)
     body = r.json() if url.endswith(".json") or url.startswith("/api/") else None
-    rows = len(body) if isinstance(body, list) else len(body["items"]) if isinstance(body, dict) else -1
+    rows = len(body) if isinstance(body, list) else len(body["items"]) if isinstance(body, dict) else 0
     return statistics.median(times) * 1000, rows, len(r.content)
 
 
@@ -112,6 +113,8 @@ def measure(runs: int) -> list[tuple[str, str, dict[str, Any], float, int, int]]
     week = {"start_date": (now - timedelta(days=7)).isoformat(), "end_date": now.isoformat()}
     o = "/open311/v2"
     cases = [
+        ("floor: /healthz (the framework alone)", "/healthz", {}, {}),
+        ("floor: /api/v1/cases, 20 rows (its default page)", "/api/v1/cases", {}, staff),
         ("floor: /api/v1/cases, 200 rows", "/api/v1/cases", {"page_size": 200}, staff),
         ("requests.json, 200 rows", f"{o}/requests.json", {"page_size": 200}, {}),
         ("requests.json, default (90 days, 1000 rows)", f"{o}/requests.json", {}, {}),
