@@ -169,6 +169,18 @@ class TestPosting:
             names = [c.name for c in clients.list_clients(s) if not c.active]
         assert names == ["partner"]
         assert_error(post(world.client, api_key), 403)
+        from sqlalchemy import select
+
+        from zhizhi.core.audit import AuditEntry
+
+        with unit_of_work() as s:
+            audited = s.execute(
+                select(AuditEntry.action, AuditEntry.object_id).where(AuditEntry.action.like("open311.%"))
+            ).all()
+        assert sorted(audited) == [
+            ("open311.client_created", "partner"),
+            ("open311.client_revoked", "partner"),
+        ]
 
     @pytest.mark.parametrize(
         ("fields", "status"),
