@@ -221,7 +221,7 @@ class TestPosting:
         get_settings.cache_clear()
         try:
             assert post(world.client, api_key).status_code == 201
-            assert post(world.client, api_key).status_code == 201
+            assert_error(post(world.client, api_key, service_code="NOPE"), 404)  # counts too
             r = post(world.client, api_key)
             assert_error(r, 429)
             assert int(r.headers["Retry-After"]) > 0

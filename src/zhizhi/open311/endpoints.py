@@ -173,7 +173,20 @@ async def post_request(request: Request, fmt: str) -> Response:
     key = fields.pop("api_key", None) or request.headers.get("X-Api-Key")
     idem = request.headers.get("Idempotency-Key")
 
-    def work(session: Session) -> Any:
-        return service.post_request(session, fields, key if isinstance(key, str) else None, idem)
+    api_key = key if isinstance(key, str) else None
+    return await run_in_threadpool(_post, request, fmt, fields, api_key, idem)
 
-    return await run_in_threadpool(_answer, request, fmt, "service_requests", "request", work, 201)
+
+def _post(request: Request, fmt: str, fields: dict[str, Any], key: str | None, idem: str | None) -> Response:
+    """The key is checked and the POST counted against its rate limit in a unit of work of its
+    own, so a refused or malformed request counts too; then the request in another."""
+    try:
+        with request_transaction() as session:
+            clients.count_post(session, clients.authenticate(session, key)[0])
+    except DomainError as exc:
+        return formats.error(exc, fmt)
+
+    def work(session: Session) -> Any:
+        return service.post_request(session, fields, key, idem)
+
+    return _answer(request, fmt, "service_requests", "request", work, 201)

@@ -270,9 +270,9 @@ def post_request(
     session: Session, fields: dict[str, Any], api_key: str | None, idempotency_key: str | None = None
 ) -> list[dict[str, Any]]:
     """Post a request as a case of channel ``open311`` filed under the client's account; the
-    contact data is stored encrypted, as the portal's. Returns the case number and a token."""
+    contact data is stored encrypted, as the portal's. Returns the case number and a token.
+    (The endpoint counts the POST against the client's rate limit first: ``clients.count_post``.)"""
     client, principal = clients.authenticate(session, api_key)
-    clients.count_post(session, client)
     try:
         data = RequestPost.model_validate(fields)
     except ValidationError as exc:
