@@ -128,6 +128,7 @@ def demo(
     from zhizhi.core import jobs
     from zhizhi.core.db import unit_of_work
     from zhizhi.demo.load import load_demo
+    from zhizhi.demo.open311 import DEMO_KEY as DEMO_OPEN311_KEY
     from zhizhi.demo.org import DEMO_PASSWORD
 
     _demo_keys()
@@ -150,6 +151,7 @@ def demo(
         f"citizen; 数据共享 data sharing: steward_ga, steward_scjg, steward_rs, steward_zrzy, steward_zj, "
         f"steward_jy, steward_wj — 密码 password: [bold]{DEMO_PASSWORD}[/]"
     )
+    console.print(f"Open311 示范客户端 demo client key (/open311/v2/): [bold]{DEMO_OPEN311_KEY}[/]")
     _require_audit_key()
     if not load_only:
         serve(host=host, port=port)

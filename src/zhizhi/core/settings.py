@@ -15,7 +15,7 @@ DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (development only: guard() r
 # requests per source address per minute (docs/security.md): login = POST /login and
 # /api/v1/auth/token; intake = POST /submit and anonymous POST /api/v1/cases; track = POST /track
 # and /track/rate; lookup = the public address and division look-ups
-DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300}
+DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300, "open311": 60}
 
 
 class Settings(BaseSettings):
@@ -132,6 +132,16 @@ class Settings(BaseSettings):
     )
     sharing_token_ttl_seconds: int = Field(
         default=600, ge=60, le=86400, description="lifetime of an exchange client's bearer token"
+    )
+    open311_jurisdiction_id: str = Field(
+        default="changsha.12345",
+        min_length=1,
+        max_length=80,
+        description="this server's Open311 jurisdiction_id; a request naming another one is refused",
+    )
+    open311_public_read: bool = Field(
+        default=True,
+        description="Open311 GET requests need no API key (false: every call needs a client's key)",
     )
     audit_key_file: str = Field(
         default="var/audit.key",
