@@ -20,6 +20,7 @@ from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.followups import load_grid_work, load_recurrences
+from zhizhi.demo.knowledge import load_knowledge
 from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
 from zhizhi.demo.sharing import load_sharing
 from zhizhi.org import service as org
@@ -48,6 +49,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     trained = _train_classifier(session)
     queues = _saved_queues(session)
     sharing = load_sharing(session, DEMO_PASSWORD)
+    knowledge = load_knowledge(session)
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -59,6 +61,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "certificates": certificates,
         "saved_queues": queues,
         **sharing,
+        **knowledge,
     }
 
 
