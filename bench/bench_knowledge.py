@@ -50,8 +50,26 @@ QUERIES = [
 ]
 # a fragment of the title each query should put first (demo size)
 EXPECTED = [
-    "公积金租房", "供暖", "新生儿", "身份证丢失", "灵活就业", "养老金", "夜间施工", "无人清运", "垃圾分类",
-    "停水", "水质", "燃气", "入学", "培训机构", "预付卡", "物业", "电动自行车", "公交", "异地就医", "落户",
+    "公积金租房",
+    "供暖",
+    "新生儿",
+    "身份证丢失",
+    "灵活就业",
+    "养老金",
+    "夜间施工",
+    "无人清运",
+    "垃圾分类",
+    "停水",
+    "水质",
+    "燃气",
+    "入学",
+    "培训机构",
+    "预付卡",
+    "物业",
+    "电动自行车",
+    "公交",
+    "异地就医",
+    "落户",
 ]
 DISTRICTS = ["芙蓉区", "天心区", "岳麓区", "开福区", "雨花区", "望城区", "长沙县", "浏阳市", "宁乡市"]
 
@@ -80,7 +98,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     ix.words("预热")  # loads jieba's dictionary once
-    print(f"{'articles':>8} {'build s':>8} {'floor p50':>9} {'floor p95':>9} {'search p50':>10} {'search p95':>10}")
+    head = ("articles", "build s", "floor p50", "floor p95", "search p50", "search p95")
+    print("  ".join(f"{h:>10}" for h in head))
     for size in (int(s) for s in args.sizes.split(",")):
         docs = corpus(size)
         started = time.perf_counter()
@@ -93,14 +112,17 @@ def main() -> None:
                 search.append(_timed(index.search, q, 8))
         firsts = [index.search(q, 1) for q in QUERIES]
         hits = sum(1 for f in firsts if f)
-        right = sum(1 for f, want in zip(firsts, EXPECTED, strict=True) if f and want in docs[f[0].article_id][0])
+        right = sum(
+            1 for f, want in zip(firsts, EXPECTED, strict=True) if f and want in docs[f[0].article_id][0]
+        )
 
         def p95(xs: list[float]) -> float:
             return sorted(xs)[int(0.95 * (len(xs) - 1))]
 
         print(
             f"{size:>8} {build:>8.2f} {statistics.median(floor):>9.3f} {p95(floor):>9.3f} "
-            f"{statistics.median(search):>10.3f} {p95(search):>10.3f}   ({hits}/{len(QUERIES)} found one, {right} the expected one first)"
+            f"{statistics.median(search):>10.3f} {p95(search):>10.3f}   "
+            f"({hits}/{len(QUERIES)} found one, {right} the expected one first)"
         )
 
 

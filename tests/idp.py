@@ -76,10 +76,12 @@ class IdentityProvider:
             return (
                 '<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
                 '<meta name="viewport" content="width=device-width">'
-                "<title>统一身份认证平台（测试）</title><body style=\"font-family:sans-serif;max-width:30rem;margin:2rem auto\">"
+                "<title>统一身份认证平台（测试）</title>"
+                '<body style="font-family:sans-serif;max-width:30rem;margin:2rem auto">'
                 "<h1>统一身份认证平台（测试）</h1>"
                 f'<form method="post" action="/authorize">{hidden}'
-                '<label for="u">用户名</label><br><input id="u" name="username" autocomplete="username"><br><br>'
+                '<label for="u">用户名</label><br>'
+                '<input id="u" name="username" autocomplete="username"><br><br>'
                 '<button type="submit" id="idp-login">登录并授权</button></form></body></html>'
             )
 
@@ -133,7 +135,12 @@ class IdentityProvider:
             id_token = jwt.encode({"alg": "RS256", "kid": "idp-1"}, claims, key)
             self.tokens_issued += 1
             return JSONResponse(
-                {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300, "id_token": id_token}
+                {
+                    "access_token": secrets.token_urlsafe(16),
+                    "token_type": "Bearer",
+                    "expires_in": 300,
+                    "id_token": id_token,
+                }
             )
 
         return app

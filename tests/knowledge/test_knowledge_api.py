@@ -38,8 +38,16 @@ def _search(world: World, q: str, user: str = "agent") -> list[dict[str, Any]]:
 
 def test_publish_search_and_versions(world: World) -> None:
     a = _publish(world, ARTICLE)
-    _publish(world, ARTICLE | {"title": "住房公积金租房提取", "body": "连续足额缴存3个月以上且本市无自有住房的，"
-                              "可提取住房公积金支付房租。", "tags": ["公积金"], "category": "CXJS"})
+    _publish(
+        world,
+        ARTICLE
+        | {
+            "title": "住房公积金租房提取",
+            "body": "连续足额缴存3个月以上且本市无自有住房的，可提取住房公积金支付房租。",
+            "tags": ["公积金"],
+            "category": "CXJS",
+        },
+    )
     hits = _search(world, "暖气不热，家里室温只有15度")
     assert hits and hits[0]["ref"] == a["ref"] and hits[0]["score"] > 0
     assert _search(world, "公积金怎么提取付房租")[0]["title"] == "住房公积金租房提取"
@@ -58,7 +66,9 @@ def test_publish_search_and_versions(world: World) -> None:
     assert [v["version"] for v in versions.json()] == [2, 1]
     # retired: no longer found
     r = world.client.post(
-        f"/api/v1/knowledge/articles/{a['ref']}/retire", json={"reason": "政策调整"}, headers=world.h("steward")
+        f"/api/v1/knowledge/articles/{a['ref']}/retire",
+        json={"reason": "政策调整"},
+        headers=world.h("steward"),
     )
     assert r.status_code == 200
     assert _search(world, "暖气不热") == []
@@ -83,7 +93,10 @@ def test_permissions_and_bad_input(world: World) -> None:
     assert r.status_code == 422
     # a draft is invisible to agents and cannot be cited
     draft = world.client.post("/api/v1/knowledge/articles", json=ARTICLE, headers=world.h("steward")).json()
-    assert world.client.get(f"/api/v1/knowledge/articles/{draft['ref']}", headers=world.h("agent")).status_code == 404
+    assert (
+        world.client.get(f"/api/v1/knowledge/articles/{draft['ref']}", headers=world.h("agent")).status_code
+        == 404
+    )
     r = world.client.post(
         "/api/v1/knowledge/answers",
         json={"case": {"content": "暖气不热"}, "article": draft["ref"]},
@@ -107,7 +120,7 @@ def test_direct_answer_citing_an_article(world: World) -> None:
     assert case["status"] == "closed"
     assert "供暖期" in case["reply"]
     timeline = world.client.get(f"/api/v1/cases/{case['number']}/timeline", headers=world.h("agent")).json()
-    answered = [e for e in timeline if e["action"] == "answer_directly"][0]
+    answered = next(e for e in timeline if e["action"] == "answer_directly")
     assert answered["to_status"] == "closed"
     assert answered["payload"]["cite"] == f"{a['ref']} 第1版《冬季供暖不热怎么办》"
     cites = world.client.get(f"/api/v1/knowledge/cases/{case['number']}/citations", headers=world.h("agent"))
@@ -120,10 +133,17 @@ def test_direct_answer_citing_an_article(world: World) -> None:
     # without closing: replied, waiting for the follow-up call
     r = world.client.post(
         "/api/v1/knowledge/answers",
-        json={"case": {"content": "供暖费怎么退"}, "article": a["ref"], "close": False, "reply": "请按条目办理退费。"},
+        json={
+            "case": {"content": "供暖费怎么退"},
+            "article": a["ref"],
+            "close": False,
+            "reply": "请按条目办理退费。",
+        },
         headers=world.h("agent"),
     )
-    assert r.status_code == 201 and r.json()["status"] == "replied" and r.json()["reply"] == "请按条目办理退费。"
+    assert (
+        r.status_code == 201 and r.json()["status"] == "replied" and r.json()["reply"] == "请按条目办理退费。"
+    )
     # a handler may not answer directly (no 直办 permission): nothing is kept
     r = world.client.post(
         "/api/v1/knowledge/answers",

@@ -76,7 +76,8 @@ def test_refusals_on_the_pages(world: World) -> None:
     login(world.client, "agent")
     token = csrf_of(world.client.get("/work/intake").text)
     r = world.client.post(
-        "/work/knowledge/answer", data={"csrf_token": token, "content": "", "article": ref, "direct_close": "1"}
+        "/work/knowledge/answer",
+        data={"csrf_token": token, "content": "", "article": ref, "direct_close": "1"},
     )
     assert r.status_code == 422 and 'id="kb-panel"' in r.text  # the intake form again, with its error
     r = world.client.post("/work/knowledge/answer", data={"content": "户口", "article": ref})

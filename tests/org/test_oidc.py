@@ -39,7 +39,8 @@ def _at_provider(authorize_url: str, username: str) -> str:
         assert browser.get(authorize_url).status_code == 200
         r = browser.post(
             authorize_url.split("?")[0],
-            data={"username": username} | {k: params.get(k, "") for k in ("redirect_uri", "state", "nonce", "code_challenge")},
+            data={"username": username}
+            | {k: params.get(k, "") for k in ("redirect_uri", "state", "nonce", "code_challenge")},
         )
     assert r.status_code == 303
     location = r.headers["location"]
@@ -59,7 +60,9 @@ def _start(world: World) -> str:
 
 def _refusals() -> list[dict[str, Any]]:
     with unit_of_work() as s:
-        rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "auth.oidc_refused").order_by(AuditEntry.seq))
+        rows = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "auth.oidc_refused").order_by(AuditEntry.seq)
+        )
         return [dict(r.detail) for r in rows]
 
 
@@ -92,7 +95,10 @@ def test_staff_login_through_the_provider(world: World, idp: IdentityProvider) -
     # the same callback again (a replay): refused, audited
     r = world.client.get(callback, follow_redirects=False)
     assert r.status_code == 400 and "统一身份认证登录未通过" in r.text
-    assert _refusals()[-1]["reason"] in {"state already used (replay)", "state does not match this browser's login"}
+    assert _refusals()[-1]["reason"] in {
+        "state already used (replay)",
+        "state does not match this browser's login",
+    }
 
 
 def test_replay_with_the_state_cookie_is_refused(world: World, idp: IdentityProvider) -> None:

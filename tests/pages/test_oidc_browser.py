@@ -34,7 +34,9 @@ def idp(monkeypatch: pytest.MonkeyPatch) -> Iterator[IdentityProvider]:
 def test_staff_login_through_the_identity_provider(
     browser: Any, live_server: str, world: Any, idp: IdentityProvider, width: int, name: str
 ) -> None:
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 800}, locale="zh-CN")
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": width, "height": 800}, locale="zh-CN"
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")

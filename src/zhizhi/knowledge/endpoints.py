@@ -56,7 +56,13 @@ def read_article(session: DbSession, principal: CurrentPrincipal, ref: Ref) -> A
 @router.get("/articles/{ref}/versions")
 def versions(session: DbSession, principal: CurrentPrincipal, ref: Ref) -> list[dict[str, Any]]:
     return [
-        {"version": v.version, "title": v.title, "saved_at": v.saved_at, "saved_by": v.saved_by, "note": v.note}
+        {
+            "version": v.version,
+            "title": v.title,
+            "saved_at": v.saved_at,
+            "saved_by": v.saved_by,
+            "note": v.note,
+        }
         for v in service.history(session, principal, ref)
     ]
 

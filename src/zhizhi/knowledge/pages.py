@@ -61,7 +61,9 @@ def list_page(
 ) -> Response:
     manage = principal.can(Permission.KNOWLEDGE_MANAGE)
     found = service.search(session, principal, q, limit=20) if q.strip() else None
-    rows = [] if found else [_row(session, a) for a in service.list_articles(session, principal, status=status)]
+    rows = (
+        [] if found else [_row(session, a) for a in service.list_articles(session, principal, status=status)]
+    )
     ctx = {
         "q": q,
         "found": found,
@@ -93,7 +95,9 @@ def new_page(request: Request, session: DbSession, principal: Staff) -> Response
     return render(request, "knowledge/edit.html", ctx, principal=principal)
 
 
-def _save(request: Request, session: DbSession, principal: Staff, form: FormData, ref: str | None) -> Response:
+def _save(
+    request: Request, session: DbSession, principal: Staff, form: FormData, ref: str | None
+) -> Response:
     errors = FormErrors(i18n.lang_of(request))
     try:
         data = ArticleIn.model_validate(_article_body(form))

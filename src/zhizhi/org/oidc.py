@@ -139,7 +139,9 @@ class Finished:
 
 
 def _refuse(session: Session, reason: str, **detail: Any) -> OidcRefused:
-    audit.record(session, "auth.oidc_refused", audit.Actor(None, "oidc"), object_type="login", reason=reason, **detail)
+    audit.record(
+        session, "auth.oidc_refused", audit.Actor(None, "oidc"), object_type="login", reason=reason, **detail
+    )
     return OidcRefused(reason)
 
 

@@ -59,7 +59,9 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("version >= 1", name=op.f("ck_knowledge_articles_version")),
         sa.ForeignKeyConstraint(
-            ["department_id"], ["departments.id"], name=op.f("fk_knowledge_articles_department_id_departments")
+            ["department_id"],
+            ["departments.id"],
+            name=op.f("fk_knowledge_articles_department_id_departments"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_articles")),
         sa.UniqueConstraint("ref", name=op.f("uq_knowledge_articles_ref")),
@@ -79,7 +81,9 @@ def upgrade() -> None:
         sa.Column("saved_at", UTC, nullable=False),
         sa.Column("saved_by", sa.String(length=120), nullable=False),
         sa.ForeignKeyConstraint(
-            ["article_id"], ["knowledge_articles.id"], name=op.f("fk_knowledge_versions_article_id_knowledge_articles")
+            ["article_id"],
+            ["knowledge_articles.id"],
+            name=op.f("fk_knowledge_versions_article_id_knowledge_articles"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_versions")),
         sa.UniqueConstraint("article_id", "version", name="uq_knowledge_version"),
@@ -90,7 +94,9 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("words", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["article_id"], ["knowledge_articles.id"], name=op.f("fk_knowledge_index_article_id_knowledge_articles")
+            ["article_id"],
+            ["knowledge_articles.id"],
+            name=op.f("fk_knowledge_index_article_id_knowledge_articles"),
         ),
         sa.PrimaryKeyConstraint("article_id", name=op.f("pk_knowledge_index")),
     )
@@ -112,7 +118,9 @@ def upgrade() -> None:
         sa.Column("cited_at", UTC, nullable=False),
         sa.Column("cited_by", sa.String(length=120), nullable=False),
         sa.ForeignKeyConstraint(
-            ["article_id"], ["knowledge_articles.id"], name=op.f("fk_knowledge_citations_article_id_knowledge_articles")
+            ["article_id"],
+            ["knowledge_articles.id"],
+            name=op.f("fk_knowledge_citations_article_id_knowledge_articles"),
         ),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_knowledge_citations_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_citations")),
