@@ -85,3 +85,17 @@ def test_refusals_on_the_pages(world: World) -> None:
     assert world.client.get("/knowledge/new").status_code == 403  # agents read, stewards write
     r = world.client.get("/knowledge", params={"q": "户口"})
     assert r.status_code == 200 and ref in r.text
+
+
+def test_both_languages(world: World) -> None:
+    ref = _write_and_publish(world)
+    login(world.client, "agent")
+    en = world.client.get("/work/intake", params={"lang": "en"}).text
+    assert "Knowledge base (searched as you type)" in en and "知识库参考" not in en
+    hits = world.client.get("/work/knowledge/suggest", params={"content": "上户口", "lang": "en"}).text
+    assert "Answer citing this" in hits and "version 1" in hits
+    page = world.client.get("/knowledge/article", params={"ref": ref, "lang": "en"}).text
+    assert "Version history" in page and "Published" in page
+    login(world.client, "steward")
+    zh = world.client.get("/knowledge/new").text
+    assert "保存草稿" in zh and "标签" in zh

@@ -77,4 +77,7 @@ def test_agent_answers_from_the_knowledge_base(
     timeline = page.inner_text("#timeline")
     assert "直办答复" in timeline and "第1版《冬季供暖室温不达标怎么办》" in timeline
     page.screenshot(path=str(SHOTS / f"{name}-case.png"), full_page=True)
+    page.goto("/knowledge?q=" + "垃圾分类")
+    page.locator("#kb-hits").wait_for()
+    page.screenshot(path=str(SHOTS / f"{name}-search.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
