@@ -43,11 +43,13 @@ def test_write_publish_and_answer_from_the_intake_form(world: World) -> None:
     ref = _write_and_publish(world)
     login(world.client, "agent")
     intake = world.client.get("/work/intake")
-    assert 'id="kb-panel"' in intake.text and 'hx-get="/work/knowledge/suggest"' in intake.text
+    assert 'id="kb-panel"' in intake.text and 'hx-post="/work/knowledge/suggest"' in intake.text
     assert "<script>" not in intake.text  # CSP: no inline script
-    fragment = world.client.get("/work/knowledge/suggest", params={"content": "孩子出生了怎么上户口"})
-    assert ref in fragment.text and 'formaction="/work/knowledge/answer"' in fragment.text
     token = csrf_of(intake.text)
+    fragment = world.client.post(
+        "/work/knowledge/suggest", data={"content": "孩子出生了怎么上户口"}, headers={"X-CSRF-Token": token}
+    )
+    assert ref in fragment.text and 'formaction="/work/knowledge/answer"' in fragment.text
     r = world.client.post(
         "/work/knowledge/answer",
         data={
@@ -92,7 +94,10 @@ def test_both_languages(world: World) -> None:
     login(world.client, "agent")
     en = world.client.get("/work/intake", params={"lang": "en"}).text
     assert "Knowledge base (searched as you type)" in en and "知识库参考" not in en
-    hits = world.client.get("/work/knowledge/suggest", params={"content": "上户口", "lang": "en"}).text
+    token = csrf_of(en)
+    hits = world.client.post(
+        "/work/knowledge/suggest?lang=en", data={"content": "上户口"}, headers={"X-CSRF-Token": token}
+    ).text
     assert "Answer citing this" in hits and "version 1" in hits
     page = world.client.get("/knowledge/article", params={"ref": ref, "lang": "en"}).text
     assert "Version history" in page and "Published" in page

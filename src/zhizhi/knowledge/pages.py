@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -178,14 +178,15 @@ def retire(session: DbSession, principal: Staff, ref: RefQ, form: Posted) -> Res
 # ---- the intake form's panel ------------------------------------------------------------------
 
 
-@router.get("/work/knowledge/suggest")
+@router.post("/work/knowledge/suggest", dependencies=[Depends(csrf.verify)])
 def suggest(
     request: Request,
     session: DbSession,
     principal: Staff,
-    content: Annotated[str, Query(max_length=10_000)] = "",
+    content: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
-    """The articles matching what the agent has typed so far (an htmx fragment)."""
+    """The articles matching what the agent has typed so far (an htmx fragment; POST, so a
+    long appeal never makes a URL too long; the CSRF token comes in htmx's header)."""
     found = service.search(session, principal, content[:200], limit=5) if content.strip() else None
     return render(request, "knowledge/_suggest.html", {"found": found}, principal=principal)
 
