@@ -44,7 +44,15 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
 }
-HANDLING = {"case:read", "knowledge:read", "case:sign", "case:handle", "case:reply", "case:return", "case:request_extension"}
+HANDLING = {
+    "case:read",
+    "knowledge:read",
+    "case:sign",
+    "case:handle",
+    "case:reply",
+    "case:return",
+    "case:request_extension",
+}
 
 EXPECTED: dict[str, set[str]] = {
     "public": {"case:create", "case:read", "case:rate"},
@@ -93,7 +101,14 @@ EXPECTED: dict[str, set[str]] = {
         "cockpit:read",
         "sharing:supervise",
     },
-    "leader": {"case:read", "knowledge:read", "case:read_all", "case:create", "case:supervise", "cockpit:read"},
+    "leader": {
+        "case:read",
+        "knowledge:read",
+        "case:read_all",
+        "case:create",
+        "case:supervise",
+        "cockpit:read",
+    },
     "data_steward": {
         "case:read",
         "knowledge:read",
