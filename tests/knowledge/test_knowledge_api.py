@@ -130,6 +130,20 @@ def test_direct_answer_citing_an_article(world: World) -> None:
 
         actions = set(s.scalars(select(AuditEntry.action)))
     assert {"knowledge.article_created", "knowledge.article_published", "knowledge.article_cited"} <= actions
+    # a retry with the same idempotency key returns the same case, nothing twice
+    retry = {"case": {"content": "暖气片冰凉", "contact_phone": "13800138001"}, "article": a["ref"]}
+    first = world.client.post(
+        "/api/v1/knowledge/answers", json=retry, headers=world.h("agent") | {"Idempotency-Key": "call-42"}
+    )
+    again = world.client.post(
+        "/api/v1/knowledge/answers", json=retry, headers=world.h("agent") | {"Idempotency-Key": "call-42"}
+    )
+    assert first.status_code == 201 and again.status_code == 201
+    assert first.json()["number"] == again.json()["number"] and again.json()["status"] == "closed"
+    cited = world.client.get(
+        f"/api/v1/knowledge/cases/{first.json()['number']}/citations", headers=world.h("agent")
+    )
+    assert len(cited.json()) == 1
     # without closing: replied, waiting for the follow-up call
     r = world.client.post(
         "/api/v1/knowledge/answers",

@@ -27,8 +27,13 @@ def cite_text(ref: str, version: int, title: str) -> str:
     return f"{ref} 第{version}版《{title}》"
 
 
-def answer_with_article(session: Session, principal: Principal, data: DirectAnswerIn) -> cases.Case:
-    """Register the appeal and answer it directly citing ``data.article``; returns the case."""
+def answer_with_article(
+    session: Session, principal: Principal, data: DirectAnswerIn, idempotency_key: str | None = None
+) -> cases.Case:
+    """Register the appeal and answer it directly citing ``data.article``; returns the case.
+
+    With an ``idempotency_key`` a retry of the same call (same caller and appeal) returns the
+    case it made, as it is now, instead of registering and answering a second one."""
     article, text = service.citable(session, principal, data.article)
     if data.close and not data.case.category and not article.category_code:
         raise ValidationFailed(
@@ -41,7 +46,9 @@ def answer_with_article(session: Session, principal: Principal, data: DirectAnsw
     cite = cite_text(article.ref, text.version, text.title)
     if len(reply) < 2:
         raise ValidationFailed("答复内容太短", "the reply is too short", field="reply")
-    case, _ = cases.create_case(session, case_data, principal)
+    case, created = cases.create_case(session, case_data, principal, idempotency_key)
+    if not created:
+        return case
     body = case_schemas.AnswerDirectly(action="answer_directly", reply=reply, cite=cite, close=data.close)
     case = cases.perform(session, principal, case.number, body)
     repo.add(

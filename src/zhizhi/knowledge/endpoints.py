@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from zhizhi.cases import service as cases
@@ -88,10 +88,15 @@ def retire(session: DbSession, principal: CurrentPrincipal, ref: Ref, body: Reti
 
 
 @router.post("/answers", response_model=CaseOut, status_code=201)
-def answer(session: DbSession, principal: CurrentPrincipal, body: DirectAnswerIn) -> CaseOut:
+def answer(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    body: DirectAnswerIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> CaseOut:
     """直办: register the appeal and answer it citing the article (closed unless ``close`` is
-    false)."""
-    case = direct.answer_with_article(session, principal, body)
+    false).  A retry with the same ``Idempotency-Key`` returns the case already made."""
+    case = direct.answer_with_article(session, principal, body, idempotency_key)
     return cases.to_out(session, case, principal)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from zhizhi.knowledge.models import Article, ArticleVersion, Citation, IndexEntry, IndexState
@@ -13,10 +13,6 @@ from zhizhi.knowledge.models import Article, ArticleVersion, Citation, IndexEntr
 def add(session: Session, row: Article | ArticleVersion | Citation | IndexEntry) -> None:
     session.add(row)
     session.flush()
-
-
-def next_number(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(Article.id), 0))) or 0) + 1
 
 
 def by_ref(session: Session, ref: str, *, lock: bool = False) -> Article | None:

@@ -6,6 +6,7 @@ commits.  Every write is audited; reading needs ``knowledge:read``, writing
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import date
 from typing import Any
 
@@ -97,7 +98,7 @@ def create_article(session: Session, principal: Principal, data: ArticleIn) -> A
     fields = _checked_fields(session, data)
     now = clock.now()
     article = Article(
-        ref=f"KB-{repo.next_number(session):04d}",
+        ref=f"new-{uuid.uuid4().hex[:16]}",  # numbered from its id once inserted (no race)
         title=data.title,
         body=data.body,
         status=ArticleStatus.DRAFT.value,
@@ -109,6 +110,7 @@ def create_article(session: Session, principal: Principal, data: ArticleIn) -> A
         **fields,
     )
     repo.add(session, article)
+    article.ref = f"KB-{article.id:04d}"
     _save_version(session, article, principal, data.note)
     audit.record(
         session,
