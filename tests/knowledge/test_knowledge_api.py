@@ -165,3 +165,15 @@ def test_direct_answer_citing_an_article(world: World) -> None:
         headers=world.h("h_zj"),
     )
     assert r.status_code == 403
+
+
+def test_reindex_from_the_command_line(world: World) -> None:
+    from typer.testing import CliRunner
+
+    from zhizhi.cli.main import app
+
+    _publish(world, ARTICLE)
+    result = CliRunner().invoke(app, ["knowledge", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "generation" in result.output
+    assert _search(world, "暖气不热")[0]["title"] == ARTICLE["title"]

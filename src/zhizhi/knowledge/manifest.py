@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import typer
+
 from zhizhi.cases.pages import panels
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.knowledge import endpoints, pages, tasks
 from zhizhi.knowledge.messages import MESSAGES
+
+
+def _cli() -> typer.Typer:
+    from zhizhi.knowledge.cli import app
+
+    return app
 
 
 def _install() -> None:
@@ -26,4 +34,6 @@ CAPABILITY = Capability(
     tasks=tasks.TASKS,
     schedules=tasks.SCHEDULES,
     install=_install,
+    cli=_cli,
+    cli_name="knowledge",
 )
