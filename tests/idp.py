@@ -39,6 +39,7 @@ class IdentityProvider:
     tamper: dict[str, Any] = field(default_factory=dict)
     sign_with_stranger: bool = False
     tokens_issued: int = 0
+    issuer_override: bool = False  # discovery names another issuer (a misconfigured provider)
 
     def app(self) -> FastAPI:
         app = FastAPI()
@@ -46,7 +47,7 @@ class IdentityProvider:
         @app.get("/.well-known/openid-configuration")
         def discovery() -> dict[str, Any]:
             return {
-                "issuer": self.issuer,
+                "issuer": "https://elsewhere.example" if self.issuer_override else self.issuer,
                 "authorization_endpoint": f"{self.issuer}/authorize",
                 "token_endpoint": f"{self.issuer}/token",
                 "jwks_uri": f"{self.issuer}/jwks",

@@ -150,3 +150,12 @@ def test_unknown_users_are_refused_unless_provisioned(
     assert r.status_code == 303
     me = world.client.get("/work")
     assert me.status_code == 200
+
+
+def test_provider_down_at_the_callback_is_refused_not_a_500(world: World, idp: IdentityProvider) -> None:
+    callback = _at_provider(_start(world), "agent")
+    oidc.clear_cache()
+    idp.issuer_override = True  # the discovery document now names another issuer
+    r = world.client.get(callback, follow_redirects=False)
+    assert r.status_code == 400
+    assert _refusals()[-1]["reason"] == "provider unreachable or misconfigured"

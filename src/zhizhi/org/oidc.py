@@ -171,7 +171,10 @@ def finish(
     if not code:
         raise _refuse(session, "no authorization code")
     settings = get_settings()
-    prov = provider(settings)
+    try:
+        prov = provider(settings)
+    except Exception as exc:  # discovery or keys unreachable or malformed
+        raise _refuse(session, "provider unreachable or misconfigured", error=type(exc).__name__) from exc
     try:
         with _client(settings, redirect_uri) as client:
             token = client.fetch_token(
