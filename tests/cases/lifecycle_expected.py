@@ -54,7 +54,7 @@ _GRID = {
 
 # Where a handler may send the case instead of the cell above: a bad (不满意/非常不满意) or
 # unresolved rating moves a replied case to 差评复核 (reviewing) instead of leaving it replied.
-BRANCHES = {"rate": "reviewing"}
+BRANCHES = {"rate": "reviewing", "answer_directly": "closed"}
 
 # The permission each action needs and its label on the timeline (zh, en).
 PERMISSIONS = {

@@ -38,6 +38,11 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         reads = dict(
             conn.execute(text("SELECT outcome, count(*) FROM sharing_exchange_log GROUP BY outcome")).all()
         )
+        knowledge = dict(
+            conn.execute(text("SELECT status, count(*) FROM knowledge_articles GROUP BY status")).all()
+        )
+        indexed = conn.execute(text("SELECT count(*) FROM knowledge_index")).scalar()
+        cited = conn.execute(text("SELECT count(*) FROM knowledge_citations")).scalar()
     assert set(statuses) == {
         "received",
         "accepted",
@@ -54,6 +59,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert open311 == 5 and open311_clients == ["changsha-city-app"]  # docs/open311.md
     assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
     assert reads == {"served": 160, "refused": 10}
+    assert knowledge == {"published": 29, "draft": 2, "retired": 1} and indexed == 29  # docs/knowledge.md
+    assert cited == 2
     assert "岳麓区人民政府" in districts and len(districts) == 9
     assert certificates == {"A": 8, "B": 2, "C": 2, "D": 1} and revoked == 1
     assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]

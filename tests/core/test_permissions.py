@@ -41,13 +41,24 @@ ALL = {
     "sharing:request",
     "sharing:approve",
     "sharing:supervise",
+    "knowledge:read",
+    "knowledge:manage",
 }
-HANDLING = {"case:read", "case:sign", "case:handle", "case:reply", "case:return", "case:request_extension"}
+HANDLING = {
+    "case:read",
+    "knowledge:read",
+    "case:sign",
+    "case:handle",
+    "case:reply",
+    "case:return",
+    "case:request_extension",
+}
 
 EXPECTED: dict[str, set[str]] = {
     "public": {"case:create", "case:read", "case:rate"},
     "intake_agent": {
         "case:read",
+        "knowledge:read",
         "case:read_all",
         "case:create",
         "case:accept",
@@ -58,6 +69,7 @@ EXPECTED: dict[str, set[str]] = {
     },
     "dispatcher": {
         "case:read",
+        "knowledge:read",
         "case:read_all",
         "case:create",
         "case:accept",
@@ -76,6 +88,7 @@ EXPECTED: dict[str, set[str]] = {
     "grid_worker": HANDLING | {"case:create"},
     "supervisor": {
         "case:read",
+        "knowledge:read",
         "case:read_all",
         "case:supervise",
         "case:approve_extension",
@@ -88,9 +101,18 @@ EXPECTED: dict[str, set[str]] = {
         "cockpit:read",
         "sharing:supervise",
     },
-    "leader": {"case:read", "case:read_all", "case:create", "case:supervise", "cockpit:read"},
+    "leader": {
+        "case:read",
+        "knowledge:read",
+        "case:read_all",
+        "case:create",
+        "case:supervise",
+        "cockpit:read",
+    },
     "data_steward": {
         "case:read",
+        "knowledge:read",
+        "knowledge:manage",
         "case:read_all",
         "data:manage",
         "audit:read",

@@ -164,8 +164,21 @@ def accept(ctx: Context, case: Case, body: s.Accept) -> Outcome:
 
 @declare(s.AnswerDirectly, plain=("12345 已直接答复", "Answered directly by 12345"))
 def answer_directly(ctx: Context, case: Case, body: s.AnswerDirectly) -> Outcome:
+    if body.close and case.category_id is None:
+        raise Conflict(
+            "直办办结需先选择诉求分类",
+            "choose the case's category before closing it with a direct answer",
+            field="category",
+        )
     case.accepted_at = case.accepted_at or ctx.now
-    return _record_reply(ctx, case, body.reply), None
+    payload = _record_reply(ctx, case, body.reply)
+    if body.cite:
+        payload["cite"] = body.cite
+    if body.close:  # 直办办结: to the transition's branch (closed)
+        ctx.branch = True
+        case.closed_at = ctx.now
+        payload["closed"] = True
+    return payload, None
 
 
 def _record_reply(ctx: Context, case: Case, text: str) -> dict[str, Any]:

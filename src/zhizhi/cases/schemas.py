@@ -104,8 +104,14 @@ class Accept(ActionBody):
 
 
 class AnswerDirectly(ActionBody):
+    """直办: 12345 answers itself.  ``cite`` names the source the reply rests on (a knowledge
+    article's reference, version and title, or a policy document); ``close``: the caller accepted
+    the answer on the call, so the case is closed at once (直办办结, needs a category)."""
+
     action: Literal["answer_directly"]
     reply: LongText
+    cite: Annotated[Annotated[str, Field(max_length=300)] | None, Widget("text")] = None
+    close: Annotated[bool, Widget("bool")] = False
 
 
 class Dispatch(ActionBody):

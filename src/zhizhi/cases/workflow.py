@@ -2,6 +2,7 @@
 
 received ─accept→ accepted ─dispatch→ dispatched ─sign→ in_progress ─reply→ replied ─close→ closed
     └──answer_directly──────────────────────────────────────────────────────┘    │
+    └──answer_directly (close: 直办办结, the caller accepted the answer) ─────────────→ closed
 dispatched/in_progress ─return→ returned ─redispatch / reject_return→ dispatched     │
 accepted/dispatched/in_progress ─suspend→ suspended ─resume→ (previous status)      │
 replied ─rate (bad or unresolved)→ reviewing (差评复核) ─review_reopen→ dispatched (督办重办)
@@ -47,6 +48,7 @@ CASE_LIFECYCLE = TransitionTable(
             P.CASE_ANSWER_DIRECTLY,
             "直办答复",
             "answer directly",
+            branch=S.CLOSED,  # 直办办结: the caller accepted the answer on the call
         ),
         _t("dispatch", {S.ACCEPTED}, S.DISPATCHED, P.CASE_DISPATCH, "派单", "dispatch"),
         _t("sign", {S.DISPATCHED}, S.IN_PROGRESS, P.CASE_SIGN, "签收", "sign for"),

@@ -68,11 +68,13 @@ class Permission(StrEnum):
     SHARING_REQUEST = "sharing:request"  # request a shared data resource for one's department
     SHARING_APPROVE = "sharing:approve"  # answer requests for (and revoke grants of) one's own resources
     SHARING_SUPERVISE = "sharing:supervise"  # the city-wide queue of pending requests, overdue first
+    KNOWLEDGE_READ = "knowledge:read"  # search and read the knowledge base's published articles
+    KNOWLEDGE_MANAGE = "knowledge:manage"  # write, publish and retire knowledge articles
 
 
 P = Permission
 
-_STAFF_READ = {P.CASE_READ}
+_STAFF_READ = {P.CASE_READ, P.KNOWLEDGE_READ}
 _HANDLING = {P.CASE_SIGN, P.CASE_HANDLE, P.CASE_REPLY, P.CASE_RETURN, P.CASE_REQUEST_EXTENSION}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -100,7 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DATA_STEWARD: frozenset(
         _STAFF_READ
         | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}
-        | {P.CERT_ISSUE, P.CERT_READ}
+        | {P.CERT_ISSUE, P.CERT_READ, P.KNOWLEDGE_MANAGE}
         | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE}
     ),
     Role.ADMIN: frozenset(set(Permission)),

@@ -193,6 +193,38 @@ class Settings(BaseSettings):
         description="threads per web process running request handlers (AnyIO's default is 40; 8 gave "
         "25 % more case creations per process, docs/benchmarks.md)",
     )
+    oidc_issuer: str = Field(
+        default="",
+        max_length=300,
+        description="the staff identity provider's issuer URL (统一身份认证, OpenID Connect; its "
+        "/.well-known/openid-configuration is read); empty: local accounts only",
+    )
+    oidc_client_id: str = Field(default="", max_length=200, description="this platform's client id there")
+    oidc_client_secret: str = Field(
+        default="", max_length=500, description="the client secret (client_secret_post; PKCE is always used)"
+    )
+    oidc_scopes: str = Field(default="openid profile", max_length=200, description="scopes asked for")
+    oidc_username_claim: str = Field(
+        default="preferred_username",
+        max_length=80,
+        description="the ID token claim holding the username a staff account must have here",
+    )
+    oidc_auto_provision: bool = Field(
+        default=False,
+        description="create a missing account at its first login (role and department below); off: "
+        "only existing active staff accounts may sign in this way",
+    )
+    oidc_provision_role: str = Field(
+        default="intake_agent", max_length=20, description="the role of an auto-provisioned account"
+    )
+    oidc_provision_department: str = Field(
+        default="", max_length=40, description="the department code of an auto-provisioned account"
+    )
+    oidc_redirect_url: str = Field(
+        default="",
+        max_length=300,
+        description="the callback URL registered at the provider; empty: this site's /login/oidc/callback",
+    )
     telemetry: bool = Field(
         default=False,
         description="FastAPI's OpenTelemetry middleware (traces, metrics, logs to the configured "

@@ -20,6 +20,7 @@ from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.followups import load_grid_work, load_recurrences
+from zhizhi.demo.knowledge import load_knowledge
 from zhizhi.demo.open311 import load_open311
 from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
 from zhizhi.demo.sharing import load_sharing
@@ -51,6 +52,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     trained = _train_classifier(session)
     queues = _saved_queues(session)
     sharing = load_sharing(session, DEMO_PASSWORD)
+    knowledge = load_knowledge(session)
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -63,6 +65,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "saved_queues": queues,
         "open311_requests": open311,
         **sharing,
+        **knowledge,
     }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from zhizhi.http.capability import Capability, NavEntry
-from zhizhi.org import endpoints, pages, service, tasks
+from zhizhi.org import endpoints, oidc_pages, pages, service, tasks
 from zhizhi.org.messages import MESSAGES
 from zhizhi.ui import session as ui_session
 
@@ -25,7 +25,7 @@ def _cli() -> typer.Typer:
 CAPABILITY = Capability(
     name="org",
     api_routers=(endpoints.router,),
-    page_routers=(pages.router,),
+    page_routers=(pages.router, oidc_pages.router),
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,
     nav=(NavEntry("nav.login", "/login", "public", order=90, match="never"),),

@@ -16,7 +16,7 @@ from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
 from zhizhi.core.settings import get_settings
 from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession, client_address
-from zhizhi.org import service
+from zhizhi.org import oidc, service
 from zhizhi.org.enums import DEPARTMENT_KIND_LABELS, DepartmentKind
 from zhizhi.ui import admin, csrf, i18n, nav
 from zhizhi.ui.session import SESSION_COOKIE, MaybeStaff, Staff
@@ -37,7 +37,8 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, principal: MaybeStaff, next: str | None = None) -> Response:
-    return render(request, "org/login.html", {"next": _safe_next(next)}, principal=principal)
+    ctx = {"next": _safe_next(next), "oidc": oidc.enabled()}
+    return render(request, "org/login.html", ctx, principal=principal)
 
 
 @router.post("/login", dependencies=[Depends(csrf.verify)])
@@ -49,7 +50,7 @@ def login(
     next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     address = client_address(request)
-    ctx = {"next": _safe_next(next), "failed": True, "form": {"username": username}}
+    ctx = {"next": _safe_next(next), "failed": True, "form": {"username": username}, "oidc": oidc.enabled()}
     try:
         issued = (
             service.log_in(session, username.strip(), password, address=address, staff_only=True)

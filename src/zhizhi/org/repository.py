@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Subquery, case, func, or_, select
+from sqlalchemy import Select, Subquery, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from zhizhi.org.models import ApiToken, Department, User
+from zhizhi.org.models import ApiToken, Department, OidcLogin, User
 
 # ---- departments --------------------------------------------------------------------------
 
@@ -239,3 +239,21 @@ def principal_row(session: Session, digest: str) -> Any:
         .outerjoin(Department, Department.id == User.department_id)
         .where(ApiToken.token_hash == digest)
     ).first()
+
+
+# ---- OIDC logins ----------------------------------------------------------------------------
+
+
+def add_oidc_login(session: Session, row: OidcLogin) -> None:
+    session.add(row)
+    session.flush()
+
+
+def oidc_login(session: Session, state_hash: str) -> OidcLogin | None:
+    stmt = select(OidcLogin).where(OidcLogin.state_hash == state_hash).with_for_update()
+    return session.scalar(stmt)
+
+
+def purge_oidc_logins(session: Session, before: Any) -> int:
+    result = session.execute(delete(OidcLogin).where(OidcLogin.expires_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

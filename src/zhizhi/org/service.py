@@ -403,6 +403,22 @@ def log_in(
     return issue_token(session, user)
 
 
+def log_in_oidc(session: Session, username: str) -> tuple[str, int]:
+    """A session token for ``username``, whose ID token ``org.oidc.finish`` has verified."""
+    user = repo.user_by_username(session, username)
+    if user is None or not user.active or user.role == Role.PUBLIC.value:
+        raise Unauthorized("账号不存在或已停用", "no such active staff account")
+    audit.record(
+        session,
+        "auth.login",
+        audit.Actor(user.id, user.username),
+        object_type="user",
+        object_id=user.id,
+        method="oidc",
+    )
+    return issue_token(session, user)
+
+
 def unlock(session: Session, *, username: str | None = None, address: str | None = None) -> None:
     """Lift the lockout (and forget the failures) of an account or a source address; audited."""
     key = throttle.account_key(username) if username else throttle.address_key(address or "")

@@ -66,3 +66,20 @@ def views(
             merged.prefill.setdefault(action, {}).update(values)
         merged.hints.update(view.hints)
     return [p.template for p in _panels.values()], merged
+
+
+# ---- the intake form --------------------------------------------------------------------------
+# A capability may add a section inside the hotline intake form (e.g. the knowledge base's
+# articles found while the agent types): a template included before the submit button, which
+# may carry its own buttons posting the form elsewhere (``formaction``).
+
+_intake: dict[str, str] = {}
+
+
+def add_intake(name: str, template: str) -> None:
+    """Register ``template`` as a section of the intake form (again: replaced)."""
+    _intake[name] = template
+
+
+def intake_templates() -> list[str]:
+    return list(_intake.values())

@@ -273,7 +273,7 @@ def act(request: Request, session: DbSession, principal: Staff, number: str, pos
 INTAKE_CHANNELS = [Channel.HOTLINE, Channel.WINDOW, Channel.GRID, Channel.SYSTEM]
 
 
-def _intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
+def intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {
         "types": [(t.value, i18n.pick(LABELS[t], lang)) for t in AppealType],
         "channels": [(c.value, i18n.pick(LABELS[c], lang)) for c in INTAKE_CHANNELS],
@@ -285,8 +285,9 @@ def _intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, 
 @router.get("/work/intake")
 def intake_page(request: Request, session: DbSession, principal: Staff) -> Response:
     ctx = {
-        "opts": _intake_options(session, i18n.lang_of(request)),
+        "opts": intake_options(session, i18n.lang_of(request)),
         "form": {"channel": "hotline", "appeal_type": "complaint", "urgency": "normal"},
+        "intake_panels": panels.intake_templates(),
     }
     return render(request, "cases/work/intake.html", ctx, principal=principal)
 
@@ -329,6 +330,11 @@ def intake(
         status = exc.status
     if errors:
         form = {k: (v or "") for k, v in raw.items()}
-        ctx = {"opts": _intake_options(session, lang), "form": form, "errors": errors}
+        ctx = {
+            "opts": intake_options(session, lang),
+            "form": form,
+            "errors": errors,
+            "intake_panels": panels.intake_templates(),
+        }
         return render(request, "cases/work/intake.html", ctx, status_code=status, principal=principal)
     return RedirectResponse(f"/work/cases/{case.number}?done=create", status_code=303)
