@@ -17,6 +17,7 @@ complaint posted twice with small edits; :func:`labelled_twins`).
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,3 +160,29 @@ def leak_safe_folds(corpus: Corpus, n_splits: int = 5, seed: int = 42, use_extra
             extra = np.flatnonzero(~touched)
         folds.append(Fold(kept, test, extra, int(len(train) - len(kept))))
     return folds
+
+
+def tokenised_extra(data_dir: Path, known: Sequence[str]) -> list[tuple[str, str]]:
+    """The tokenised copy's rows as ``(text, label)`` (:func:`.relabel.tokenised_text`),
+    de-duplicated, without the twins of any of the ``known`` texts (the labelled corpus, so
+    nothing counts twice; a caller may add held-out texts it must not train on). Empty when
+    the file is absent."""
+    from zhizhi.intelligence.classifier.relabel import tokenised_text
+
+    path = data_dir / TOKENISED_FILE
+    if not path.is_file():
+        return []
+    seen: set[str] = set()
+    rows: list[tuple[str, str]] = []
+    for row in _read_csv(path):
+        text = tokenised_text(row.get("tokens") or "")
+        key = model_text(text)
+        if key and key not in seen:
+            seen.add(key)
+            rows.append((text, (row.get("label") or "").strip()))
+    if not rows or not known:
+        return rows
+    twins = twin_matrix([model_text(t) for t in known], [model_text(t) for t, _ in rows])
+    contained = twin_matrix([model_text(t) for t, _ in rows], [model_text(t) for t in known])
+    drop = (np.asarray(twins.sum(axis=1)).ravel() > 0) | (np.asarray(contained.sum(axis=0)).ravel() > 0)
+    return [r for r, d in zip(rows, drop, strict=True) if not d]

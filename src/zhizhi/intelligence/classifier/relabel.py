@@ -22,6 +22,13 @@ A second round adds the subjects moved in the first to each target's anchors (�
 from real complaints, not only from the city's few phrasings).  Categories without confirmed
 cases are never targets, so they stay “暂无足够样本”.
 
+``extra``: more base texts offered only for the targets (the corpus's tokenised copy,
+``tokenised_messages.csv``, turned back into text by :func:`tokenised_text`, its twins of the
+labelled texts left out by the caller).  They count in the corpus's word frequencies and are
+relabelled like the base texts; those moved into a target join the training pairs
+(``Relabelling.added``), the others are dropped — the corpus has only a few subjects about
+stalls (摆摊 6, 摊贩 4, 占道 8 of 2,983), its tokenised copy four times as many.
+
 Pure: no database.  See docs/intelligence-classifier.md (the city's own classifier).
 """
 
@@ -54,6 +61,20 @@ class Relabelling:
     pairs: list[tuple[str, str]]  # the base corpus, relabelled
     moved: dict[str, dict[str, int]] = field(default_factory=dict)  # target → {from label: n}
     targets: list[str] = field(default_factory=list)
+    added: dict[str, dict[str, int]] = field(default_factory=dict)  # target → {label: extra texts}
+
+
+IDEOGRAPHIC_SPACE = "\u3000"
+
+
+def tokenised_text(tokens: str) -> str:
+    """A tokenised corpus row (jieba tokens joined by blanks, stop words removed) as
+    "subject body": the subject is what precedes the first ideographic space (the letter's
+    indent), else the whole text (:func:`head` then takes its first characters)."""
+    subject, sep, body = tokens.partition(IDEOGRAPHIC_SPACE)
+    subject = "".join(subject.split())
+    body = "".join(body.replace(IDEOGRAPHIC_SPACE, " ").split())
+    return f"{subject} {body}" if sep and subject else subject + body
 
 
 def _grams(text: str) -> set[str]:
@@ -132,8 +153,10 @@ def relabel(
     names: dict[str, str],
     *,
     threshold: float = THRESHOLD,
+    extra: Sequence[tuple[str, str]] = (),
 ) -> Relabelling:
-    """``base`` (text, mapped code) with the texts that speak of a target moved into it."""
+    """``base`` (text, mapped code) with the texts that speak of a target moved into it, plus
+    the ``extra`` texts that speak of a target (moved into it; the other extra texts dropped)."""
     mapped_tops = {_first_level(c, parents) for _, c in base}
     anchors: dict[str, list[str]] = defaultdict(list)
     for text, code in confirmed:
@@ -146,11 +169,12 @@ def relabel(
     }
     if not anchors or not base:
         return Relabelling(list(base))
-    heads = [head(t) for t, _ in base]
-    chosen: list[str | None] = [None] * len(base)
+    pool_texts = list(base) + list(extra)
+    heads = [head(t) for t, _ in pool_texts]
+    chosen: list[str | None] = [None] * len(pool_texts)
     codes: list[str] = []
     for _ in range(ROUNDS):  # the second round also learns from the subjects the first moved
-        pool = {c: [base[i][0] for i, m in enumerate(chosen) if m == c] for c in anchors}
+        pool = {c: [pool_texts[i][0] for i, m in enumerate(chosen) if m == c] for c in anchors}
         found = profiles(anchors, names, heads, pool)
         codes = sorted(found)
         if not codes:
@@ -158,11 +182,21 @@ def relabel(
         chosen = [_best(h, found, codes, threshold) for h in heads]
     out: list[tuple[str, str]] = []
     moved: dict[str, Counter[str]] = defaultdict(Counter)
-    for (text, label), target in zip(base, chosen, strict=True):
+    for (text, label), target in zip(base, chosen[: len(base)], strict=True):
         out.append((text, target or label))
         if target is not None:
             moved[target][label] += 1
-    return Relabelling(out, {c: dict(m) for c, m in sorted(moved.items())}, codes)
+    added: dict[str, Counter[str]] = defaultdict(Counter)
+    for (text, label), target in zip(extra, chosen[len(base) :], strict=True):
+        if target is not None:
+            out.append((text, target))
+            added[target][label] += 1
+    return Relabelling(
+        out,
+        {c: dict(m) for c, m in sorted(moved.items())},
+        codes,
+        {c: dict(m) for c, m in sorted(added.items())},
+    )
 
 
 def _best(subject: str, found: dict[str, dict[str, float]], codes: list[str], threshold: float) -> str | None:
