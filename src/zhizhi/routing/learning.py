@@ -245,6 +245,25 @@ def request_training(session: Session, principal: Principal) -> tuple[Classifier
     return row, True
 
 
+def latest_training(session: Session) -> dict[str, Any] | None:
+    """What the administration page shows of the retraining queued or running (else of the
+    latest one): its state, who asked and when, and its outcome."""
+    row = repo.latest_training(session)
+    if row is None:
+        return None
+    return {
+        "id": row.id,
+        "status": row.status,
+        "requested_by": row.requested_by,
+        "requested_at": row.requested_at,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "model_version": row.model_version,
+        "error": (row.error_zh, row.error_en) if row.error_zh else None,
+        "active": row.status in ("queued", "running"),
+    }
+
+
 def get_training(session: Session, training_id: int) -> ClassifierTraining:
     row = repo.training(session, training_id)
     if row is None:
