@@ -121,8 +121,10 @@ def main() -> None:
     train = [b for i, b in enumerate(base) if i % 5]
     test = [b for i, b in enumerate(base) if i % 5 == 0]
     extra = extra_inputs(args.base_dir, base)
-    print(f"tokenised texts offered: {len(extra)}; near-twins of a free phrasing among the training "
-          f"texts: {phrasing_twins([t for t, _ in train] + [t for t, _ in extra])}")
+    print(
+        f"tokenised texts offered: {len(extra)}; near-twins of a free phrasing among the training "
+        f"texts: {phrasing_twins([t for t, _ in train] + [t for t, _ in extra])}"
+    )
     results = {}
     runs = (
         ("before", {"confirmed_weight": 1.0}),
@@ -135,8 +137,10 @@ def main() -> None:
         results[name] = evaluate(trained.model, test, parents)
         moved = {c: sum(v.values()) for c, v in trained.metadata["relabelled"].items()}
         added = {c: sum(v.values()) for c, v in trained.metadata["added"].items()}
-        print(f"{name}: trained in {time.perf_counter() - t:.1f} s; base texts relabelled {moved}; "
-              f"tokenised texts added {added}")
+        print(
+            f"{name}: trained in {time.perf_counter() - t:.1f} s; base texts relabelled {moved}; "
+            f"tokenised texts added {added}"
+        )
     print(f"{'':22} " + " ".join(f"{n:>10}" for n, _ in runs))
     for key in results["before"]:
         print(f"{key:22} " + " ".join(f"{results[n][key]:10.1%}" for n, _ in runs))

@@ -8,8 +8,8 @@ the demo organisation, cases bulk-loaded with ``COPY``), then gives the cases wh
 needs and the cockpit's loader leaves out — varied subjects, contents and addresses and a grid
 with one UPDATE; a phone per case through the field encryption (``core.fieldcrypt``: the SM4
 envelope and the two blind indexes computed in Python, ``COPY``-ed into a temporary table and
-joined in with one UPDATE, as intake would store them — docs/crypto.md), and ANALYZE. Then, through ``TestClient(create_app())`` with bearer
-tokens:
+joined in with one UPDATE, as intake would store them — docs/crypto.md), and ANALYZE. Then,
+through ``TestClient(create_app())`` with bearer tokens:
 
 * ``GET /api/v1/cases`` with each filter alone and in combinations (every filter at once too),
   as a city-wide dispatcher and as a district handler (row-scoped): median of ``--runs`` warm
@@ -45,6 +45,18 @@ bc.DB = "zhizhi_bench_search"
 bc.URL = bc.ADMIN.rsplit("/", 1)[0] + "/" + bc.DB
 os.environ["ZHIZHI_DATABASE_URL"] = bc.URL
 os.environ["ZHIZHI_EXPORT_MAX_ROWS"] = "1000000"
+# the phones are encrypted (docs/crypto.md): a data key file kept beside the scratch database, so
+# that a ``--reuse`` run decrypts what the loading run stored
+if not os.environ.get("ZHIZHI_DATA_KEYS_FILE"):
+    _keys = Path(__file__).resolve().parents[1] / "var" / "bench-search-data-keys.json"
+    if not _keys.exists():
+        _keys.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "zhizhi.cli", "keys", "init", "--path", str(_keys)],
+            check=True,
+            timeout=120,
+        )
+    os.environ["ZHIZHI_DATA_KEYS_FILE"] = str(_keys)
 
 from sqlalchemy import create_engine, text  # noqa: E402
 

@@ -67,7 +67,9 @@ def test_overdue_filter_returns_exactly_the_overdue_cases(world: Any) -> None:
     world.act("h_s1", running_ok, "sign")
     world.act("h_s1", running_ok, "reply", reply="已处理完毕")
     with unit_of_work() as s:
-        row = s.execute(select(Case.clock_stopped_at, Case.stopped_late).where(Case.number == running_ok)).one()
+        row = s.execute(
+            select(Case.clock_stopped_at, Case.stopped_late).where(Case.number == running_ok)
+        ).one()
     assert row.clock_stopped_at is not None and row.stopped_late is True
     later = clock.now() + timedelta(seconds=1)
     assert _filtered(later) == _reference(later)

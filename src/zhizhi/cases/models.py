@@ -146,7 +146,9 @@ class Case(Base):
     # 0017: the clock stopped after the deadline (NULL while it runs) — computed by the database
     # from the two columns, so no code path (actions, bulk loads) can leave it out of step; the
     # overdue filter's stopped half reads it through a partial index (docs/workbench.md)
-    stopped_late: Mapped[bool | None] = mapped_column(Boolean, Computed("clock_stopped_at > due_at"))
+    stopped_late: Mapped[bool | None] = mapped_column(
+        Boolean, Computed("clock_stopped_at > due_at", persisted=True)
+    )
     limit_amount: Mapped[int] = mapped_column(Integer, nullable=False)
     limit_unit: Mapped[str] = mapped_column(String(16), nullable=False)
     warning_ratio: Mapped[float] = mapped_column(Float, nullable=False)

@@ -122,6 +122,20 @@ def base_corpus(
     return out, mapping
 
 
+def extra_corpus(
+    folder: Path | None, base: list[tuple[str, str]], mapping: dict[str, str], limit: int | None = None
+) -> list[tuple[str, str]]:
+    """The base corpus's tokenised copy, mapped like it and without twins of its labelled texts:
+    offered to the relabelling, which keeps only the texts that speak of the city's own split
+    (``classifier.relabel``). None for a limited run (a sample of the labelled texts)."""
+    if limit is not None or not base:
+        return []
+    from zhizhi.intelligence.classifier.data import tokenised_extra
+
+    rows = tokenised_extra(folder or BASE_CORPUS, [t for t, _ in base])
+    return [(t, mapping[label]) for t, label in rows if label in mapping]
+
+
 def confirmed_cases(session: Session) -> list[tuple[str, str]]:
     """``(text, category code)`` of every case's latest confirmation, oldest first."""
     rows = repo.confirmations(session)
@@ -177,7 +191,8 @@ def train(
         else {"n": 0, "accuracy": None, "first_level_accuracy": None}
     )
     try:
-        result = city.train_city(confirmed, base, parents, names=names(session))
+        extra = extra_corpus(base_dir, base, mapping, base_limit)
+        result = city.train_city(confirmed, base, parents, names=names(session), extra=extra)
     except ValueError as exc:
         raise ValidationFailed(
             "已确认分类的工单太少，暂无足够样本训练模型",

@@ -48,6 +48,7 @@ THRESHOLD = 0.5  # evidence (in strongest-gram units) that relabels a base text
 MARGIN = 0.3  # over the second-best target
 PROFILE_SIZE = 20  # grams kept per profile
 MIN_RATE = 0.1  # share of the anchors a key gram appears in
+RATE_POWER = 0.5  # a gram's weight grows with the square root of its share (gaps11: see profiles)
 MIN_DF = 3  # a key gram is an ordinary word (in a few base subjects), not a template's accident
 MAX_DF_SHARE = 0.02  # … yet rare (in at most 2 % of them)
 HEAD_CHARS = 40
@@ -107,7 +108,10 @@ def profiles(
     confirmed cases' subjects and of the subjects of the base
     texts already moved into it (``moved``) that are ordinary words of the corpus (in at least
     :data:`MIN_DF` subjects) yet rare in it (at most :data:`MAX_DF_SHARE` of them); weighted by
-    idf and by the share of the anchors that have them (the name counting :data:`NAME_WEIGHT`)."""
+    idf and by the square root (:data:`RATE_POWER`) of the share of the anchors that have them
+    (the name counting :data:`NAME_WEIGHT`). The root keeps a category's own words (摆摊, 摊贩,
+    each in a fifth of its anchors) from being drowned by its name's grams (in all of them): with
+    the plain share, 10 of the corpus's 31 stall subjects moved; with the root, 18."""
     n_docs = len(base_heads) + 1
     df: Counter[str] = Counter()
     for t in base_heads:
@@ -129,7 +133,7 @@ def profiles(
         for g in set(rates) | named:
             rate = rates.get(g, 0.0) + (NAME_WEIGHT if g in named else 0.0)
             if MIN_DF <= df[g] <= MAX_DF_SHARE * n_docs and rate >= MIN_RATE:
-                weights[g] = rate * float(np.log(n_docs / (df[g] + 1)))
+                weights[g] = rate**RATE_POWER * float(np.log(n_docs / (df[g] + 1)))
         top = sorted(weights.items(), key=lambda kv: -kv[1])[:PROFILE_SIZE]
         if top:
             out[code] = {g: w / top[0][1] for g, w in top}

@@ -29,7 +29,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("cases", sa.Column("stopped_late", sa.Boolean(), sa.Computed("clock_stopped_at > due_at")))
+    stored = op.get_bind().dialect.name == "postgresql"  # SQLite can only add a VIRTUAL one
+    late = sa.Computed("clock_stopped_at > due_at", persisted=stored)
+    op.add_column("cases", sa.Column("stopped_late", sa.Boolean(), late))
     op.create_index(
         "ix_cases_running_due",
         "cases",
