@@ -15,7 +15,7 @@ mapped by first-level name; every fifth base text is held back.  Two trainings:
   split (``data.tokenised_extra``: no twin of a labelled text nor of a free phrasing) — the
   training ``zhizhi nlp``/the routing task use now.
 
-Honesty: no training text (labelled or tokenised) is a near-twin of a free phrasing (3-gram
+Honesty: no training text (labelled, tokenised or a confirmation) is a near-twin of a free phrasing (3-gram
 containment ≥ 0.3 either way, ``data.twin_matrix``); the script counts and prints them.
 
 Reported: the share of the held-out free phrasings (``tests/routing/free_phrasings.py``, written
@@ -121,9 +121,10 @@ def main() -> None:
     train = [b for i, b in enumerate(base) if i % 5]
     test = [b for i, b in enumerate(base) if i % 5 == 0]
     extra = extra_inputs(args.base_dir, base)
+    twins = phrasing_twins([t for t, _ in [*train, *extra, *confirmed]])
     print(
         f"tokenised texts offered: {len(extra)}; near-twins of a free phrasing among the training "
-        f"texts: {phrasing_twins([t for t, _ in train] + [t for t, _ in extra])}"
+        f"texts (base, tokenised, confirmations): {twins}"
     )
     results = {}
     runs = (
