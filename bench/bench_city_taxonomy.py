@@ -50,11 +50,11 @@ PHRASINGS = [*GARBAGE, *VENDING, *BARBECUE_NOISE]
 
 
 def extra_inputs(base_dir: Path, base: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The tokenised copy mapped by first-level name, without twins of the labelled texts or of
-    the free phrasings."""
+    """The tokenised copy mapped by first-level name, without twins of the free phrasings (the
+    relabelling leaves out those of the labelled texts among the ones it keeps)."""
     with TREE.open(encoding="utf-8") as fh:
         top = {r["name"]: r["code"] for r in csv.DictReader(fh) if not r["parent_code"]}
-    rows = data.tokenised_extra(base_dir, [t for t, _ in base] + PHRASINGS)
+    rows = data.tokenised_extra(base_dir, PHRASINGS)  # twins of the base: left out by relabel
     return [(t, top[label]) for t, label in rows if label in top]
 
 

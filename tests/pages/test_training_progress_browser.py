@@ -30,7 +30,12 @@ def test_admin_sees_a_retraining_finish(browser: Any, live_server: str) -> None:
     for width, suffix in ((1280, ""), (390, "-phone")):
         page = _login(browser, live_server, "admin", width)
         csp: list[str] = []
-        page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+
+        def blocked(message: Any, seen: list[str] = csp) -> None:
+            if "Content Security Policy" in message.text:
+                seen.append(message.text)
+
+        page.on("console", blocked)
         page.goto("/admin/classifier")
         state = page.locator("#clf-training-state")
         assert state.inner_text() == "正在训练（通常需要一到几分钟）"

@@ -125,14 +125,14 @@ def base_corpus(
 def extra_corpus(
     folder: Path | None, base: list[tuple[str, str]], mapping: dict[str, str], limit: int | None = None
 ) -> list[tuple[str, str]]:
-    """The base corpus's tokenised copy, mapped like it and without twins of its labelled texts:
-    offered to the relabelling, which keeps only the texts that speak of the city's own split
+    """The base corpus's tokenised copy, mapped like it: offered to the relabelling, which keeps
+    only the texts that speak of the city's own split and are no twin of a base text
     (``classifier.relabel``). None for a limited run (a sample of the labelled texts)."""
     if limit is not None or not base:
         return []
     from zhizhi.intelligence.classifier.data import tokenised_extra
 
-    rows = tokenised_extra(folder or BASE_CORPUS, [t for t, _ in base])
+    rows = tokenised_extra(folder or BASE_CORPUS)  # twins of the base: left out by the relabelling
     return [(t, mapping[label]) for t, label in rows if label in mapping]
 
 
