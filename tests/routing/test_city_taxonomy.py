@@ -66,7 +66,7 @@ def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
     garbage_rate = sum(first_level(c, parents) == "SRHJ" for c in garbage) / len(GARBAGE)
     vending_rate = sum(first_level(c, parents) == "SRHJ" for c in vending) / len(VENDING)
     assert garbage_rate >= 0.9, garbage
-    assert vending_rate >= 0.7, vending  # measured 71 %: the 90 % target is not met (docs)
+    assert vending_rate >= 0.7, vending  # measured 79 %: the 90 % target is not met (docs)
     assert [first_level(c, parents) for c in noise] == ["SRHJ", "SRHJ"]  # not 城乡建设 → 住建局
     assert "CXJS" not in trained.metadata["relabelled"]
     assert trained.metadata["relabelled"]["SRHJ.01"]["CXJS"] >= 10
