@@ -9,8 +9,14 @@ files them) are handed to ``intelligence.classifier.city.train_city`` with the b
 mapped by first-level name; every fifth base text is held back.  Two trainings:
 
 * before: the base corpus mapped by name only, confirmations weighing 1 (the former training);
-* after: the base corpus relabelled into the city's split (``classifier.relabel``), confirmations
-  weighing ``city.CONFIRMED_WEIGHT``.
+* relabelled: the base corpus relabelled into the city's split (``classifier.relabel``),
+  confirmations weighing ``city.CONFIRMED_WEIGHT`` (loop11);
+* after: the same, plus the texts of the corpus's tokenised copy that relabel into the city's
+  split (``data.tokenised_extra``: no twin of a labelled text nor of a free phrasing) — the
+  training ``zhizhi nlp``/the routing task use now.
+
+Honesty: no training text (labelled, tokenised or a confirmation) is a near-twin of a free phrasing (3-gram
+containment ≥ 0.3 either way, ``data.twin_matrix``); the script counts and prints them.
 
 Reported: the share of the held-out free phrasings (``tests/routing/free_phrasings.py``, written
 for the test) proposed under 市容环境, and the macro recall / accuracy of the first-level category
@@ -34,9 +40,31 @@ sys.path.insert(0, str(ROOT))
 from tests.routing.free_phrasings import BARBECUE_NOISE, GARBAGE, VENDING  # noqa: E402
 
 from zhizhi.demo.cases import ROADS, TEMPLATES  # noqa: E402
-from zhizhi.intelligence.classifier import city  # noqa: E402
+from zhizhi.intelligence.classifier import city, data  # noqa: E402
+from zhizhi.intelligence.classifier.text import model_text  # noqa: E402
 
 TREE = ROOT / "src/zhizhi/demo/data/category_tree.csv"
+
+
+PHRASINGS = [*GARBAGE, *VENDING, *BARBECUE_NOISE]
+
+
+def extra_inputs(base_dir: Path, base: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The tokenised copy mapped by first-level name, without twins of the free phrasings (the
+    relabelling leaves out those of the labelled texts among the ones it keeps)."""
+    with TREE.open(encoding="utf-8") as fh:
+        top = {r["name"]: r["code"] for r in csv.DictReader(fh) if not r["parent_code"]}
+    rows = data.tokenised_extra(base_dir, PHRASINGS)  # twins of the base: left out by relabel
+    return [(t, top[label]) for t, label in rows if label in top]
+
+
+def phrasing_twins(texts: list[str]) -> int:
+    """Training texts that are near-twins of a free phrasing (either direction)."""
+    a = [model_text(t) for t in texts]
+    b = [model_text(t) for t in PHRASINGS]
+    one = data.twin_matrix(b, a)  # training text contained in a phrasing
+    two = data.twin_matrix(a, b)  # phrasing contained in a training text
+    return int(((one.sum(axis=1) > 0).sum()) + ((two.sum(axis=0) > 0).sum()))
 
 
 def demo_inputs(base_dir: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]], dict, dict]:
@@ -92,16 +120,31 @@ def main() -> None:
     base, confirmed, parents, names = demo_inputs(args.base_dir)
     train = [b for i, b in enumerate(base) if i % 5]
     test = [b for i, b in enumerate(base) if i % 5 == 0]
+    extra = extra_inputs(args.base_dir, base)
+    twins = phrasing_twins([t for t, _ in [*train, *extra, *confirmed]])
+    print(
+        f"tokenised texts offered: {len(extra)}; near-twins of a free phrasing among the training "
+        f"texts (base, tokenised, confirmations): {twins}"
+    )
     results = {}
-    for name, kwargs in (("before", {"confirmed_weight": 1.0}), ("after", {"names": names})):
+    runs = (
+        ("before", {"confirmed_weight": 1.0}),
+        ("relabelled", {"names": names}),
+        ("after", {"names": names, "extra": extra}),
+    )
+    for name, kwargs in runs:
         t = time.perf_counter()
         trained = city.train_city(confirmed, train, parents, **kwargs)  # type: ignore[arg-type]
         results[name] = evaluate(trained.model, test, parents)
         moved = {c: sum(v.values()) for c, v in trained.metadata["relabelled"].items()}
-        print(f"{name}: trained in {time.perf_counter() - t:.1f} s; base texts relabelled {moved}")
-    print(f"{'':22} {'before':>8} {'after':>8}")
+        added = {c: sum(v.values()) for c, v in trained.metadata["added"].items()}
+        print(
+            f"{name}: trained in {time.perf_counter() - t:.1f} s; base texts relabelled {moved}; "
+            f"tokenised texts added {added}"
+        )
+    print(f"{'':22} " + " ".join(f"{n:>10}" for n, _ in runs))
     for key in results["before"]:
-        print(f"{key:22} {results['before'][key]:8.1%} {results['after'][key]:8.1%}")
+        print(f"{key:22} " + " ".join(f"{results[n][key]:10.1%}" for n, _ in runs))
     n = len(GARBAGE) + len(VENDING) + len(BARBECUE_NOISE)
     print(
         f"free phrasings: {n} ({len(GARBAGE)} garbage, {len(VENDING)} street vending, "

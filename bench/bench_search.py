@@ -5,9 +5,11 @@
 
 Builds the scratch database ``zhizhi_bench_search`` with bench_cockpit's loader (real migrations,
 the demo organisation, cases bulk-loaded with ``COPY``), then gives the cases what a search
-needs and the cockpit's loader leaves out — varied subjects, contents and addresses, a phone and a
-grid — with one UPDATE, and ANALYZE. Then, through ``TestClient(create_app())`` with bearer
-tokens:
+needs and the cockpit's loader leaves out — varied subjects, contents and addresses and a grid
+with one UPDATE; a phone per case through the field encryption (``core.fieldcrypt``: the SM4
+envelope and the two blind indexes computed in Python, ``COPY``-ed into a temporary table and
+joined in with one UPDATE, as intake would store them — docs/crypto.md), and ANALYZE. Then,
+through ``TestClient(create_app())`` with bearer tokens:
 
 * ``GET /api/v1/cases`` with each filter alone and in combinations (every filter at once too),
   as a city-wide dispatcher and as a district handler (row-scoped): median of ``--runs`` warm
@@ -43,6 +45,18 @@ bc.DB = "zhizhi_bench_search"
 bc.URL = bc.ADMIN.rsplit("/", 1)[0] + "/" + bc.DB
 os.environ["ZHIZHI_DATABASE_URL"] = bc.URL
 os.environ["ZHIZHI_EXPORT_MAX_ROWS"] = "1000000"
+# the phones are encrypted (docs/crypto.md): a data key file kept beside the scratch database, so
+# that a ``--reuse`` run decrypts what the loading run stored
+if not os.environ.get("ZHIZHI_DATA_KEYS_FILE"):
+    _keys = Path(__file__).resolve().parents[1] / "var" / "bench-search-data-keys.json"
+    if not _keys.exists():
+        _keys.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "zhizhi.cli", "keys", "init", "--path", str(_keys)],
+            check=True,
+            timeout=120,
+        )
+    os.environ["ZHIZHI_DATA_KEYS_FILE"] = str(_keys)
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -100,8 +114,6 @@ UPDATE cases SET
   content = '居民反映' || r.road || (id % 997) || '号附近' || s.subject || '，已持续' || (id % 9 + 1)
             || '天，请尽快核实处理。',
   address = '长沙市' || r.road || (id % 997) || '号',
-  contact_phone = '1' || (ARRAY['3','5','7','8','9'])[1 + id % 5]
-                  || lpad(((id::bigint * 7919) % 1000000000)::text, 9, '0'),
   grid_code = 'G' || lpad((id % 2000)::text, 4, '0'),
   supervision_count = CASE WHEN id % 50 = 0 THEN 1 ELSE 0 END,
   extension_amount = CASE WHEN id % 40 = 0 THEN 3 ELSE 0 END
@@ -112,11 +124,52 @@ WHERE s.k = cases.id % 20 AND r.k = (cases.id / 20) % 20
 """
 
 
+def phone_of(case_id: int) -> str:
+    """The bench's phone of a case (a mobile number, varied)."""
+    return "1" + "35789"[case_id % 5] + f"{(case_id * 7919) % 1_000_000_000:09d}"
+
+
+def seed_phones() -> float:
+    """Every case's phone as the application stores it: the SM4 envelope (``EncryptedText``
+    context ``cases.contact_phone``) and the keyed blind indexes of the number and of its last
+    4 digits, computed in Python and ``COPY``-ed, then one UPDATE … FROM."""
+    import psycopg
+
+    from zhizhi.core import fieldcrypt
+
+    t0 = time.perf_counter()
+    keys = fieldcrypt.keyset()
+    with psycopg.connect(bc.URL.replace("postgresql+psycopg", "postgresql")) as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM cases")]
+        conn.execute(
+            "CREATE TEMP TABLE bench_phones (id integer PRIMARY KEY, contact_phone text, "
+            "contact_phone_index varchar(32), contact_phone_tail varchar(16)) ON COMMIT DROP"
+        )
+        with conn.cursor() as cur, cur.copy("COPY bench_phones FROM STDIN") as copy:
+            for case_id in ids:
+                phone = phone_of(case_id)
+                copy.write_row(
+                    (
+                        case_id,
+                        fieldcrypt.encrypt(phone, "cases.contact_phone", keys),
+                        fieldcrypt.phone_index(phone, keys),
+                        fieldcrypt.phone_tail_index(phone, keys),
+                    )
+                )
+        conn.execute(
+            "UPDATE cases SET contact_phone = p.contact_phone, contact_phone_index = p.contact_phone_index, "
+            "contact_phone_tail = p.contact_phone_tail FROM bench_phones p WHERE p.id = cases.id"
+        )
+        conn.commit()
+    return time.perf_counter() - t0
+
+
 def enrich() -> float:
     t0 = time.perf_counter()
     engine = create_engine(bc.URL)
     with engine.begin() as conn:
         conn.execute(text(ENRICH), {"subjects": SUBJECTS, "roads": ROADS})
+    print(f"  phones encrypted and indexed: {seed_phones():.1f} s", file=sys.stderr, flush=True)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE cases"))
     engine.dispose()
@@ -129,12 +182,12 @@ def _sample() -> dict[str, str]:
     with engine.connect() as conn:
         row = conn.execute(
             text(
-                "SELECT number, contact_phone, division_code FROM cases WHERE division_code IS NOT NULL "
+                "SELECT number, id, division_code FROM cases WHERE division_code IS NOT NULL "
                 "ORDER BY id DESC LIMIT 1"
             )
         ).one()
     engine.dispose()
-    return {"number": row[0], "phone": row[1], "division": row[2]}
+    return {"number": row[0], "phone": phone_of(row[1]), "division": row[2]}
 
 
 def combos(sample: dict[str, str]) -> list[tuple[str, dict[str, str]]]:

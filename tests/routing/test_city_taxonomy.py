@@ -34,11 +34,31 @@ def test_relabel_moves_only_texts_that_speak_of_a_target() -> None:
     assert result.moved == {"SR.1": {"CX": 5}}
 
 
-def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
-    from bench_city_taxonomy import demo_inputs, first_level
+def test_extra_texts_join_only_when_they_speak_of_a_target() -> None:
+    from zhizhi.intelligence.classifier.relabel import tokenised_text
 
-    base, confirmed, parents, names = demo_inputs(shared_path("citizen_messages"))
-    trained = city.train_city(confirmed, base, parents, names=names)
+    parents = {"CX": None, "SR": None, "SR.1": "SR"}
+    names = {"CX": "城乡建设", "SR": "市容环境", "SR.1": "垃圾清运"}
+    base = [(f"普通来信{i} 内容", "CX") for i in range(300)] + [(f"垃圾{i}号 投诉", "CX") for i in range(3)]
+    confirmed = [(f"垃圾清运不及时 第{i}处垃圾站没有清运", "SR.1") for i in range(5)]
+    extra = [
+        (tokenised_text("小区 垃圾站 臭气 熏天 \u3000 垃圾站 楼下"), "CX"),
+        (tokenised_text("电梯 故障 \u3000 物业 不修"), "CX"),
+    ]
+    assert extra[0][0] == "小区垃圾站臭气熏天 垃圾站楼下"
+    result = relabel(base, confirmed, parents, names, extra=extra)
+    assert result.pairs[-1] == (extra[0][0], "SR.1") and len(result.pairs) == len(base) + 1
+    assert result.added == {"SR.1": {"CX": 1}}  # the elevator complaint is not trained on twice
+
+
+def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
+    from bench_city_taxonomy import demo_inputs, extra_inputs, first_level, phrasing_twins
+
+    folder = shared_path("citizen_messages")
+    base, confirmed, parents, names = demo_inputs(folder)
+    extra = extra_inputs(folder, base)  # the tokenised copy, twins of labelled texts and phrasings out
+    assert phrasing_twins([t for t, _ in [*base, *extra, *confirmed]]) == 0  # the test stays honest
+    trained = city.train_city(confirmed, base, parents, names=names, extra=extra)
     garbage = city.predict_codes(trained.model, GARBAGE)
     vending = city.predict_codes(trained.model, VENDING)
     noise = city.predict_codes(trained.model, BARBECUE_NOISE)
@@ -46,8 +66,9 @@ def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
     garbage_rate = sum(first_level(c, parents) == "SRHJ" for c in garbage) / len(GARBAGE)
     vending_rate = sum(first_level(c, parents) == "SRHJ" for c in vending) / len(VENDING)
     assert garbage_rate >= 0.9, garbage
-    assert vending_rate >= 0.5, vending  # measured 57 %: the 90 % target is not met (docs)
+    assert vending_rate >= 0.7, vending  # measured 79 %: the 90 % target is not met (docs)
     assert [first_level(c, parents) for c in noise] == ["SRHJ", "SRHJ"]  # not 城乡建设 → 住建局
     assert "CXJS" not in trained.metadata["relabelled"]
     assert trained.metadata["relabelled"]["SRHJ.01"]["CXJS"] >= 10
+    assert sum(trained.metadata["added"]["SRHJ.02"].values()) >= 10  # stall texts of the tokenised copy
     assert "SRHJ.03" not in trained.model.classes  # 违规广告招牌: no data, not proposed

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     Float,
     ForeignKey,
@@ -65,6 +66,20 @@ class Case(Base):
                 "clock_stopped_at",
                 "rating_excluded",  # 0007
             ],
+        ),
+        # 0017: the overdue filter as two indexable halves (repository.stats.sla_filter): running
+        # clocks past their deadline, and clocks stopped late (the stored ``stopped_late``)
+        Index(
+            "ix_cases_running_due",
+            "due_at",
+            postgresql_where=text("clock_stopped_at IS NULL"),
+            sqlite_where=text("clock_stopped_at IS NULL"),
+        ),
+        Index(
+            "ix_cases_stopped_late",
+            "created_at",
+            postgresql_where=text("stopped_late"),
+            sqlite_where=text("stopped_late"),
         ),
         Index(
             "ix_cases_sla_queue",
@@ -128,6 +143,12 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clock_started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     clock_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # 0017: the clock stopped after the deadline (NULL while it runs) — computed by the database
+    # from the two columns, so no code path (actions, bulk loads) can leave it out of step; the
+    # overdue filter's stopped half reads it through a partial index (docs/workbench.md)
+    stopped_late: Mapped[bool | None] = mapped_column(
+        Boolean, Computed("clock_stopped_at > due_at", persisted=True)
+    )
     limit_amount: Mapped[int] = mapped_column(Integer, nullable=False)
     limit_unit: Mapped[str] = mapped_column(String(16), nullable=False)
     warning_ratio: Mapped[float] = mapped_column(Float, nullable=False)

@@ -1,10 +1,11 @@
-"""The cockpit as a capability: its pages and its navigation entry (leaders and supervisors)."""
+"""The cockpit as a capability: its pages, its navigation entry (leaders and supervisors) and the
+background refresh of its recurrence figures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from zhizhi.cockpit import pages
+from zhizhi.cockpit import pages, tasks
 from zhizhi.cockpit.messages import MESSAGES
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.http.capability import Capability, NavEntry
@@ -14,6 +15,9 @@ CAPABILITY = Capability(
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,
+    tasks=(tasks.refresh_recurrence,),
+    schedules=(tasks.recurrence_schedule,),
+    install=tasks.install,
     nav=(
         NavEntry(
             "nav.cockpit",

@@ -83,6 +83,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（已办结工单超过 1000 件，按均匀抽取的 1000 件估算）",
         "(over 1,000 closed cases: estimated on an evenly spaced sample of 1,000)",
     ),
+    "rec.computed": (
+        "全市数据由后台于 {at} 计算（每 {minutes} 分钟更新）。",
+        "City-wide figures computed in the background at {at} (refreshed every {minutes} minutes).",
+    ),
+    "rec.live": ("本视图的复发数据为即时计算。", "The recurrence figures of this view are computed now."),
     "rec.example": ("例如：", "For example:"),
     "rec.after": ("办结后 {days} 天", "{days} days after closure"),
     "rec.flag": ("满意但复发", "Satisfied, yet recurring"),

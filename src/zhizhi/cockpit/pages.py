@@ -100,6 +100,7 @@ def _data(
         "month": queries.volume(session, principal, queries.named_period("month")),
         **facts,
         "recurrence": recurrence,
+        "recurrence_minutes": get_settings().recurrence_interval_minutes,
         "ranked": get_settings().unit_rankings,
         "flag_rule": {"satisfaction": HIGH_SATISFACTION, "recurrence": HIGH_RECURRENCE, "closed": MIN_CLOSED},
         "daily": queries.daily(session, principal, span, category, district=district),

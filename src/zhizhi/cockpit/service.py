@@ -3,6 +3,7 @@ one write); outcome figures (recurrence) beside the rates; the unit table ranked
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -15,9 +16,11 @@ from zhizhi.cases.enums import Channel
 from zhizhi.cases.periods import Period
 from zhizhi.cases.service import Case
 from zhizhi.cockpit import outcomes
+from zhizhi.cockpit import repository as repo
+from zhizhi.core import clock
 from zhizhi.core.db import savepoint
 from zhizhi.core.errors import Forbidden
-from zhizhi.core.permissions import Permission
+from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 
@@ -63,6 +66,57 @@ REFRESH_SECONDS = 300
 _CACHE_SIZE = 64
 _outcomes_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], dict[str, Any], dict[str, dict[str, Any]]]] = {}
 
+# 0017: the city-wide figures of each period are computed by a background job
+# (``cockpit.refresh_recurrence``, every ZHIZHI_RECURRENCE_INTERVAL_MINUTES and at a runner's start
+# when none exist) and read from ``cockpit_snapshots`` by the page: a cold count at 100,000 cases
+# takes seconds, too long for a request
+SNAPSHOT_PREFIX = "recurrence:"
+SNAPSHOT_PERIODS = ("today", "7d", "30d", "month")  # the cockpit's periods (pages.PERIODS)
+READER = Principal(0, "system", "系统", Role.LEADER, None, None)  # city-wide, read-only
+
+
+def snapshot_key(span: Period) -> str:
+    return f"{SNAPSHOT_PREFIX}{span.first_day.isoformat()}:{span.last_day.isoformat()}"
+
+
+def _compute(
+    session: Session, principal: Principal, span: Period, category: str | None, district: str | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    closed = queries.closed_cases(session, principal, span, category, district)
+    sampled = len(closed) > outcomes.SAMPLE
+    if sampled:  # evenly spaced over the period's closures: an estimate, and said so
+        step = len(closed) / outcomes.SAMPLE
+        closed = [closed[int(i * step)] for i in range(outcomes.SAMPLE)]
+    horizon = max(outcomes.WINDOWS)
+    later = queries.appeals_after(session, principal, closed[0].closed_at, horizon) if closed else []
+    found = outcomes.find_recurrences(closed, later, horizon=horizon)
+    return outcomes.summarise(found) | {"sampled": sampled}, outcomes.by_unit(found)
+
+
+def refresh_recurrence(session: Session) -> dict[str, float]:
+    """Compute and store the city-wide recurrence figures of every cockpit period (the job's
+    work; safe to run again: each run overwrites its periods' snapshots and drops those of
+    periods that have moved on). Returns seconds per snapshot key."""
+    keys: dict[str, float] = {}
+    for name in SNAPSHOT_PERIODS:
+        span = queries.named_period(name)
+        key = snapshot_key(span)
+        if key in keys:
+            continue
+        t0 = time.perf_counter()
+        summary, units = _compute(session, READER, span, None, None)
+        seconds = round(time.perf_counter() - t0, 3)
+        figures = {"summary": summary, "units": units}
+        repo.store(session, key, json.loads(json.dumps(figures, default=str)), clock.now(), seconds)
+        keys[key] = seconds
+    repo.prune(session, SNAPSHOT_PREFIX, set(keys))
+    return keys
+
+
+def has_snapshot(session: Session) -> bool:
+    """Whether the default period's (30 days) snapshot exists for today."""
+    return repo.snapshot(session, snapshot_key(queries.named_period("30d"))) is not None
+
 
 def outcome_figures(
     session: Session,
@@ -73,7 +127,27 @@ def outcome_figures(
     ranking: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """The period's recurrence summary (``cockpit.outcomes``); each ranking row gains ``outcome``
-    (its unit's recurrence figures) and ``flag`` (high satisfaction while problems return)."""
+    (its unit's recurrence figures) and ``flag`` (high satisfaction while problems return).
+    City-wide and unfiltered: the background snapshot when there is one (its ``computed_at``
+    in the summary); otherwise — a unit's scope, a filter, no snapshot yet — computed here,
+    cached per process."""
+    stored = None
+    if principal.can(Permission.CASE_READ_ALL) and category is None and district is None:
+        stored = repo.snapshot(session, snapshot_key(span))
+    if stored is not None:
+        summary = dict(stored.figures["summary"]) | {"computed_at": stored.computed_at}
+        units = stored.figures["units"]
+    else:
+        summary, units = _cached(session, principal, span, category, district)
+    for row in ranking:
+        row["outcome"] = units.get(row["code"])
+        row["flag"] = outcomes.flagged(row["satisfaction"], row["outcome"])
+    return summary
+
+
+def _cached(
+    session: Session, principal: Principal, span: Period, category: str | None, district: str | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     marker = queries.closure_marker(session, principal, span, category, district)
     marker = (*marker, int(time.time() // REFRESH_SECONDS))  # new appeals: seen within minutes
     scope = (
@@ -82,24 +156,12 @@ def outcome_figures(
     key = (scope, span, category, district)
     hit = _outcomes_cache.get(key)
     if hit is not None and hit[0] == marker:
-        summary, units = hit[1], hit[2]
-    else:
-        closed = queries.closed_cases(session, principal, span, category, district)
-        sampled = len(closed) > outcomes.SAMPLE
-        if sampled:  # evenly spaced over the period's closures: an estimate, and said so
-            step = len(closed) / outcomes.SAMPLE
-            closed = [closed[int(i * step)] for i in range(outcomes.SAMPLE)]
-        horizon = max(outcomes.WINDOWS)
-        later = queries.appeals_after(session, principal, closed[0].closed_at, horizon) if closed else []
-        found = outcomes.find_recurrences(closed, later, horizon=horizon)
-        summary, units = outcomes.summarise(found) | {"sampled": sampled}, outcomes.by_unit(found)
-        if len(_outcomes_cache) >= _CACHE_SIZE:
-            _outcomes_cache.pop(next(iter(_outcomes_cache)))
-        _outcomes_cache[key] = (marker, summary, units)
-    for row in ranking:
-        row["outcome"] = units.get(row["code"])
-        row["flag"] = outcomes.flagged(row["satisfaction"], row["outcome"])
-    return summary
+        return hit[1], hit[2]
+    summary, units = _compute(session, principal, span, category, district)
+    if len(_outcomes_cache) >= _CACHE_SIZE:
+        _outcomes_cache.pop(next(iter(_outcomes_cache)))
+    _outcomes_cache[key] = (marker, summary, units)
+    return summary, units
 
 
 def order_units(ranking: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -89,6 +89,13 @@ class Settings(BaseSettings):
         description="hotspots recomputed every N minutes (a divisor of 60, or whole hours dividing a "
         "day) by the job queue; 0: no schedule",
     )
+    recurrence_interval_minutes: int = Field(
+        default=10,
+        ge=0,
+        description="the cockpit's city-wide recurrence figures recomputed every N minutes (a divisor "
+        "of 60, or whole hours dividing a day) by the job queue, and at a runner's start when none "
+        "exist; 0: no schedule (the page then computes them itself)",
+    )
     bad_rating_auto_reopen: list[Literal["dissatisfied", "very_dissatisfied", "unresolved"]] = Field(
         default_factory=list,
         description="bad ratings that reopen a case under supervision at once, e.g. "
@@ -236,7 +243,7 @@ class Settings(BaseSettings):
     def _legacy_ai_mode(cls, value: object) -> object:
         return "on" if value in ("thread", "worker", "inline") else value
 
-    @field_validator("hotspot_interval_minutes")
+    @field_validator("hotspot_interval_minutes", "recurrence_interval_minutes")
     @classmethod
     def _cron_interval(cls, value: int) -> int:
         if value:

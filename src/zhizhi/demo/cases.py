@@ -97,7 +97,12 @@ TEMPLATES: list[tuple[str, AppealType, str, str]] = [
         "{place}社区卫生服务中心下午五点就停诊，上班族看病不便，建议延长时间。",
     ),
     ("WSJS", AppealType.COMPLAINT, "医院挂号难", "{place}附近医院专家号总是挂不上，怀疑有号贩子倒号。"),
-    ("SRHJ.02", AppealType.COMPLAINT, "占道经营", "{place}人行道被流动摊贩长期占用，行人只能走机动车道。"),
+    (
+        "SRHJ.02",
+        AppealType.COMPLAINT,
+        "流动摊贩占道经营",
+        "{place}人行道被流动摊贩长期占用，行人只能走机动车道。",
+    ),
     (
         "SRHJ.05",
         AppealType.COMPLAINT,
@@ -123,6 +128,18 @@ TEMPLATES: list[tuple[str, AppealType, str, str]] = [
         AppealType.REPORT,
         "地摊占用人行道",
         "{place}桥下卖水果、卖衣服的摊位越来越多，占了整条人行道。",
+    ),
+    (
+        "SRHJ.02",
+        AppealType.COMPLAINT,
+        "乱摆摊设点",
+        "{place}一带每天傍晚有人乱摆摊设点，卖小吃、卖日用品的摊子连成一片，附近居民出行困难。",
+    ),
+    (
+        "SRHJ.02",
+        AppealType.REPORT,
+        "小贩推车占道叫卖",
+        "{place}沿线有小贩推着车占道叫卖，城管巡查时散开，一走又回来了，希望长效管理。",
     ),
     (
         "SRHJ.01",

@@ -6,6 +6,7 @@ from zhizhi.addresses import models as addresses_models
 from zhizhi.cases import models as cases_models
 from zhizhi.catalogue import models as catalogue_models
 from zhizhi.certificates import models as certificates_models
+from zhizhi.cockpit import models as cockpit_models
 from zhizhi.core import models as core_models
 from zhizhi.core.db import Base
 from zhizhi.core.jobs import models as jobs_models
@@ -23,6 +24,7 @@ __all__ = [
     "cases_models",
     "catalogue_models",
     "certificates_models",
+    "cockpit_models",
     "core_models",
     "jobs_models",
     "keys_models",

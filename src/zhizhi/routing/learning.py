@@ -122,6 +122,20 @@ def base_corpus(
     return out, mapping
 
 
+def extra_corpus(
+    folder: Path | None, base: list[tuple[str, str]], mapping: dict[str, str], limit: int | None = None
+) -> list[tuple[str, str]]:
+    """The base corpus's tokenised copy, mapped like it: offered to the relabelling, which keeps
+    only the texts that speak of the city's own split and are no twin of a base text
+    (``classifier.relabel``). None for a limited run (a sample of the labelled texts)."""
+    if limit is not None or not base:
+        return []
+    from zhizhi.intelligence.classifier.data import tokenised_extra
+
+    rows = tokenised_extra(folder or BASE_CORPUS)  # twins of the base: left out by the relabelling
+    return [(t, mapping[label]) for t, label in rows if label in mapping]
+
+
 def confirmed_cases(session: Session) -> list[tuple[str, str]]:
     """``(text, category code)`` of every case's latest confirmation, oldest first."""
     rows = repo.confirmations(session)
@@ -177,7 +191,8 @@ def train(
         else {"n": 0, "accuracy": None, "first_level_accuracy": None}
     )
     try:
-        result = city.train_city(confirmed, base, parents, names=names(session))
+        extra = extra_corpus(base_dir, base, mapping, base_limit)
+        result = city.train_city(confirmed, base, parents, names=names(session), extra=extra)
     except ValueError as exc:
         raise ValidationFailed(
             "已确认分类的工单太少，暂无足够样本训练模型",
@@ -243,6 +258,25 @@ def request_training(session: Session, principal: Principal) -> tuple[Classifier
         object_id=row.id,
     )
     return row, True
+
+
+def latest_training(session: Session) -> dict[str, Any] | None:
+    """What the administration page shows of the retraining queued or running (else of the
+    latest one): its state, who asked and when, and its outcome."""
+    row = repo.latest_training(session)
+    if row is None:
+        return None
+    return {
+        "id": row.id,
+        "status": row.status,
+        "requested_by": row.requested_by,
+        "requested_at": row.requested_at,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "model_version": row.model_version,
+        "error": (row.error_zh, row.error_en) if row.error_zh else None,
+        "active": row.status in ("queued", "running"),
+    }
 
 
 def get_training(session: Session, training_id: int) -> ClassifierTraining:

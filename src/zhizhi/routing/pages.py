@@ -23,6 +23,7 @@ from zhizhi.org import service as org
 from zhizhi.routing import learning, service
 from zhizhi.ui import admin, csrf, i18n
 from zhizhi.ui.session import Staff
+from zhizhi.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,6 +71,7 @@ def classifier_section(session: Session, lang: str) -> Mapping[str, Any]:
         "lacking": lacking,
         "holdout": details.get("holdout") or {},
         "before": details.get("holdout_before") or {},
+        "training": learning.latest_training(session),
     }
 
 
@@ -92,6 +94,16 @@ def train_classifier(request: Request, session: DbSession, principal: Staff) -> 
     admin.require(principal, Permission.CATALOGUE_MANAGE)
     learning.request_training(session, principal)
     return RedirectResponse("/admin?done=classifier#classifier", status_code=303)
+
+
+@router.get("/admin/classifier/training")
+def training_state(request: Request, session: DbSession, principal: Staff) -> Response:
+    """The retraining box of the classifier page, alone: htmx polls it every 3 s while a
+    retraining is queued or running (no script of ours, CSP-safe); once finished the box it
+    returns no longer polls."""
+    admin.require(principal, Permission.CATALOGUE_MANAGE)
+    ctx = {"tr": learning.latest_training(session)}
+    return render(request, "routing/clf_training.html", ctx, principal=principal)
 
 
 def _above_form(exc: DomainError) -> DomainError:

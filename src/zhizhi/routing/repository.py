@@ -185,6 +185,14 @@ def open_training(session: Session) -> ClassifierTraining | None:
     return session.scalar(stmt)
 
 
+def latest_training(session: Session) -> ClassifierTraining | None:
+    """The queued or running retraining, else the newest one (any outcome)."""
+    current = open_training(session)
+    if current is not None:
+        return current
+    return session.scalar(select(ClassifierTraining).order_by(ClassifierTraining.id.desc()).limit(1))
+
+
 def active_model_header(session: Session) -> Any | None:
     """``(id, version, trained_at, details)`` of the newest active model (no artifact bytes)."""
     return session.execute(

@@ -123,8 +123,8 @@ def numbers_of(session: Session, case_ids: list[int]) -> dict[int, str]:
 
 def sla_clause(state: SlaState, now: datetime) -> ColumnElement[bool]:
     reference = func.coalesce(Case.clock_stopped_at, now)
-    if state is SlaState.OVERDUE:
-        return reference > Case.due_at
+    if state is SlaState.OVERDUE:  # the indexable form of ``reference > due_at`` (0017)
+        return or_(and_(Case.clock_stopped_at.is_(None), Case.due_at < now), Case.stopped_late == true())
     if state is SlaState.WARNING:
         return and_(reference >= Case.warn_at, reference <= Case.due_at)
     return reference < Case.warn_at

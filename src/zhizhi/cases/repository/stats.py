@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Text, and_, case, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Text, and_, case, cast, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
@@ -31,10 +31,13 @@ RATE_KEYS = ("total", "responded", "rated", "resolved", "satisfied", "replied", 
 
 def sla_filter(state: SlaState, now: datetime) -> ColumnElement[bool]:
     """``repository.sla_clause`` split on whether the clock stopped, so that PostgreSQL can use the
-    (status, due_at) index for the running clocks (the common case) instead of a full scan."""
+    (status, due_at) index for the running clocks (the common case) instead of a full scan.
+    Overdue (0017): running clocks past the deadline (``ix_cases_running_due``) or clocks that
+    stopped late (the generated ``stopped_late``, ``ix_cases_stopped_late``) — the same rows as
+    ``coalesce(clock_stopped_at, now) > due_at``, but both halves indexable."""
     running, stopped = Case.clock_stopped_at.is_(None), Case.clock_stopped_at.is_not(None)
     if state is SlaState.OVERDUE:
-        return or_(and_(running, Case.due_at < now), and_(stopped, Case.clock_stopped_at > Case.due_at))
+        return or_(and_(running, Case.due_at < now), Case.stopped_late == true())
     if state is SlaState.WARNING:
         return or_(
             and_(running, Case.due_at >= now, Case.warn_at <= now),

@@ -143,18 +143,20 @@ def train_city(
     version_prefix: str = "city",
     names: dict[str, str] | None = None,
     confirmed_weight: float = CONFIRMED_WEIGHT,
+    extra: Sequence[tuple[str, str]] = (),
 ) -> CityTraining:
     """Fit on ``base`` (relabelled into the city's own split when ``names`` is given, see
-    :mod:`.relabel`) + the older confirmed cases (each weighing ``confirmed_weight``); measure on
-    the newest held back."""
+    :mod:`.relabel`, which also adds the ``extra`` texts that speak of the city's own split) + the
+    older confirmed cases (each weighing ``confirmed_weight``); measure on the newest held back."""
     start = time.perf_counter()
     params = params or ModelParams()
     held = split_holdout(len(confirmed))
     train_part, holdout = list(confirmed[: len(confirmed) - held]), list(confirmed[len(confirmed) - held :])
     moved: dict[str, dict[str, int]] = {}
+    added: dict[str, dict[str, int]] = {}
     if names is not None:  # anchors: the training part only, never the held-back cases
-        relabelled = relabel(base, train_part, parents, names)
-        base, moved = relabelled.pairs, relabelled.moved
+        relabelled = relabel(base, train_part, parents, names, extra=extra)
+        base, moved, added = relabelled.pairs, relabelled.moved, relabelled.added
     texts = [model_text(t) for t, _ in base] + [model_text(t) for t, _ in train_part]
     raw = [c for _, c in base] + [c for _, c in train_part]
     weight = [1.0] * len(base) + [confirmed_weight] * len(train_part)
@@ -197,6 +199,7 @@ def train_city(
         "n_confirmed": len(train_part),
         "confirmed_weight": confirmed_weight,
         "relabelled": moved,  # target category → {base label: texts moved into it}
+        "added": added,  # target category → {base label: extra (tokenised) texts added to it}
         "holdout": _accuracy(model, hold_texts, hold_labels, parents),
         "temperature": model.temperature,
         "train_seconds": round(time.perf_counter() - start, 2),

@@ -17,6 +17,7 @@ complaint posted twice with small edits; :func:`labelled_twins`).
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,3 +160,42 @@ def leak_safe_folds(corpus: Corpus, n_splits: int = 5, seed: int = 42, use_extra
             extra = np.flatnonzero(~touched)
         folds.append(Fold(kept, test, extra, int(len(train) - len(kept))))
     return folds
+
+
+def tokenised_extra(data_dir: Path, exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The tokenised copy's rows as ``(text, label)`` (:func:`.relabel.tokenised_text`),
+    de-duplicated, without the twins of any ``exclude`` text (held-out texts a caller must not
+    train on; a small set: the product is rows × exclude). Twins of the labelled corpus are
+    left out later, by the relabelling, among the few texts it keeps (:func:`twin_rows`).
+    Empty when the file is absent."""
+    from zhizhi.intelligence.classifier.relabel import tokenised_text
+
+    path = data_dir / TOKENISED_FILE
+    if not path.is_file():
+        return []
+    seen: set[str] = set()
+    rows: list[tuple[str, str]] = []
+    for row in _read_csv(path):
+        text = tokenised_text(row.get("tokens") or "")
+        key = model_text(text)
+        if key and key not in seen:
+            seen.add(key)
+            rows.append((text, (row.get("label") or "").strip()))
+    if not rows or not exclude:
+        return rows
+    drop = twin_rows([t for t, _ in rows], exclude)
+    return [r for r, d in zip(rows, drop, strict=True) if not d]
+
+
+def twin_rows(texts: Sequence[str], others: Sequence[str]) -> np.ndarray:
+    """For each of ``texts``: whether it is a twin of one of ``others`` (3-gram containment of
+    either in the other at least :data:`TWIN_CONTAINMENT`)."""
+    if not texts or not others:
+        return np.zeros(len(texts), dtype=bool)
+    a = [model_text(t) for t in texts]
+    b = [model_text(t) for t in others]
+    a_in_b = twin_matrix(b, a)  # texts × others: a text contained in another
+    b_in_a = twin_matrix(a, b)  # others × texts: another contained in a text
+    return np.asarray(
+        (np.asarray(a_in_b.sum(axis=1)).ravel() > 0) | (np.asarray(b_in_a.sum(axis=0)).ravel() > 0)
+    )
