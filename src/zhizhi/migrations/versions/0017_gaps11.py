@@ -23,7 +23,7 @@ import zhizhi.core.db
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 revision = "0017_gaps11"
-down_revision = "0011"
+down_revision = "0017_kbsso"
 branch_labels = None
 depends_on = None
 
