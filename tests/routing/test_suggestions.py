@@ -184,8 +184,10 @@ class TestHotspotJobs:
         from tests.core.jobs_support import queued
         from zhizhi.core.db import unit_of_work
         from zhizhi.core.settings import get_settings
+        from zhizhi import registry as capabilities
         from zhizhi.routing import hotspots, tasks
 
+        capabilities.install()  # the tasks are known however this test is run (alone or not)
         monkeypatch.setattr(get_settings(), "jobs_inline", False)
         tasks.ensure_hotspots()
         tasks.ensure_hotspots()  # a second process starting: deduplicated by the queueing lock
