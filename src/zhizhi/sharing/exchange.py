@@ -237,20 +237,19 @@ def _log(
             outcome=outcome.value,
             reason=reason,
         ),
-    )
-    audit.record(
-        session,
-        "sharing.exchange",
-        audit.Actor(None, f"client:{consumer.client_id}"),
-        object_type="sharing_resource",
-        object_id=code[:40],
-        consumer_department_id=consumer.department_id,
-        purpose=purpose[:16],
-        grant=grant_id,
-        record_key=shown_key,
-        fields=fields,
-        outcome=outcome.value,
-        reason=reason,
+        audit.entry(
+            "sharing.exchange",
+            audit.Actor(None, f"client:{consumer.client_id}"),
+            object_type="sharing_resource",
+            object_id=code[:40],
+            consumer_department_id=consumer.department_id,
+            purpose=purpose[:16],
+            grant=grant_id,
+            record_key=shown_key,
+            fields=fields,
+            outcome=outcome.value,
+            reason=reason,
+        ),
     )
 
 
