@@ -41,6 +41,7 @@ ALL = {
     "sharing:request",
     "sharing:approve",
     "sharing:supervise",
+    "sharing:clients",
 }
 HANDLING = {"case:read", "case:sign", "case:handle", "case:reply", "case:return", "case:request_extension"}
 
@@ -99,6 +100,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:request",
         "sharing:approve",
         "sharing:supervise",
+        "sharing:clients",
     },
     "admin": ALL,
 }

@@ -68,6 +68,7 @@ class Permission(StrEnum):
     SHARING_REQUEST = "sharing:request"  # request a shared data resource for one's department
     SHARING_APPROVE = "sharing:approve"  # answer requests for (and revoke grants of) one's own resources
     SHARING_SUPERVISE = "sharing:supervise"  # the city-wide queue of pending requests, overdue first
+    SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind and retire one's department's consuming systems
 
 
 P = Permission
@@ -101,7 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _STAFF_READ
         | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}
         | {P.CERT_ISSUE, P.CERT_READ}
-        | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE}
+        | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE, P.SHARING_CLIENTS}
     ),
     Role.ADMIN: frozenset(set(Permission)),
 }

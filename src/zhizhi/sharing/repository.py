@@ -7,11 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, or_, select
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from zhizhi.core import audit
-
 from zhizhi.sharing.models import (
     AccessToken,
     BusinessLicence,
@@ -191,9 +190,7 @@ _GRANTS_FOR = select(
     Grant.valid_from,
     Grant.expires_at,
     Grant.revoked_at,
-).where(
-    Grant.resource_id == bindparam("resource"), Grant.consumer_department_id == bindparam("consumer")
-)
+).where(Grant.resource_id == bindparam("resource"), Grant.consumer_department_id == bindparam("consumer"))
 
 
 def grants_for(session: Session, resource_id: int, consumer_department_id: int) -> list[Any]:
@@ -223,6 +220,48 @@ def clients_of(session: Session, department_id: int | None) -> list[Client]:
     if department_id is not None:
         stmt = stmt.where(Client.department_id == department_id)
     return list(session.scalars(stmt))
+
+
+def delete_tokens_of(session: Session, client_pk: int) -> int:
+    """Delete every bearer of a client (its secret rotated, or the client retired)."""
+    result = session.execute(delete(AccessToken).where(AccessToken.client_pk == client_pk))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def grants_held(session: Session, department_id: int, limit: int = 200) -> list[Grant]:
+    """The grants a department holds (what its consuming systems may read)."""
+    return list(
+        session.scalars(
+            select(Grant)
+            .where(Grant.consumer_department_id == department_id)
+            .order_by(Grant.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def calls_of_client(session: Session, client_id: str, limit: int = 20) -> list[ExchangeLog]:
+    """A consuming system's newest exchange calls, served or refused."""
+    return list(
+        session.scalars(
+            select(ExchangeLog)
+            .where(ExchangeLog.client_id == client_id)
+            .order_by(ExchangeLog.at.desc(), ExchangeLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def last_calls(session: Session, client_ids: Sequence[str]) -> dict[str, datetime]:
+    """The time of each consuming system's newest call (``ix_sharing_exchange_log_client_at``)."""
+    if not client_ids:
+        return {}
+    rows = session.execute(
+        select(ExchangeLog.client_id, func.max(ExchangeLog.at))
+        .where(ExchangeLog.client_id.in_(list(client_ids)))
+        .group_by(ExchangeLog.client_id)
+    )
+    return {cid: at for cid, at in rows}
 
 
 def token_client(session: Session, token_hash: str, now: datetime) -> tuple[Client, datetime] | None:

@@ -18,8 +18,8 @@ from zhizhi.org import service as org
 from zhizhi.org.schemas import DepartmentRef
 from zhizhi.sharing import repository as repo
 from zhizhi.sharing.enums import DueState, RequestStatus
-from zhizhi.sharing.models import Grant, Resource, ShareRequest
-from zhizhi.sharing.schemas import GrantOut, RequestOut
+from zhizhi.sharing.models import ExchangeLog, Grant, Resource, ShareRequest
+from zhizhi.sharing.schemas import GrantOut, ReadOut, RequestOut
 from zhizhi.sharing.service import check_permission, reject_controls, require_staff
 
 WARNING_WORKING_DAYS = 2  # a pending request is 预警 in its last two working days
@@ -129,6 +129,10 @@ def grants_for(session: Session, principal: Principal) -> list[GrantOut]:
     if principal.department_id is None and principal.role != Role.ADMIN:
         return []
     rows = repo.grants_of(session, None if principal.role == Role.ADMIN else principal.department_id)
+    return grant_outs(session, rows)
+
+
+def grant_outs(session: Session, rows: Sequence[Grant]) -> list[GrantOut]:
     names = _names(session, [g.consumer_department_id for g in rows], [g.resource_id for g in rows])
     numbers = repo.request_numbers(session, [g.request_id for g in rows])
     now = clock.now()
@@ -149,4 +153,31 @@ def grants_for(session: Session, principal: Principal) -> list[GrantOut]:
             state=grant_state(g, now),
         )
         for g in rows
+    ]
+
+
+def read_outs(session: Session, rows: Sequence[ExchangeLog], *, with_client: bool) -> list[ReadOut]:
+    """Exchange-log lines as the owner (``with_client``: which system, which grant) or the data
+    subject sees them."""
+    depts = org.departments_by_ids(
+        session,
+        [r.consumer_department_id for r in rows]
+        + [r.owner_department_id for r in rows if r.owner_department_id],
+    )
+    return [
+        ReadOut(
+            at=r.at,
+            consumer=depts[r.consumer_department_id].code,
+            consumer_name=depts[r.consumer_department_id].name,
+            owner=depts[r.owner_department_id].code if r.owner_department_id else None,
+            resource=r.resource_code,
+            purpose=r.purpose,
+            record_key=r.record_key,
+            fields=list(r.fields),
+            outcome=r.outcome,
+            reason=r.reason,
+            client_id=r.client_id if with_client else None,
+            grant_id=r.grant_id if with_client else None,
+        )
+        for r in rows
     ]
