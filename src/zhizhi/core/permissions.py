@@ -68,7 +68,7 @@ class Permission(StrEnum):
     SHARING_REQUEST = "sharing:request"  # request a shared data resource for one's department
     SHARING_APPROVE = "sharing:approve"  # answer requests for (and revoke grants of) one's own resources
     SHARING_SUPERVISE = "sharing:supervise"  # the city-wide queue of pending requests, overdue first
-    SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind and retire one's department's consuming systems
+    SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind, retire one's department's systems
 
 
 P = Permission
