@@ -8,7 +8,7 @@ import re
 from tests.pages.helpers import csrf_of, login, post_form
 from tests.sharing.conftest import SharingCity
 
-SECRET = re.compile(r'id="shown-secret" class="secret">([^<]+)<')
+SECRET = re.compile(r'id="shown-secret" class="secret wrap">([^<]+)<')
 
 
 def _register(city: SharingCity) -> tuple[str, str]:
