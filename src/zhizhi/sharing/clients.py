@@ -10,55 +10,20 @@ it once."""
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from sqlalchemy.orm import Session
 
 from zhizhi.core import audit, clock
-from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from zhizhi.core.errors import Conflict, Forbidden, NotFound
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 from zhizhi.sharing import repository as repo
 from zhizhi.sharing import views
 from zhizhi.sharing.models import Client
+from zhizhi.sharing.policy import normalise_fingerprint
 from zhizhi.sharing.schemas import ClientView, GrantOut, ReadOut
-
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def normalise_fingerprint(value: str | None) -> str | None:
-    """A SHA-256 certificate fingerprint as 64 lower-case hex digits (the forms proxies pass:
-    ``AB:CD:…``, ``abcd…``, with or without a ``sha256:``/``SHA256=`` prefix); None when blank;
-    :class:`ValidationFailed` when it is not one."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip().lower()
-    for prefix in ("sha256:", "sha256="):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    text = text.replace(":", "")
-    if not _HEX64.match(text):
-        raise ValidationFailed(
-            "证书指纹应为 SHA-256 的 64 位十六进制数",
-            "the certificate fingerprint must be a SHA-256 digest: 64 hexadecimal digits",
-            field="fingerprint",
-        )
-    return text
-
-
-def certificate_matches(registered: str | None, presented: str | None) -> bool:
-    """Whether a token request may proceed: a system without a registered certificate always
-    may; one with a certificate only with exactly that certificate's fingerprint."""
-    if registered is None:
-        return True
-    if presented is None:
-        return False
-    try:
-        return secrets.compare_digest(registered, normalise_fingerprint(presented) or "")
-    except ValidationFailed:
-        return False
 
 
 def _require(principal: Principal) -> None:

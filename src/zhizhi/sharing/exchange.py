@@ -23,7 +23,7 @@ from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.org import service as org
-from zhizhi.sharing import adapters, cache, clients, policy, views
+from zhizhi.sharing import adapters, cache, policy, views
 from zhizhi.sharing import repository as repo
 from zhizhi.sharing.enums import Outcome, Purpose
 from zhizhi.sharing.models import AccessToken, Subject
@@ -71,7 +71,7 @@ def issue_token(
     client = repo.client_by_client_id(session, client_id)
     if client is None or not client.active or not org.verify_password(client.secret_hash, client_secret):
         raise OAuthError("invalid_client", "client authentication failed", 401)
-    if not clients.certificate_matches(client.cert_sha256, cert_sha256):
+    if not policy.certificate_matches(client.cert_sha256, cert_sha256):
         audit.record(  # committed with the 401 (the endpoint answers, it does not raise)
             session,
             "sharing.token_refused",

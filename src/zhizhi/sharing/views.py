@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -16,21 +16,12 @@ from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 from zhizhi.org.schemas import DepartmentRef
+from zhizhi.sharing import deadlines
 from zhizhi.sharing import repository as repo
-from zhizhi.sharing.enums import DueState, RequestStatus
+from zhizhi.sharing.enums import RequestStatus
 from zhizhi.sharing.models import ExchangeLog, Grant, Resource, ShareRequest
 from zhizhi.sharing.schemas import GrantOut, ReadOut, RequestOut
 from zhizhi.sharing.service import check_permission, reject_controls, require_staff
-
-WARNING_WORKING_DAYS = 2  # a pending request is 预警 in its last two working days
-
-
-def due_state(request: ShareRequest, today: date, working_days_left: int) -> DueState | None:
-    if request.status != RequestStatus.PENDING or request.due_date is None:
-        return None
-    if today > request.due_date:
-        return DueState.OVERDUE
-    return DueState.WARNING if working_days_left <= WARNING_WORKING_DAYS else DueState.NORMAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +45,7 @@ def request_outs(session: Session, rows: Sequence[ShareRequest]) -> list[Request
     out = []
     for r in rows:
         left = calendar.working_days_between(today, r.due_date) if r.due_date else 0
-        state = due_state(r, today, left)
+        state = deadlines.due_state(r.status, r.due_date, today, left)
         out.append(
             RequestOut(
                 number=r.number,
@@ -99,8 +90,7 @@ def supervision_queue(session: Session, principal: Principal) -> list[RequestOut
         principal, Permission.SHARING_SUPERVISE, "无权查看共享督办", "not allowed to supervise sharing"
     )
     rows = request_outs(session, repo.pending_requests(session))
-    rank = {DueState.OVERDUE.value: 0, DueState.WARNING.value: 1, DueState.NORMAL.value: 2}
-    return sorted(rows, key=lambda r: (rank.get(r.due_state or "", 3), r.due_date or date.max))
+    return sorted(rows, key=lambda r: deadlines.supervision_key(r.due_state, r.due_date))
 
 
 def request_view(session: Session, principal: Principal, number: str) -> RequestOut:
