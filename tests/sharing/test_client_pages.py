@@ -8,7 +8,7 @@ import re
 from tests.pages.helpers import csrf_of, login, post_form
 from tests.sharing.conftest import SharingCity
 
-SECRET = re.compile(r'id="shown-secret" class="secret wrap">([^<]+)<')
+SECRET = re.compile(r'id="shown-secret"[^>]*>([^<]+)<')
 
 
 def _register(city: SharingCity) -> tuple[str, str]:
@@ -16,7 +16,7 @@ def _register(city: SharingCity) -> tuple[str, str]:
         city.client, "/sharing/clients", "/sharing/clients", {"name": "住房保障系统", "department": "ZJ"}
     )
     assert r.status_code == 200, r.text
-    cid = re.search(r'id="shown-client-id">([^<]+)<', r.text)
+    cid = re.search(r'id="shown-client-id"[^>]*>([^<]+)<', r.text)
     secret = SECRET.search(r.text)
     assert cid and secret
     assert r.headers["cache-control"] == "no-store"
