@@ -172,6 +172,8 @@ def test_masking_by_kind() -> None:
     assert policy.masked(address, "岳麓区麓山路 88 号") == "岳麓区麓山路****"
     assert policy.masked(address, "开福区湘春街 3 号") == "开福区湘春街****"
     assert policy.masked(address, "某小区 5 栋") == "****"
+    assert policy.masked(address, "五一路八一路 3 号") == "五一路****"  # the first occurrence
+    assert policy.masked(address, "镇政府旁 1 号") == "镇****"  # a marker at the start
     # the first marker in the list that occurs wins (街道 before 路)
     assert policy.masked(address, "八一路五一街道 1 号") == "八一路五一街道****"
 
@@ -192,6 +194,17 @@ def test_shape_serves_only_the_names_each_as_disclosed() -> None:
         "gender": "男",
     }
     assert policy.shape({}, ["name"], fields, grant) == {"name": None}
+    # sensitive fields: plain only where the owner approved them unmasked
+    sensitive = {
+        "id_a": FieldView("id_a", "general", "sensitive", "id_number"),
+        "id_b": FieldView("id_b", "general", "sensitive", "id_number"),
+    }
+    ids = {"id_a": "430104199001011234", "id_b": "430104199202025678"}
+    approved = _grant(fields=("id_a", "id_b"), plain=("id_a",))
+    assert policy.shape(ids, ["id_a", "id_b"], sensitive, approved) == {
+        "id_a": "430104199001011234",
+        "id_b": "430104********5678",
+    }
 
 
 def test_certificate_fingerprints() -> None:

@@ -26,7 +26,8 @@ def due_state(status: str, due_date: date | None, today: date, working_days_left
 def supervision_key(due_state_value: str | None, due_date: date | None) -> tuple[int, date]:
     """Sort key of the supervision queue: overdue, then warning, then normal, then the rest;
     earliest due date first within each."""
-    return _RANK.get(due_state_value or "", 3), due_date or date.max
+    rank = _RANK[due_state_value] if due_state_value in _RANK else 3
+    return rank, due_date or date.max
 
 
 def answered_late(due_date: date | None, answered_on: date) -> bool:

@@ -199,6 +199,7 @@ def certificate_matches(registered: str | None, presented: str | None) -> bool:
     if presented is None:
         return False
     try:
-        return hmac.compare_digest(registered, normalise_fingerprint(presented) or "")
+        value = normalise_fingerprint(presented)
     except ValidationFailed:
         return False
+    return value is not None and hmac.compare_digest(registered, value)
