@@ -27,7 +27,7 @@ def limits(db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "LOGIN_ADDRESS_MAX_FAILURES": "5",
         "LOGIN_WINDOW_MINUTES": "10",
         "LOGIN_LOCKOUT_MINUTES": "20",
-        "RATE_LIMITS": '{"track": 2, "off": 0}',
+        "RATE_LIMITS": '{"track": 2, "off": 0, "one": 1}',
     }.items():
         monkeypatch.setenv(f"ZHIZHI_{name}", value)
     get_settings.cache_clear()
@@ -142,6 +142,10 @@ def test_rate_limit(limits: None) -> None:
         for _ in range(5):
             throttle.limit(s, "off", "4.4.4.4")  # a zero limit counts nothing
             throttle.limit(s, "unknown", "4.4.4.4")
+    with clock.frozen_at(_at(11)), unit_of_work() as s:
+        throttle.limit(s, "one", "4.4.4.4")  # a limit of one: the first passes, the second not
+        with pytest.raises(TooManyRequests):
+            throttle.limit(s, "one", "4.4.4.4")
     assert "rate:off:4.4.4.4" not in _counters()
     assert "rate:unknown:4.4.4.4" not in _counters()
     with clock.frozen_at(_at(30)), unit_of_work() as s, pytest.raises(TooManyRequests):

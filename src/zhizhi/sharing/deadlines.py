@@ -10,7 +10,7 @@ from datetime import date
 from zhizhi.sharing.enums import DueState, RequestStatus
 
 WARNING_WORKING_DAYS = 2  # a pending request is 预警 in its last two working days
-_RANK = {DueState.OVERDUE.value: 0, DueState.WARNING.value: 1, DueState.NORMAL.value: 2}
+_RANK: dict[str | None, int] = {DueState.OVERDUE.value: 0, DueState.WARNING.value: 1, DueState.NORMAL.value: 2}
 
 
 def due_state(status: str, due_date: date | None, today: date, working_days_left: int) -> DueState | None:
@@ -26,8 +26,7 @@ def due_state(status: str, due_date: date | None, today: date, working_days_left
 def supervision_key(due_state_value: str | None, due_date: date | None) -> tuple[int, date]:
     """Sort key of the supervision queue: overdue, then warning, then normal, then the rest;
     earliest due date first within each."""
-    rank = _RANK[due_state_value] if due_state_value in _RANK else 3
-    return rank, due_date or date.max
+    return _RANK.get(due_state_value, 3), due_date or date.max
 
 
 def answered_late(due_date: date | None, answered_on: date) -> bool:

@@ -108,7 +108,7 @@ def choose_grant(
         return max(live, key=lambda g: g.id), None
     if any(not g.revoked and g.expires_at <= now for g in for_purpose):
         return None, Refusal.EXPIRED
-    if any(not g.revoked and g.valid_from > now for g in for_purpose):
+    if any(not g.revoked for g in for_purpose):  # neither live nor expired: not started yet
         return None, Refusal.NOT_YET_VALID
     return None, Refusal.REVOKED
 
