@@ -10,7 +10,11 @@ from datetime import date
 from zhizhi.sharing.enums import DueState, RequestStatus
 
 WARNING_WORKING_DAYS = 2  # a pending request is 预警 in its last two working days
-_RANK: dict[str | None, int] = {DueState.OVERDUE.value: 0, DueState.WARNING.value: 1, DueState.NORMAL.value: 2}
+_RANK: dict[str | None, int] = {
+    DueState.OVERDUE.value: 0,
+    DueState.WARNING.value: 1,
+    DueState.NORMAL.value: 2,
+}
 
 
 def due_state(status: str, due_date: date | None, today: date, working_days_left: int) -> DueState | None:
