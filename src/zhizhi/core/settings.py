@@ -15,7 +15,7 @@ DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (development only: guard() r
 # requests per source address per minute (docs/security.md): login = POST /login and
 # /api/v1/auth/token; intake = POST /submit and anonymous POST /api/v1/cases; track = POST /track
 # and /track/rate; lookup = the public address and division look-ups
-DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300}
+DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300, "open311": 60}
 
 
 class Settings(BaseSettings):
@@ -140,6 +140,16 @@ class Settings(BaseSettings):
         description="request header in which the mutual-TLS proxy in front passes the SHA-256 "
         "fingerprint of the client certificate it verified (e.g. X-Client-Cert-SHA256); unset: no "
         "proxy, and a consuming system bound to a certificate gets no token",
+    )
+    open311_jurisdiction_id: str = Field(
+        default="changsha.12345",
+        min_length=1,
+        max_length=80,
+        description="this server's Open311 jurisdiction_id; a request naming another one is refused",
+    )
+    open311_public_read: bool = Field(
+        default=True,
+        description="Open311 GET requests need no API key (false: every call needs a client's key)",
     )
     audit_key_file: str = Field(
         default="var/audit.key",
