@@ -6,7 +6,7 @@
 * ``ix_sharing_exchange_log_client_at``: a system's last calls and last call time.
 
 Revision ID: 0017_gaps12a
-Revises: 0011
+Revises: 0017_open311
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from alembic import op
 import zhizhi.core.db
 
 revision = "0017_gaps12a"
-down_revision = "0011"
+down_revision = "0017_open311"
 branch_labels = None
 depends_on = None
 
