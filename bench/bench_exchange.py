@@ -62,7 +62,7 @@ def main() -> None:
     from zhizhi.core.permissions import Role
     from zhizhi.org import service as org
     from zhizhi.org.enums import DepartmentKind
-    from zhizhi.sharing import exchange, seed, service
+    from zhizhi.sharing import clients, exchange, seed, service
     from zhizhi.sharing import repository as repo
     from zhizhi.sharing.schemas import DecisionIn, RequestIn
     from zhizhi.web.app import create_app
@@ -98,7 +98,7 @@ def main() -> None:
         service.decide_request(
             s, org.principal_for_username(s, "st_ga"), number, DecisionIn(approve=True, plain_fields=["name"])
         )
-        client, secret = exchange.register_client(s, admin, "bench", "ZJ")
+        client, secret = clients.register_client(s, admin, "bench", "ZJ")
         client_id = client.client_id
     keys = [p["id_number"] for p in rows["provider_population"]]
 

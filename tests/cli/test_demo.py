@@ -43,6 +43,12 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         )
         indexed = conn.execute(text("SELECT count(*) FROM knowledge_index")).scalar()
         cited = conn.execute(text("SELECT count(*) FROM knowledge_citations")).scalar()
+        systems = conn.execute(
+            text(
+                "SELECT sum(active), sum(1 - active), count(cert_sha256), count(secret_rotated_at) "
+                "FROM sharing_clients"
+            )
+        ).one()
     assert set(statuses) == {
         "received",
         "accepted",
@@ -61,6 +67,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert reads == {"served": 160, "refused": 10}
     assert knowledge == {"published": 29, "draft": 2, "retired": 1} and indexed == 29  # docs/knowledge.md
     assert cited == 2
+    assert tuple(systems) == (3, 1, 1, 1)  # consuming systems: one retired, bound, rotated
     assert "岳麓区人民政府" in districts and len(districts) == 9
     assert certificates == {"A": 8, "B": 2, "C": 2, "D": 1} and revoked == 1
     assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]

@@ -43,6 +43,7 @@ ALL = {
     "sharing:supervise",
     "knowledge:read",
     "knowledge:manage",
+    "sharing:clients",
 }
 HANDLING = {
     "case:read",
@@ -121,6 +122,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:request",
         "sharing:approve",
         "sharing:supervise",
+        "sharing:clients",
     },
     "admin": ALL,
 }

@@ -33,3 +33,25 @@ def test_migration_0013_goes_down_and_up_again(migrated: str) -> None:
         assert "cases" in table_names(url)
         upgrade(url, "0013")
         assert table_names(url) >= SHARING_TABLES
+
+
+def _client_columns(url: str) -> set[str]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns("sharing_clients")}
+    finally:
+        engine.dispose()
+
+
+def test_migration_0017_gaps12a_goes_down_and_up_again(migrated: str) -> None:
+    """The consuming systems' management columns (both backends: SQLite rebuilds the table)."""
+    added = {"secret_rotated_at", "retired_at", "retired_by", "cert_sha256"}
+    with scratch_database(migrated, "0017g") as url:
+        upgrade(url, "0017_gaps12a")
+        assert _client_columns(url) >= added
+        downgrade(url, "-1")
+        assert _client_columns(url) & added == set()
+        upgrade(url, "0017_gaps12a")
+        assert _client_columns(url) >= added

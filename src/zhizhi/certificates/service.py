@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from zhizhi.addresses.divisions import is_valid_code
 from zhizhi.certificates import repository as repo
 from zhizhi.certificates import signing
+from zhizhi.certificates import status as status_rules
 from zhizhi.certificates.enums import TYPES, CertificateType, HolderKind, Status, TrustGrade
 from zhizhi.certificates.holders import check_holder_id, is_valid_id_number, is_valid_uscc
 from zhizhi.certificates.models import Certificate, SigningKey
@@ -67,12 +68,7 @@ def document(cert: Certificate) -> dict[str, Any]:
 
 
 def effective_status(cert: Certificate, today: date | None = None) -> Status:
-    if cert.status == Status.REVOKED:
-        return Status.REVOKED
-    today = today or clock.today_local()
-    if cert.valid_to is not None and cert.valid_to < today:
-        return Status.EXPIRED
-    return Status.VALID
+    return status_rules.effective_status(cert.status, cert.valid_to, today or clock.today_local())
 
 
 def certificate_type(code: str) -> CertificateType:
@@ -286,7 +282,7 @@ def _own(session: Session, principal: Principal, number: str) -> Certificate:
 def revoke(session: Session, principal: Principal, number: str, reason: str) -> Certificate:
     _require(principal, Permission.CERT_ISSUE, "无权注销证照", "you may not revoke certificates")
     cert = _own(session, principal, number)
-    if cert.status == Status.REVOKED:
+    if not status_rules.can_revoke(cert.status):
         raise Conflict("证照已注销", "the certificate is already revoked", field="number")
     cert.status = Status.REVOKED.value
     cert.revoked_at = clock.now()

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from zhizhi.certificates import repository as repo
 from zhizhi.certificates import service, signing
-from zhizhi.certificates.enums import OUTCOME_LABELS, TYPES, Outcome, Status, TrustGrade
+from zhizhi.certificates import status as status_rules
+from zhizhi.certificates.enums import OUTCOME_LABELS, TYPES, Outcome, TrustGrade
 from zhizhi.certificates.models import Certificate
 from zhizhi.core import clock
 
@@ -141,15 +142,15 @@ def _record(session: Session, cert: Certificate, code: str | None) -> Verificati
         result.reasons.append(_reason("signature_ok", key=cert.key_id))
     else:
         result.reasons.append(_reason("unsigned", grade=cert.grade))
-    status = service.effective_status(cert)
-    if status is Status.REVOKED:
+    outcome = status_rules.validity_outcome(cert.status, cert.valid_from, cert.valid_to, clock.today_local())
+    if outcome is Outcome.REVOKED:
         at = clock.to_local(cert.revoked_at).strftime("%Y-%m-%d") if cert.revoked_at else ""
         result.outcome = Outcome.REVOKED
         result.reasons.append(_reason("revoked", at=at, reason=cert.revoke_reason or ""))
-    elif status is Status.EXPIRED:
+    elif outcome is Outcome.EXPIRED:
         result.outcome = Outcome.EXPIRED
         result.reasons.append(_reason("expired", to=cert.valid_to))
-    elif cert.valid_from > clock.today_local():
+    elif outcome is Outcome.NOT_YET_VALID:
         result.outcome = Outcome.NOT_YET_VALID
         result.reasons.append(_reason("not_yet_valid", start=cert.valid_from))
     else:

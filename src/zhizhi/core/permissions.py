@@ -70,6 +70,7 @@ class Permission(StrEnum):
     SHARING_SUPERVISE = "sharing:supervise"  # the city-wide queue of pending requests, overdue first
     KNOWLEDGE_READ = "knowledge:read"  # search and read the knowledge base's published articles
     KNOWLEDGE_MANAGE = "knowledge:manage"  # write, publish and retire knowledge articles
+    SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind, retire one's department's systems
 
 
 P = Permission
@@ -103,7 +104,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _STAFF_READ
         | {P.CASE_READ_ALL, P.DATA_MANAGE, P.AUDIT_READ}
         | {P.CERT_ISSUE, P.CERT_READ, P.KNOWLEDGE_MANAGE}
-        | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE}
+        | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE, P.SHARING_CLIENTS}
     ),
     Role.ADMIN: frozenset(set(Permission)),
 }

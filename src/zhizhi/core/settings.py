@@ -140,6 +140,14 @@ class Settings(BaseSettings):
     sharing_token_ttl_seconds: int = Field(
         default=600, ge=60, le=86400, description="lifetime of an exchange client's bearer token"
     )
+    sharing_client_cert_header: str | None = Field(
+        default=None,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="request header in which the mutual-TLS proxy in front passes the SHA-256 "
+        "fingerprint of the client certificate it verified (e.g. X-Client-Cert-SHA256); unset: no "
+        "proxy, and a consuming system bound to a certificate gets no token",
+    )
     open311_jurisdiction_id: str = Field(
         default="changsha.12345",
         min_length=1,

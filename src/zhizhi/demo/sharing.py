@@ -17,10 +17,13 @@ from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 from zhizhi.org.enums import DepartmentKind
+from zhizhi.sharing import clients as sharing_clients
 from zhizhi.sharing import exchange, seed, service, views
 from zhizhi.sharing.schemas import DecisionIn, RequestIn
 
 PEOPLE = 120
+# the fingerprint of the demo 卫健委 system's client certificate (a made-up digest: the demo has no proxy)
+DEMO_CERT_SHA256 = "5f1c0e6a9b2d47c38e1f0a6b7c2d9e4f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d"
 OWNERS = {"ga": "CS-GA", "scjg": "CS-SCJG", "rs": "CS-RS", "zrzy": "CS-ZRZY"}
 STEWARDS = {
     "steward_ga": ("CS-GA", "公安局数据管理员 罗斌"),
@@ -98,8 +101,13 @@ def load_sharing(session: Session, password: str) -> dict[str, int]:
     exchange.link_subject(session, admin, "citizen", citizen_id)
     clients = {}
     for dept in ("CS-ZJ", "CS-JY", "CS-WJ"):
-        client, _secret = exchange.register_client(session, admin, f"{dept} 业务办理系统", dept)
+        client, _secret = sharing_clients.register_client(session, admin, f"{dept} 业务办理系统", dept)
         clients[dept] = exchange.Consumer(client.client_id, client.department_id)
+    # the consuming systems' life: a secret rotated, a system behind mutual TLS, one retired
+    sharing_clients.rotate_secret(session, admin, clients["CS-JY"].client_id)
+    sharing_clients.bind_certificate(session, admin, clients["CS-WJ"].client_id, DEMO_CERT_SHA256)
+    old, _secret = sharing_clients.register_client(session, admin, "CS-ZJ 旧版住房保障系统", "CS-ZJ")
+    sharing_clients.retire_client(session, admin, old.client_id)
     today = clock.today_local()
     year_on = today + timedelta(days=365)
     housing = (

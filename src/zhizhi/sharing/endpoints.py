@@ -13,12 +13,15 @@ from fastapi.responses import JSONResponse, Response
 from zhizhi.core.errors import Unauthorized, ValidationFailed
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
+from zhizhi.core.settings import get_settings
 from zhizhi.http.deps import DbSession
 from zhizhi.org.deps import CurrentPrincipal, require
-from zhizhi.sharing import dcat, excel, exchange, service, views
+from zhizhi.sharing import clients, dcat, excel, exchange, service, views
 from zhizhi.sharing.schemas import (
+    CertificateIn,
     ClientIn,
     ClientOut,
+    ClientView,
     ConflictOut,
     DecisionIn,
     GrantOut,
@@ -28,6 +31,7 @@ from zhizhi.sharing.schemas import (
     ResourceIn,
     ResourceOut,
     RevokeIn,
+    SecretOut,
     SubjectIn,
 )
 
@@ -161,10 +165,52 @@ def revoke(
     "/clients", response_model=ClientOut, status_code=201, summary="Register a consuming system 接入系统"
 )
 def register_client(body: ClientIn, session: DbSession, principal: CurrentPrincipal) -> ClientOut:
-    client, secret = exchange.register_client(session, principal, body.name, body.department)
+    client, secret = clients.register_client(session, principal, body.name, body.department)
     return ClientOut(
         client_id=client.client_id, client_secret=secret, name=client.name, department=body.department
     )
+
+
+ClientPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9_.\-]+$")]
+
+
+@router.get("/clients", response_model=list[ClientView], summary="Consuming systems I manage 接入系统列表")
+def list_clients(session: DbSession, principal: CurrentPrincipal) -> list[ClientView]:
+    return clients.list_clients(session, principal)
+
+
+@router.get("/clients/{client_id}", summary="A consuming system, its grants and last calls 接入系统详情")
+def client_detail(client_id: ClientPath, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
+    view, grants, calls = clients.client_detail(session, principal, client_id)
+    return {
+        "client": view.model_dump(mode="json"),
+        "grants": [g.model_dump(mode="json") for g in grants],
+        "calls": [c.model_dump(mode="json") for c in calls],
+    }
+
+
+@router.post("/clients/{client_id}/rotate", response_model=SecretOut, summary="Rotate the secret 更换密钥")
+def rotate_client_secret(client_id: ClientPath, session: DbSession, principal: CurrentPrincipal) -> SecretOut:
+    client, secret = clients.rotate_secret(session, principal, client_id)
+    return SecretOut(client_id=client.client_id, client_secret=secret)
+
+
+@router.post("/clients/{client_id}/retire", response_model=ClientView, summary="Retire a system 停用接入系统")
+def retire_client(client_id: ClientPath, session: DbSession, principal: CurrentPrincipal) -> ClientView:
+    clients.retire_client(session, principal, client_id)
+    return clients.client_detail(session, principal, client_id)[0]
+
+
+@router.put(
+    "/clients/{client_id}/certificate",
+    response_model=ClientView,
+    summary="Bind a client certificate 绑定证书",
+)
+def bind_client_certificate(
+    client_id: ClientPath, body: CertificateIn, session: DbSession, principal: CurrentPrincipal
+) -> ClientView:
+    clients.bind_certificate(session, principal, client_id, body.fingerprint)
+    return clients.client_detail(session, principal, client_id)[0]
 
 
 @router.post("/subjects", status_code=201, summary="Record a verified data subject 实名登记")
@@ -225,8 +271,17 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     return (user, password) if sep else None
 
 
+def _client_certificate(request: Request) -> str | None:
+    """The fingerprint of the client certificate the mutual-TLS proxy verified, from the header
+    named by ``SHARING_CLIENT_CERT_HEADER`` (None: no proxy configured, or no certificate)."""
+    header = get_settings().sharing_client_cert_header
+    value = request.headers.get(header) if header else None
+    return value[:200] if value else None
+
+
 @exchange_router.post("/token", summary="OAuth2 client credentials → bearer 获取令牌")
 def token(
+    request: Request,
     session: DbSession,
     grant_type: Annotated[str | None, Form(max_length=40)] = None,
     client_id: Annotated[str | None, Form(max_length=64)] = None,
@@ -245,7 +300,7 @@ def token(
         cid, secret = basic if basic is not None else (client_id, client_secret)
         if not cid or not secret:
             raise exchange.OAuthError("invalid_client", "client credentials are required", 401)
-        access, ttl = exchange.issue_token(session, cid, secret)
+        access, ttl = exchange.issue_token(session, cid, secret, _client_certificate(request))
     except exchange.OAuthError as exc:
         return _oauth_error(exc)
     return JSONResponse(

@@ -23,10 +23,10 @@ from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.org import service as org
-from zhizhi.sharing import adapters, cache, policy
+from zhizhi.sharing import adapters, cache, policy, views
 from zhizhi.sharing import repository as repo
 from zhizhi.sharing.enums import Outcome, Purpose
-from zhizhi.sharing.models import AccessToken, Client, ExchangeLog, Subject
+from zhizhi.sharing.models import AccessToken, Subject
 from zhizhi.sharing.schemas import ReadOut
 from zhizhi.sharing.service import reject_controls
 
@@ -60,49 +60,27 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def register_client(
-    session: Session, principal: Principal, name: str, department_code: str
-) -> tuple[Client, str]:
-    """A consuming system of a department; the secret is shown once and kept as an argon2 hash."""
-    if not principal.can(Permission.DATA_MANAGE):
-        raise Forbidden("无权登记接入系统", "not allowed to register consuming systems")
-    dept = org.find_department(session, department_code)
-    if dept is None:
-        raise NotFound(
-            f"部门 {department_code} 不存在", f"department {department_code} not found", field="department"
-        )
-    if principal.role != Role.ADMIN and principal.department_id != dept.id:
-        raise Forbidden("只能为本部门登记接入系统", "only systems of your own department")
-    client_id = f"{dept.code.lower()}-{secrets.token_hex(6)}"
-    secret = secrets.token_urlsafe(32)
-    client = Client(
-        client_id=client_id,
-        secret_hash=org.hash_password(secret),
-        name=name,
-        department_id=dept.id,
-        active=True,
-        created_at=clock.now(),
-    )
-    repo.add(session, client)
-    audit.record(
-        session,
-        "sharing.client_registered",
-        principal.actor,
-        object_type="sharing_client",
-        object_id=client_id,
-        department=dept.code,
-        name=name,
-    )
-    return client, secret
-
-
-def issue_token(session: Session, client_id: str, client_secret: str) -> tuple[str, int]:
-    """RFC 6749 §4.4: a short-lived bearer for a client that proves its secret."""
+def issue_token(
+    session: Session, client_id: str, client_secret: str, cert_sha256: str | None = None
+) -> tuple[str, int]:
+    """RFC 6749 §4.4: a short-lived bearer for a client that proves its secret — and, when it is
+    bound to a client certificate, presents that certificate to the mutual-TLS proxy in front
+    (``cert_sha256``: the fingerprint the proxy passed; RFC 8705 §2 in spirit)."""
     if any(ord(c) < 32 for c in client_id + client_secret):
         raise OAuthError("invalid_client", "client authentication failed", 401)
     client = repo.client_by_client_id(session, client_id)
     if client is None or not client.active or not org.verify_password(client.secret_hash, client_secret):
         raise OAuthError("invalid_client", "client authentication failed", 401)
+    if not policy.certificate_matches(client.cert_sha256, cert_sha256):
+        audit.record(  # committed with the 401 (the endpoint answers, it does not raise)
+            session,
+            "sharing.token_refused",
+            audit.Actor(None, f"client:{client_id}"),
+            object_type="sharing_client",
+            object_id=client_id,
+            reason="certificate_missing" if cert_sha256 is None else "certificate_mismatch",
+        )
+        raise OAuthError("invalid_client", "the client certificate does not match the registered one", 401)
     ttl = get_settings().sharing_token_ttl_seconds
     token = secrets.token_urlsafe(32)
     repo.add(
@@ -237,20 +215,19 @@ def _log(
             outcome=outcome.value,
             reason=reason,
         ),
-    )
-    audit.record(
-        session,
-        "sharing.exchange",
-        audit.Actor(None, f"client:{consumer.client_id}"),
-        object_type="sharing_resource",
-        object_id=code[:40],
-        consumer_department_id=consumer.department_id,
-        purpose=purpose[:16],
-        grant=grant_id,
-        record_key=shown_key,
-        fields=fields,
-        outcome=outcome.value,
-        reason=reason,
+        audit.entry(
+            "sharing.exchange",
+            audit.Actor(None, f"client:{consumer.client_id}"),
+            object_type="sharing_resource",
+            object_id=code[:40],
+            consumer_department_id=consumer.department_id,
+            purpose=purpose[:16],
+            grant=grant_id,
+            record_key=shown_key,
+            fields=fields,
+            outcome=outcome.value,
+            reason=reason,
+        ),
     )
 
 
@@ -332,40 +309,15 @@ def call(
 # ---- who read what -------------------------------------------------------------------------
 
 
-def _read_outs(session: Session, rows: list[ExchangeLog], *, with_client: bool) -> list[ReadOut]:
-    depts = org.departments_by_ids(
-        session,
-        [r.consumer_department_id for r in rows]
-        + [r.owner_department_id for r in rows if r.owner_department_id],
-    )
-    return [
-        ReadOut(
-            at=r.at,
-            consumer=depts[r.consumer_department_id].code,
-            consumer_name=depts[r.consumer_department_id].name,
-            owner=depts[r.owner_department_id].code if r.owner_department_id else None,
-            resource=r.resource_code,
-            purpose=r.purpose,
-            record_key=r.record_key,
-            fields=list(r.fields),
-            outcome=r.outcome,
-            reason=r.reason,
-            client_id=r.client_id if with_client else None,
-            grant_id=r.grant_id if with_client else None,
-        )
-        for r in rows
-    ]
-
-
 def reads_of_my_data(session: Session, principal: Principal) -> list[ReadOut]:
     """Who read the caller's department's data (the owner's view; every read for an admin)."""
     if not principal.can(Permission.SHARING_APPROVE):
         raise Forbidden("无权查看本部门数据的调用记录", "not allowed to see who read your department's data")
     if principal.role == Role.ADMIN:
-        return _read_outs(session, repo.reads_of_owner(session, None), with_client=True)
+        return views.read_outs(session, repo.reads_of_owner(session, None), with_client=True)
     if principal.department_id is None:
         return []
-    return _read_outs(session, repo.reads_of_owner(session, principal.department_id), with_client=True)
+    return views.read_outs(session, repo.reads_of_owner(session, principal.department_id), with_client=True)
 
 
 def reads_about_me(session: Session, principal: Principal) -> tuple[str | None, list[ReadOut]]:
@@ -383,4 +335,4 @@ def reads_about_me(session: Session, principal: Principal) -> tuple[str | None, 
         object_id=principal.user_id,
         rows=len(rows),
     )
-    return subject.id_number_masked, _read_outs(session, rows, with_client=False)
+    return subject.id_number_masked, views.read_outs(session, rows, with_client=False)

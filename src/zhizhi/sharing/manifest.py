@@ -7,13 +7,13 @@ from pathlib import Path
 
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
-from zhizhi.sharing import endpoints, pages
+from zhizhi.sharing import client_pages, endpoints, pages
 from zhizhi.sharing.messages import MESSAGES
 
 CAPABILITY = Capability(
     name="sharing",
     api_routers=(endpoints.router, endpoints.exchange_router),
-    page_routers=(pages.router,),
+    page_routers=(pages.router, client_pages.router),
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,
     nav=(

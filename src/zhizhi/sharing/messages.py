@@ -91,4 +91,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sh.username": ("用户名", "User name"),
     "sh.password": ("密码", "Password"),
     "sh.show": ("查看", "Show"),
+    "sh.clients": ("接入系统管理", "Consuming systems"),
+    "sh.clients.lead": (
+        "接入系统以 OAuth2 客户端凭证调用数据交换接口（/api/v1/exchange/token）。"
+        "密钥只在登记或更换时显示一次，平台只保存其哈希值。",
+        "Consuming systems call the exchange with OAuth2 client credentials (/api/v1/exchange/token). "
+        "A secret is shown once, when it is made; the platform keeps only its hash.",
+    ),
+    "sh.client.name": ("系统名称", "System name"),
+    "sh.client.name.hint": ("如：住房保障业务办理系统", "e.g. the housing benefit case system"),
+    "sh.client.id": ("客户端标识 client_id", "Client ID"),
+    "sh.client.department": ("所属部门", "Department"),
+    "sh.client.cert": ("客户端证书（双向 TLS）", "Client certificate (mutual TLS)"),
+    "sh.client.cert.bound": ("已绑定", "Bound"),
+    "sh.client.cert.none": ("未绑定", "None"),
+    "sh.client.last_call": ("最近调用", "Last call"),
+    "sh.client.never": ("从未调用", "Never"),
+    "sh.client.state.active": ("启用", "Active"),
+    "sh.client.state.retired": ("已停用", "Retired"),
+    "sh.client.register": ("登记接入系统", "Register a system"),
+    "sh.client.created": ("登记时间", "Registered"),
+    "sh.client.rotated": ("最近更换密钥", "Secret last rotated"),
+    "sh.client.secret": ("客户端密钥", "Client secret"),
+    "sh.client.secret.once": (
+        "请立即复制并交给该系统的运维人员：离开本页后密钥不再显示，丢失只能更换。",
+        "Copy it now and hand it to the system's operators: it is not shown again; if lost, rotate it.",
+    ),
+    "sh.client.manage": ("管理", "Manage"),
+    "sh.client.rotate": ("更换密钥", "Rotate the secret"),
+    "sh.client.rotate.hint": (
+        "生成新密钥；旧密钥立即失效，已发放的令牌全部作废。",
+        "Makes a new secret; the old one stops working at once and every issued token is revoked.",
+    ),
+    "sh.client.fingerprint": ("证书 SHA-256 指纹", "Certificate SHA-256 fingerprint"),
+    "sh.client.fingerprint.hint": (
+        "64 位十六进制，可带冒号；留空则解除绑定。绑定后只有经双向 TLS 代理出示该证书才能获取令牌。",
+        "64 hexadecimal digits, colons allowed; empty unbinds. Once bound, a token is issued only "
+        "through the mutual-TLS proxy with this certificate.",
+    ),
+    "sh.client.bind": ("保存证书绑定", "Save the certificate binding"),
+    "sh.client.retire": ("停用该系统", "Retire this system"),
+    "sh.client.retire.confirm": (
+        "我确认停用：该系统不能再获取令牌，调用记录保留。",
+        "I confirm: the system gets no token any more; its log is kept.",
+    ),
+    "sh.client.grants": ("可调用的授权（所属部门持有）", "Grants it reads under (held by its department)"),
+    "sh.client.calls": ("最近调用记录", "Last calls"),
+    "sh.client.done.registered": ("已登记接入系统。", "System registered."),
+    "sh.client.done.rotated": (
+        "已更换密钥，旧密钥和令牌已作废。",
+        "Secret rotated; the old secret and tokens are void.",
+    ),
+    "sh.client.done.retired": ("已停用。", "Retired."),
+    "sh.client.done.bound": ("已绑定客户端证书。", "Client certificate bound."),
+    "sh.client.done.unbound": ("已解除证书绑定。", "Certificate binding removed."),
 }

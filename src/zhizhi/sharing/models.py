@@ -144,6 +144,11 @@ class Client(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), nullable=False, index=True)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    secret_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_by: Mapped[str | None] = mapped_column(String(120))
+    # SHA-256 of the client certificate (DER, lower-case hex) a mutual-TLS proxy must have verified
+    cert_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class AccessToken(Base):
@@ -166,6 +171,7 @@ class ExchangeLog(Base):
     __table_args__ = (
         CheckConstraint(_in("outcome", Outcome), name="outcome"),
         Index("ix_sharing_exchange_log_owner_at", "owner_department_id", "at"),
+        Index("ix_sharing_exchange_log_client_at", "client_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,11 +7,14 @@ every combination of role, department, grant and field.
 
 from __future__ import annotations
 
+import hmac
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from zhizhi.core.errors import ValidationFailed
 from zhizhi.core.masking import HIDDEN, mask_id_number, mask_name, mask_phone
 from zhizhi.sharing.enums import Grade, MaskKind, Personal, Purpose
 
@@ -105,7 +108,7 @@ def choose_grant(
         return max(live, key=lambda g: g.id), None
     if any(not g.revoked and g.expires_at <= now for g in for_purpose):
         return None, Refusal.EXPIRED
-    if any(not g.revoked and g.valid_from > now for g in for_purpose):
+    if any(not g.revoked for g in for_purpose):  # neither live nor expired: not started yet
         return None, Refusal.NOT_YET_VALID
     return None, Refusal.REVOKED
 
@@ -161,3 +164,42 @@ def shape(
         elif how is Disclosure.MASKED:
             out[name] = masked(field, value)
     return out
+
+
+# ---- client certificates (mutual TLS behind a proxy) ----------------------------------------
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def normalise_fingerprint(value: str | None) -> str | None:
+    """A SHA-256 certificate fingerprint as 64 lower-case hex digits (the forms proxies pass:
+    ``AB:CD:…``, ``abcd…``, with or without a ``sha256:``/``SHA256=`` prefix); None when blank;
+    :class:`ValidationFailed` when it is not one."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip().lower()
+    for prefix in ("sha256:", "sha256="):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    text = text.replace(":", "")
+    if not _HEX64.match(text):
+        raise ValidationFailed(
+            "证书指纹应为 SHA-256 的 64 位十六进制数",
+            "the certificate fingerprint must be a SHA-256 digest: 64 hexadecimal digits",
+            field="fingerprint",
+        )
+    return text
+
+
+def certificate_matches(registered: str | None, presented: str | None) -> bool:
+    """Whether a token request may proceed: a system without a registered certificate always
+    may; one with a certificate only with exactly that certificate's fingerprint."""
+    if registered is None:
+        return True
+    if presented is None:
+        return False
+    try:
+        value = normalise_fingerprint(presented)
+    except ValidationFailed:
+        return False
+    return value is not None and hmac.compare_digest(registered, value)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, or_, select
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from zhizhi.core import audit
 from zhizhi.sharing.models import (
     AccessToken,
     BusinessLicence,
@@ -181,14 +182,21 @@ def grants_by_request(session: Session, request_ids: Sequence[int]) -> dict[int,
     }
 
 
-_GRANTS_FOR = select(Grant).where(
-    Grant.resource_id == bindparam("resource"), Grant.consumer_department_id == bindparam("consumer")
-)
+_GRANTS_FOR = select(
+    Grant.id,
+    Grant.purpose,
+    Grant.fields,
+    Grant.plain_fields,
+    Grant.valid_from,
+    Grant.expires_at,
+    Grant.revoked_at,
+).where(Grant.resource_id == bindparam("resource"), Grant.consumer_department_id == bindparam("consumer"))
 
 
-def grants_for(session: Session, resource_id: int, consumer_department_id: int) -> list[Grant]:
-    """Every grant of a resource to a department (read fresh on each exchange call)."""
-    return list(session.scalars(_GRANTS_FOR, {"resource": resource_id, "consumer": consumer_department_id}))
+def grants_for(session: Session, resource_id: int, consumer_department_id: int) -> list[Any]:
+    """Every grant of a resource to a department (read fresh on each exchange call, as plain rows
+    of the columns the check needs: no ORM identity map on the hot path)."""
+    return list(session.execute(_GRANTS_FOR, {"resource": resource_id, "consumer": consumer_department_id}))
 
 
 def grants_of(session: Session, department_id: int | None, limit: int = 500) -> list[Grant]:
@@ -212,6 +220,48 @@ def clients_of(session: Session, department_id: int | None) -> list[Client]:
     if department_id is not None:
         stmt = stmt.where(Client.department_id == department_id)
     return list(session.scalars(stmt))
+
+
+def delete_tokens_of(session: Session, client_pk: int) -> int:
+    """Delete every bearer of a client (its secret rotated, or the client retired)."""
+    result = session.execute(delete(AccessToken).where(AccessToken.client_pk == client_pk))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def grants_held(session: Session, department_id: int, limit: int = 200) -> list[Grant]:
+    """The grants a department holds (what its consuming systems may read)."""
+    return list(
+        session.scalars(
+            select(Grant)
+            .where(Grant.consumer_department_id == department_id)
+            .order_by(Grant.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def calls_of_client(session: Session, client_id: str, limit: int = 20) -> list[ExchangeLog]:
+    """A consuming system's newest exchange calls, served or refused."""
+    return list(
+        session.scalars(
+            select(ExchangeLog)
+            .where(ExchangeLog.client_id == client_id)
+            .order_by(ExchangeLog.at.desc(), ExchangeLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def last_calls(session: Session, client_ids: Sequence[str]) -> dict[str, datetime]:
+    """The time of each consuming system's newest call (``ix_sharing_exchange_log_client_at``)."""
+    if not client_ids:
+        return {}
+    rows = session.execute(
+        select(ExchangeLog.client_id, func.max(ExchangeLog.at))
+        .where(ExchangeLog.client_id.in_(list(client_ids)))
+        .group_by(ExchangeLog.client_id)
+    )
+    return {cid: at for cid, at in rows}
 
 
 def token_client(session: Session, token_hash: str, now: datetime) -> tuple[Client, datetime] | None:
@@ -276,6 +326,31 @@ def provider_columns(table_name: str) -> list[str]:
     return [c.name for c in PROVIDER_TABLES[table_name].columns]
 
 
-def insert_log(session: Session, values: dict[str, Any]) -> None:
-    """One exchange-log row, by a plain INSERT (no ORM unit of work: the hot path)."""
-    session.execute(insert(ExchangeLog), [values])
+_LOG = cast(Table, ExchangeLog.__table__)
+_AUDIT_COLUMNS = ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")
+_log_statement: Any = None
+
+
+def insert_log(session: Session, values: dict[str, Any], entry: dict[str, Any]) -> None:
+    """One exchange-log row and its audit entry (``audit.entry``), the hot path.  On PostgreSQL
+    one statement writes both (the log row in a CTE, the entry into the audit inbox, sealed after
+    the commit, as the case engine's hot paths do): one round trip instead of two.  On SQLite the
+    row is a plain INSERT and the entry is queued for the commit's chain."""
+    global _log_statement
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(_LOG), [values])
+        audit.queue(session, entry)
+        return
+    if _log_statement is None:  # built once: the column set is always the same
+        inbox = audit.INBOX
+        new_row = insert(_LOG).values({c: bindparam(c, type_=_LOG.c[c].type) for c in values})
+        _log_statement = (
+            insert(inbox)
+            .from_select(
+                list(_AUDIT_COLUMNS),
+                select(*(bindparam(f"au_{c}", type_=inbox.c[c].type) for c in _AUDIT_COLUMNS)),
+            )
+            .add_cte(new_row.cte("new_log"))
+        )
+    session.execute(_log_statement, {**values, **{f"au_{c}": entry[c] for c in _AUDIT_COLUMNS}})
+    audit.written_to_inbox(session)

@@ -173,6 +173,33 @@ class ClientOut(BaseModel):
     department: str
 
 
+class ClientView(BaseModel):
+    """A consuming system as its department's steward sees it (never the secret)."""
+
+    client_id: str
+    name: str
+    department: str
+    department_name: str
+    state: str  # active / retired
+    created_at: datetime
+    secret_rotated_at: datetime | None
+    retired_at: datetime | None
+    retired_by: str | None
+    cert_sha256: str | None
+    last_call_at: datetime | None
+
+
+class SecretOut(BaseModel):
+    client_id: str
+    client_secret: str  # shown once
+
+
+class CertificateIn(In):
+    """The SHA-256 fingerprint of the client certificate (hex, colons allowed); null unbinds."""
+
+    fingerprint: Annotated[str | None, Field(max_length=100)] = None
+
+
 class ReadOut(BaseModel):
     """One line of an exchange log as the owner or the data subject sees it."""
 

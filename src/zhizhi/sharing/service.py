@@ -20,6 +20,7 @@ from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.core.workdays import end_of_local_day, local_date
 from zhizhi.org import service as org
+from zhizhi.sharing import deadlines
 from zhizhi.sharing import repository as repo
 from zhizhi.sharing.enums import AdapterKind, Grade, RequestStatus, ShareType
 from zhizhi.sharing.models import Grant, Resource, ResourceField, ShareRequest
@@ -401,7 +402,7 @@ def decide_request(session: Session, principal: Principal, number: str, body: De
         object_type="sharing_request",
         object_id=request.number,
         reason=body.reason,
-        late=bool(request.due_date and local_date(now) > request.due_date),
+        late=deadlines.answered_late(request.due_date, local_date(now)),
     )
     return request
 

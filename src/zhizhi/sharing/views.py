@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -16,21 +16,12 @@ from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 from zhizhi.org.schemas import DepartmentRef
+from zhizhi.sharing import deadlines
 from zhizhi.sharing import repository as repo
-from zhizhi.sharing.enums import DueState, RequestStatus
-from zhizhi.sharing.models import Grant, Resource, ShareRequest
-from zhizhi.sharing.schemas import GrantOut, RequestOut
+from zhizhi.sharing.enums import RequestStatus
+from zhizhi.sharing.models import ExchangeLog, Grant, Resource, ShareRequest
+from zhizhi.sharing.schemas import GrantOut, ReadOut, RequestOut
 from zhizhi.sharing.service import check_permission, reject_controls, require_staff
-
-WARNING_WORKING_DAYS = 2  # a pending request is 预警 in its last two working days
-
-
-def due_state(request: ShareRequest, today: date, working_days_left: int) -> DueState | None:
-    if request.status != RequestStatus.PENDING or request.due_date is None:
-        return None
-    if today > request.due_date:
-        return DueState.OVERDUE
-    return DueState.WARNING if working_days_left <= WARNING_WORKING_DAYS else DueState.NORMAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +45,7 @@ def request_outs(session: Session, rows: Sequence[ShareRequest]) -> list[Request
     out = []
     for r in rows:
         left = calendar.working_days_between(today, r.due_date) if r.due_date else 0
-        state = due_state(r, today, left)
+        state = deadlines.due_state(r.status, r.due_date, today, left)
         out.append(
             RequestOut(
                 number=r.number,
@@ -99,8 +90,7 @@ def supervision_queue(session: Session, principal: Principal) -> list[RequestOut
         principal, Permission.SHARING_SUPERVISE, "无权查看共享督办", "not allowed to supervise sharing"
     )
     rows = request_outs(session, repo.pending_requests(session))
-    rank = {DueState.OVERDUE.value: 0, DueState.WARNING.value: 1, DueState.NORMAL.value: 2}
-    return sorted(rows, key=lambda r: (rank.get(r.due_state or "", 3), r.due_date or date.max))
+    return sorted(rows, key=lambda r: deadlines.supervision_key(r.due_state, r.due_date))
 
 
 def request_view(session: Session, principal: Principal, number: str) -> RequestOut:
@@ -129,6 +119,10 @@ def grants_for(session: Session, principal: Principal) -> list[GrantOut]:
     if principal.department_id is None and principal.role != Role.ADMIN:
         return []
     rows = repo.grants_of(session, None if principal.role == Role.ADMIN else principal.department_id)
+    return grant_outs(session, rows)
+
+
+def grant_outs(session: Session, rows: Sequence[Grant]) -> list[GrantOut]:
     names = _names(session, [g.consumer_department_id for g in rows], [g.resource_id for g in rows])
     numbers = repo.request_numbers(session, [g.request_id for g in rows])
     now = clock.now()
@@ -149,4 +143,31 @@ def grants_for(session: Session, principal: Principal) -> list[GrantOut]:
             state=grant_state(g, now),
         )
         for g in rows
+    ]
+
+
+def read_outs(session: Session, rows: Sequence[ExchangeLog], *, with_client: bool) -> list[ReadOut]:
+    """Exchange-log lines as the owner (``with_client``: which system, which grant) or the data
+    subject sees them."""
+    depts = org.departments_by_ids(
+        session,
+        [r.consumer_department_id for r in rows]
+        + [r.owner_department_id for r in rows if r.owner_department_id],
+    )
+    return [
+        ReadOut(
+            at=r.at,
+            consumer=depts[r.consumer_department_id].code,
+            consumer_name=depts[r.consumer_department_id].name,
+            owner=depts[r.owner_department_id].code if r.owner_department_id else None,
+            resource=r.resource_code,
+            purpose=r.purpose,
+            record_key=r.record_key,
+            fields=list(r.fields),
+            outcome=r.outcome,
+            reason=r.reason,
+            client_id=r.client_id if with_client else None,
+            grant_id=r.grant_id if with_client else None,
+        )
+        for r in rows
     ]
