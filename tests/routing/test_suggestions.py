@@ -182,9 +182,9 @@ class TestQueue:
 class TestHotspotJobs:
     def test_a_start_without_snapshot_queues_one_refresh(self, db: str, monkeypatch: Any) -> None:
         from tests.core.jobs_support import queued
+        from zhizhi import registry as capabilities
         from zhizhi.core.db import unit_of_work
         from zhizhi.core.settings import get_settings
-        from zhizhi import registry as capabilities
         from zhizhi.routing import hotspots, tasks
 
         capabilities.install()  # the tasks are known however this test is run (alone or not)
