@@ -1,4 +1,5 @@
-"""Key rotation (`zhizhi keys rotate`) of N cases while the platform serves, on PostgreSQL or SQLite.
+"""Key rotation (`zhizhi keys rotate`, then `zhizhi keys rotate-index`) of N cases while the
+platform serves, on PostgreSQL or SQLite.
 
     .venv/bin/python bench/bench_rotation.py [--cases 100000] [--backend postgres] [--seconds 15]
 
@@ -8,6 +9,9 @@ the platform (uvicorn, 2 worker processes), then measures case creation over HTT
 threads) for ``--seconds`` before the rotation (the floor) and during it, while
 ``zhizhi keys rotate --batch 1000`` runs in another process. Prints the rotation's time, its
 rows/s, the 1 M extrapolation, and creation throughput during the rotation against the floor.
+Then the same for the blind-index key (``zhizhi keys rotate-index``), with a searcher thread that
+looks one phone up (full number and last 4 digits) again and again and counts the searches that
+did not find its case — before, during and after (0 expected: both index versions are searched).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -106,6 +111,63 @@ def timed_load(base: str, tok: str, seconds: float) -> tuple[int, int, float]:
     return create_load(base, tok, stop)
 
 
+PHONE = "13900000042"  # the bulk-built case B00000000042 (the load creates others with 13812341234)
+
+
+def search_load(base: str, tok: str, stop: threading.Event) -> tuple[int, int]:
+    """Phone searches (full number, then last 4 digits) until ``stop``; (searches, misses)."""
+    counts = [0, 0]
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tok}"}, timeout=30) as c:
+        while not stop.is_set():
+            for phone in (PHONE, PHONE[-4:]):
+                try:
+                    r = c.get("/api/v1/cases", params={"phone": phone, "page_size": 100})
+                    found = r.status_code == 200 and any(
+                        i["number"] == "B00000000042" for i in r.json()["items"]
+                    )
+                except httpx.HTTPError:
+                    found = False
+                counts[0] += 1
+                counts[1] += 0 if found else 1
+    return counts[0], counts[1]
+
+
+def rotation_phase(
+    base: str, tok: str, command: list[str]
+) -> tuple[float, str, tuple[int, int, float], tuple[int, int]]:
+    """Run ``zhizhi keys <command>`` in its own process under creation and search load: its wall
+    time, its last output line, the creations during it, and the searches (count, misses)."""
+    stop = threading.Event()
+    result: dict[str, Any] = {}
+    loader = threading.Thread(target=lambda: result.setdefault("during", create_load(base, tok, stop)))
+    searcher = threading.Thread(target=lambda: result.setdefault("search", search_load(base, tok, stop)))
+    loader.start()
+    searcher.start()
+    started = time.monotonic()
+    proc = subprocess.run(
+        [PY, "-m", "zhizhi.cli", "keys", *command],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        env=os.environ,
+        cwd=ROOT,
+    )
+    seconds = time.monotonic() - started
+    stop.set()
+    loader.join()
+    searcher.join()
+    if proc.returncode:
+        print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"{command[0]} failed")
+    return seconds, proc.stdout.strip().splitlines()[-1], result["during"], result["search"]
+
+
+def searches_now(base: str, tok: str, seconds: float = 3) -> tuple[int, int]:
+    stop = threading.Event()
+    threading.Timer(seconds, stop.set).start()
+    return search_load(base, tok, stop)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=100_000)
@@ -117,6 +179,12 @@ def main() -> None:
     subprocess.run([PY, "-m", "zhizhi.cli", "keys", "init", "--path", str(keys)], check=True, timeout=120)
     os.environ["ZHIZHI_DATA_KEYS_FILE"] = str(keys)
     os.environ["ZHIZHI_DATA_KEYS_REFRESH_SECONDS"] = "1"
+    folder = keys.parent  # the audit chain's keys and the certificates' key store, beside them
+    os.environ["ZHIZHI_AUDIT_KEY_FILE"] = str(folder / "audit.key")
+    os.environ["ZHIZHI_AUDIT_ANCHOR_KEY_FILE"] = str(folder / "anchor.key")
+    os.environ["ZHIZHI_AUDIT_ANCHOR_FILE"] = str(folder / "anchors.jsonl")
+    os.environ["ZHIZHI_CERTIFICATE_KEYS_DIR"] = str(folder / "certificate-keys")
+    subprocess.run([PY, "-m", "zhizhi.cli", "audit", "init-key"], check=True, timeout=120)
     url = prepare(args.backend, "zhizhi_bench_rotation")
     os.environ["ZHIZHI_DATABASE_URL"] = url
     build_s = build_cases(url, args.cases)
@@ -124,52 +192,47 @@ def main() -> None:
     server = Server(
         url, "zhizhi.web.app:create_app", env={"ZHIZHI_AI_MODE": "off", "ZHIZHI_JOBS_RUNNER_IN_WEB": "false"}
     )
+    batch = ["--batch", str(args.batch), "--grace", "2"]
     try:
         base = f"http://127.0.0.1:{server.port}"
         tok = token(base, "agent")
         timed_load(base, tok, 3)  # warm-up
         before = timed_load(base, tok, args.seconds)
-        stop = threading.Event()
-        result: dict[str, tuple[int, int, float]] = {}
-        loader = threading.Thread(target=lambda: result.setdefault("during", create_load(base, tok, stop)))
-        loader.start()
-        started = time.monotonic()
-        proc = subprocess.run(
-            [PY, "-m", "zhizhi.cli", "keys", "rotate", "--batch", str(args.batch), "--grace", "2"],
-            capture_output=True,
-            text=True,
-            timeout=3600,
-            env=os.environ,
-            cwd=ROOT,
-        )
-        rotate_s = time.monotonic() - started
-        stop.set()
-        loader.join()
+        search_before = searches_now(base, tok)
+        data = rotation_phase(base, tok, ["rotate", *batch])
         after = timed_load(base, tok, args.seconds)
+        index = rotation_phase(base, tok, ["rotate-index", *batch])
+        after_index = timed_load(base, tok, args.seconds)
+        search_after = searches_now(base, tok)
     finally:
         server.stop()
-    if proc.returncode:
-        print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
-        raise SystemExit("rotation failed")
-    summary = proc.stdout.strip().splitlines()[-1]
-    during = result["during"]
     rows = args.cases + before[0] + 3
     rate = lambda r: r[0] / r[2]  # noqa: E731
     print(
         f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"backend {args.backend}, batch {args.batch}; load average {os.getloadavg()[0]:.1f}\n"
     )
-    print(f"rotation: {summary}")
-    print("\n| | value |\n|---|---:|")
-    print(f"| cases rotated (≈) | {rows} |")
-    print(f"| rotation wall time s (incl. 2 s grace) | {rotate_s:.1f} |")
-    print(f"| rows/s | {rows / (rotate_s - 2):.0f} |")
-    print(f"| 1 M cases, extrapolated s | {1_000_000 / (rows / (rotate_s - 2)):.0f} |")
-    print(f"| creations/s before (floor) | {rate(before):.1f} |")
-    print(f"| creations/s during rotation | {rate(during):.1f} |")
-    print(f"| ratio during / before | {rate(during) / rate(before):.2f} |")
-    print(f"| creations/s after | {rate(after):.1f} |")
-    print(f"| errors before / during / after | {before[1]} / {during[1]} / {after[1]} |")
+    print(f"data rotation: {data[1]}\nindex rotation: {index[1]}")
+    print("\n| | data keys (`rotate`) | index key (`rotate-index`) |\n|---|---:|---:|")
+    print(f"| cases (≈) | {rows} | {rows + data[2][0] + after[0]} |")
+    print(f"| wall time s (incl. 2 s grace) | {data[0]:.1f} | {index[0]:.1f} |")
+    print(f"| rows/s | {rows / (data[0] - 2):.0f} | {rows / (index[0] - 2):.0f} |")
+    print(
+        f"| 1 M cases, extrapolated s | {1_000_000 / (rows / (data[0] - 2)):.0f} "
+        f"| {1_000_000 / (rows / (index[0] - 2)):.0f} |"
+    )
+    print(f"| creations/s before (floor) | {rate(before):.1f} | {rate(after):.1f} |")
+    print(f"| creations/s during | {rate(data[2]):.1f} | {rate(index[2]):.1f} |")
+    print(
+        f"| ratio during / before | {rate(data[2]) / rate(before):.2f} | {rate(index[2]) / rate(after):.2f} |"
+    )
+    print(f"| creations/s after | {rate(after):.1f} | {rate(after_index):.1f} |")
+    print(f"| creation errors during | {data[2][1]} | {index[2][1]} |")
+    print(f"| phone searches during (misses) | {data[3][0]} ({data[3][1]}) | {index[3][0]} ({index[3][1]}) |")
+    print(
+        f"| phone searches before / after index rotation (misses) | {search_before[0]} ({search_before[1]}) "
+        f"| {search_after[0]} ({search_after[1]}) |"
+    )
     _ = statistics
 
 

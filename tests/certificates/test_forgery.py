@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from tests.certificates.conftest import COMPANY, issue, licence, title
 from zhizhi.certificates import signing
 from zhizhi.certificates.models import Certificate, SigningKey
+from zhizhi.core import fieldcrypt
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.settings import get_settings
 
@@ -32,7 +33,8 @@ def _private(department: str) -> tuple[str, str, str]:
     folder = get_settings().certificate_keys_dir
     (path,) = folder.glob(f"{department}-*.json")
     body = json.loads(path.read_text())
-    return body["key_id"], body["private_key"], body["public_key"]
+    private = fieldcrypt.decrypt(body["private_key_wrapped"], signing.wrap_context(body["key_id"]))
+    return body["key_id"], private, body["public_key"]
 
 
 def test_a_field_changed_in_the_database_is_detected(city: Any) -> None:

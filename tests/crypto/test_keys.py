@@ -97,7 +97,8 @@ def test_rotation_re_encrypts_in_batches_resumes_and_retires(world: Any, own_key
     report = keys.rotate(batch_size=3, grace=0)
     assert report.resumed is True
     assert (report.to_version, report.left, report.retired) == (2, {}, [1])
-    assert report.rows_changed == {"cases": 7, "users": 0}  # 6 before the interruption, 1 after
+    changed = {t: n for t, n in report.rows_changed.items() if n}
+    assert changed == {"cases": 7}  # 6 before the interruption, 1 after
     assert sorted({v[:7] for v in _envelopes("cases", "contact_phone")}) == ["sm4g:2:"]
     assert sorted({v[:7] for v in _envelopes("cases", "contact_name")}) == ["sm4g:2:"]
     doc = json.loads(own_keys.read_text())

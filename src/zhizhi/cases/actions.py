@@ -15,7 +15,7 @@ and return the event payload and reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args
 
@@ -45,6 +45,9 @@ class Context:
     now: datetime
     calendar: WorkCalendar
     branch: bool = False  # set by a handler: go to the transition's ``branch`` instead of its target
+    # the staff's words as given where the payload keeps them masked ({"reply": …}); the event
+    # stores them encrypted (docs/crypto.md)
+    originals: dict[str, str] = field(default_factory=dict)
 
 
 Outcome = tuple[dict[str, Any], str | None]  # (event payload, reason)
@@ -181,8 +184,10 @@ def answer_directly(ctx: Context, case: Case, body: s.AnswerDirectly) -> Outcome
     return payload, None
 
 
-def _record_reply(ctx: Context, case: Case, text: str) -> dict[str, Any]:
-    text = redact_text(text)  # phones, ID numbers, cards, plates masked at rest (docs/crypto.md)
+def _record_reply(ctx: Context, case: Case, given: str) -> dict[str, Any]:
+    text = redact_text(given)  # phones, ID numbers, cards, plates masked at rest (docs/crypto.md)
+    if text != given:
+        ctx.originals["reply"] = given  # kept encrypted in the event, for readers of personal data
     case.reply, case.replied_at = text, ctx.now
     case.replied_on_time = ctx.now <= case.due_at
     _stop_clock(ctx, case)
@@ -219,7 +224,9 @@ def co_reply(ctx: Context, case: Case, body: s.CoReply) -> Outcome:
     repo.mark_co_units_replied(ctx.session, case.id, [d.id for d in mine], ctx.now)
     codes = sorted(d.code for d in mine)
     text = redact_text(body.reply)  # masked at rest, as a reply (docs/crypto.md)
-    return {"co_departments": codes, "reply": text}, text  # the text the lead reads
+    if text != body.reply:
+        ctx.originals["reply"] = body.reply
+    return {"co_departments": codes, "reply": text}, body.reply  # the reason is masked on append
 
 
 @declare(s.Reply, plain=("办理单位已答复", "The unit replied"))
@@ -251,7 +258,7 @@ def request_extension(ctx: Context, case: Case, body: s.RequestExtension) -> Out
     case.pending_extension = {
         "amount": body.amount,
         "unit": case.limit_unit,
-        "reason": body.reason,
+        "reason": redact_text(body.reason) if body.reason else body.reason,
         "requested_by": ctx.principal.username,
         "requested_at": ctx.now.isoformat(),
     }

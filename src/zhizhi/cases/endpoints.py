@@ -145,7 +145,7 @@ def get_case(number: str, session: DbSession, principal: CurrentPrincipal) -> s.
 
 @router.get("/{number}/timeline", response_model=list[s.EventOut], summary="Timeline 办理过程")
 def timeline(number: str, session: DbSession, principal: CurrentPrincipal) -> list[s.EventOut]:
-    return service.timeline(session, principal, number)
+    return service.timeline(session, principal, number, reveal=True)
 
 
 @router.post("/{number}/actions", response_model=s.CaseOut, summary="Take an action 办理操作")

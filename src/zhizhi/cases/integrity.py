@@ -26,9 +26,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhizhi.cases import eventtext
 from zhizhi.cases.repository import integrity as repo
 from zhizhi.core import auditkey, clock
 from zhizhi.core.auditverify import Finding
+from zhizhi.core.masking import redact_text
 
 # The case fields that matter (status, units, outcome, contact): ONE list, column names.
 CASE_FIELDS: tuple[str, ...] = (
@@ -93,8 +95,31 @@ def case_digest(key: bytes, row: Any) -> str:
     return _digest(key, "case", [_get(row, f) for f in CASE_FIELDS])
 
 
+_REASON = EVENT_FIELDS.index("reason")
+
+
+def _event_values(row: Any) -> list[Any]:
+    """The sealed values of an event: the reason as given (``personal_text`` where masking changed
+    it, so masking old rows in place keeps their seals), and a reply as given when one was kept."""
+    values = [_get(row, f) for f in EVENT_FIELDS]
+    words = eventtext.given(_get(row, "personal_text"))
+    if "reason" in words:
+        values[_REASON] = words["reason"]
+    extra = {k: v for k, v in words.items() if k != "reason"}
+    if extra:
+        values.append(extra)
+    return values
+
+
 def event_digest(key: bytes, row: Any) -> str:
-    return _digest(key, "event", [_get(row, f) for f in EVENT_FIELDS])
+    return _digest(key, "event", _event_values(row))
+
+
+def event_masking_consistent(row: Any) -> bool:
+    """A masked reason is the masking of the sealed reason as given (an edit of the stored masked
+    text is caught even though the seal covers the words as given)."""
+    words = eventtext.given(_get(row, "personal_text"))
+    return "reason" not in words or _get(row, "reason") == redact_text(str(words["reason"]))
 
 
 def units_digest(key: bytes, department_ids: list[int]) -> str:
@@ -172,21 +197,23 @@ class _Checker:
             sealed_events[int(d["integrity"]["seq"])] = (s, d["integrity"])
         for event in group.events:
             self.events += 1
-            found = sealed_events.pop(int(event.seq), None)
+            found = sealed_events.pop(int(_get(event, "seq")), None)
             if found is None:
                 self.add(
                     "case_event_inserted",
                     number,
-                    f"case {number} event {event.seq} was never sealed: inserted",
+                    f"case {number} event {_get(event, 'seq')} was never sealed: inserted",
                 )
                 continue
             s, sealed = found
             event_key = self.key(str(sealed.get("k")))
-            if event_key is not None and event_digest(event_key, event) != sealed["event"]:
+            if event_key is not None and (
+                event_digest(event_key, event) != sealed["event"] or not event_masking_consistent(event)
+            ):
                 self.add(
                     "case_event_edited",
                     number,
-                    f"case {number} event {event.seq} differs from entry {s}: edited",
+                    f"case {number} event {_get(event, 'seq')} differs from entry {s}: edited",
                     s,
                 )
         for event_seq, (s, _) in sorted(sealed_events.items()):

@@ -212,8 +212,11 @@ class CaseEvent(Base):
     actor_role: Mapped[str | None] = mapped_column(String(20))
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str] = mapped_column(String(12), nullable=False)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # 0017: masked (phones, IDs, cards, plates)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False, default=dict)
+    # 0017: the staff's words as given where masking changed them, encrypted (JSON {"reason",
+    # "reply"}); shown only to readers of personal data, audited (docs/crypto.md)
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("case_events.personal_text"))
 
 
 class CaseNumberSequence(Base):

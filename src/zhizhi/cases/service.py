@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, integrity, policy, search
+from zhizhi.cases import actions, eventtext, integrity, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
@@ -35,6 +35,7 @@ from zhizhi.org import service as org
 
 # the encrypted columns of the cases table: column → encryption context (key rotation reads it)
 ENCRYPTED_COLUMNS = fieldcrypt.encrypted_columns(Case)
+
 PUBLIC_CHANNELS = {Channel.WEB, Channel.APP, Channel.WECHAT, Channel.OPEN311}
 ANONYMOUS = Principal(0, "anonymous", "匿名群众", Role.PUBLIC, None, None)
 
@@ -108,9 +109,16 @@ def create_case(
         anon = f"anon:{fieldcrypt.phone_index(data.contact_phone)}"
         scope = f"user:{caller.user_id}" if principal else anon
         digest = _request_hash(data)
-        replay = _claim_key(session, scope, idempotency_key, digest)
-        if replay is not None:
-            return replay, False
+        # under every usable index key version: a retry across an index rotation is still a replay
+        scopes = (
+            [scope]
+            if principal
+            else [f"anon:{i}" for i in fieldcrypt.phone_indexes(data.contact_phone or "")]
+        )
+        for earlier in scopes:
+            replay = _claim_key(session, earlier, idempotency_key, digest)
+            if replay is not None:
+                return replay, False
 
     category = catalogue.category_ref(session, data.category) if data.category else None
     limit = catalogue.time_limit_for(session, category.id if category else None, data.urgency)
@@ -207,10 +215,12 @@ def _append_event(
     to_status: str,
     reason: str | None,
     payload: dict[str, Any],
+    originals: dict[str, str] | None = None,
 ) -> None:
     """The action's timeline event and audit entry (one statement on PostgreSQL), after the
-    case's own changes are flushed."""
+    case's own changes are flushed. The reason is stored masked, the words as given encrypted."""
     case.event_count += 1
+    reason, personal_text = eventtext.mask(reason, originals)
     event = {
         "case_id": case.id,
         "seq": case.event_count,
@@ -223,6 +233,7 @@ def _append_event(
         "to_status": to_status,
         "reason": reason,
         "payload": payload,
+        "personal_text": personal_text,
     }
     units = repo.co_unit_ids(session, case.id) if "co_departments" in payload else None
     entry = audit.entry(
@@ -299,7 +310,7 @@ def perform_once(
     new_status = case.status if target == STAY else target
     case.status = new_status
     case.updated_at = ctx.now
-    _append_event(session, case, principal, action, current.value, new_status, reason, payload)
+    _append_event(session, case, principal, action, current.value, new_status, reason, payload, ctx.originals)
     if idempotency_key is not None:
         _save_key(session, scope, idempotency_key, digest, case.id, ctx.now)
     session.flush()
@@ -369,10 +380,20 @@ def queue_clauses(principal: Principal, queue: str, now: datetime | None = None)
     return stats.queue_filter(queue, now or clock.now(), principal)
 
 
-def timeline(session: Session, principal: Principal, number: str) -> list[s.EventOut]:
+def timeline(
+    session: Session, principal: Principal, number: str, *, reveal: bool = False
+) -> list[s.EventOut]:
+    """The timeline; reasons and replies masked, as given with ``reveal`` for a reader of
+    personal data (audited ``case.personal_read``, docs/crypto.md)."""
     case = get_case(session, principal, number)
     out = []
+    unmasked = reveal and policy.sees_personal_data(principal, case)
+    shown = False
     for e in repo.events(session, case.id):
+        reason, payload = e.reason, e.payload
+        if unmasked and e.personal_text:
+            reason, payload = eventtext.revealed(reason, payload, e.personal_text)
+            shown = True
         zh, en = (
             ("登记", "created")
             if e.action == "create"
@@ -388,9 +409,18 @@ def timeline(session: Session, principal: Principal, number: str) -> list[s.Even
                 actor_role=e.actor_role,
                 from_status=e.from_status,
                 to_status=e.to_status,
-                reason=e.reason,
-                payload=e.payload,
+                reason=reason,
+                payload=payload,
             )
+        )
+    if shown:
+        audit.record(
+            session,
+            "case.personal_read",
+            principal.actor,
+            object_type="case",
+            object_id=case.number,
+            part="timeline",
         )
     return out
 

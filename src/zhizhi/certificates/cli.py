@@ -38,3 +38,18 @@ def verify(number: str) -> None:
         result = verification.verify_number(session, number)
     console.print(f"{result.outcome.value}: " + "; ".join(r.zh for r in result.reasons))
     raise typer.Exit(0 if result.outcome.value == "valid" else 1)
+
+
+@app.command("wrap-keys")
+def wrap_keys() -> None:
+    """Wrap the key store's plaintext signing keys with the SM4 data key (and re-wrap the others
+    under the active data key version). Safe to run again."""
+    from zhizhi.certificates import service
+    from zhizhi.core.errors import DomainError
+
+    try:
+        changed = service.rewrap_signing_keys()
+    except DomainError as exc:
+        err.print(f"[red]{exc.zh} / {exc.en}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"已封装 wrapped {len(changed)} signing key(s): {', '.join(changed) or '-'}")

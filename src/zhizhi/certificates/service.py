@@ -41,6 +41,12 @@ def key_store() -> signing.KeyStore:
     return signing.key_store(get_settings().certificate_keys_dir)
 
 
+def rewrap_signing_keys(keys: Any = None) -> list[str]:
+    """Wrap plaintext signing key files and re-wrap the others under the active data key
+    (``zhizhi certificates wrap-keys``; ``zhizhi keys rotate`` before retiring a data key)."""
+    return key_store().rewrap(keys)
+
+
 # ---- the signed payload ---------------------------------------------------------------------
 
 

@@ -7,7 +7,8 @@ sharp edges are handled here: its nonce comes from :mod:`random` (so we pass one
 that starts with ``04`` (so keys are set after construction).
 
 The key store is a directory outside the database (setting ``certificate_keys_dir``) with one
-JSON file per key, mode 0600: ``{key_id, department, private_key, public_key, created_at}``.
+JSON file per key, mode 0600: ``{key_id, department, private_key_wrapped, public_key,
+created_at}``, the private key an SM4-GCM envelope under the data key (docs/crypto.md).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from cachetools import LRUCache
 from Cryptodome.Util.asn1 import DerSequence  # pycryptodomex, gmssl's own dependency
 from gmssl import sm2
 
-from zhizhi.core import clock
+from zhizhi.core import clock, fieldcrypt
 from zhizhi.core.crypto import sm3_hex
 from zhizhi.core.errors import ServiceUnavailable
 
@@ -35,7 +36,7 @@ _N = int(_TABLE["n"], 16)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX128 = re.compile(r"[0-9a-f]{128}")
 KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,40}")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the private key wrapped with the SM4 data key (0017)
 
 
 def canonical(payload: dict[str, Any]) -> bytes:
@@ -150,7 +151,9 @@ def verify_cached(public_hex: str, data: bytes, signature: str) -> bool:
 
 
 class KeyStore:
-    """Private keys in files under ``directory`` (created 0700 on first write)."""
+    """Private keys in files under ``directory`` (created 0700 on first write), each wrapped with
+    the active SM4 data key (``core.fieldcrypt`` envelope, the key id as associated data): a copy
+    of the directory without the data key file signs nothing. Unwrapped on use, kept in memory."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -169,7 +172,7 @@ class KeyStore:
             "key_id": key_id,
             "department": department,
             "algorithm": "SM2",
-            "private_key": private_hex,
+            "private_key_wrapped": fieldcrypt.encrypt(private_hex, wrap_context(key_id)),
             "public_key": public_hex,
             "created_at": clock.now().isoformat(),
         }
@@ -179,22 +182,33 @@ class KeyStore:
         return path
 
     def private_key(self, key_id: str, public_hex: str) -> str:
-        """The private key of ``key_id``, checked against the public key the database holds;
-        503 with a clear message when the file is missing, unreadable or does not match."""
+        """The private key of ``key_id``, unwrapped and checked against the public key the
+        database holds; 503 with a clear message when the file is missing, unreadable, still in
+        plaintext, or does not match (a missing data key: 503 ``data_keys_unavailable``)."""
         cached = self._cache.get(key_id)
         if cached is not None:
             return cached
         path = self._path(key_id)
         try:
             body = json.loads(path.read_text(encoding="utf-8"))
-            private_hex = str(body["private_key"])
-        except (OSError, ValueError, KeyError, TypeError):
+            wrapped = body.get("private_key_wrapped")
+            plain = "private_key" in body
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             raise ServiceUnavailable(
                 f"签名密钥 {key_id} 不在密钥库中（{self.directory}），无法签发 A 级证照",
                 f"signing key {key_id} is missing from the key store ({self.directory}); "
                 "cannot issue grade A",
                 field="grade",
             ) from None
+        if not isinstance(wrapped, str):
+            raise ServiceUnavailable(
+                f"签名密钥 {key_id} 以明文存放{'' if plain else '或格式不对'}，拒绝使用"
+                "（运行 `zhizhi certificates wrap-keys` 用数据密钥封装）",
+                f"signing key {key_id} is stored in plaintext or malformed; refusing to use it "
+                "(wrap it with the data key: `zhizhi certificates wrap-keys`)",
+                field="grade",
+            )
+        private_hex = fieldcrypt.decrypt(wrapped, wrap_context(key_id))
         if not _HEX64.fullmatch(private_hex) or public_of(private_hex) != public_hex:
             raise ServiceUnavailable(
                 f"密钥库中的签名密钥 {key_id} 与登记的公钥不符",
@@ -203,6 +217,52 @@ class KeyStore:
             )
         self._cache[key_id] = private_hex
         return private_hex
+
+    def files(self) -> list[Path]:
+        return sorted(self.directory.glob("*.json")) if self.directory.is_dir() else []
+
+    def rewrap(self, keys: fieldcrypt.KeySet | None = None, *, unwrap: bool = False) -> list[str]:
+        """Wrap every plaintext key file, and re-wrap every file not under the active data key
+        (migration 0017, ``zhizhi certificates wrap-keys``, ``zhizhi keys rotate``); with
+        ``unwrap``, write them back in plaintext (the migration's downgrade). Key ids changed."""
+        ks = keys or fieldcrypt.keyset()
+        changed = []
+        for path in self.files():
+            body = json.loads(path.read_text(encoding="utf-8"))
+            key_id = str(body.get("key_id") or path.stem)
+            wrapped = body.get("private_key_wrapped")
+            if unwrap:
+                if wrapped is None:
+                    continue
+                body["private_key"] = fieldcrypt.decrypt(wrapped, wrap_context(key_id), ks)
+                del body["private_key_wrapped"]
+            elif wrapped is None:
+                body["private_key_wrapped"] = fieldcrypt.encrypt(
+                    str(body.pop("private_key")), wrap_context(key_id), ks
+                )
+            else:
+                again = fieldcrypt.reencrypt(wrapped, wrap_context(key_id), ks)
+                if again is None:
+                    continue
+                body["private_key_wrapped"] = again
+            _replace(path, body)
+            changed.append(key_id)
+        return changed
+
+
+def wrap_context(key_id: str) -> str:
+    """The associated data of a wrapped key: a wrapped key copied under another id fails."""
+    return f"certificate_keys.{key_id}"
+
+
+def _replace(path: Path, body: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(body, fh, ensure_ascii=False, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 _stores: dict[Path, KeyStore] = {}

@@ -62,19 +62,31 @@ class KeyConfigError(DomainError):
 
 @dataclass(frozen=True)
 class KeySet:
-    """The usable data keys: ``active`` encrypts, every version in ``keys`` decrypts."""
+    """The usable data keys: ``active`` encrypts, every version in ``keys`` decrypts. The blind
+    index keys are versioned too: ``index_key`` (version ``index_active``) computes new indexes,
+    every version in ``index_keys`` is searched (during an index rotation, docs/crypto.md)."""
 
     active: int
     keys: dict[int, bytes]
     index_key: bytes
     retired: frozenset[int] = frozenset()
     source: str = ""
+    index_active: int = 1
+    index_keys: dict[int, bytes] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.index_keys:
+            object.__setattr__(self, "index_keys", {self.index_active: self.index_key})
 
     def check_value(self, version: int) -> str:
         return key_check_value(self.keys[version])
 
-    def index_check_value(self) -> str:
-        return key_check_value(self.index_key)
+    def index_check_value(self, version: int | None = None) -> str:
+        return key_check_value(self.index_keys[version or self.index_active])
+
+    def index_versions(self) -> list[int]:
+        """Usable index key versions, the active one first (search tries each)."""
+        return [self.index_active, *sorted(v for v in self.index_keys if v != self.index_active)]
 
 
 def key_check_value(key: bytes) -> str:
@@ -120,8 +132,35 @@ def parse_keyset(doc: Any, source: str) -> KeySet:
             f"数据密钥中的当前版本 {active} 不存在或已停用：{source}",
             f"the active data key version {active} is missing or retired: {source}",
         )
-    index_key = _hex_key(doc.get("index_key"), INDEX_KEY_BYTES, "index_key")
-    return KeySet(active, keys, index_key, frozenset(retired), source)
+    index_keys, index_active = _index_keys(doc, source)
+    return KeySet(
+        active, keys, index_keys[index_active], frozenset(retired), source, index_active, index_keys
+    )
+
+
+def _index_keys(doc: dict[str, Any], source: str) -> tuple[dict[int, bytes], int]:
+    """The blind-index keys: ``index_keys`` (versions, like ``keys``) with ``index_active``, or
+    the single ``index_key`` of a key file written before index rotation (version 1)."""
+    entries = doc.get("index_keys")
+    if entries is None:  # (a JSON null too)
+        return {1: _hex_key(doc.get("index_key"), INDEX_KEY_BYTES, "index_key")}, 1
+    if not isinstance(entries, dict):
+        raise KeyConfigError(f"盲索引密钥格式不正确：{source}", f"index_keys is malformed: {source}")
+    out: dict[int, bytes] = {}
+    for name, entry in entries.items():
+        if not str(name).isdigit() or not isinstance(entry, dict):
+            raise KeyConfigError(
+                f"盲索引密钥版本 {name} 格式不正确", f"index key version {name} is malformed"
+            )
+        if entry.get("state") != "retired":
+            out[int(name)] = _hex_key(entry.get("key"), INDEX_KEY_BYTES, f"index key {name}")
+    active = doc.get("index_active")
+    if not isinstance(active, int) or active not in out:
+        raise KeyConfigError(
+            f"当前盲索引密钥版本 {active} 不存在或已停用：{source}",
+            f"the active index key version {active} is missing or retired: {source}",
+        )
+    return out, active
 
 
 def new_key_document() -> dict[str, Any]:
@@ -389,26 +428,64 @@ def _pick_hmac() -> Any:
 _hmac_sm3 = _pick_hmac()
 
 
-def blind_index(kind: str, value: str, keys: KeySet | None = None, *, length: int = 32) -> str:
-    """HMAC-SM3 (index key) of ``kind`` and ``value``, the first ``length`` hex characters."""
+def blind_index(
+    kind: str, value: str, keys: KeySet | None = None, *, length: int = 32, version: int | None = None
+) -> str:
+    """HMAC-SM3 (index key ``version``, default the active one) of ``kind`` and ``value``, the
+    first ``length`` hex characters."""
     ks = keys or keyset()
-    return _hmac_sm3(ks.index_key, f"{kind}\x00{value}".encode()).hex()[:length]
+    key = ks.index_keys[version] if version is not None else ks.index_key
+    return _hmac_sm3(key, f"{kind}\x00{value}".encode()).hex()[:length]
 
 
 TAIL_DIGITS = 4
 
 
-def phone_index(phone: str | None, keys: KeySet | None = None) -> str | None:
+def phone_index(phone: str | None, keys: KeySet | None = None, *, version: int | None = None) -> str | None:
     """The blind index of a normalised phone number (all its digits)."""
-    return blind_index("phone", phone, keys) if phone else None
+    return blind_index("phone", phone, keys, version=version) if phone else None
 
 
-def phone_tail_index(phone: str | None, keys: KeySet | None = None) -> str | None:
+def phone_tail_index(
+    phone: str | None, keys: KeySet | None = None, *, version: int | None = None
+) -> str | None:
     """The blind index of a phone's last 4 digits (the workbench's "last 4 digits" search),
     shortened to 16 hex characters: there are only 10,000 tails, so it says little anyway."""
     if not phone or len(phone) < TAIL_DIGITS:
         return None
-    return blind_index("phone-tail", phone[-TAIL_DIGITS:], keys, length=16)
+    return blind_index("phone-tail", phone[-TAIL_DIGITS:], keys, length=16, version=version)
+
+
+def phone_indexes(phone: str, *, tail: bool = False) -> list[str]:
+    """The phone's (or its tail's) blind index under every usable index key version: what a
+    search looks for, so it finds every case before, during and after an index rotation."""
+    ks = keyset()
+    make = phone_tail_index if tail else phone_index
+    return [i for v in ks.index_versions() if (i := make(phone, ks, version=v)) is not None]
+
+
+def id_number_index(
+    value: str | None, keys: KeySet | None = None, *, version: int | None = None
+) -> str | None:
+    """The blind index of an ID number (upper-case ``X``): provider tables are looked up by it."""
+    return blind_index("id-number", value.strip().upper(), keys, version=version) if value else None
+
+
+def id_number_indexes(value: str) -> list[str]:
+    """The ID number's blind index under every usable index key version (lookups during a rotation)."""
+    ks = keyset()
+    return [i for v in ks.index_versions() if (i := id_number_index(value, ks, version=v)) is not None]
+
+
+@dataclass(frozen=True)
+class BlindIndexes:
+    """A table's blind indexes and the encrypted column they are computed from: each domain
+    declares its own, the index rotation (``keys`` package) recomputes them."""
+
+    table: str
+    source: str  # the encrypted column
+    context: str  # its encryption context
+    indexes: dict[str, Any]  # index column → function (value, keys, *, version) → index
 
 
 def same(a: str, b: str) -> bool:

@@ -348,7 +348,9 @@ def load_cases(
             act(p["supervisor"], s.Suspend(action="suspend", reason="需第三方检测，检测期间暂停计时"))
             made += 1
             continue
-        act(handler, s.Handle(action="handle", note="已联系诉求人并安排人员现场核查"), hours=30)
+        # the note names the caller's phone: stored masked, the words as given encrypted (docs/crypto.md)
+        note = f"已回拨诉求人 1390731{made % 10_000:04d}，安排人员现场核查"
+        act(handler, s.Handle(action="handle", note=note), hours=30)
         if target == "extended":
             act(handler, s.RequestExtension(action="request_extension", amount=5, reason="涉及多部门协调"))
             if waiting.random() < 0.4:  # 延期待审: the request waits for a decision

@@ -13,7 +13,10 @@ err = Console(stderr=True)
 
 
 def build() -> typer.Typer:
-    app = typer.Typer(help="SM4 data keys: init, check, rotate (docs/crypto.md)", no_args_is_help=True)
+    app = typer.Typer(
+        help="SM4 data keys, blind-index keys: init, check, rotate, rotate-index (docs/crypto.md)",
+        no_args_is_help=True,
+    )
 
     @app.command("init")
     def init(
@@ -43,7 +46,8 @@ def build() -> typer.Typer:
             err.print(f"[red]{exc.zh}[/]\n{exc.en}")
             raise typer.Exit(1) from None
         console.print(
-            f"数据密钥正常 data keys OK: active version {ks.active}, versions {sorted(ks.keys)} ({ks.source})"
+            f"数据密钥正常 data keys OK: active version {ks.active}, versions {sorted(ks.keys)}; "
+            f"index key version {ks.index_active}, searched {ks.index_versions()} ({ks.source})"
         )
 
     @app.command("rotate")
@@ -74,6 +78,37 @@ def build() -> typer.Typer:
         console.print(
             f"[green]轮换完成[/] rotated to key version {report.to_version}"
             f"{' (resumed)' if report.resumed else ''}: {report.rows_changed} rows re-encrypted in "
+            f"{report.seconds:.1f} s; retired versions {report.retired}"
+        )
+
+    @app.command("rotate-index")
+    def rotate_index(
+        batch: Annotated[int, typer.Option(help="rows per committed batch", min=1, max=100_000)] = 1000,
+        pause: Annotated[float, typer.Option(help="seconds to wait between batches", min=0)] = 0.0,
+        grace: Annotated[
+            float | None,
+            typer.Option(help="seconds for running processes to see the new key (default 2 × refresh)"),
+        ] = None,
+    ) -> None:
+        """Add a blind-index key version, recompute every phone index under it in batches while
+        search keeps finding every case (both versions are searched), then retire the older one.
+        Re-run to resume."""
+        from zhizhi.core.fieldcrypt import KeyConfigError
+        from zhizhi.keys import index_rotation
+
+        def progress(target: str, last_id: int, changed: int) -> None:
+            console.print(f"  {target}: up to id {last_id}, {changed} rows re-indexed", highlight=False)
+
+        try:
+            report = index_rotation.rotate_index(
+                batch_size=batch, pause=pause, grace=grace, progress=progress
+            )
+        except KeyConfigError as exc:
+            err.print(f"[red]{exc.zh}[/]\n{exc.en}")
+            raise typer.Exit(1) from None
+        console.print(
+            f"[green]盲索引轮换完成[/] rotated the index key to version {report.to_version}"
+            f"{' (resumed)' if report.resumed else ''}: {report.rows_changed} rows re-indexed in "
             f"{report.seconds:.1f} s; retired versions {report.retired}"
         )
 

@@ -39,7 +39,7 @@ class KeyRotation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     to_version: Mapped[int] = mapped_column(Integer, nullable=False)
-    target: Mapped[str] = mapped_column(String(20), nullable=False)
+    target: Mapped[str] = mapped_column(String(40), nullable=False)  # 0017: was 20
     last_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     rows_changed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

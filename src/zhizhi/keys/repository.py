@@ -27,8 +27,17 @@ def rotation(session: Session, to_version: int, target: str) -> KeyRotation | No
     return session.scalar(stmt)
 
 
-def unfinished_rotations(session: Session) -> list[KeyRotation]:
-    stmt = select(KeyRotation).where(KeyRotation.finished_at.is_(None)).order_by(KeyRotation.id)
+INDEX_PREFIX = "index:"  # progress rows of a blind-index rotation: target "index:<table>"
+
+
+def unfinished_rotations(session: Session, *, index: bool = False) -> list[KeyRotation]:
+    """Unfinished progress rows of a data key rotation, or (``index``) of an index rotation."""
+    kind = KeyRotation.target.like(f"{INDEX_PREFIX}%")
+    stmt = (
+        select(KeyRotation)
+        .where(KeyRotation.finished_at.is_(None), kind if index else ~kind)
+        .order_by(KeyRotation.id)
+    )
     return list(session.scalars(stmt))
 
 
@@ -71,3 +80,20 @@ def count_not_under(session: Session, table: str, columns: Sequence[str], versio
     prefix = f"sm4g:{version}:%"
     stale = or_(*(and_(t.c[c].is_not(None), t.c[c].not_like(prefix)) for c in columns))
     return int(session.scalar(select(func.count()).select_from(t).where(stale)) or 0)
+
+
+def swap_indexes(
+    session: Session, table: str, source: str, indexes: Sequence[str], rows: list[dict[str, Any]]
+) -> None:
+    """Write each row's new blind indexes (``new_<column>``) where its ``source`` column still
+    holds the envelope they were computed from (``old_source``): a phone changed meanwhile keeps
+    the index its writer computed."""
+    if not rows:
+        return
+    t = _raw(table, [source, *indexes])
+    stmt = (
+        update(t)
+        .where(t.c.id == bindparam("row_id"), t.c[source].is_not_distinct_from(bindparam("old_source")))
+        .values({c: bindparam(f"new_{c}") for c in indexes})
+    )
+    session.execute(stmt, rows)

@@ -20,7 +20,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhizhi.cases import atrest
 from zhizhi.cases import service as cases
+from zhizhi.certificates import service as certificates
 from zhizhi.core import audit, clock, fieldcrypt
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.fieldcrypt import KeyConfigError, KeySet
@@ -28,13 +30,19 @@ from zhizhi.core.settings import get_settings
 from zhizhi.keys import repository as repo
 from zhizhi.keys.models import DataKey, KeyRotation
 from zhizhi.org import service as org
+from zhizhi.sharing import atrest as sharing
 
 CLI = audit.Actor(None, "zhizhi keys")
 
 
 def targets() -> list[tuple[str, dict[str, str]]]:
     """Every table with encrypted columns: ``(table, {column: encryption context})``."""
-    return [("cases", cases.ENCRYPTED_COLUMNS), ("users", org.ENCRYPTED_COLUMNS)]
+    return [
+        ("cases", cases.ENCRYPTED_COLUMNS),
+        ("case_events", atrest.EVENT_ENCRYPTED_COLUMNS),
+        ("users", org.ENCRYPTED_COLUMNS),
+        *sharing.ENCRYPTED_TABLES,
+    ]
 
 
 # ---- the start-up check ------------------------------------------------------------------------
@@ -45,14 +53,17 @@ def check(session: Session, ks: KeySet) -> list[DataKey]:
     when a key the data needs is missing or different. Versions seen for the first time are
     recorded (the first start of a new database); the states follow the key file."""
     rows = repo.data_keys(session)
-    known = {(r.purpose, r.version): r for r in rows}
-    index = known.get(("index", 0))
-    if index is not None and index.check_value != ks.index_check_value():
-        raise KeyConfigError(
-            f"盲索引密钥与数据库记录的校验值不符：{ks.source} 不是这个数据库的密钥，拒绝启动",
-            f"the blind-index key does not match this database's check value: {ks.source} is not "
-            "this database's key file; refusing to start",
-        )
+    known = {(r.purpose, r.version or 1): r for r in rows}  # index version 0: written before 0017, = 1
+    for row in rows:
+        if row.purpose != "index" or row.state == "retired":
+            continue
+        version = row.version or 1
+        if version not in ks.index_keys or ks.index_check_value(version) != row.check_value:
+            raise KeyConfigError(
+                f"盲索引密钥与数据库记录的校验值不符：{ks.source} 不是这个数据库的密钥，拒绝启动",
+                f"the blind-index key does not match this database's check value: {ks.source} is not "
+                "this database's key file; refusing to start",
+            )
     for row in rows:
         if row.purpose != "data" or row.state == "retired":
             continue
@@ -70,13 +81,22 @@ def check(session: Session, ks: KeySet) -> list[DataKey]:
                 f"{ks.source} is not this database's key file; refusing to start",
             )
     now = clock.now()
-    if index is None:
-        repo.add(
-            session,
-            DataKey(
-                purpose="index", version=0, check_value=ks.index_check_value(), state="active", created_at=now
-            ),
-        )
+    for version in sorted(ks.index_keys):
+        state = "active" if version == ks.index_active else "decrypt"
+        seen = known.get(("index", version))
+        if seen is None:
+            repo.add(
+                session,
+                DataKey(
+                    purpose="index",
+                    version=0 if version == 1 else version,
+                    check_value=ks.index_check_value(version),
+                    state=state,
+                    created_at=now,
+                ),
+            )
+        elif seen.state != state and seen.state != "retired":
+            seen.state = state
     for version in sorted(ks.keys):
         state = "active" if version == ks.active else "decrypt"
         seen = known.get(("data", version))
@@ -129,7 +149,7 @@ def init_key_file(path: Path) -> bool:
     return True
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_key_file(path: Path) -> dict[str, Any]:
     doc = fieldcrypt.FileKeySource(path).fetch()
     fieldcrypt.parse_keyset(doc, str(path))  # validates
     return doc
@@ -138,7 +158,7 @@ def _read(path: Path) -> dict[str, Any]:
 def add_version(path: Path) -> int:
     """Add a new data key version to the key file and make it the active one (the others stay
     for decryption until the rotation retires them); its number."""
-    doc = _read(path)
+    doc = read_key_file(path)
     version = max(int(v) for v in doc["keys"]) + 1
     for entry in doc["keys"].values():
         if entry.get("state") == "active":
@@ -151,7 +171,7 @@ def add_version(path: Path) -> int:
 
 def retire_others(path: Path, active: int) -> list[int]:
     """Retire every version but ``active`` in the key file: its key material is removed."""
-    doc = _read(path)
+    doc = read_key_file(path)
     retired = []
     for name, entry in doc["keys"].items():
         if int(name) != active and entry.get("state") != "retired":
@@ -253,7 +273,7 @@ def rotate(
     settings = get_settings()
     kms = bool(settings.data_keys_url)
     with unit_of_work(url) as session:
-        unfinished = repo.unfinished_rotations(session)
+        unfinished = repo.unfinished_rotations(session, index=False)
     resumed = bool(unfinished)
     if not resumed and not kms:
         add_version(Path(settings.data_keys_file))
@@ -285,7 +305,8 @@ def rotate(
                     row.last_id, row.finished_at = 0, None
         if not report.left:
             break
-    if not report.left:
+    if not report.left:  # the certificates' signing keys are wrapped with the data key too
+        report.rows_changed["certificate_keys"] = len(certificates.rewrap_signing_keys(ks))
         report.retired = [] if kms else retire_others(Path(settings.data_keys_file), ks.active)
         with unit_of_work(url) as session:
             for key in repo.data_keys(session):

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
+from zhizhi.core.fieldcrypt import EncryptedText
 from zhizhi.sharing.enums import AdapterKind, Grade, MaskKind, Outcome, Personal, RequestStatus, ShareType
 
 
@@ -202,6 +203,9 @@ class Subject(Base):
 
 
 # ---- demo provider tables (served by the table adapter) ----------------------------------
+# 0017: personal columns are SM4-GCM envelopes (EncryptedText, plaintext in Python); a row looked
+# up by an ID number has its keyed blind index (``<column>_index``, HMAC-SM3), docs/crypto.md.
+# A surrogate ``id`` orders the batches of key rotation.
 
 
 class Person(Base):
@@ -209,13 +213,17 @@ class Person(Base):
 
     __tablename__ = "provider_population"
 
-    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str] = mapped_column(EncryptedText("provider_population.id_number"), nullable=False)
+    id_number_index: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(EncryptedText("provider_population.name"), nullable=False)
     gender: Mapped[str] = mapped_column(String(2), nullable=False)
     birth_date: Mapped[date] = mapped_column(Date, nullable=False)
     ethnicity: Mapped[str] = mapped_column(String(10), nullable=False)
-    household_address: Mapped[str] = mapped_column(String(200), nullable=False)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    household_address: Mapped[str] = mapped_column(
+        EncryptedText("provider_population.household_address"), nullable=False
+    )
+    phone: Mapped[str | None] = mapped_column(EncryptedText("provider_population.phone"))
 
 
 class BusinessLicence(Base):
@@ -223,11 +231,16 @@ class BusinessLicence(Base):
 
     __tablename__ = "provider_business_licences"
 
-    credit_code: Mapped[str] = mapped_column(String(18), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), nullable=False, unique=True)
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
-    legal_representative: Mapped[str] = mapped_column(String(40), nullable=False)
-    legal_representative_id: Mapped[str] = mapped_column(String(18), nullable=False)
+    legal_representative: Mapped[str] = mapped_column(
+        EncryptedText("provider_business_licences.legal_representative"), nullable=False
+    )
+    legal_representative_id: Mapped[str] = mapped_column(
+        EncryptedText("provider_business_licences.legal_representative_id"), nullable=False
+    )
     registered_capital: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     established: Mapped[date] = mapped_column(Date, nullable=False)
     address: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -240,8 +253,12 @@ class SocialSecurity(Base):
 
     __tablename__ = "provider_social_security"
 
-    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str] = mapped_column(
+        EncryptedText("provider_social_security.id_number"), nullable=False
+    )
+    id_number_index: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(EncryptedText("provider_social_security.name"), nullable=False)
     employer: Mapped[str] = mapped_column(String(120), nullable=False)
     insurance_status: Mapped[str] = mapped_column(String(10), nullable=False)
     insured_since: Mapped[date] = mapped_column(Date, nullable=False)
@@ -254,9 +271,13 @@ class Property(Base):
 
     __tablename__ = "provider_property"
 
-    certificate_no: Mapped[str] = mapped_column(String(40), primary_key=True)
-    owner_id_number: Mapped[str] = mapped_column(String(18), nullable=False, index=True)
-    owner_name: Mapped[str] = mapped_column(String(40), nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_no: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    owner_id_number: Mapped[str] = mapped_column(
+        EncryptedText("provider_property.owner_id_number"), nullable=False
+    )
+    owner_id_number_index: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    owner_name: Mapped[str] = mapped_column(EncryptedText("provider_property.owner_name"), nullable=False)
     address: Mapped[str] = mapped_column(String(200), nullable=False)
     area_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     use: Mapped[str] = mapped_column(String(20), nullable=False)

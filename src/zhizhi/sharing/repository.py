@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from zhizhi.core import audit
+from zhizhi.core import audit, fieldcrypt
 from zhizhi.sharing.models import (
     AccessToken,
     BusinessLicence,
@@ -303,27 +303,60 @@ def subject_of_user(session: Session, user_id: int) -> Subject | None:
 
 
 _PROVIDER_READS: dict[tuple[str, str], Select[Any]] = {}
+# 0017: the provider tables' blind indexes, encrypted column → index column (lookups by ID number)
+PROVIDER_INDEXES: dict[str, dict[str, str]] = {
+    "provider_population": {"id_number": "id_number_index"},
+    "provider_social_security": {"id_number": "id_number_index"},
+    "provider_property": {"owner_id_number": "owner_id_number_index"},
+}
+
+
+def _hidden(table_name: str) -> set[str]:
+    """Columns that are no data of the provider: the surrogate id and the blind indexes."""
+    return {"id", *PROVIDER_INDEXES.get(table_name, {}).values()}
+
+
+def provider_key_searchable(table_name: str, column: str) -> bool:
+    """Whether a record can be looked up by ``column``: in clear, or encrypted with a blind index."""
+    encrypted = isinstance(PROVIDER_TABLES[table_name].c[column].type, fieldcrypt.EncryptedText)
+    return not encrypted or column in PROVIDER_INDEXES.get(table_name, {})
 
 
 def provider_row(session: Session, table_name: str, key_field: str, key: str) -> dict[str, Any] | None:
-    """One provider row by its key (the statement built once per table and key column)."""
+    """One provider row by its key (the statement built once per table and key column); an
+    encrypted key is found through its blind index, under every usable index key version."""
+    index_column = PROVIDER_INDEXES.get(table_name, {}).get(key_field)
     stmt = _PROVIDER_READS.get((table_name, key_field))
     if stmt is None:
         table = PROVIDER_TABLES[table_name]
-        stmt = _PROVIDER_READS[(table_name, key_field)] = select(table).where(
-            table.c[key_field] == bindparam("key")
+        where = (
+            table.c[index_column].in_(bindparam("keys", expanding=True))
+            if index_column
+            else table.c[key_field] == bindparam("key")
         )
-    row = session.execute(stmt, {"key": key}).mappings().first()
-    return dict(row) if row is not None else None
+        stmt = _PROVIDER_READS[(table_name, key_field)] = select(table).where(where).limit(1)
+    params = {"keys": fieldcrypt.id_number_indexes(key)} if index_column else {"key": key}
+    row = session.execute(stmt, params).mappings().first()
+    if row is None:
+        return None
+    hidden = _hidden(table_name)
+    return {k: v for k, v in row.items() if k not in hidden}
 
 
 def insert_provider_rows(session: Session, table_name: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert provider rows (plaintext in, envelopes and blind indexes written)."""
     if rows:
-        session.execute(insert(PROVIDER_TABLES[table_name]), list(rows))
+        indexes = PROVIDER_INDEXES.get(table_name, {})
+        ks = fieldcrypt.keyset()
+        values = [
+            {**r, **{i: fieldcrypt.id_number_index(r[c], ks) for c, i in indexes.items()}} for r in rows
+        ]
+        session.execute(insert(PROVIDER_TABLES[table_name]), values)
 
 
 def provider_columns(table_name: str) -> list[str]:
-    return [c.name for c in PROVIDER_TABLES[table_name].columns]
+    hidden = _hidden(table_name)
+    return [c.name for c in PROVIDER_TABLES[table_name].columns if c.name not in hidden]
 
 
 _LOG = cast(Table, ExchangeLog.__table__)

@@ -82,6 +82,12 @@ def _validate_resource(body: ResourceIn) -> None:
                 f"the provider table has no column {', '.join(missing)}",
                 field="fields",
             )
+        if not repo.provider_key_searchable(body.adapter_target, body.key_field):
+            raise ValidationFailed(
+                f"字段 {body.key_field} 加密存储且没有盲索引，不能作为查询主键",
+                f"{body.key_field} is encrypted without a blind index: it cannot be the key field",
+                field="key_field",
+            )
     elif not body.adapter_target.startswith(("http://", "https://")) or "{key}" not in body.adapter_target:
         raise ValidationFailed(
             "接口地址应为 http(s):// 开头并含 {key}",

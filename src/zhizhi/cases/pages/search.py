@@ -89,7 +89,7 @@ def _print_context(session: DbSession, principal: Principal, number: str, *, rev
     out = service.to_out(session, case, principal, reveal=reveal)
     return {
         "c": out,
-        "events": service.timeline(session, principal, number),
+        "events": service.timeline(session, principal, number, reveal=reveal),
         "printed_at": clock.now(),
         "printed_by": principal.display_name,
         "unit": org.department(session, principal.department_id),

@@ -194,7 +194,7 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
     return {
         **extra.values,
         "c": out,
-        "events": service.timeline(session, principal, number),
+        "events": service.timeline(session, principal, number, reveal=True),
         "forms": forms,
         "options": _options(session, lang),
         "unit_groups": groups,

@@ -145,7 +145,10 @@ def insert_case(
     else:
         params["number"] = numbering.next_number(session, day)
         new_id, number = session.execute(stmt[0], params).one()
-        session.execute(stmt[1], {**params, "case_id": new_id})
+        # only the event's own parameters: a case column of the same name (personal_text) would
+        # otherwise be added to the event's INSERT
+        event_params = {k: v for k, v in params.items() if k.startswith("ev_")}
+        session.execute(stmt[1], {**event_params, "created_at": values["created_at"], "case_id": new_id})
         audit.queue(session, {**entry, "object_id": number})
     row = {c.key: None for c in cast(Table, Case.__table__).c} | values | _NEW_CASE_LITERALS
     row |= {c: values["created_at"] for c in _SAME_AS_CREATED} | {"id": new_id, "number": number}

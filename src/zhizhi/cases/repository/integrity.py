@@ -58,7 +58,11 @@ def case_groups(
     )
     events = _stream(
         session,
-        select(Case.number, *(getattr(CaseEvent, f) for f in event_fields))
+        select(
+            Case.number,
+            *(getattr(CaseEvent, f) for f in event_fields),
+            type_coerce(CaseEvent.personal_text, Text).label("personal_text"),
+        )
         .join(Case, Case.id == CaseEvent.case_id)
         .order_by(number, CaseEvent.seq),
     )
@@ -91,11 +95,14 @@ def case_groups(
             elif i == 1:
                 group.units = [r.department_id for r in rows]
             elif i == 2:
-                group.events = rows
+                group.events = [_readable(r, _EVENT_ENCRYPTED) for r in rows]
             else:
                 group.entries = [(r.seq, r.detail) for r in rows]
             heads[i] = _next(streams[i])
         yield group
+
+
+_EVENT_ENCRYPTED = {"personal_text": "case_events.personal_text"}
 
 
 def _readable(row: Any, encrypted: dict[str, str]) -> Any:

@@ -75,9 +75,9 @@ def filter_clauses(
         out.append(Case.confidential.is_(False))
         # through the keyed blind indexes: the phone itself is encrypted (docs/crypto.md)
         if len(f.phone) == 4:
-            out.append(Case.contact_phone_tail == fieldcrypt.phone_tail_index(f.phone))
+            out.append(Case.contact_phone_tail.in_(fieldcrypt.phone_indexes(f.phone, tail=True)))
         else:
-            out.append(Case.contact_phone_index == fieldcrypt.phone_index(f.phone))
+            out.append(Case.contact_phone_index.in_(fieldcrypt.phone_indexes(f.phone)))
     if f.address:
         if bigrams and len(f.address) < 3:
             out.append(func.zhizhi_bigrams(Case.address).op("@>")(_bigrams_of(f.address)))
