@@ -227,9 +227,9 @@ def downgrade() -> None:
         op.execute("CREATE INDEX ix_cases_phone_trgm ON cases USING gin (contact_phone gin_trgm_ops)")
     op.drop_index("ix_cases_contact_phone_tail", table_name="cases")
     op.drop_index("ix_cases_contact_phone_index", table_name="cases")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("personal_text")
-        batch.drop_column("contact_phone_tail")
-        batch.drop_column("contact_phone_index")
+    # in place, not a batch copy: recreating ``cases`` on SQLite with foreign keys on would
+    # cascade-delete every case's events (SQLite 3.35+ drops unindexed columns in place)
+    for name in ("personal_text", "contact_phone_tail", "contact_phone_index"):
+        op.execute(f"ALTER TABLE cases DROP COLUMN {name}")
     op.drop_table("key_rotations")
     op.drop_table("data_keys")

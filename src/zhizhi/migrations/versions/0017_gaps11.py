@@ -63,5 +63,9 @@ def downgrade() -> None:
     op.drop_table("cockpit_snapshots")
     op.drop_index("ix_cases_stopped_late", table_name="cases")
     op.drop_index("ix_cases_running_due", table_name="cases")
-    with op.batch_alter_table("cases") as batch_op:
-        batch_op.drop_column("stopped_late")
+    if op.get_bind().dialect.name == "sqlite":
+        # not a batch copy: recreating ``cases`` with foreign keys on would cascade-delete every
+        # case's events; SQLite (3.35+) drops a column that no index or constraint names in place
+        op.execute("ALTER TABLE cases DROP COLUMN stopped_late")
+    else:
+        op.drop_column("cases", "stopped_late")
