@@ -112,3 +112,15 @@ def geocode_address(body: GeocodeRequest, session: DbSession) -> dict[str, Any]:
         payload["department"] = _department(service.territorial_department(session, result.division_code))
     payload["division"] = _division(session, result.division_code)
     return payload
+
+
+@router.get(
+    "/addresses/reverse",
+    summary="Point → nearest standard address and grid (逆地理编码: map picks, photo GPS)",
+)
+def reverse_geocode(
+    session: DbSession,
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="WGS-84 latitude")],
+    lng: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="WGS-84 longitude")],
+) -> dict[str, Any]:
+    return service.reverse_geocode(session, lat, lng).as_dict()

@@ -227,3 +227,19 @@ def workers_of(session: Session, grid_code: str) -> list[int]:
 def grids_of_worker(session: Session, user_id: int) -> list[str]:
     stmt = select(GridWorker.grid_code).where(GridWorker.user_id == user_id).order_by(GridWorker.grid_code)
     return list(session.scalars(stmt))
+
+
+def active_nodes_in_box(
+    session: Session, lat: tuple[float, float], lon: tuple[float, float], limit: int
+) -> list[AddressNode]:
+    """Active nodes with coordinates inside a latitude/longitude box (reverse geocoding)."""
+    stmt = select(AddressNode).where(
+        AddressNode.status == "active",
+        AddressNode.latitude.between(*lat),
+        AddressNode.longitude.between(*lon),
+    )
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def node_by_id(session: Session, node_id: int) -> AddressNode | None:
+    return session.get(AddressNode, node_id)
