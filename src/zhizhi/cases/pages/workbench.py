@@ -6,15 +6,16 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from zhizhi.cases import queries, search, service
+from zhizhi.cases import files, queries, search, service
 from zhizhi.cases import schemas as s
 from zhizhi.cases.actions import ACTIONS
 from zhizhi.cases.enums import LABELS, AppealType, CaseStatus, Channel, Rating, SlaState
+from zhizhi.cases.file_endpoints import read_uploads
 from zhizhi.cases.filters import FILTER_FIELDS, CaseFilter, parse_filter
 from zhizhi.cases.messages import QUEUE_LABELS
 from zhizhi.cases.pages import panels
@@ -206,6 +207,8 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
         "hints": extra.hints,
         "rating_labels": {r.value: LABELS[r] for r in Rating},
         "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
+        "attachments": files.of_case(session, case),
+        "may_attach": files.may_add(principal, case),
     }
 
 
@@ -286,6 +289,7 @@ def _intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, 
 def intake_page(request: Request, session: DbSession, principal: Staff) -> Response:
     ctx = {
         "opts": _intake_options(session, i18n.lang_of(request)),
+        **files.form_limits(),
         "form": {"channel": "hotline", "appeal_type": "complaint", "urgency": "normal"},
     }
     return render(request, "cases/work/intake.html", ctx, principal=principal)
@@ -305,9 +309,12 @@ def intake(
     contact_name: Annotated[str, Form()] = "",
     contact_phone: Annotated[str, Form()] = "",
     confidential: Annotated[str | None, Form()] = None,
+    latitude: Annotated[str, Form(max_length=30)] = "",
+    longitude: Annotated[str, Form(max_length=30)] = "",
+    photos: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     lang = i18n.lang_of(request)
-    raw = {
+    raw: dict[str, Any] = {
         "appeal_type": appeal_type,
         "channel": channel,
         "category": category or None,
@@ -321,14 +328,18 @@ def intake(
     errors = FormErrors(lang)
     status = 422
     try:
+        prepared = files.prepare(read_uploads(photos), files.FIELD)  # photos first: no case if refused
+        raw["latitude"], raw["longitude"] = files.point_of(latitude, longitude, prepared)
         case, _ = service.create_case(session, s.CaseCreate.model_validate(raw), principal)
+        files.attach_new(session, case, prepared, principal)
     except ValidationError as exc:
         errors.from_validation(exc)
     except DomainError as exc:
         errors.from_domain(exc)
         status = exc.status
     if errors:
+        session.rollback()  # nothing of a refused intake is kept (its files are deleted too)
         form = {k: (v or "") for k, v in raw.items()}
-        ctx = {"opts": _intake_options(session, lang), "form": form, "errors": errors}
+        ctx = {"opts": _intake_options(session, lang), "form": form, "errors": errors, **files.form_limits()}
         return render(request, "cases/work/intake.html", ctx, status_code=status, principal=principal)
     return RedirectResponse(f"/work/cases/{case.number}?done=create", status_code=303)
