@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from zhizhi.attachments.schemas import AttachmentOut
 from zhizhi.attachments.service import Upload
@@ -25,7 +26,7 @@ def read_uploads(items: list[UploadFile] | None, field: str = files.FIELD) -> li
     limit = get_settings().attachment_max_bytes
     out = []
     for item in items or []:
-        if not isinstance(item, UploadFile):
+        if not isinstance(item, StarletteUpload):
             raise ValidationFailed("附件须以文件形式上传", "attachments must be sent as files", field=field)
         if not item.filename and not item.size:
             continue  # a file input left empty
