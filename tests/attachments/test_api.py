@@ -249,3 +249,16 @@ def test_staff_case_page_lists_and_uploads(world: Any, client: Any) -> None:
     assert _rows() == 2
     thumb = client.get(f"/work/cases/{number}/attachments/2/thumb")
     assert thumb.status_code in (200, 404)
+
+
+def test_grids_geojson_for_the_map(world: Any, client: Any) -> None:
+    from zhizhi.addresses.service import load_demo
+    from zhizhi.core.db import unit_of_work
+
+    with unit_of_work() as s:
+        load_demo(s)
+    r = client.get("/api/v1/grids/geojson?bbox=112.90,28.15,112.97,28.21")
+    assert r.status_code == 200 and r.json()["features"] and not r.json()["truncated"]
+    assert r.json()["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert client.get("/api/v1/grids/geojson?bbox=1,2,3").status_code == 422
+    assert client.get("/api/v1/grids/geojson?bbox=10,50,5,40").status_code == 422

@@ -243,3 +243,13 @@ def active_nodes_in_box(
 
 def node_by_id(session: Session, node_id: int) -> AddressNode | None:
     return session.get(AddressNode, node_id)
+
+
+def grids_in_box(
+    session: Session, lat: tuple[float, float], lon: tuple[float, float], limit: int
+) -> list[Any]:
+    """code, name and geometry of the grids overlapping a latitude/longitude box."""
+    stmt = select(Grid.code, Grid.name, Grid.geometry).where(
+        Grid.max_lat >= lat[0], Grid.min_lat <= lat[1], Grid.max_lon >= lon[0], Grid.min_lon <= lon[1]
+    )
+    return list(session.execute(stmt.order_by(Grid.code).limit(limit)))

@@ -332,3 +332,17 @@ def reverse_geocode(session: Session, latitude: float, longitude: float) -> Reve
         grid_code=grid_row.code if grid_row is not None else None,
         grid_name=grid_row.name if grid_row is not None else None,
     )
+
+
+MAP_GRIDS_LIMIT = 500
+
+
+def grids_geojson(session: Session, lat: tuple[float, float], lon: tuple[float, float]) -> dict[str, Any]:
+    """The grids overlapping a box as a GeoJSON FeatureCollection (WGS-84) for the map picker;
+    at most ``MAP_GRIDS_LIMIT`` (``truncated`` says when more overlap: zoom in)."""
+    rows = repo.grids_in_box(session, lat, lon, MAP_GRIDS_LIMIT + 1)
+    features = [
+        {"type": "Feature", "properties": {"code": r.code, "name": r.name}, "geometry": r.geometry}
+        for r in rows[:MAP_GRIDS_LIMIT]
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_GRIDS_LIMIT}

@@ -206,5 +206,6 @@ MESSAGES.update(
         "att.by": ("上传人", "Uploaded by"),
         "att.private": ("仅内部可见", "Internal only"),
         "att.track": ("现场照片", "Photos"),
+        "att.citizen": ("群众", "the citizen"),
     }
 )

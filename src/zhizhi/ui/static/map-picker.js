@@ -61,6 +61,22 @@
       })
       .catch(function () { /* the boundaries are decoration; clicks still work */ });
     map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, false); });
+    // the grids of the visible area once zoomed in (the API answers at most a few hundred)
+    var grids = L.geoJSON(null, {
+      style: { color: "#7a5c00", weight: 1, dashArray: "4 3", fillOpacity: 0.05 },
+      onEachFeature: function (f, l) { if (f.properties && f.properties.name) l.bindTooltip(f.properties.name); }
+    }).addTo(map);
+    var gridsUrl = box.getAttribute("data-grids");
+    var loadGrids = function () {
+      if (!gridsUrl || map.getZoom() < 13) { grids.clearLayers(); return; }
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
+      fetch(gridsUrl + "?bbox=" + bbox.join(","), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (geo) { grids.clearLayers(); if (geo) grids.addData(geo); })
+        .catch(function () { /* decoration only */ });
+    };
+    map.on("moveend", loadGrids);
     if (latInput.value && lngInput.value) {
       var lat0 = parseFloat(latInput.value), lng0 = parseFloat(lngInput.value);
       if (isFinite(lat0) && isFinite(lng0)) setPoint(lat0, lng0, true);
