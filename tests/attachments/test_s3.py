@@ -37,7 +37,7 @@ def endpoint() -> Iterator[str]:
 def s3(endpoint: str) -> Iterator[S3Storage]:
     store = S3Storage(endpoint, "zhizhi-test", "test-key", "test-secret", "us-east-1")
     store.ensure_bucket()
-    for key in store.keys():
+    for key in store.list_keys():
         store.delete(key)
     storage.use(store)
     try:
@@ -52,9 +52,9 @@ def test_adapter_round_trip(s3: S3Storage) -> None:
     assert s3.get("case/1/20260101000000-abc.jpg") == b"\xff\xd8\xffdata"
     head = s3.client.head_object(Bucket=s3.bucket, Key="case/1/20260101000000-abc.jpg")
     assert head["ContentType"] == "image/jpeg"
-    assert s3.keys("case/") == ["case/1/20260101000000-abc.jpg"]
+    assert s3.list_keys("case/") == ["case/1/20260101000000-abc.jpg"]
     s3.delete("case/1/20260101000000-abc.jpg")
-    assert not s3.exists("case/1/20260101000000-abc.jpg") and s3.keys() == []
+    assert not s3.exists("case/1/20260101000000-abc.jpg") and s3.list_keys() == []
     with pytest.raises(ValueError):
         s3.put("../escape", b"x", "image/jpeg")
 
@@ -67,7 +67,7 @@ def test_upload_through_the_api_lands_in_the_bucket(world: Any, s3: S3Storage) -
         headers=world.h("agent"),
     )
     assert r.status_code == 201, r.text
-    keys = s3.keys("case/")
+    keys = s3.list_keys("case/")
     assert len(keys) == 2 and any(k.endswith("-thumb.jpg") for k in keys)
     att = r.json()[0]
     got = world.client.get(f"/api/v1/cases/{number}/attachments/{att['id']}", headers=world.h("agent"))
@@ -84,4 +84,4 @@ def test_refused_upload_leaves_the_bucket_empty(world: Any, s3: S3Storage) -> No
         ],
         headers=world.h("agent"),
     )
-    assert r.status_code == 422 and s3.keys() == []
+    assert r.status_code == 422 and s3.list_keys() == []

@@ -24,13 +24,13 @@ def test_rollback_deletes_the_files_written(db: str, tmp_path: Path) -> None:
         )
         s = session_factory()()
         service.save(s, 1, prepared, stage="intake", public=True, actor=ACTOR)
-        assert len(get_storage().keys()) == 3
+        assert len(get_storage().list_keys()) == 3
         s.rollback()
         s.close()
-        assert get_storage().keys() == []
+        assert get_storage().list_keys() == []
         with unit_of_work() as s2:
             service.save(s2, 1, prepared, stage="reply", public=False, actor=ACTOR)
-        assert len(get_storage().keys()) == 3  # committed: kept
+        assert len(get_storage().list_keys()) == 3  # committed: kept
     finally:
         use(None)
 
@@ -54,7 +54,7 @@ def test_sweep_deletes_old_orphans_only(db: str, tmp_path: Path) -> None:
         store.put(f"case/7/{young}-cafebabe.jpg", b"x", "image/jpeg")
         with unit_of_work() as s:
             assert service.sweep_orphans(s) == 1
-        left = store.keys()
+        left = store.list_keys()
         assert f"case/7/{young}-cafebabe.jpg" in left and len(left) == 3 and kept
     finally:
         use(None)
