@@ -27,14 +27,31 @@ def refused(data: bytes, name: str = "photo.jpg", **kw: int) -> DomainError:
 
 
 def test_jpeg_is_oriented_stripped_and_located() -> None:
-    p = prep(photos.jpeg((64, 32), orientation=6, gps=(28.18, 112.935)), "IMG_0001.JPG")
+    original = photos.jpeg((640, 320), orientation=6, gps=(28.18, 112.935))
+    p = prep(original, "IMG_0001.JPG")
     assert p.content_type == "image/jpeg" and p.filename == "IMG_0001.jpg"
-    assert (p.width, p.height) == (32, 64)  # EXIF orientation 6 applied: portrait now
+    assert (p.width, p.height) == (320, 640)  # shown turned by EXIF orientation 6: portrait
     assert p.latitude == pytest.approx(28.18, abs=1e-4) and p.longitude == pytest.approx(112.935, abs=1e-4)
     stored = Image.open(io.BytesIO(p.data))
-    assert not dict(stored.getexif()) and b"TestCam" not in p.data and b"secret-software" not in p.data
+    # camera, software and GPS gone; the orientation is the one tag kept (viewers turn the photo)
+    assert dict(stored.getexif()) == {0x0112: 6}
+    assert b"TestCam" not in p.data and b"secret-software" not in p.data
+    assert p.data.endswith(original[original.index(b"\xff\xda") :])  # pixels untouched (lossless)
+    stored.load()
     thumb = Image.open(io.BytesIO(p.thumbnail or b""))
-    assert thumb.format == "JPEG" and max(thumb.size) <= 320
+    assert thumb.format == "JPEG" and thumb.size[1] > thumb.size[0] and max(thumb.size) <= 320
+    assert not dict(thumb.getexif())
+
+
+def test_upright_jpeg_keeps_no_exif_at_all() -> None:
+    p = prep(photos.jpeg((64, 32), gps=(28.18, 112.935)))
+    assert not dict(Image.open(io.BytesIO(p.data)).getexif()) and (p.width, p.height) == (64, 32)
+
+
+def test_strip_jpeg_refuses_broken_streams() -> None:
+    for bad in (b"\xff\xd8\xff\xe1\x00\xff", b"\xff\xd8\x00\x00\x00\x00", b"\xff\xd8\xff\xe0\x00\x10JFIF"):
+        with pytest.raises(ValueError):
+            imaging.strip_jpeg(bad)
 
 
 def test_png_and_pdf_accepted_by_bytes_not_name() -> None:

@@ -144,15 +144,27 @@ def _prepare_image(filename: str, content_type: str, data: bytes, max_pixels: in
                 if width * height > max_pixels:
                     raise _pixels(field, max_pixels)
                 latitude, longitude = gps_of(probe)
-                oriented = ImageOps.exif_transpose(probe)  # decodes; applies the EXIF orientation
-                oriented.load()
+                orientation = _orientation(probe)
+                if probe.format == "JPEG":
+                    # decoded at 1/2–1/8 scale by the JPEG decoder itself: the thumbnail (and the
+                    # check that the whole stream decodes) without the full-size pixels in memory
+                    probe.draft("RGB", THUMB_SIZE)
+                    probe.load()
+                    probe.thumbnail(THUMB_SIZE)
+                    thumb = ImageOps.exif_transpose(probe)  # turns the small picture only
+                    stored = strip_jpeg(data, orientation)
+                else:
+                    oriented = ImageOps.exif_transpose(probe)  # decodes; applies the orientation
+                    oriented.load()
+                    stored = _encode(oriented, content_type)
+                    oriented.thumbnail(THUMB_SIZE)
+                    thumb = oriented
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _pixels(field, max_pixels) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise _bad_image(field) from None
-    stored = _encode(oriented, content_type)
-    thumb = oriented.copy()
-    thumb.thumbnail(THUMB_SIZE)
+    if orientation in (5, 6, 7, 8):  # shown turned by a quarter
+        width, height = height, width
     thumbnail = _encode(thumb, "image/jpeg")
     return Prepared(
         filename,
@@ -160,11 +172,66 @@ def _prepare_image(filename: str, content_type: str, data: bytes, max_pixels: in
         stored,
         hashlib.sha256(stored).hexdigest(),
         thumbnail,
-        oriented.width,
-        oriented.height,
+        width,
+        height,
         latitude,
         longitude,
     )
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except Exception:  # a broken EXIF block: shown as stored
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+# JPEG segments kept in the stored copy: JFIF (APP0), the colour profile (APP2 "ICC_PROFILE") and
+# Adobe's colour transform (APP14, needed to decode CMYK/YCCK). Everything else before the image
+# data goes: EXIF and XMP (APP1: camera, GPS, time, thumbnails), APP3–APP13, APP15, comments.
+_KEEP_APP = {0xE0: b"", 0xE2: b"ICC_PROFILE", 0xEE: b"Adobe"}
+
+
+def _orientation_segment(orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    payload = exif.tobytes()  # b"Exif\0\0" + a TIFF block with the one tag
+    return b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
+    """The JPEG without its metadata segments, losslessly (the compressed image is not touched);
+    an orientation other than 1 is kept as the only EXIF tag, so viewers still turn the photo."""
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("not a JPEG")
+    out = [b"\xff\xd8"]
+    if orientation != 1:
+        out.append(_orientation_segment(orientation))
+    i, n = 2, len(data)
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            raise ValueError("JPEG segment expected")
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:  # start of scan: the image data and what follows are kept as they are
+            out.append(data[i:])
+            return b"".join(out)
+        if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            i += 2
+            continue
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        if length < 2 or i + 2 + length > n:
+            raise ValueError("truncated JPEG segment")
+        segment = data[i : i + 2 + length]
+        is_app = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        prefix = _KEEP_APP.get(marker)
+        if not is_app or (prefix is not None and segment[4:].startswith(prefix)):
+            out.append(segment)
+        i += 2 + length
+    raise ValueError("JPEG without image data")
 
 
 def _pixels(field: str, limit: int) -> ValidationFailed:

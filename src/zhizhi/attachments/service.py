@@ -194,7 +194,9 @@ def sweep_orphans(session: Session, *, older_than: timedelta = timedelta(hours=1
     commit); files younger than ``older_than`` may belong to a unit of work still running."""
     storage = get_storage()
     cutoff = (clock.now() - older_than).strftime("%Y%m%d%H%M%S")
-    candidates = [k for k in storage.list_keys("case/") if _stamp(k) is not None and (_stamp(k) or "") < cutoff]
+    candidates = [
+        k for k in storage.list_keys("case/") if _stamp(k) is not None and (_stamp(k) or "") < cutoff
+    ]
     deleted = 0
     for start in range(0, len(candidates), 500):
         chunk = candidates[start : start + 500]

@@ -21,6 +21,7 @@ from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.followups import load_grid_work, load_recurrences
 from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
+from zhizhi.demo.photos import load_photos
 from zhizhi.demo.sharing import load_sharing
 from zhizhi.org import service as org
 from zhizhi.routing import learning
@@ -45,6 +46,8 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     closed: list[Any] = []
     made = load_cases(session, demo, count=cases, closed_log=closed)
     made += load_recurrences(session, closed) + load_grid_work(session)
+    with_photos = load_photos(session)
+    made += with_photos
     trained = _train_classifier(session)
     queues = _saved_queues(session)
     sharing = load_sharing(session, DEMO_PASSWORD)
@@ -58,6 +61,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "classifier_models": trained,
         "certificates": certificates,
         "saved_queues": queues,
+        "cases_with_photos": with_photos,
         **sharing,
     }
 
