@@ -8,8 +8,9 @@ In-process through the services (the HTTP layer is measured by bench_cases.py), 
 SQLite file migrated to head and a local storage directory, both in a temporary folder. Per run
 and variant: as many intakes as fit in ``--seconds``, each its own unit of work; the median of
 ``--runs``. Memory: the process's peak resident set before and after the photo variants (Pillow's
-buffers are outside Python's allocator, so RSS rather than tracemalloc), and the bytes one photo
-of each size takes to decode (width × height × 3).
+buffers are outside Python's allocator, so RSS rather than tracemalloc), beside what a full-size
+decode of each photo would take (width × height × 3; JPEGs are stripped losslessly and decoded at
+reduced scale for the thumbnail, docs/attachments.md).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def main() -> None:
     print()
     print(f"peak RSS: {base_peak:.0f} MB after the floor, {_peak_mb():.0f} MB after the photo variants")
     for w, h in sizes:
-        print(f"decoded {w}x{h}: {w * h * 3 / 1e6:.0f} MB (one photo at a time per request thread)")
+        print(f"{w}x{h} decoded at full size would take {w * h * 3 / 1e6:.0f} MB (JPEGs never are)")
     stored = sum(p.stat().st_size for p in (TMP / "files").rglob("*") if p.is_file())
     print(f"stored: {stored / 1e6:.1f} MB in {sum(1 for _ in (TMP / 'files').rglob('*.jpg'))} files")
 
