@@ -59,7 +59,9 @@ def _phone_photo(width: int, height: int) -> bytes:
     step = max(width // 60, 8)
     for x in range(0, width, step):
         for y in range(0, height, step):
-            d.rectangle([x, y, x + step - 2, y + step - 2], fill=((x * 7) % 255, (y * 5) % 255, (x + y) % 255))
+            d.rectangle(
+                [x, y, x + step - 2, y + step - 2], fill=((x * 7) % 255, (y * 5) % 255, (x + y) % 255)
+            )
     exif = Image.Exif()
     exif[0x010F] = "HUAWEI"
     exif[0x0112] = 6

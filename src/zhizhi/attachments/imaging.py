@@ -13,6 +13,7 @@ import io
 import math
 import re
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -103,7 +104,7 @@ def prepare(
     name: str | None,
     data: bytes,
     *,
-    allowed: list[str] | tuple[str, ...] | set[str],
+    allowed: Collection[str],
     max_bytes: int,
     max_pixels: int,
     field: str = "files",

@@ -15,6 +15,8 @@ DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (development only: guard() r
 # requests per source address per minute (docs/security.md): login = POST /login and
 # /api/v1/auth/token; intake = POST /submit and anonymous POST /api/v1/cases; track = POST /track
 # and /track/rate; lookup = the public address and division look-ups
+AttachmentType = Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]
+ATTACHMENT_TYPES: tuple[AttachmentType, ...] = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300}
 
 
@@ -180,8 +182,8 @@ class Settings(BaseSettings):
     attachment_case_max_files: int = Field(
         default=12, ge=1, le=200, description="files per case above this → 422"
     )
-    attachment_types: list[Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]] = Field(
-        default_factory=lambda: ["image/jpeg", "image/png", "image/webp", "application/pdf"],
+    attachment_types: list[AttachmentType] = Field(
+        default_factory=lambda: list(ATTACHMENT_TYPES),
         description="content types accepted, recognised by their first bytes, never by name (JSON)",
     )
     attachment_max_pixels: int = Field(
