@@ -262,3 +262,9 @@ def test_grids_geojson_for_the_map(world: Any, client: Any) -> None:
     assert r.json()["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert client.get("/api/v1/grids/geojson?bbox=1,2,3").status_code == 422
     assert client.get("/api/v1/grids/geojson?bbox=10,50,5,40").status_code == 422
+
+
+def test_portal_multipart_text_with_nul_is_a_422_not_a_500(world: Any, client: Any) -> None:
+    r = _submit(client, [("a.jpg", photos.jpeg())], content="路灯\x00坏了")
+    assert r.status_code == 422 and 'id="f-content-error"' in r.text
+    assert _rows() == 0

@@ -15,6 +15,7 @@ from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, AppealType, Channel, Rating
 from zhizhi.cases.file_endpoints import read_uploads
 from zhizhi.core.errors import DomainError
+from zhizhi.http import textguard
 from zhizhi.http.deps import DbSession
 from zhizhi.ui import csrf, i18n
 from zhizhi.ui.forms import FormErrors
@@ -121,6 +122,7 @@ def submit(
     errors = FormErrors(lang)
     status = 422
     try:
+        textguard.check_fields(form)  # a multipart form: the text guard middleware leaves it to us
         # the photos are checked first: a refused photo leaves no case behind
         prepared = files.prepare(read_uploads(photos), files.FIELD)
         lat, lng = files.point_of(latitude, longitude, prepared)

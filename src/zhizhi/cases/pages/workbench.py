@@ -26,6 +26,7 @@ from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
 from zhizhi.core.errors import DomainError
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
 from zhizhi.core.principal import Principal
+from zhizhi.http import textguard
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
 from zhizhi.ui import csrf, i18n
@@ -328,6 +329,7 @@ def intake(
     errors = FormErrors(lang)
     status = 422
     try:
+        textguard.check_fields(raw | {"latitude": latitude, "longitude": longitude})  # multipart
         prepared = files.prepare(read_uploads(photos), files.FIELD)  # photos first: no case if refused
         raw["latitude"], raw["longitude"] = files.point_of(latitude, longitude, prepared)
         case, _ = service.create_case(session, s.CaseCreate.model_validate(raw), principal)
