@@ -268,3 +268,37 @@ def test_portal_multipart_text_with_nul_is_a_422_not_a_500(world: Any, client: A
     r = _submit(client, [("a.jpg", photos.jpeg())], content="路灯\x00坏了")
     assert r.status_code == 422 and 'id="f-content-error"' in r.text
     assert _rows() == 0
+
+
+def _act_form(client: Any, number: str, action: str, files: list[tuple[str, bytes]], **fields: str) -> Any:
+    page = client.get(f"/work/cases/{number}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    parts = [("photos", (n, d, "image/jpeg")) for n, d in files]
+    data = {"csrf_token": token, "action": action} | fields
+    return client.post(f"/work/cases/{number}/act", data=data, files=parts or None, follow_redirects=False)
+
+
+def test_reply_with_after_photos(world: Any, client: Any) -> None:
+    from tests.pages.helpers import login
+
+    number = world.case_in("in_progress")
+    login(client, "h_s1")
+    page = client.get(f"/work/cases/{number}")
+    assert 'id="reply-photos"' in page.text and 'enctype="multipart/form-data"' in page.text
+    refused = _act_form(client, number, "reply", [("x.jpg", photos.exe())], reply="已修复。")
+    assert refused.status_code == 422 and _rows() == 0  # refused photo: no reply either
+    assert world.get("agent", number)["status"] == "in_progress"
+    r = _act_form(client, number, "reply", [("after.jpg", photos.jpeg())], reply="已修复路灯。")
+    assert r.status_code == 303, r.text
+    listed = world.client.get(f"/api/v1/cases/{number}/attachments", headers=world.h("agent")).json()
+    assert [(a["stage"], a["public"]) for a in listed] == [("reply", True)]
+    assert world.get("agent", number)["status"] == "replied"
+
+
+def test_photos_only_with_a_reply(world: Any, client: Any) -> None:
+    from tests.pages.helpers import login
+
+    number = world.case_in("in_progress")
+    login(client, "h_s1")
+    r = _act_form(client, number, "handle", [("a.jpg", photos.jpeg())], note="现场查看")
+    assert r.status_code == 422 and _rows() == 0

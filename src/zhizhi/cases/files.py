@@ -47,6 +47,21 @@ def attach_new(
     return attachments.save(session, case.id, prepared, stage="intake", public=True, actor=actor, field=FIELD)
 
 
+PHOTO_ACTIONS = ("reply", "answer_directly")  # the action forms that take "after" photos
+
+
+def attach_after(
+    session: Session, principal: Principal, number: str, prepared: Sequence[Prepared]
+) -> list[AttachmentOut]:
+    """The photos sent with a reply (checked by :func:`prepare` before the action was taken)."""
+    case = service.get_case(session, principal, number)
+    if not may_add(principal, case):
+        raise Forbidden("当前角色不能为该工单添加附件", "your role cannot add attachments to this case")
+    return attachments.save(
+        session, case.id, prepared, stage="reply", public=True, actor=principal.actor, field=FIELD
+    )
+
+
 def add(
     session: Session,
     principal: Principal,

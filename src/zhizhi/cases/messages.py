@@ -207,5 +207,9 @@ MESSAGES.update(
         "att.private": ("仅内部可见", "Internal only"),
         "att.track": ("现场照片", "Photos"),
         "att.citizen": ("群众", "the citizen"),
+        "att.after": (
+            "办理后照片（可选，群众可在查询页看到）",
+            "Photos after the work (optional, shown to the citizen)",
+        ),
     }
 )

@@ -25,6 +25,7 @@ UPLOAD_PATHS = (
     "/submit",
     "/work/intake",
     r"/work/cases/[^/]+/attachments",
+    r"/work/cases/[^/]+/act",  # a reply with its after photos
     r"/api/v1/cases/[^/]+/attachments",
 )
 

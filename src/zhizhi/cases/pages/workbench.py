@@ -23,7 +23,7 @@ from zhizhi.cases.pages.forms import ACTION, BULK_ACTIONS, action_body, action_f
 from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
-from zhizhi.core.errors import DomainError
+from zhizhi.core.errors import DomainError, ValidationFailed
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.http import textguard
@@ -210,6 +210,7 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
         "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
         "attachments": files.of_case(session, case),
         "may_attach": files.may_add(principal, case),
+        "photo_actions": files.PHOTO_ACTIONS,
     }
 
 
@@ -248,13 +249,21 @@ def act(request: Request, session: DbSession, principal: Staff, number: str, pos
     try:
         if action not in ACTIONS:
             raise DomainError("操作类型无效", "unknown action", field="action")
+        textguard.check_fields(form)  # a multipart form (photos with a reply) skips the middleware
+        photos = files.prepare(read_uploads(posted.getlist("photos")), files.FIELD)  # before acting
+        if photos and action not in files.PHOTO_ACTIONS:
+            raise ValidationFailed("该操作不能附带照片", "this action takes no photos", field=files.FIELD)
         service.perform(session, principal, number, ACTION.validate_python(action_body(action, posted)))
+        if photos:
+            files.attach_after(session, principal, number, photos)
     except ValidationError as exc:
         errors.from_validation(exc)
         status = 422
     except DomainError as exc:
         errors.from_domain(exc)
         status = exc.status
+    if errors:
+        session.rollback()  # a refused action keeps nothing (nor the files of its photos)
     if not errors and not is_htmx(request):
         return RedirectResponse(f"/work/cases/{number}?done={action}", status_code=303)
     try:
