@@ -11,7 +11,8 @@ Then, interleaved, ``--runs`` times:
 * floor ``scan``: the same keyset-paged read of every entry ``verify`` does, nothing else;
 * floor ``scan + HMAC``: that read plus one HMAC-SM3 per entry over its stored hash and fields
   (no canonical JSON);
-* ``verify``: :func:`zhizhi.core.auditverify.verify_chain` (chain, head, checkpoint).
+* ``verify``: :func:`zhizhi.core.auditverify.verify_chain` (chain, head, checkpoint), in one
+  process and then in ``--jobs`` processes walking ranges (``zhizhi audit verify --jobs``).
 
 Prints a Markdown table of medians, with the largest growth of the process's resident memory
 during ``verify`` (sampled every 50 ms): streamed, it stays flat whatever the chain's length.
@@ -165,7 +166,7 @@ def _scan(hmac_too: bool) -> tuple[float, float]:
     return time.perf_counter() - t0, time.process_time() - c0
 
 
-def _verify() -> tuple[float, float, int, int]:
+def _verify(workers: int = 1) -> tuple[float, float, int, int]:
     from zhizhi.core.auditverify import verify_chain
     from zhizhi.core.db import session_factory
 
@@ -173,7 +174,7 @@ def _verify() -> tuple[float, float, int, int]:
     sampler.start()
     t0, c0 = time.perf_counter(), time.process_time()
     with session_factory()() as s:
-        result = verify_chain(s)
+        result = verify_chain(s, workers=workers)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     sampler.done.set()
     sampler.join()
@@ -186,6 +187,7 @@ def main() -> None:
     ap.add_argument("--backend", default="sqlite", choices=("sqlite", "postgres"))
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2, help="processes of the parallel verify (1: skip it)")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     folder = Path(tempfile.mkdtemp(prefix="zhizhi-bench-audit-"))
@@ -194,6 +196,7 @@ def main() -> None:
     scans: list[tuple[float, float]] = []
     hmacs: list[tuple[float, float]] = []
     verifies: list[tuple[float, float]] = []
+    parallel: list[tuple[float, float]] = []
     growth: list[int] = []
     count = 0
     for _ in range(args.runs):
@@ -202,6 +205,9 @@ def main() -> None:
         seconds, cpu, count, grown = _verify()
         verifies.append((seconds, cpu))
         growth.append(grown)
+        if args.jobs > 1:
+            seconds, cpu, _, _ = _verify(args.jobs)
+            parallel.append((seconds, cpu))
     print(
         f"\n{platform.node()} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.1f} · {args.backend} · "
         f"{count:,} entries (generated and chained in {generated:.1f} s) · median of {args.runs}\n"
@@ -213,7 +219,10 @@ def main() -> None:
         ("floor: scan", scans),
         ("floor: scan + HMAC-SM3", hmacs),
         ("audit verify", verifies),
+        (f"audit verify --jobs {args.jobs} (CPU: the coordinator only)", parallel),
     ):
+        if not values:
+            continue
         wall = statistics.median(w for w, _ in values)
         cpu = statistics.median(c for _, c in values)
         print(f"| {name} | {wall:.1f} | {cpu:.1f} | {count / wall:,.0f} | {wall / scan:.2f} |")

@@ -19,6 +19,7 @@ from zhizhi.core import anchor, jobs
 from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.keys.manifest import CAPABILITY as KEYS
+from zhizhi.open311.manifest import CAPABILITY as OPEN311
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
 from zhizhi.sharing.manifest import CAPABILITY as SHARING
@@ -34,6 +35,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     COCKPIT,
     SHARING,
     KEYS,
+    OPEN311,
     ATTACHMENTS,
 )
 

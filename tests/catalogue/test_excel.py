@@ -125,3 +125,18 @@ def test_files_that_are_not_a_tree(world: Any) -> None:
     )
     assert r.status_code == 422
     assert _import(world, _xlsx([["编码", "名称"]]), user="agent", expect=403)
+
+
+def test_export_carries_control_characters_and_formula_like_names_as_text(world: Any) -> None:
+    """A name stored with a C0 control character (written before the edge guard, or read from a
+    workbook's ``_x0001_`` escape) is exported without it instead of a 500, and a name starting
+    with ``=`` stays text, never a formula (spreadsheet injection)."""
+    with unit_of_work() as s:
+        first, second = s.scalars(select(Category).order_by(Category.id).limit(2)).all()
+        first.name, second.name = "路灯\x01维修", '=HYPERLINK("http://x.example","点我")'
+    r = world.client.get("/api/v1/categories/export.xlsx", headers=world.h("admin"))
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    cells = {c.value: c.data_type for row in ws.iter_rows(min_row=2) for c in row[1:2]}
+    assert cells["路灯维修"] == "s"
+    assert cells['=HYPERLINK("http://x.example","点我")'] == "s"

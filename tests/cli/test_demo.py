@@ -30,6 +30,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
             conn.execute(text("SELECT grade, count(*) FROM certificates GROUP BY grade")).all()
         )
         revoked = conn.execute(text("SELECT count(*) FROM certificates WHERE status = 'revoked'")).scalar()
+        open311 = conn.execute(text("SELECT count(*) FROM cases WHERE channel = 'open311'")).scalar()
+        open311_clients = conn.execute(text("SELECT name FROM open311_clients")).scalars().all()
         sharing = dict(
             conn.execute(text("SELECT status, count(*) FROM sharing_requests GROUP BY status")).all()
         )
@@ -49,6 +51,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "merged",
     }
     assert sum(statuses.values()) >= 300
+    assert open311 == 5 and open311_clients == ["changsha-city-app"]  # docs/open311.md
     assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
     assert reads == {"served": 160, "refused": 10}
     assert "岳麓区人民政府" in districts and len(districts) == 9

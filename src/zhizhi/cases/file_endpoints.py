@@ -3,6 +3,7 @@ the type we recognised, nosniff)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 from urllib.parse import quote
 
@@ -21,7 +22,7 @@ from zhizhi.org.deps import CurrentPrincipal
 router = APIRouter(prefix="/api/v1/cases", tags=["attachments 附件"])
 
 
-def read_uploads(items: list[UploadFile] | None, field: str = files.FIELD) -> list[Upload]:
+def read_uploads(items: Sequence[object] | None, field: str = files.FIELD) -> list[Upload]:
     """The posted files (empty file inputs skipped), each read up to the size limit + 1 byte."""
     limit = get_settings().attachment_max_bytes
     out = []

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from zhizhi.catalogue import cache, tree
 from zhizhi.catalogue import repository as repo
 from zhizhi.catalogue.models import Category
-from zhizhi.core import audit
+from zhizhi.core import audit, sheets
 from zhizhi.core.errors import FieldProblem, PayloadTooLarge, ValidationFailed
 
 HEADERS = ("编码", "名称", "英文名称", "上级编码", "状态", "层级", "路径")
@@ -63,15 +63,18 @@ def export_xlsx(session: Session) -> bytes:
     for node in tree.tree(session, fresh=True):
         parent = snap.by_id.get(node.info.parent_id) if node.info.parent_id else None
         ws.append(
-            [
-                node.info.code,
-                node.info.name,
-                node.info.name_en or "",
-                parent.code if parent else "",
-                ACTIVE if node.info.active else RETIRED,
-                node.depth + 1,
-                node.path,
-            ]
+            sheets.row(
+                ws,
+                [
+                    node.info.code,
+                    node.info.name,
+                    node.info.name_en or "",
+                    parent.code if parent else "",
+                    ACTIVE if node.info.active else RETIRED,
+                    node.depth + 1,
+                    node.path,
+                ],
+            )
         )
     out = io.BytesIO()
     wb.save(out)
@@ -83,7 +86,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return sheets.text(str(value)).strip()
 
 
 def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:

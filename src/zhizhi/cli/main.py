@@ -4,6 +4,7 @@ of every capability in ``zhizhi.registry`` (``users``, ``calendar``, ``hotspots`
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -127,6 +128,7 @@ def demo(
     from zhizhi.core import jobs
     from zhizhi.core.db import unit_of_work
     from zhizhi.demo.load import load_demo
+    from zhizhi.demo.open311 import DEMO_KEY as DEMO_OPEN311_KEY
     from zhizhi.demo.org import DEMO_PASSWORD
 
     _demo_keys()
@@ -149,6 +151,7 @@ def demo(
         f"citizen; 数据共享 data sharing: steward_ga, steward_scjg, steward_rs, steward_zrzy, steward_zj, "
         f"steward_jy, steward_wj — 密码 password: [bold]{DEMO_PASSWORD}[/]"
     )
+    console.print(f"Open311 示范客户端 demo client key (/open311/v2/): [bold]{DEMO_OPEN311_KEY}[/]")
     _require_audit_key()
     if not load_only:
         serve(host=host, port=port)
@@ -209,6 +212,14 @@ def _require_audit_key() -> None:
 @audit_app.command("verify")
 def audit_verify(
     no_cases: Annotated[bool, typer.Option("--no-cases", help="only the chain and its anchors")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="processes walking ranges of a chain of 100,000+ entries each (default: CPUs, at most 4)",
+        ),
+    ] = min(os.cpu_count() or 1, 4),
 ) -> None:
     """Chain committed entries still in the inbox, then check the HMAC-SM3 chain, its signed
     checkpoints, and every case row and timeline against their seals; exit 1 listing each
@@ -224,7 +235,7 @@ def audit_verify(
         seal_all(get_engine())
     try:
         with session_factory()() as session:
-            result = verify_chain(session)
+            result = verify_chain(session, workers=jobs)
             findings = list(result.findings)
             cases = events = 0
             if not no_cases:

@@ -18,7 +18,7 @@ from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
 from zhizhi.cockpit.outcomes import HIGH_RECURRENCE, HIGH_SATISFACTION, MIN_CLOSED
 from zhizhi.cockpit.service import issue_instruction, order_units, outcome_figures
-from zhizhi.core import clock
+from zhizhi.core import clock, sheets
 from zhizhi.core.errors import DomainError, Forbidden
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
@@ -209,22 +209,25 @@ def export(
     for r in rows:
         o = r["outcome"] or {}
         sheet.append(
-            [
-                r["code"],
-                r["name"],
-                r["total"],
-                r["overdue"],
-                r["response"],
-                r["resolution"],
-                r["satisfaction"],
-                r["on_time"],
-                o.get("closed", 0),
-                o.get("recurred_30", 0),
-                o.get("rate_30"),
-                o.get("recurred_90", 0),
-                o.get("rate_90"),
-                "是" if r["flag"] else "",
-            ]
+            sheets.row(
+                sheet,
+                [
+                    r["code"],
+                    r["name"],
+                    r["total"],
+                    r["overdue"],
+                    r["response"],
+                    r["resolution"],
+                    r["satisfaction"],
+                    r["on_time"],
+                    o.get("closed", 0),
+                    o.get("recurred_30", 0),
+                    o.get("rate_30"),
+                    o.get("recurred_90", 0),
+                    o.get("rate_90"),
+                    "是" if r["flag"] else "",
+                ],
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -116,6 +116,10 @@ class _Walker:
         self.legacy = 0
         self.overflow = False
         self._bases: dict[bytes, Any] = {}
+        # a segment's first row (seq, prev_hash, MAC right at its place) and whether its last
+        # row was flagged: what :func:`_stitch` needs to check the joins between segments
+        self.first: tuple[int, str, bool] | None = None
+        self.last_flagged = False
 
     def _note(self, kind: str, seq: int, shift: int = 0) -> None:
         last = self.anomalies[-1] if self.anomalies else None
@@ -160,13 +164,19 @@ class _Walker:
         mac.update(row.prev_hash.encode() + _ENCODER.encode(body).encode())
         return mac.hexdigest()
 
-    def walk(self, rows: Iterable[Any]) -> tuple[int, int, str]:
-        """Returns (rows seen, last seq, last hash)."""
-        expected, prev_hash, count, flagged_prev = 1, GENESIS, 0, False
+    def walk(
+        self, rows: Iterable[Any], expected: int | None = 1, prev_hash: str | None = GENESIS
+    ) -> tuple[int, int, str]:
+        """Returns (rows seen, last seq, last hash).  ``expected``/``prev_hash`` None: a segment
+        of a parallel walk, whose first row's place and link the caller checks (:func:`_stitch`)."""
+        count, flagged_prev = 0, False
         keys: dict[str | None, bytes | None] = {None: None}
         last_seq = 0
+        first = True
         for row in rows:
             count += 1
+            if expected is None:
+                expected = row.seq
             if row.seq > expected:
                 self._note("gap", expected)
                 self.anomalies[-1].end = row.seq - 1
@@ -178,9 +188,18 @@ class _Walker:
             elif key is None:
                 self._note("unknown_key", row.seq)
                 prev_hash, expected, last_seq, flagged_prev = row.hash, row.seq + 1, row.seq, True
+                if first:
+                    self.first, first = (row.seq, row.prev_hash, False), False
                 continue
             if self.mac(row, row.seq, key) == row.hash:
-                if row.prev_hash != prev_hash and row.seq == expected and not flagged_prev:
+                if first:
+                    self.first = (row.seq, row.prev_hash, True)
+                if (
+                    prev_hash is not None
+                    and row.prev_hash != prev_hash
+                    and row.seq == expected
+                    and not flagged_prev
+                ):
                     self._note("relinked", row.seq)
                 flagged_prev = False
             else:
@@ -190,9 +209,13 @@ class _Walker:
                         break
                 else:
                     self._note("bad", row.seq)
+                if first:
+                    self.first = (row.seq, row.prev_hash, False)
                 flagged_prev = True
+            first = False
             prev_hash, expected, last_seq = row.hash, row.seq + 1, row.seq
-        return count, last_seq, prev_hash
+        self.last_flagged = flagged_prev
+        return count, last_seq, prev_hash or GENESIS
 
 
 def _classify(anomalies: list[_Anomaly], head_seq: int) -> list[Finding]:
@@ -275,11 +298,40 @@ def _anchors(session: Session | Connection) -> tuple[dict[int, list[dict[str, An
     return found, problems, len(items)
 
 
-def verify_chain(session: Session, *, anchors: bool = True) -> VerifyResult:
+def walk_rows(
+    conn: Connection,
+    by_seq: dict[int, list[dict[str, Any]]],
+    anchored_hash: list[Finding],
+    after: int = 0,
+    upto: int | None = None,
+) -> Iterable[_Row]:
+    """The entries ``after < seq <= upto`` as :class:`_Row`, each checked against the checkpoints
+    that name it (a mismatch is a ``chain_rewritten`` finding added to ``anchored_hash``)."""
+    for raw in repo.entry_rows_raw(conn, after=after, upto=upto):  # no ORM, no result processing
+        row = _Row(raw)
+        for item in by_seq.get(row.seq, ()):
+            if item["hash"] != row.hash:
+                anchored_hash.append(
+                    Finding(
+                        "chain_rewritten",
+                        row.seq,
+                        f"entry {row.seq} differs from the checkpoint of {item['at']}: the chain was "
+                        f"rewritten back past entry {row.seq}",
+                    )
+                )
+        yield row
+
+
+def verify_chain(
+    session: Session, *, anchors: bool = True, workers: int = 1, min_per_worker: int = 100_000
+) -> VerifyResult:
     """Walk the whole chain, then the head and the anchors; every finding, in chain order.
 
     On PostgreSQL a session not yet in a transaction reads one snapshot (``REPEATABLE READ``):
-    entries sealed while the walk runs are neither half-seen nor taken for a truncation."""
+    entries sealed while the walk runs are neither half-seen nor taken for a truncation.
+    ``workers`` > 1 splits a chain of at least ``workers × min_per_worker`` entries into that many
+    ranges of sequence numbers walked by as many processes (:mod:`zhizhi.core.auditsegments`; on
+    PostgreSQL they read this session's exported snapshot); the findings are the same."""
     if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     ring = auditkey.load()
@@ -288,25 +340,18 @@ def verify_chain(session: Session, *, anchors: bool = True) -> VerifyResult:
     n_anchors = 0
     if anchors:
         by_seq, anchor_findings, n_anchors = _anchors(session)
-    walker = _Walker(ring)
     anchored_hash: list[Finding] = []
+    top = repo.max_seq(session) if workers > 1 else 0
+    if workers > 1 and top >= workers * max(min_per_worker, 1):
+        from zhizhi.core import auditsegments
 
-    def rows() -> Iterable[Any]:
-        for raw in repo.entry_rows_raw(session.connection()):  # no ORM, no result processing
-            row = _Row(raw)
-            for item in by_seq.get(row.seq, ()):
-                if item["hash"] != row.hash:
-                    anchored_hash.append(
-                        Finding(
-                            "chain_rewritten",
-                            row.seq,
-                            f"entry {row.seq} differs from the checkpoint of {item['at']}: the chain was "
-                            f"rewritten back past entry {row.seq}",
-                        )
-                    )
-            yield row
-
-    count, last_seq, last_hash = walker.walk(rows())
+        walker = _Walker(ring)
+        count, last_seq, last_hash = auditsegments.walk_parallel(
+            session, walker, by_seq, anchored_hash, top, workers
+        )
+    else:
+        walker = _Walker(ring)
+        count, last_seq, last_hash = walker.walk(walk_rows(session.connection(), by_seq, anchored_hash))
     head_seq, head_hash = repo.head(session) or (0, GENESIS)
     findings = _classify(walker.anomalies, head_seq)
     if head_seq > last_seq:

@@ -75,7 +75,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a connection marked ``read_only`` (e.g. a parallel ``audit verify`` range) takes no
+        # write lock: in WAL mode it reads beside a writer instead of queueing behind it
+        readonly = conn.get_execution_options().get("read_only", False)
+        conn.exec_driver_sql("BEGIN DEFERRED" if readonly else "BEGIN IMMEDIATE")
 
 
 #: A pooled PostgreSQL connection idle for at least this long is pinged before use (see

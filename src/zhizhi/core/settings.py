@@ -17,7 +17,7 @@ DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (development only: guard() r
 # and /track/rate; lookup = the public address and division look-ups
 AttachmentType = Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]
 ATTACHMENT_TYPES: tuple[AttachmentType, ...] = ("image/jpeg", "image/png", "image/webp", "application/pdf")
-DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300}
+DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300, "open311": 60}
 
 
 class Settings(BaseSettings):
@@ -134,6 +134,16 @@ class Settings(BaseSettings):
     )
     sharing_token_ttl_seconds: int = Field(
         default=600, ge=60, le=86400, description="lifetime of an exchange client's bearer token"
+    )
+    open311_jurisdiction_id: str = Field(
+        default="changsha.12345",
+        min_length=1,
+        max_length=80,
+        description="this server's Open311 jurisdiction_id; a request naming another one is refused",
+    )
+    open311_public_read: bool = Field(
+        default=True,
+        description="Open311 GET requests need no API key (false: every call needs a client's key)",
     )
     audit_key_file: str = Field(
         default="var/audit.key",

@@ -20,6 +20,7 @@ from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.followups import load_grid_work, load_recurrences
+from zhizhi.demo.open311 import load_open311
 from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
 from zhizhi.demo.photos import load_photos
 from zhizhi.demo.sharing import load_sharing
@@ -48,6 +49,8 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     made += load_recurrences(session, closed) + load_grid_work(session)
     with_photos = load_photos(session)
     made += with_photos
+    open311 = load_open311(session)  # the city app's requests, posted through Open311
+    made += open311
     trained = _train_classifier(session)
     queues = _saved_queues(session)
     sharing = load_sharing(session, DEMO_PASSWORD)
@@ -62,6 +65,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "certificates": certificates,
         "saved_queues": queues,
         "cases_with_photos": with_photos,
+        "open311_requests": open311,
         **sharing,
     }
 

@@ -12,6 +12,7 @@ from zhizhi.core.db import Base
 from zhizhi.core.jobs import models as jobs_models
 from zhizhi.core.throttle import models as throttle_models
 from zhizhi.keys import models as keys_models
+from zhizhi.open311 import models as open311_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
 from zhizhi.sharing import models as sharing_models
@@ -26,6 +27,7 @@ __all__ = [
     "core_models",
     "jobs_models",
     "keys_models",
+    "open311_models",
     "org_models",
     "routing_models",
     "sharing_models",

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from zhizhi.core import sheets
 from zhizhi.core.errors import FieldProblem, Forbidden, ValidationFailed
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
@@ -66,19 +67,22 @@ def export_xlsx(session: Session) -> bytes:
     fields = wb.create_sheet("字段")
     fields.append([f"{zh} {key}" for key, zh in FIELD_COLUMNS])
     for r in resources:
-        sheet.append([getattr(r, key) or "" for key, _ in RESOURCE_COLUMNS])
+        sheet.append(sheets.row(sheet, [getattr(r, key) or "" for key, _ in RESOURCE_COLUMNS]))
         for f in r.fields:
             fields.append(
-                [
-                    r.code,
-                    f.name,
-                    f.label,
-                    f.grade,
-                    f.personal,
-                    f.mask,
-                    f.data_item or "",
-                    "是" if f.authoritative else "",
-                ]
+                sheets.row(
+                    fields,
+                    [
+                        r.code,
+                        f.name,
+                        f.label,
+                        f.grade,
+                        f.personal,
+                        f.mask,
+                        f.data_item or "",
+                        "是" if f.authoritative else "",
+                    ],
+                )
             )
     out = io.BytesIO()
     wb.save(out)
@@ -86,7 +90,7 @@ def export_xlsx(session: Session) -> bytes:
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value).strip()
+    text = "" if value is None else sheets.text(str(value)).strip()
     return _LABELS.get(text, text)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, column, delete, func, insert, select, table, update
+from sqlalchemy import Connection, bindparam, column, delete, func, insert, select, table, text, update
 from sqlalchemy.orm import Session
 
 from zhizhi.core.models import ENTRIES, HEAD, INBOX, AuditEntry, AuditHead, AuditInbox
@@ -91,16 +92,20 @@ def entry_rows(conn: Session | Connection, batch: int = 20000, after: int = 0) -
 _RAW: list[Any] = [column(c.key) for c in ROW_COLUMNS]  # untyped: rows as the driver returns them
 
 
-def entry_rows_raw(conn: Session | Connection, batch: int = 20000) -> Iterator[Any]:
+def entry_rows_raw(
+    conn: Session | Connection, batch: int = 20000, after: int = 0, upto: int | None = None
+) -> Iterator[Any]:
     """:func:`entry_rows` without SQLAlchemy's result processing (``audit verify`` over millions
     of entries): ``at`` and ``detail`` come as the driver gives them — on SQLite an ISO string
-    and JSON text, on PostgreSQL a datetime and a decoded value."""
-    last = 0
+    and JSON text, on PostgreSQL a datetime and a decoded value.  ``after``/``upto``: only the
+    entries with ``after < seq <= upto`` (one segment of a parallel walk)."""
+    last = after
     source = table("audit_log")
     while True:
-        rows = conn.execute(
-            select(*_RAW).select_from(source).where(column("seq") > last).order_by(column("seq")).limit(batch)
-        ).all()
+        query = select(*_RAW).select_from(source).where(column("seq") > last)
+        if upto is not None:
+            query = query.where(column("seq") <= upto)
+        rows = conn.execute(query.order_by(column("seq")).limit(batch)).all()
         if not rows:
             return
         yield from rows
@@ -137,6 +142,23 @@ def set_head(conn: Session | Connection, seq: int, digest: str) -> None:
 def head(session: Session | Connection) -> tuple[int, str] | None:
     row = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
     return None if row is None else (int(row.seq), str(row.hash))
+
+
+def max_seq(conn: Session | Connection) -> int:
+    return int(conn.scalar(select(func.max(AuditEntry.seq))) or 0)
+
+
+def export_snapshot(conn: Session | Connection) -> str:
+    """PostgreSQL: the id of this transaction's snapshot, for other sessions to read the same."""
+    return str(conn.scalar(text("SELECT pg_export_snapshot()")))
+
+
+def import_snapshot(conn: Connection, snapshot: str) -> None:
+    """PostgreSQL: read the snapshot another session exported (first statement of a
+    ``REPEATABLE READ`` transaction)."""
+    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):  # an id as pg_export_snapshot() gives it
+        raise ValueError(f"not a snapshot id: {snapshot!r}")
+    conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
 
 
 def count(conn: Session | Connection) -> int:

@@ -1,7 +1,7 @@
 """attachments: photos and files of cases (docs/attachments.md)
 
 Revision ID: 0017_attach
-Revises: 0011 (the lead re-chains at the merge)
+Revises: 0017_open311 (main as merged into this branch; the lead re-chains at the merge)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from zhizhi.core.db import UTCDateTime
 
 revision = "0017_attach"
-down_revision = "0011"
+down_revision = "0017_open311"
 branch_labels = None
 depends_on = None
 
