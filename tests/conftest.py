@@ -51,6 +51,9 @@ AUDIT_DIR = Path(tempfile.mkdtemp(prefix="zhizhi-audit-"))
 os.environ["ZHIZHI_AUDIT_KEY_FILE"] = str(AUDIT_DIR / "audit.key")
 os.environ["ZHIZHI_AUDIT_ANCHOR_KEY_FILE"] = str(AUDIT_DIR / "audit-anchor.key")
 os.environ["ZHIZHI_AUDIT_ANCHOR_FILE"] = str(AUDIT_DIR / "audit-anchors.jsonl")
+# attachments of this run (docs/attachments.md): a folder of their own, never the checkout's var/
+os.environ["ZHIZHI_ATTACHMENT_DIR"] = tempfile.mkdtemp(prefix="zhizhi-attachments-")
+os.environ["ZHIZHI_ATTACHMENT_STORAGE"] = "local"
 
 from sqlalchemy import create_engine, text  # noqa: E402
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from zhizhi.addresses.manifest import CAPABILITY as ADDRESSES
+from zhizhi.attachments.manifest import CAPABILITY as ATTACHMENTS
 from zhizhi.cases.manifest import CAPABILITY as CASES
 from zhizhi.catalogue.manifest import CAPABILITY as CATALOGUE
 from zhizhi.certificates.manifest import CAPABILITY as CERTIFICATES
@@ -37,6 +38,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     KEYS,
     OPEN311,
     KNOWLEDGE,
+    ATTACHMENTS,
 )
 
 

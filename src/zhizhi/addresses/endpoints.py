@@ -11,7 +11,7 @@ from zhizhi.addresses import divisions as division_service
 from zhizhi.addresses import service
 from zhizhi.addresses.geocoder import autocomplete, geocode
 from zhizhi.addresses.grids import locate_grid
-from zhizhi.core.errors import NotFound
+from zhizhi.core.errors import NotFound, ValidationFailed
 from zhizhi.http.deps import DbSession
 from zhizhi.org.schemas import DepartmentRef
 
@@ -112,3 +112,38 @@ def geocode_address(body: GeocodeRequest, session: DbSession) -> dict[str, Any]:
         payload["department"] = _department(service.territorial_department(session, result.division_code))
     payload["division"] = _division(session, result.division_code)
     return payload
+
+
+@router.get(
+    "/addresses/reverse",
+    summary="Point → nearest standard address and grid (逆地理编码: map picks, photo GPS)",
+)
+def reverse_geocode(
+    session: DbSession,
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="WGS-84 latitude")],
+    lng: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="WGS-84 longitude")],
+) -> dict[str, Any]:
+    return service.reverse_geocode(session, lat, lng).as_dict()
+
+
+@router.get("/grids/geojson", summary="Grids overlapping a box as GeoJSON (网格边界, for the map picker)")
+def grids_geojson(
+    session: DbSession,
+    bbox: Annotated[
+        str,
+        Query(
+            max_length=100, description="min_lng,min_lat,max_lng,max_lat (WGS-84)", pattern=r"^[0-9.,\-]+$"
+        ),
+    ],
+) -> dict[str, Any]:
+    try:
+        min_lng, min_lat, max_lng, max_lat = (float(v) for v in bbox.split(","))
+    except ValueError:
+        raise ValidationFailed(
+            "bbox 应为 最小经度,最小纬度,最大经度,最大纬度",
+            "bbox must be min_lng,min_lat,max_lng,max_lat",
+            field="bbox",
+        ) from None
+    if not (-180 <= min_lng <= max_lng <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ValidationFailed("bbox 超出范围", "bbox out of range", field="bbox")
+    return service.grids_geojson(session, (min_lat, max_lat), (min_lng, max_lng))

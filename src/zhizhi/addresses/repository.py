@@ -227,3 +227,29 @@ def workers_of(session: Session, grid_code: str) -> list[int]:
 def grids_of_worker(session: Session, user_id: int) -> list[str]:
     stmt = select(GridWorker.grid_code).where(GridWorker.user_id == user_id).order_by(GridWorker.grid_code)
     return list(session.scalars(stmt))
+
+
+def active_nodes_in_box(
+    session: Session, lat: tuple[float, float], lon: tuple[float, float], limit: int
+) -> list[AddressNode]:
+    """Active nodes with coordinates inside a latitude/longitude box (reverse geocoding)."""
+    stmt = select(AddressNode).where(
+        AddressNode.status == "active",
+        AddressNode.latitude.between(*lat),
+        AddressNode.longitude.between(*lon),
+    )
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def node_by_id(session: Session, node_id: int) -> AddressNode | None:
+    return session.get(AddressNode, node_id)
+
+
+def grids_in_box(
+    session: Session, lat: tuple[float, float], lon: tuple[float, float], limit: int
+) -> list[Any]:
+    """code, name and geometry of the grids overlapping a latitude/longitude box."""
+    stmt = select(Grid.code, Grid.name, Grid.geometry).where(
+        Grid.max_lat >= lat[0], Grid.min_lat <= lat[1], Grid.max_lon >= lon[0], Grid.min_lon <= lon[1]
+    )
+    return list(session.execute(stmt.order_by(Grid.code).limit(limit)))

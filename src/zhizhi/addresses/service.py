@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from zhizhi.addresses import divisions as division_service
 from zhizhi.addresses import repository as repo
+from zhizhi.addresses.coords import distance_m
 from zhizhi.addresses.geocoder import geocode
 from zhizhi.addresses.grids import load_demo_grids, locate_grid
 from zhizhi.addresses.models import NODE_KINDS, AddressNode, AddressNodeHistory, Division, Grid
@@ -268,3 +269,80 @@ def grid_department(session: Session, grid: Grid) -> DepartmentRef | None:
 
 def division_name(session: Session, code: str | None) -> str | None:
     return None if code is None else repo.full_name(session, code)
+
+
+# --------------------------------------------------------------------------- reverse geocoding
+
+REVERSE_RADIUS_M = 1500.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reverse:
+    """The standard address nearest a point (within ``REVERSE_RADIUS_M``) and the grid holding it."""
+
+    address: str | None = None  # display text: division full name + the node's chain
+    address_code: str | None = None
+    distance_m: float | None = None
+    division_code: str | None = None
+    grid_code: str | None = None
+    grid_name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _node_label(session: Session, node: Any) -> str:
+    names = [node.name]
+    parent_id = node.parent_id
+    for _ in range(6):
+        if parent_id is None:
+            break
+        parent = repo.node_by_id(session, parent_id)
+        if parent is None:
+            break
+        names.append(parent.name)
+        parent_id = parent.parent_id
+    prefix = repo.full_name(session, node.division_code) or ""
+    return prefix + "".join(reversed(names))
+
+
+def reverse_geocode(session: Session, latitude: float, longitude: float) -> Reverse:
+    """The nearest standard address and the grid of a WGS-84 point (a map pick, a photo's GPS)."""
+    if not _valid_point(latitude, longitude):
+        return Reverse()
+    span_lat = REVERSE_RADIUS_M / 111_000
+    span_lon = span_lat / max(math.cos(math.radians(latitude)), 0.01)
+    lat_box = (latitude - span_lat, latitude + span_lat)
+    nodes = repo.active_nodes_in_box(session, lat_box, (longitude - span_lon, longitude + span_lon), 2000)
+    best, best_d = None, REVERSE_RADIUS_M
+    for node in nodes:
+        if node.latitude is None or node.longitude is None:
+            continue
+        d = distance_m(latitude, longitude, node.latitude, node.longitude)
+        if d <= best_d:
+            best, best_d = node, d
+    hit = locate_grid(session, latitude, longitude)
+    grid_row = repo.grid(session, hit.code) if hit is not None else None
+    division = best.division_code if best is not None else (hit.community_code if hit else None)
+    return Reverse(
+        address=_node_label(session, best) if best is not None else None,
+        address_code=best.code if best is not None else None,
+        distance_m=round(best_d, 1) if best is not None else None,
+        division_code=division,
+        grid_code=grid_row.code if grid_row is not None else None,
+        grid_name=grid_row.name if grid_row is not None else None,
+    )
+
+
+MAP_GRIDS_LIMIT = 500
+
+
+def grids_geojson(session: Session, lat: tuple[float, float], lon: tuple[float, float]) -> dict[str, Any]:
+    """The grids overlapping a box as a GeoJSON FeatureCollection (WGS-84) for the map picker;
+    at most ``MAP_GRIDS_LIMIT`` (``truncated`` says when more overlap: zoom in)."""
+    rows = repo.grids_in_box(session, lat, lon, MAP_GRIDS_LIMIT + 1)
+    features = [
+        {"type": "Feature", "properties": {"code": r.code, "name": r.name}, "geometry": r.geometry}
+        for r in rows[:MAP_GRIDS_LIMIT]
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_GRIDS_LIMIT}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhizhi.cases import endpoints, pages, queue_endpoints
+from zhizhi.cases import endpoints, file_endpoints, pages, queue_endpoints
 from zhizhi.cases.messages import MESSAGES
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 
 CAPABILITY = Capability(
     name="cases",
-    api_routers=(endpoints.router, queue_endpoints.router),
+    api_routers=(endpoints.router, queue_endpoints.router, file_endpoints.router),
     page_routers=pages.ROUTERS,
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,

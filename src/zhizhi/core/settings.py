@@ -15,6 +15,8 @@ DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (development only: guard() r
 # requests per source address per minute (docs/security.md): login = POST /login and
 # /api/v1/auth/token; intake = POST /submit and anonymous POST /api/v1/cases; track = POST /track
 # and /track/rate; lookup = the public address and division look-ups
+AttachmentType = Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]
+ATTACHMENT_TYPES: tuple[AttachmentType, ...] = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 DEFAULT_RATE_LIMITS = {"login": 30, "intake": 10, "track": 30, "lookup": 300, "open311": 60}
 
 
@@ -180,6 +182,40 @@ class Settings(BaseSettings):
         default="*/10 * * * *",
         max_length=60,
         description="when the job queue writes a signed checkpoint of the audit chain (cron); empty: never",
+    )
+    attachment_storage: Literal["local", "s3"] = Field(
+        default="local",
+        description="where attachments are kept: a local directory, or S3-compatible object storage "
+        "(docs/attachments.md)",
+    )
+    attachment_dir: Path = Field(
+        default=Path("var/attachments"), description="the local attachment directory (storage local)"
+    )
+    attachment_s3_endpoint: str = Field(
+        default="", max_length=500, description="S3-compatible endpoint URL, e.g. https://oss.example.gov.cn"
+    )
+    attachment_s3_bucket: str = Field(default="zhizhi-attachments", max_length=63, description="S3 bucket")
+    attachment_s3_region: str = Field(default="us-east-1", max_length=40, description="S3 region name")
+    attachment_s3_access_key: str = Field(default="", max_length=200, description="S3 access key id")
+    attachment_s3_secret_key: str = Field(default="", max_length=200, description="S3 secret access key")
+    attachment_max_bytes: int = Field(
+        default=10_000_000, ge=1024, le=200_000_000, description="one uploaded file above this → 413"
+    )
+    attachment_case_max_bytes: int = Field(
+        default=40_000_000, ge=1024, le=2_000_000_000, description="all files of one case above this → 413"
+    )
+    attachment_case_max_files: int = Field(
+        default=12, ge=1, le=200, description="files per case above this → 422"
+    )
+    attachment_types: list[AttachmentType] = Field(
+        default_factory=lambda: list(ATTACHMENT_TYPES),
+        description="content types accepted, recognised by their first bytes, never by name (JSON)",
+    )
+    attachment_max_pixels: int = Field(
+        default=40_000_000,
+        ge=10_000,
+        le=400_000_000,
+        description="images with more pixels are refused before decoding (decompression-bomb guard)",
     )
     ai_review_threshold: float = Field(default=0.6, gt=0, lt=1, description="below → human review queue")
     sql_echo: bool = False

@@ -23,6 +23,7 @@ from zhizhi.demo.followups import load_grid_work, load_recurrences
 from zhizhi.demo.knowledge import load_knowledge
 from zhizhi.demo.open311 import load_open311
 from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
+from zhizhi.demo.photos import load_photos
 from zhizhi.demo.sharing import load_sharing
 from zhizhi.org import service as org
 from zhizhi.routing import learning
@@ -47,6 +48,8 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     closed: list[Any] = []
     made = load_cases(session, demo, count=cases, closed_log=closed)
     made += load_recurrences(session, closed) + load_grid_work(session)
+    with_photos = load_photos(session)
+    made += with_photos
     open311 = load_open311(session)  # the city app's requests, posted through Open311
     made += open311
     trained = _train_classifier(session)
@@ -63,6 +66,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "classifier_models": trained,
         "certificates": certificates,
         "saved_queues": queues,
+        "cases_with_photos": with_photos,
         "open311_requests": open311,
         **sharing,
         **knowledge,

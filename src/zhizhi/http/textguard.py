@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from zhizhi.core.errors import ValidationFailed
 from zhizhi.http.edge import problem, send_problem
 
 BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -162,3 +164,15 @@ def _bad_in_body(body: bytes, content_type: bytes) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None  # the endpoint answers malformed JSON with its own 400
     return _bad_in_json(data, "")
+
+
+def check_fields(values: Mapping[str, object]) -> None:
+    """The same check for the text fields of a multipart form (which the middleware leaves to
+    its endpoint because the files are binary): 422 naming the first field with bad text."""
+    for name, value in values.items():
+        if isinstance(value, str) and BAD.search(value):
+            raise ValidationFailed(
+                f"字段 {name} 含有不允许的控制字符（如 NUL）或无效编码",
+                f"{name}: contains a control character (such as NUL) or invalid encoding",
+                field=name,
+            )

@@ -3,6 +3,7 @@
 ``migrations`` is a composition root: it alone may import every domain's models."""
 
 from zhizhi.addresses import models as addresses_models
+from zhizhi.attachments import models as attachments_models
 from zhizhi.cases import models as cases_models
 from zhizhi.catalogue import models as catalogue_models
 from zhizhi.certificates import models as certificates_models
@@ -21,6 +22,7 @@ from zhizhi.sharing import models as sharing_models
 __all__ = [
     "Base",
     "addresses_models",
+    "attachments_models",
     "cases_models",
     "catalogue_models",
     "certificates_models",

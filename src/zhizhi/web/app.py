@@ -20,6 +20,14 @@ from zhizhi.http.ratelimit import RateLimit
 from zhizhi.http.textguard import TextGuard
 
 log = logging.getLogger("zhizhi.web")
+# multipart posts that carry a case's photos (docs/attachments.md): larger bodies than the rest
+UPLOAD_PATHS = (
+    "/submit",
+    "/work/intake",
+    r"/work/cases/[^/]+/attachments",
+    r"/work/cases/[^/]+/act",  # a reply with its after photos
+    r"/api/v1/cases/[^/]+/attachments",
+)
 
 
 def _require_audit_key() -> None:
@@ -103,6 +111,11 @@ def create_app() -> FastAPI:
     app.add_middleware(TextGuard)
     app.add_middleware(RateLimit)
     app.add_middleware(OriginCheck, allowed_origins=settings.allowed_origins)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.attachment_case_max_bytes + 1_000_000,  # the files + the form's fields
+        upload_paths=UPLOAD_PATHS,
+    )
     app.add_middleware(SecurityHeaders, hsts_always=settings.env == "production")
     return app

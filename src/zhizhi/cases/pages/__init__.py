@@ -7,6 +7,6 @@ through :mod:`.panels`.
 
 from __future__ import annotations
 
-from zhizhi.cases.pages import bulk, portal, search, workbench
+from zhizhi.cases.pages import bulk, files, portal, search, workbench
 
-ROUTERS = (portal.router, search.router, workbench.router, bulk.router)
+ROUTERS = (portal.router, search.router, workbench.router, bulk.router, files.router)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from zhizhi.cases import files, service, tracking
 from zhizhi.cases import schemas as s
-from zhizhi.cases import service, tracking
 from zhizhi.cases.enums import LABELS, AppealType, Channel, Rating
+from zhizhi.cases.file_endpoints import read_uploads
 from zhizhi.core.errors import DomainError
+from zhizhi.http import textguard
 from zhizhi.http.deps import DbSession
 from zhizhi.ui import csrf, i18n
 from zhizhi.ui.forms import FormErrors
@@ -87,7 +89,7 @@ def faq(request: Request, principal: MaybeStaff) -> Response:
 @router.get("/submit")
 def submit_page(request: Request, principal: MaybeStaff) -> Response:
     lang = i18n.lang_of(request)
-    ctx = {"types": _type_options(lang), "form": {"appeal_type": "complaint"}}
+    ctx = {"types": _type_options(lang), "form": {"appeal_type": "complaint"}, **files.form_limits()}
     return render(request, "cases/portal/submit.html", ctx, principal=principal)
 
 
@@ -102,6 +104,9 @@ def submit(
     contact_name: Annotated[str, Form()] = "",
     contact_phone: Annotated[str, Form()] = "",
     confidential: Annotated[str | None, Form()] = None,
+    latitude: Annotated[str, Form(max_length=30)] = "",
+    longitude: Annotated[str, Form(max_length=30)] = "",
+    photos: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     lang = i18n.lang_of(request)
     form = {
@@ -111,27 +116,39 @@ def submit(
         "contact_name": contact_name,
         "contact_phone": contact_phone,
         "confidential": bool(confidential),
+        "latitude": latitude,
+        "longitude": longitude,
     }
     errors = FormErrors(lang)
+    status = 422
     try:
+        textguard.check_fields(form)  # a multipart form: the text guard middleware leaves it to us
+        # the photos are checked first: a refused photo leaves no case behind
+        prepared = files.prepare(read_uploads(photos), files.FIELD)
+        lat, lng = files.point_of(latitude, longitude, prepared)
         data = s.CaseCreate(
             appeal_type=appeal_type,
             channel=Channel.WEB,
             content=content,
             address=address or None,
+            latitude=lat,
+            longitude=lng,
             contact_name=contact_name or None,
             contact_phone=contact_phone or None,
             confidential=bool(confidential),
         )
         # the portal always submits as the public (staff use the intake form)
         case, _ = service.create_case(session, data, None)
+        files.attach_new(session, case, prepared, None)
     except ValidationError as exc:
         errors.from_validation(exc)
     except DomainError as exc:
         errors.from_domain(exc)
+        status = 413 if exc.status == 413 else 422
     if errors:
-        ctx = {"types": _type_options(lang), "form": form, "errors": errors}
-        return render(request, "cases/portal/submit.html", ctx, status_code=422, principal=principal)
+        session.rollback()  # nothing of a refused submission is kept (its files are deleted too)
+        ctx = {"types": _type_options(lang), "form": form, "errors": errors, **files.form_limits()}
+        return render(request, "cases/portal/submit.html", ctx, status_code=status, principal=principal)
     return RedirectResponse(f"/submitted/{case.number}", status_code=303)
 
 
@@ -150,6 +167,7 @@ def _track_context(request: Request, session: DbSession, number: str, phone: str
     }
     try:
         ctx["tracked"] = tracking.track(session, number, phone)
+        ctx["photos"] = files.public_photos(session, number)
     except DomainError as exc:
         ctx["errors"] = errors.from_domain(exc)
     return ctx

@@ -6,15 +6,16 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from zhizhi.cases import queries, search, service
+from zhizhi.cases import files, queries, search, service
 from zhizhi.cases import schemas as s
 from zhizhi.cases.actions import ACTIONS
 from zhizhi.cases.enums import LABELS, AppealType, CaseStatus, Channel, Rating, SlaState
+from zhizhi.cases.file_endpoints import read_uploads
 from zhizhi.cases.filters import FILTER_FIELDS, CaseFilter, parse_filter
 from zhizhi.cases.messages import QUEUE_LABELS
 from zhizhi.cases.pages import panels
@@ -22,9 +23,10 @@ from zhizhi.cases.pages.forms import ACTION, BULK_ACTIONS, action_body, action_f
 from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import URGENCY_LABELS, Urgency
-from zhizhi.core.errors import DomainError
+from zhizhi.core.errors import DomainError, ValidationFailed
 from zhizhi.core.permissions import ROLE_LABELS, Permission, Role
 from zhizhi.core.principal import Principal
+from zhizhi.http import textguard
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
 from zhizhi.ui import csrf, i18n
@@ -206,6 +208,9 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
         "hints": extra.hints,
         "rating_labels": {r.value: LABELS[r] for r in Rating},
         "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
+        "attachments": files.of_case(session, case),
+        "may_attach": files.may_add(principal, case),
+        "photo_actions": files.PHOTO_ACTIONS,
     }
 
 
@@ -244,13 +249,21 @@ def act(request: Request, session: DbSession, principal: Staff, number: str, pos
     try:
         if action not in ACTIONS:
             raise DomainError("操作类型无效", "unknown action", field="action")
+        textguard.check_fields(form)  # a multipart form (photos with a reply) skips the middleware
+        photos = files.prepare(read_uploads(posted.getlist("photos")), files.FIELD)  # before acting
+        if photos and action not in files.PHOTO_ACTIONS:
+            raise ValidationFailed("该操作不能附带照片", "this action takes no photos", field=files.FIELD)
         service.perform(session, principal, number, ACTION.validate_python(action_body(action, posted)))
+        if photos:
+            files.attach_after(session, principal, number, photos)
     except ValidationError as exc:
         errors.from_validation(exc)
         status = 422
     except DomainError as exc:
         errors.from_domain(exc)
         status = exc.status
+    if errors:
+        session.rollback()  # a refused action keeps nothing (nor the files of its photos)
     if not errors and not is_htmx(request):
         return RedirectResponse(f"/work/cases/{number}?done={action}", status_code=303)
     try:
@@ -286,6 +299,7 @@ def intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, s
 def intake_page(request: Request, session: DbSession, principal: Staff) -> Response:
     ctx = {
         "opts": intake_options(session, i18n.lang_of(request)),
+        **files.form_limits(),
         "form": {"channel": "hotline", "appeal_type": "complaint", "urgency": "normal"},
         "intake_panels": panels.intake_templates(),
     }
@@ -306,9 +320,12 @@ def intake(
     contact_name: Annotated[str, Form()] = "",
     contact_phone: Annotated[str, Form()] = "",
     confidential: Annotated[str | None, Form()] = None,
+    latitude: Annotated[str, Form(max_length=30)] = "",
+    longitude: Annotated[str, Form(max_length=30)] = "",
+    photos: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     lang = i18n.lang_of(request)
-    raw = {
+    raw: dict[str, Any] = {
         "appeal_type": appeal_type,
         "channel": channel,
         "category": category or None,
@@ -322,19 +339,25 @@ def intake(
     errors = FormErrors(lang)
     status = 422
     try:
+        textguard.check_fields(raw | {"latitude": latitude, "longitude": longitude})  # multipart
+        prepared = files.prepare(read_uploads(photos), files.FIELD)  # photos first: no case if refused
+        raw["latitude"], raw["longitude"] = files.point_of(latitude, longitude, prepared)
         case, _ = service.create_case(session, s.CaseCreate.model_validate(raw), principal)
+        files.attach_new(session, case, prepared, principal)
     except ValidationError as exc:
         errors.from_validation(exc)
     except DomainError as exc:
         errors.from_domain(exc)
         status = exc.status
     if errors:
+        session.rollback()  # nothing of a refused intake is kept (its files are deleted too)
         form = {k: (v or "") for k, v in raw.items()}
         ctx = {
             "opts": intake_options(session, lang),
             "form": form,
             "errors": errors,
             "intake_panels": panels.intake_templates(),
+            **files.form_limits(),
         }
         return render(request, "cases/work/intake.html", ctx, status_code=status, principal=principal)
     return RedirectResponse(f"/work/cases/{case.number}?done=create", status_code=303)
