@@ -18,6 +18,7 @@ from zhizhi.core import anchor, jobs
 from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.keys.manifest import CAPABILITY as KEYS
+from zhizhi.notifications.manifest import CAPABILITY as NOTIFICATIONS
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
 from zhizhi.sharing.manifest import CAPABILITY as SHARING
@@ -33,6 +34,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     COCKPIT,
     SHARING,
     KEYS,
+    NOTIFICATIONS,
 )
 
 

@@ -25,11 +25,11 @@ LOOKUP_PREFIXES = ("/api/v1/divisions", "/api/v1/addresses", "/api/v1/grids")
 def group_of(method: str, path: str, has_credentials: bool) -> str | None:
     """The rate-limit group of a request, or ``None`` for unlimited ones."""
     if method == "POST":
-        if path in ("/login", "/api/v1/auth/token"):
+        if path in ("/login", "/api/v1/auth/token", "/my/code", "/my/login"):
             return "login"
         if path == "/submit" or (path == "/api/v1/cases" and not has_credentials):
             return "intake"  # staff intake (a bearer token) is never limited
-        if path in ("/track", "/track/rate"):
+        if path in ("/track", "/track/rate") or (path.startswith("/my/cases/") and path.endswith("/rate")):
             return "track"
     if path.startswith(LOOKUP_PREFIXES):
         return "lookup"

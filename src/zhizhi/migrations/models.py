@@ -11,6 +11,7 @@ from zhizhi.core.db import Base
 from zhizhi.core.jobs import models as jobs_models
 from zhizhi.core.throttle import models as throttle_models
 from zhizhi.keys import models as keys_models
+from zhizhi.notifications import models as notifications_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
 from zhizhi.sharing import models as sharing_models
@@ -24,6 +25,7 @@ __all__ = [
     "core_models",
     "jobs_models",
     "keys_models",
+    "notifications_models",
     "org_models",
     "routing_models",
     "sharing_models",

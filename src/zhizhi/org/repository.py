@@ -209,6 +209,21 @@ def newest_user_in(session: Session, department_ids: list[int], role: str) -> Us
     )
 
 
+def phones_in(session: Session, department_id: int, role: str) -> list[tuple[int, str]]:
+    """(user id, phone) of the active users with ``role`` in the department who have a phone."""
+    rows = session.execute(
+        select(User.id, User.phone)
+        .where(
+            User.department_id == department_id,
+            User.role == role,
+            User.active.is_(True),
+            User.phone.is_not(None),
+        )
+        .order_by(User.id)
+    ).all()
+    return [(user_id, phone) for user_id, phone in rows if phone]
+
+
 # ---- tokens -------------------------------------------------------------------------------
 
 

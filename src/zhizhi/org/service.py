@@ -336,6 +336,11 @@ def principal_above(session: Session, department_id: int, role: Role) -> Princip
     return None if user is None else principal_for(session, user)
 
 
+def unit_phones(session: Session, department_id: int, role: Role = Role.HANDLER) -> list[tuple[int, str]]:
+    """(user id, phone) of the unit's active users with ``role`` who gave a phone (notifications)."""
+    return repo.phones_in(session, department_id, role.value)
+
+
 # ---- authentication -----------------------------------------------------------------------------
 
 
