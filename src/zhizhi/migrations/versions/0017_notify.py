@@ -27,7 +27,7 @@ _KINDS = "'accepted', 'replied', 'reopened', 'dispatched', 'warning', 'supervise
 _STATUSES = "'pending', 'sent', 'delivered', 'failed'"
 
 
-def _time(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _time(name: str, nullable: bool = False) -> sa.Column[object]:
     return sa.Column(name, zhizhi.core.db.UTCDateTime(timezone=True), nullable=nullable)
 
 
