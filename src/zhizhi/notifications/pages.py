@@ -63,10 +63,10 @@ def send_code(
     try:
         code = citizens.request_code(session, phone, client_address(request))
     except TooManyRequests as exc:
-        ctx |= {
-            "errors": errors.from_domain(exc),
-            "step": "code" if exc.extra.get("retry_after") == 60 else "phone",
-        }
+        errors.add(None, exc.zh, exc.en)  # shown above either form
+        ctx |= {"errors": errors, "step": "code" if exc.extra.get("retry_after") == 60 else "phone"}
+        if ctx["step"] == "code":
+            ctx["masked"] = mask_phone(phone)
         response = render(request, "notifications/login.html", ctx, status_code=429, principal=principal)
         response.headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
         return response
@@ -93,7 +93,8 @@ def sign_in(
     try:
         result = citizens.sign_in(session, phone, code, client_address(request))
     except DomainError as exc:
-        ctx |= {"errors": errors.from_domain(exc)}
+        errors.add(None if exc.field != "code" else "code", exc.zh, exc.en)
+        ctx |= {"errors": errors}
         response = render(
             request, "notifications/login.html", ctx, status_code=exc.status, principal=principal
         )
