@@ -36,6 +36,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         reads = dict(
             conn.execute(text("SELECT outcome, count(*) FROM sharing_exchange_log GROUP BY outcome")).all()
         )
+        outbox = dict(conn.execute(text("SELECT kind, count(*) FROM outbox_messages GROUP BY kind")).all())
     assert set(statuses) == {
         "received",
         "accepted",
@@ -51,6 +52,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert sum(statuses.values()) >= 300
     assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
     assert reads == {"served": 160, "refused": 10}
+    assert {"accepted", "replied", "dispatched"} <= set(outbox)  # notifications (docs/notifications.md)
     assert "岳麓区人民政府" in districts and len(districts) == 9
     assert certificates == {"A": 8, "B": 2, "C": 2, "D": 1} and revoked == 1
     assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]

@@ -19,6 +19,7 @@ from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
+from zhizhi.demo.citizen import load_citizen
 from zhizhi.demo.followups import load_grid_work, load_recurrences
 from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
 from zhizhi.demo.sharing import load_sharing
@@ -44,7 +45,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     certificates = load_certificates(session, demo)
     closed: list[Any] = []
     made = load_cases(session, demo, count=cases, closed_log=closed)
-    made += load_recurrences(session, closed) + load_grid_work(session)
+    made += load_recurrences(session, closed) + load_grid_work(session) + load_citizen(session)
     trained = _train_classifier(session)
     queues = _saved_queues(session)
     sharing = load_sharing(session, DEMO_PASSWORD)
