@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_cases import PG_ADMIN  # noqa: E402
+from bench_cases import PG_ADMIN
 
 
 def _database(backend: str) -> str:
@@ -66,6 +66,7 @@ def main() -> None:
         os.environ["ZHIZHI_AUDIT_KEY_FILE"] = str(audit_key)
 
     from tests.notifications.gateway import Gateway
+
     from zhizhi.core import jobs
     from zhizhi.core.db import unit_of_work
     from zhizhi.core.migrate import upgrade

@@ -23,3 +23,6 @@ def _default_notifier() -> Iterator[None]:
     notifier.use(None)
     yield
     notifier.use(None)
+
+
+from tests.pages.conftest import browser, live_server  # noqa: E402,F401 (the browser test's fixtures)

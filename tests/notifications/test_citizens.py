@@ -36,7 +36,10 @@ def _sign_in(world: World, code: str, phone: str = PHONE) -> object:
 
 def _audit(action: str) -> list[str]:
     with unit_of_work() as s:
-        return [str(r[0]) for r in s.execute(text("SELECT detail FROM audit_log WHERE action = :a"), {"a": action})]
+        return [
+            str(r[0])
+            for r in s.execute(text("SELECT detail FROM audit_log WHERE action = :a"), {"a": action})
+        ]
 
 
 def test_code_goes_through_the_outbox_and_is_stored_hashed(world: World) -> None:

@@ -29,7 +29,11 @@ def test_sends_json_with_the_idempotency_key(world: World, gateway: Gateway) -> 
     assert message.status == "sent" and message.attempts == 1
     assert gateway.keys == [message.idempotency_key]
     [body] = gateway.received
-    assert body["to"] == "13812341234" and number in body["text"] and body["reference"] == message.idempotency_key
+    assert (
+        body["to"] == "13812341234"
+        and number in body["text"]
+        and body["reference"] == message.idempotency_key
+    )
     assert message.provider_id == f"gw-{message.idempotency_key[:10]}"
 
 
@@ -122,7 +126,9 @@ def test_delivery_reports(world: World, gateway: Gateway, monkeypatch) -> None: 
             assert r.status_code == 200 and r.json()["status"] == "delivered"
         assert _messages()[0].status == "delivered" and _messages()[0].delivered_at is not None
         r = world.client.post(
-            url, json={"reference": "nope", "status": "delivered"}, headers={"Authorization": "Bearer cb-secret"}
+            url,
+            json={"reference": "nope", "status": "delivered"},
+            headers={"Authorization": "Bearer cb-secret"},
         )
         assert r.status_code == 404
     finally:

@@ -129,7 +129,11 @@ def test_saved_template_is_used_and_audited(world: World) -> None:
         world.client,
         "/admin/message-templates",
         "/admin/message-templates",
-        {"kind": "accepted", "zh": "【测试】{number} 已受理，期限 {deadline}", "en": "[Test] {number} accepted"},
+        {
+            "kind": "accepted",
+            "zh": "【测试】{number} 已受理，期限 {deadline}",
+            "en": "[Test] {number} accepted",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
@@ -147,7 +151,12 @@ def test_template_page_needs_csrf_and_an_administrator(world: World) -> None:
     r = world.client.post("/admin/message-templates", data={"kind": "accepted", "zh": "x", "en": "y"})
     assert r.status_code == 403
     login(world.client, "agent")
-    r = post_form(world.client, "/work", "/admin/message-templates", {"kind": "accepted", "zh": "{number}", "en": "{number}"})
+    r = post_form(
+        world.client,
+        "/work",
+        "/admin/message-templates",
+        {"kind": "accepted", "zh": "{number}", "en": "{number}"},
+    )
     assert r.status_code == 403
 
 

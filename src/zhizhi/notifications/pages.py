@@ -24,6 +24,7 @@ from zhizhi.core.settings import get_settings
 from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession, client_address
 from zhizhi.notifications import citizens, service
+from zhizhi.notifications.enums import STATUS_LABELS
 from zhizhi.ui import admin, csrf, i18n
 from zhizhi.ui.forms import FormErrors
 from zhizhi.ui.session import MaybeStaff, Staff
@@ -233,7 +234,8 @@ def templates_section(session: Session, lang: str) -> Mapping[str, Any]:
 
 def outbox_section(session: Session, lang: str) -> Mapping[str, Any]:
     messages, counts = service.outbox(session)
-    return {"messages": messages, "counts": counts}
+    labelled = [(label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()]
+    return {"messages": messages, "counts": labelled}
 
 
 ADMIN_SECTIONS = (
