@@ -129,3 +129,32 @@ def test_public_timeline_names_roles_and_units_keeps_replies_and_shows_extension
     assert "橘子洲街道" in html and "12345 派单员" in html
     for login_name in ("h_s1", "dispatcher", "agent", "anonymous"):
         assert f">{login_name}<" not in html and f" {login_name}（" not in html
+
+
+def test_a_citizens_account_signs_in_with_its_password(world: World) -> None:
+    """The demo's ``citizen`` account (张伟) has a phone: its password opens 我的诉求 for it; a staff
+    account is sent to the staff login; a wrong password is refused and counted."""
+    from sqlalchemy import select as sa_select
+
+    from tests.builders import PASSWORD
+    from zhizhi.org.models import User
+
+    with unit_of_work() as s:
+        s.scalars(sa_select(User).where(User.username == "citizen")).one().phone = PHONE
+    number = world.create()["number"]
+    world.client.cookies.clear()
+    r = post_form(
+        world.client,
+        "/my/login",
+        "/my/password",
+        {"username": "citizen", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/my"
+    assert number in world.client.get("/my").text
+    world.client.cookies.clear()
+    r = post_form(world.client, "/my/login", "/my/password", {"username": "agent", "password": PASSWORD})
+    assert r.status_code == 401 and "不是群众账号" in r.text
+    r = post_form(world.client, "/my/login", "/my/password", {"username": "citizen", "password": "wrong-one"})
+    assert r.status_code == 401 and "用户名或密码错误" in r.text
+    assert "/my/login" in world.client.get("/login").text  # the staff login points citizens here

@@ -25,7 +25,7 @@ LOOKUP_PREFIXES = ("/api/v1/divisions", "/api/v1/addresses", "/api/v1/grids")
 def group_of(method: str, path: str, has_credentials: bool) -> str | None:
     """The rate-limit group of a request, or ``None`` for unlimited ones."""
     if method == "POST":
-        if path in ("/login", "/api/v1/auth/token", "/my/code", "/my/login"):
+        if path in ("/login", "/api/v1/auth/token", "/my/code", "/my/login", "/my/password"):
             return "login"
         if path == "/submit" or (path == "/api/v1/cases" and not has_credentials):
             return "intake"  # staff intake (a bearer token) is never limited

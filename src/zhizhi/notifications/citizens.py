@@ -23,11 +23,13 @@ from zhizhi.cases.schemas import MOBILE, normalise_phone
 from zhizhi.core import audit, clock, fieldcrypt, throttle
 from zhizhi.core.errors import TooManyRequests, ValidationFailed
 from zhizhi.core.masking import mask_phone
+from zhizhi.core.permissions import Role
 from zhizhi.core.settings import get_settings
 from zhizhi.notifications import repository as repo
 from zhizhi.notifications import service
 from zhizhi.notifications.enums import MessageKind
 from zhizhi.notifications.models import CitizenSession, LoginCode
+from zhizhi.org import service as org
 
 CODE_MINUTES = 5
 CODE_DIGITS = 6
@@ -145,6 +147,14 @@ def sign_in(session: Session, phone: str, code: str, address: str) -> SignIn:
         return SignIn(None, refusal=REFUSALS[reason or "none"])
     row.used_at = now
     throttle.login_succeeded(session, key)
+    audit.record(
+        session, "citizen.login", audit.Actor(None, ACTOR), object_type="phone", to=mask_phone(phone)
+    )
+    return _open_session(session, phone, index)
+
+
+def _open_session(session: Session, phone: str, index: str) -> SignIn:
+    now = clock.now()
     token = secrets.token_urlsafe(32)
     ttl = get_settings().token_ttl_minutes * 60
     repo.add(
@@ -157,10 +167,31 @@ def sign_in(session: Session, phone: str, code: str, address: str) -> SignIn:
             expires_at=now + timedelta(seconds=ttl),
         ),
     )
-    audit.record(
-        session, "citizen.login", audit.Actor(None, ACTOR), object_type="phone", to=mask_phone(phone)
-    )
     return SignIn(token, ttl)
+
+
+NOT_A_CITIZEN = (
+    "该账号不是群众账号或未登记手机号；工作人员请使用“工作人员登录”",
+    "this account is not a citizen's account with a phone; staff sign in on the Staff login page",
+)
+
+
+def sign_in_with_password(session: Session, username: str, password: str, address: str) -> SignIn:
+    """A registered citizen's account (the demo's ``citizen``, 张伟) signs in with its password and
+    opens 我的诉求 for the phone on the account; throttled and audited like every password login
+    (``org.service.log_in``). A refusal is returned, not raised (the count commits)."""
+    name = username.strip()
+    issued = org.log_in(session, name, password, address=address) if name and password else None
+    if issued is None:
+        return SignIn(None, refusal=("用户名或密码错误", "wrong username or password"))
+    org.revoke_token(session, issued[0])  # only the citizen session below is kept
+    user = org.principal_for_username(session, name)
+    phone = org.user_phone(session, user.user_id) if user.role is Role.PUBLIC else None
+    if not phone:
+        return SignIn(None, refusal=NOT_A_CITIZEN)
+    actor = audit.Actor(user.user_id, user.username)
+    audit.record(session, "citizen.login", actor, object_type="phone", to=mask_phone(phone))
+    return _open_session(session, phone, fieldcrypt.phone_index(phone) or "")
 
 
 def phone_of(session: Session, token: str) -> str | None:

@@ -21,6 +21,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Demo (shown in development mode only): the code is",
     ),
     "my.sign_in": ("登录", "Sign in"),
+    "my.account_login": (
+        "已注册群众账号？用账号密码登录",
+        "Registered citizen's account? Sign in with its password",
+    ),
+    "my.username": ("账号", "Account"),
+    "my.password": ("密码", "Password"),
     "my.other_phone": ("换一个号码", "Use another number"),
     "my.signed_in_as": ("当前号码", "Signed in as"),
     "my.sign_out": ("退出", "Sign out"),

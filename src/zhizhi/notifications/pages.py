@@ -107,11 +107,38 @@ def sign_in(
         errors.add("code", *(result.refusal or citizens.REFUSALS["wrong"]))
         ctx["errors"] = errors
         return render(request, "notifications/login.html", ctx, status_code=401, principal=principal)
+    return _signed_in(result.token, result.ttl)
+
+
+@router.post("/my/password", dependencies=[Depends(csrf.verify)])
+def sign_in_with_password(
+    request: Request,
+    session: DbSession,
+    principal: MaybeStaff,
+    username: Annotated[str, Form(max_length=80)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    errors = FormErrors(i18n.lang_of(request))
+    ctx: dict[str, Any] = {"form": {}, "account": {"username": username}, "step": "phone"}
+    try:
+        result = citizens.sign_in_with_password(session, username, password, client_address(request))
+    except DomainError as exc:
+        errors.add(None, exc.zh, exc.en)
+        ctx["account_errors"] = errors
+        return render(request, "notifications/login.html", ctx, status_code=exc.status, principal=principal)
+    if result.token is None:
+        errors.add(None, *(result.refusal or citizens.NOT_A_CITIZEN))
+        ctx["account_errors"] = errors
+        return render(request, "notifications/login.html", ctx, status_code=401, principal=principal)
+    return _signed_in(result.token, result.ttl)
+
+
+def _signed_in(token: str, ttl: int) -> Response:
     response = RedirectResponse("/my", status_code=303)
     response.set_cookie(
         CITIZEN_COOKIE,
-        result.token,
-        max_age=result.ttl,
+        token,
+        max_age=ttl,
         httponly=True,
         samesite="lax",
         path="/",

@@ -8,6 +8,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "f.password": ("密码", "Password"),
     "login.title": ("工作人员登录", "Staff login"),
     "login.failed": ("用户名或密码错误", "Wrong username or password"),
+    "login.citizen": ("群众查看自己的诉求：", "Members of the public, to see your own appeals:"),
+    "login.citizen_link": ("我的诉求（短信验证码登录）", "My appeals (sign in with a text-message code)"),
     "admin.departments": ("部门", "Departments"),
     "admin.users": ("用户", "Users"),
     "admin.kind": ("类型", "Kind"),

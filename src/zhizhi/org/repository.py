@@ -183,6 +183,10 @@ def user_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
 def username_exists(session: Session, username: str) -> bool:
     return session.scalar(select(User.id).where(User.username == username)) is not None
 
