@@ -11,7 +11,7 @@ from zhizhi.notifications.messages import MESSAGES
 
 CAPABILITY = Capability(
     name="notifications",
-    api_routers=(endpoints.router,),
+    api_routers=(endpoints.router, endpoints.citizen_router),
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
     messages=MESSAGES,
