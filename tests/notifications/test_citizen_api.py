@@ -24,7 +24,8 @@ def test_code_token_and_my_cases(world: World) -> None:
     r = c.post("/api/v1/citizen/token", json={"phone": PHONE, "code": wrong})
     assert r.status_code == 401 and r.json()["message"]["zh"] == "验证码不正确"
     with unit_of_work() as s:  # the refusal was committed although the request failed
-        assert s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'citizen.login_failed'")).scalar() == 1
+        failed = text("SELECT count(*) FROM audit_log WHERE action = 'citizen.login_failed'")
+        assert s.execute(failed).scalar() == 1
     r = c.post("/api/v1/citizen/token", json={"phone": PHONE, "code": code})
     assert r.status_code == 200
     token = r.json()["token"]

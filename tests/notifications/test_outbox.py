@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from tests.builders import World
 from zhizhi.core.db import unit_of_work
@@ -169,6 +167,3 @@ def test_outbox_page_masks_phones(world: World) -> None:
     assert page.status_code == 200
     assert "138****1234" in page.text and PHONE not in page.text
 
-
-def _unused(_: Any) -> None:  # keep imports honest for type checkers
-    _ = update
