@@ -166,4 +166,3 @@ def test_outbox_page_masks_phones(world: World) -> None:
     page = world.client.get("/admin/outbox")
     assert page.status_code == 200
     assert "138****1234" in page.text and PHONE not in page.text
-
