@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.builders import World
+from tests.notifications.gateway import Gateway
 from zhizhi.core.db import unit_of_work
 from zhizhi.notifications.models import OutboxMessage
 from zhizhi.org.models import User
@@ -166,3 +167,14 @@ def test_outbox_page_masks_phones(world: World) -> None:
     page = world.client.get("/admin/outbox")
     assert page.status_code == 200
     assert "138****1234" in page.text and PHONE not in page.text
+
+
+def test_case_page_shows_its_messages(world: World, gateway: Gateway) -> None:
+    from tests.pages.helpers import login
+
+    gateway.mode = "unavailable"
+    number = world.create()["number"]
+    login(world.client, "agent")
+    page = world.client.get(f"/work/cases/{number}")
+    assert page.status_code == 200 and 'id="case-messages"' in page.text
+    assert "138****1234" in page.text and "待发送" in page.text and "503" in page.text

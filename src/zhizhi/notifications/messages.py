@@ -45,6 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "my.messages": ("发给您的短信", "Text messages sent to you"),
     "my.no_messages": ("暂无短信。", "No messages yet."),
     "my.back": ("返回我的诉求", "Back to My appeals"),
+    "case.messages": ("短信通知", "Text messages"),
     "admin.templates": ("短信模板", "Message templates"),
     "admin.templates_intro": (
         "每类短信的中文和英文模板；占位符写在花括号中，保存时检查。",
@@ -57,7 +58,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.placeholders": ("可用占位符", "Placeholders"),
     "admin.customised": ("已修改", "customised"),
     "admin.builtin": ("默认", "built-in"),
-    "admin.save": ("保存", "Save"),
     "admin.outbox": ("短信发件箱", "Text-message outbox"),
     "admin.outbox_intro": (
         "最近的短信及其发送状态（号码已脱敏，验证码隐藏）。网关不可用时短信在此等待并按指数退避重试。",

@@ -81,8 +81,14 @@ def queue_message(
         case=case_number,
     )
     if not session.info.get(_ENQUEUED):
-        session.info[_ENQUEUED] = True
-        jobs.enqueue(session, DELIVER_TASK, queueing_lock=DELIVER_TASK)
+        try:
+            jobs.enqueue(session, DELIVER_TASK, queueing_lock=DELIVER_TASK)
+        except KeyError:  # a process that did not register the task: the schedule sends it later
+            log.warning(
+                "task %s is not registered: message %s waits for the schedule", DELIVER_TASK, message.id
+            )
+        else:
+            session.info[_ENQUEUED] = True
     return message
 
 
@@ -226,6 +232,11 @@ def messages_to(session: Session, phone: str, limit: int = 20) -> list[MessageVi
     """The messages sent to a signed-in citizen's own phone (their own data: codes shown)."""
     index = fieldcrypt.phone_index(phone)
     return [_view(m, reveal_body=True) for m in repo.of_phone(session, index or "", limit)]
+
+
+def messages_of_case(session: Session, case_id: int, limit: int = 30) -> list[MessageView]:
+    """A case's messages for the workbench (phones masked, no sign-in codes: those have no case)."""
+    return [_view(m, reveal_body=False) for m in repo.recent(session, limit, case_id=case_id)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhizhi.cases.pages import panels
 from zhizhi.cases.service import Case
 from zhizhi.core import clock, events
 from zhizhi.core.permissions import Role
-from zhizhi.notifications import service
+from zhizhi.notifications import case_panel, service
 from zhizhi.notifications.enums import MessageKind as K
 from zhizhi.org import service as org
 
@@ -92,6 +93,7 @@ def _on_action(session: Session, *, name: str, case: Case, reason: str | None = 
 
 
 def install() -> None:
+    panels.add(case_panel.CASE_PANEL)
     events.subscribe("case.created", _on_created)
     for name in {*CITIZEN_EVENTS, *HANDLER_EVENTS}:
         events.subscribe(name, _on_action)
