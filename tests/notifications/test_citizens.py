@@ -158,3 +158,15 @@ def test_a_citizens_account_signs_in_with_its_password(world: World) -> None:
     r = post_form(world.client, "/my/login", "/my/password", {"username": "citizen", "password": "wrong-one"})
     assert r.status_code == 401 and "用户名或密码错误" in r.text
     assert "/my/login" in world.client.get("/login").text  # the staff login points citizens here
+
+
+def test_pages_speak_english_too(world: World) -> None:
+    number = world.case_in("replied")
+    code = _ask_code(world)
+    assert _sign_in(world, code).status_code == 303
+    page = world.client.get("/my?lang=en").text
+    assert "My appeals" in page and "Text messages sent to you" in page and "Rate it" in page
+    case = world.client.get(f"/my/cases/{number}?lang=en").text
+    assert "The unit replied" in case and "12345 dispatcher" in case and "12345 intake agent" in case
+    login = world.client.get("/my/login?lang=en").text
+    assert "Sign in with a text-message code" in login
