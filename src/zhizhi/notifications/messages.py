@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "my.send_code": ("获取验证码", "Send me a code"),
     "my.code": ("验证码", "Code"),
     "my.code_sent": ("验证码已发送至", "A code was sent to"),
+    "my.full_stop": ("。", ". "),
     "my.code_valid": ("5 分钟内有效，只能使用一次。", "It is valid for 5 minutes and works once."),
     "my.demo_code": (
         "演示环境（仅开发模式显示）：本次验证码为",
