@@ -97,9 +97,12 @@ def test_rotation_re_encrypts_in_batches_resumes_and_retires(world: Any, own_key
     report = keys.rotate(batch_size=3, grace=0)
     assert report.resumed is True
     assert (report.to_version, report.left, report.retired) == (2, {}, [1])
-    assert report.rows_changed == {"cases": 7, "users": 0}  # 6 before the interruption, 1 after
+    # cases: 6 before the interruption, 1 after; the 7 acceptance texts of the outbox (notifications)
+    assert report.rows_changed == {"cases": 7, "users": 0, "outbox_messages": 7, "citizen_sessions": 0}
     assert sorted({v[:7] for v in _envelopes("cases", "contact_phone")}) == ["sm4g:2:"]
     assert sorted({v[:7] for v in _envelopes("cases", "contact_name")}) == ["sm4g:2:"]
+    assert sorted({v[:7] for v in _envelopes("outbox_messages", "phone")}) == ["sm4g:2:"]
+    assert sorted({v[:7] for v in _envelopes("outbox_messages", "body")}) == ["sm4g:2:"]
     doc = json.loads(own_keys.read_text())
     assert doc["keys"]["1"]["state"] == "retired" and "key" not in doc["keys"]["1"]
     assert (own_keys.stat().st_mode & 0o777) == 0o600

@@ -34,7 +34,8 @@ CLI = audit.Actor(None, "zhizhi keys")
 
 def targets() -> list[tuple[str, dict[str, str]]]:
     """Every table with encrypted columns: ``(table, {column: encryption context})``."""
-    return [("cases", cases.ENCRYPTED_COLUMNS), ("users", org.ENCRYPTED_COLUMNS)]
+    named = [("cases", cases.ENCRYPTED_COLUMNS), ("users", org.ENCRYPTED_COLUMNS)]
+    return named + [t for t in fieldcrypt.registered_tables() if t[0] not in dict(named)]
 
 
 # ---- the start-up check ------------------------------------------------------------------------

@@ -22,9 +22,12 @@ from zhizhi.notifications import notifier as port
 from zhizhi.notifications import repository as repo
 from zhizhi.notifications import wording
 from zhizhi.notifications.enums import KIND_LABELS, STATUS_LABELS, MessageKind, MessageStatus
-from zhizhi.notifications.models import MessageTemplate, OutboxMessage
+from zhizhi.notifications.models import CitizenSession, MessageTemplate, OutboxMessage
 
 log = logging.getLogger("zhizhi.notifications")
+# the encrypted columns of notifications' tables, re-encrypted by ``zhizhi keys rotate``
+fieldcrypt.register_table("outbox_messages", fieldcrypt.encrypted_columns(OutboxMessage))
+fieldcrypt.register_table("citizen_sessions", fieldcrypt.encrypted_columns(CitizenSession))
 DELIVER_TASK = "notifications.deliver"
 _ENQUEUED = "notifications_deliver_enqueued"
 SYSTEM_ACTOR = audit.Actor(None, "system")
