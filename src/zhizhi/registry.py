@@ -20,6 +20,7 @@ from zhizhi.http.capability import Capability
 from zhizhi.intelligence.manifest import CAPABILITY as INTELLIGENCE
 from zhizhi.keys.manifest import CAPABILITY as KEYS
 from zhizhi.knowledge.manifest import CAPABILITY as KNOWLEDGE
+from zhizhi.notifications.manifest import CAPABILITY as NOTIFICATIONS
 from zhizhi.open311.manifest import CAPABILITY as OPEN311
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
@@ -39,6 +40,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     OPEN311,
     KNOWLEDGE,
     ATTACHMENTS,
+    NOTIFICATIONS,
 )
 
 

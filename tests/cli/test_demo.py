@@ -49,6 +49,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
                 "FROM sharing_clients"
             )
         ).one()
+        outbox = dict(conn.execute(text("SELECT kind, count(*) FROM outbox_messages GROUP BY kind")).all())
     assert set(statuses) == {
         "received",
         "accepted",
@@ -68,6 +69,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert knowledge == {"published": 29, "draft": 2, "retired": 1} and indexed == 29  # docs/knowledge.md
     assert cited == 2
     assert tuple(systems) == (3, 1, 1, 1)  # consuming systems: one retired, bound, rotated
+    assert {"accepted", "replied", "dispatched"} <= set(outbox)  # notifications (docs/notifications.md)
     assert "岳麓区人民政府" in districts and len(districts) == 9
     assert certificates == {"A": 8, "B": 2, "C": 2, "D": 1} and revoked == 1
     assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]

@@ -98,9 +98,12 @@ def test_rotation_re_encrypts_in_batches_resumes_and_retires(world: Any, own_key
     assert report.resumed is True
     assert (report.to_version, report.left, report.retired) == (2, {}, [1])
     changed = {t: n for t, n in report.rows_changed.items() if n}
-    assert changed == {"cases": 7}  # 6 before the interruption, 1 after
+    # cases: 6 before the interruption, 1 after; the 7 acceptance texts of the outbox (notifications)
+    assert changed == {"cases": 7, "outbox_messages": 7}
     assert sorted({v[:7] for v in _envelopes("cases", "contact_phone")}) == ["sm4g:2:"]
     assert sorted({v[:7] for v in _envelopes("cases", "contact_name")}) == ["sm4g:2:"]
+    assert sorted({v[:7] for v in _envelopes("outbox_messages", "phone")}) == ["sm4g:2:"]
+    assert sorted({v[:7] for v in _envelopes("outbox_messages", "body")}) == ["sm4g:2:"]
     doc = json.loads(own_keys.read_text())
     assert doc["keys"]["1"]["state"] == "retired" and "key" not in doc["keys"]["1"]
     assert (own_keys.stat().st_mode & 0o777) == 0o600

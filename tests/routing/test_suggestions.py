@@ -175,7 +175,8 @@ class TestQueue:
         monkeypatch.setattr(get_settings(), "jobs_inline", False)
         monkeypatch.setattr(get_settings(), "ai_mode", "off")
         number = world.create(category="HJBH")["number"]
-        assert queued() == []
+        # only the acceptance SMS's delivery (notifications) is queued: no AI job
+        assert [j["task"] for j in queued()] == ["notifications.deliver"]
         assert set(_suggestions(world, number)) == {"classification", "dispatch", "duplicates"}
 
 

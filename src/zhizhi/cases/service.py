@@ -550,6 +550,12 @@ def given_words(case: Case) -> tuple[str, str]:
 # ---- what other capabilities read about cases ------------------------------------------------
 
 
+def cases_in_warning(session: Session, limit: int = 500) -> list[Case]:
+    """Running cases past their warning time, not yet due (the notifications' SLA warning)."""
+    running = [CaseStatus.ACCEPTED, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED]
+    return repo.in_warning(session, clock.now(), [s.value for s in running], limit)
+
+
 def case_by_id(session: Session, case_id: int) -> Case | None:
     """A case by id, unscoped: for background work on behalf of the platform (AI suggestions)."""
     return repo.by_id(session, case_id)

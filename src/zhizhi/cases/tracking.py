@@ -23,11 +23,12 @@ from zhizhi.cases import schemas as s
 from zhizhi.cases import service
 from zhizhi.cases.actions import ACTIONS
 from zhizhi.cases.enums import LABELS, CaseStatus, Rating
-from zhizhi.cases.models import Case
-from zhizhi.core import audit
+from zhizhi.cases.models import Case, CaseEvent
+from zhizhi.core import audit, clock, fieldcrypt
 from zhizhi.core.errors import NotFound
-from zhizhi.core.permissions import Role
+from zhizhi.core.permissions import ROLE_LABELS, Role
 from zhizhi.core.principal import Principal
+from zhizhi.org import service as org
 
 PUBLIC_VERIFIED = Principal(0, "public (verified by phone)", "群众（电话核验）", Role.PUBLIC, None, None)
 
@@ -81,6 +82,17 @@ class Step:
     at: datetime
     zh: str
     en: str
+    actor: tuple[str, str] | None = None  # by role and unit ("12345 受理员", "岳麓区城管局"), never a login
+    detail: str | None = None  # a reply's words (every round's), an extension's new due date
+
+
+# who acted, as the person who asked reads it: the centre's roles by role, units by their name
+CENTRE_ROLES = {Role.INTAKE_AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}
+UNIT_ROLES = {Role.HANDLER, Role.GRID_WORKER}
+PUBLIC_ACTOR = ("您本人", "you")
+CENTRE_ACTOR = ("12345 热线", "12345 hotline")
+EXTENDED = ("办理期限已延长", "The deadline was extended")
+REPLY_ROUND = ("第 {n} 次答复", "Reply {n}")
 
 
 @dataclass(frozen=True)
@@ -121,15 +133,60 @@ def _verified(session: Session, number: str, phone: str, *, for_update: bool = F
     return case
 
 
+def _actor(role: str | None, unit: tuple[str, str] | None) -> tuple[str, str]:
+    try:
+        who = Role(role) if role else None
+    except ValueError:
+        who = None
+    if who is Role.PUBLIC:
+        return PUBLIC_ACTOR
+    if who in UNIT_ROLES and unit is not None:
+        return unit
+    if who is not None and who in CENTRE_ROLES | UNIT_ROLES:
+        zh, en = ROLE_LABELS[who]
+        return (f"12345 {zh}", f"12345 {en.lower()}") if who in CENTRE_ROLES else (zh, en)
+    return CENTRE_ACTOR
+
+
+def public_steps(session: Session, events: list[CaseEvent]) -> list[Step]:
+    """The timeline the person who asked reads: public steps only, each with who acted (role and
+    unit), every round's reply, and approved extensions with the new due date."""
+    codes = {str(e.payload.get("lead_department")) for e in events if e.payload.get("lead_department")}
+    units = {code: org.find_department(session, code, active_only=False) for code in codes}
+    lead: tuple[str, str] | None = None
+    replies = 0
+    steps: list[Step] = []
+    for e in events:
+        code = e.payload.get("lead_department")
+        if code and units.get(str(code)) is not None:
+            name = units[str(code)].name  # type: ignore[union-attr]
+            lead = (name, name)
+        actor = _actor(e.actor_role, lead)
+        if e.action == "create":
+            steps.append(Step(e.at, *CREATED, actor=actor))
+        elif e.action == "approve_extension" and e.payload.get("approved") and e.payload.get("due_after"):
+            due = clock.to_local(datetime.fromisoformat(str(e.payload["due_after"]))).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+            steps.append(Step(e.at, f"{EXTENDED[0]}至 {due}", f"{EXTENDED[1]} to {due}", actor))
+        elif e.action in ACTIONS and ACTIONS[e.action].public:  # no internal steps
+            zh, en = ACTIONS[e.action].plain
+            detail = None
+            if e.action in {"reply", "answer_directly"}:
+                replies += 1
+                detail = str(e.payload.get("reply") or "") or None
+                if replies > 1:
+                    n = REPLY_ROUND
+                    zh, en = f"{zh}（{n[0].format(n=replies)}）", f"{en} ({n[1].format(n=replies)})"
+            steps.append(Step(e.at, zh, en, actor, detail))
+    return steps
+
+
 def track(session: Session, number: str, phone: str) -> Tracked:
     case = _verified(session, number, phone)
     out = service.to_out(session, case, None)
     events = repo.events(session, case.id)
-    steps = [
-        Step(e.at, *(CREATED if e.action == "create" else ACTIONS[e.action].plain))
-        for e in events
-        if e.action == "create" or (e.action in ACTIONS and ACTIONS[e.action].public)  # no internal steps
-    ]
+    steps = public_steps(session, events)
     review = None
     for e in events:  # the latest decision of the latest round (a later reply starts a new round)
         if e.action in REVIEW_ACTIONS:
@@ -163,3 +220,47 @@ def rate(
     case = _verified(session, number, phone)
     body = s.Rate(action="rate", rating=rating, resolved=resolved, comment=comment or None)
     return service.perform(session, verified_public(case), case.number, body, idempotency_key)
+
+
+@dataclass(frozen=True)
+class Mine:
+    """One case of a signed-in citizen's list (我的诉求)."""
+
+    number: str
+    subject: str
+    status: str
+    status_label: tuple[str, str]
+    plain_status: tuple[str, str]
+    created_at: datetime
+    due_at: datetime
+    can_rate: bool
+
+
+def cases_of_phone(session: Session, phone: str, limit: int = 100) -> list[Mine]:
+    """Every case filed with ``phone`` (through its blind index), newest first: the caller has
+    proved the phone is theirs (an SMS code); audited as a read of their own cases."""
+    index = fieldcrypt.phone_index(phone)
+    rows = repo.by_phone_index(session, index, limit) if index else []
+    audit.record(
+        session,
+        "case.public_list",
+        audit.Actor(None, PUBLIC_VERIFIED.username),
+        object_type="case",
+        count=len(rows),
+    )
+    out = []
+    for case in rows:
+        status = CaseStatus(case.status)
+        out.append(
+            Mine(
+                case.number,
+                case.subject,
+                case.status,
+                LABELS.get(status, (case.status, case.status)),
+                PLAIN_STATUS.get(case.status, LABELS.get(status, (case.status, case.status))),
+                case.created_at,
+                case.due_at,
+                case.status == CaseStatus.REPLIED.value and case.rating is None,
+            )
+        )
+    return out

@@ -530,6 +530,19 @@ class EncryptedText(TypeDecorator[str]):
         return decrypt(value, self.context)
 
 
+_TABLES: dict[str, dict[str, str]] = {}
+
+
+def register_table(table: str, columns: dict[str, str]) -> None:
+    """Name a table's encrypted columns (``{column: context}``) for key rotation (``zhizhi keys
+    rotate``), for domains the keys capability cannot import (siblings such as notifications)."""
+    _TABLES[table] = dict(columns)
+
+
+def registered_tables() -> list[tuple[str, dict[str, str]]]:
+    return sorted(_TABLES.items())
+
+
 def encrypted_columns(model: Any) -> dict[str, str]:
     """``{column: context}`` of a mapped class's :class:`EncryptedText` columns."""
     return {c.name: c.type.context for c in model.__table__.columns if isinstance(c.type, EncryptedText)}

@@ -55,6 +55,24 @@ class Settings(BaseSettings):
         "a group left out or 0: unlimited",
     )
     token_ttl_minutes: int = Field(default=12 * 60, ge=1)
+    sms_gateway_url: str = Field(
+        default="",
+        description="the HTTP SMS gateway messages are POSTed to (docs/notifications.md); empty: "
+        "messages are written to the log (the demo)",
+    )
+    sms_gateway_token: str = Field(default="", description="bearer token sent to the SMS gateway")
+    sms_max_attempts: int = Field(
+        default=8, ge=1, le=100, description="attempts per text message before it is marked failed"
+    )
+    sms_retry_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="wait after a message's first failed attempt; doubles each time (at most an hour)",
+    )
+    sms_callback_token: str = Field(
+        default="", description="bearer token of the gateway's delivery reports; empty: the endpoint is off"
+    )
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="request bodies above → 413")
     sla_warning_ratio: float = Field(default=0.8, gt=0, lt=1, description="share of the limit → 预警")
     timezone: str = "Asia/Shanghai"

@@ -19,6 +19,7 @@ from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
+from zhizhi.demo.citizen import load_citizen
 from zhizhi.demo.followups import load_grid_work, load_recurrences
 from zhizhi.demo.knowledge import load_knowledge
 from zhizhi.demo.open311 import load_open311
@@ -47,7 +48,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     certificates = load_certificates(session, demo)
     closed: list[Any] = []
     made = load_cases(session, demo, count=cases, closed_log=closed)
-    made += load_recurrences(session, closed) + load_grid_work(session)
+    made += load_recurrences(session, closed) + load_grid_work(session) + load_citizen(session)
     with_photos = load_photos(session)
     made += with_photos
     open311 = load_open311(session)  # the city app's requests, posted through Open311

@@ -12,6 +12,7 @@ from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.core import audit
 from zhizhi.core.permissions import Role
+from zhizhi.demo.citizen import HANDLER_PHONE, ZHANG_WEI_PHONE
 from zhizhi.org import service as org
 from zhizhi.org.enums import DepartmentKind
 from zhizhi.org.schemas import DepartmentRef
@@ -204,10 +205,17 @@ def load_users(session: Session, demo: DemoOrg) -> dict[str, object]:
             (f"handler_{dept.code}", f"{dept.name.removesuffix('人民政府')}承办人", Role.HANDLER, dept)
         )
     users: dict[str, object] = {}
+    phones = {"citizen": ZHANG_WEI_PHONE, "handler": HANDLER_PHONE}  # 张伟; 岳麓区's handler (SMS)
     for username, name, role, unit in people:
         if username in users:
             continue
         users[username] = org.create_user(
-            session, username=username, password=DEMO_PASSWORD, role=role, department=unit, display_name=name
+            session,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            department=unit,
+            display_name=name,
+            phone=phones.get(username),
         )
     return users

@@ -27,11 +27,13 @@ def group_of(method: str, path: str, has_credentials: bool) -> str | None:
     if path.startswith("/login/oidc"):  # each start writes a row; each callback calls the provider
         return "login"
     if method == "POST":
-        if path in ("/login", "/api/v1/auth/token"):
+        if path in ("/login", "/api/v1/auth/token", "/my/code", "/my/login", "/my/password"):
+            return "login"
+        if path in ("/api/v1/citizen/code", "/api/v1/citizen/token"):  # citizens' SMS sign-in
             return "login"
         if path == "/submit" or (path == "/api/v1/cases" and not has_credentials):
             return "intake"  # staff intake (a bearer token) is never limited
-        if path in ("/track", "/track/rate"):
+        if path in ("/track", "/track/rate") or (path.startswith("/my/cases/") and path.endswith("/rate")):
             return "track"
     if path.startswith(LOOKUP_PREFIXES):
         return "lookup"

@@ -37,12 +37,13 @@ CLI = audit.Actor(None, "zhizhi keys")
 
 def targets() -> list[tuple[str, dict[str, str]]]:
     """Every table with encrypted columns: ``(table, {column: encryption context})``."""
-    return [
+    named = [
         ("cases", cases.ENCRYPTED_COLUMNS),
         ("case_events", atrest.EVENT_ENCRYPTED_COLUMNS),
         ("users", org.ENCRYPTED_COLUMNS),
         *sharing.ENCRYPTED_TABLES,
     ]
+    return named + [t for t in fieldcrypt.registered_tables() if t[0] not in dict(named)]
 
 
 # ---- the start-up check ------------------------------------------------------------------------

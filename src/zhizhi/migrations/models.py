@@ -14,6 +14,7 @@ from zhizhi.core.jobs import models as jobs_models
 from zhizhi.core.throttle import models as throttle_models
 from zhizhi.keys import models as keys_models
 from zhizhi.knowledge import models as knowledge_models
+from zhizhi.notifications import models as notifications_models
 from zhizhi.open311 import models as open311_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
@@ -31,6 +32,7 @@ __all__ = [
     "jobs_models",
     "keys_models",
     "knowledge_models",
+    "notifications_models",
     "open311_models",
     "org_models",
     "routing_models",

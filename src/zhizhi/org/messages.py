@@ -20,6 +20,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The identity service cannot be reached: try later or use a local account",
     ),
     "login.oidc.off": ("未配置统一身份认证", "No identity service is configured"),
+    "login.citizen": ("群众查看自己的诉求：", "Members of the public, to see your own appeals:"),
+    "login.citizen_link": ("我的诉求（短信验证码登录）", "My appeals (sign in with a text-message code)"),
     "admin.departments": ("部门", "Departments"),
     "admin.users": ("用户", "Users"),
     "admin.kind": ("类型", "Kind"),

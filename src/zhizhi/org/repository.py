@@ -183,6 +183,10 @@ def user_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
 def username_exists(session: Session, username: str) -> bool:
     return session.scalar(select(User.id).where(User.username == username)) is not None
 
@@ -207,6 +211,21 @@ def newest_user_in(session: Session, department_ids: list[int], role: str) -> Us
         .order_by(User.id.desc())
         .limit(1)
     )
+
+
+def phones_in(session: Session, department_id: int, role: str) -> list[tuple[int, str]]:
+    """(user id, phone) of the active users with ``role`` in the department who have a phone."""
+    rows = session.execute(
+        select(User.id, User.phone)
+        .where(
+            User.department_id == department_id,
+            User.role == role,
+            User.active.is_(True),
+            User.phone.is_not(None),
+        )
+        .order_by(User.id)
+    ).all()
+    return [(user_id, phone) for user_id, phone in rows if phone]
 
 
 # ---- tokens -------------------------------------------------------------------------------

@@ -336,6 +336,17 @@ def principal_above(session: Session, department_id: int, role: Role) -> Princip
     return None if user is None else principal_for(session, user)
 
 
+def user_phone(session: Session, user_id: int) -> str | None:
+    """A user's phone (decrypted), for notifications and the citizen's account."""
+    user = repo.user_by_id(session, user_id)
+    return user.phone if user is not None else None
+
+
+def unit_phones(session: Session, department_id: int, role: Role = Role.HANDLER) -> list[tuple[int, str]]:
+    """(user id, phone) of the unit's active users with ``role`` who gave a phone (notifications)."""
+    return repo.phones_in(session, department_id, role.value)
+
+
 # ---- authentication -----------------------------------------------------------------------------
 
 

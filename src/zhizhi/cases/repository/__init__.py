@@ -130,6 +130,33 @@ def sla_clause(state: SlaState, now: datetime) -> ColumnElement[bool]:
     return reference < Case.warn_at
 
 
+def in_warning(session: Session, now: datetime, statuses: list[str], limit: int) -> list[Case]:
+    """Running cases past their warning time and not yet due (the clock running), oldest due first."""
+    stmt = (
+        select(Case)
+        .where(
+            Case.status.in_(statuses),
+            Case.clock_stopped_at.is_(None),
+            Case.warn_at <= now,
+            Case.due_at > now,
+        )
+        .order_by(Case.due_at)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def by_phone_index(session: Session, phone_index: str, limit: int) -> list[Case]:
+    """The cases filed with this phone (its blind index), newest first."""
+    stmt = (
+        select(Case)
+        .where(Case.contact_phone_index == phone_index)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 def list_page(
     session: Session, principal: Principal, *, filters: list[ColumnElement[bool]], page: int, page_size: int
 ) -> tuple[list[Case], int]:

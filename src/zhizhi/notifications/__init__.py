@@ -1,0 +1,1 @@
+"""Notifications: the outbox of text messages, their templates, the notifier port, citizens' SMS login."""

@@ -1,0 +1,40 @@
+"""The vocabularies of notifications: what a message is about and where its delivery stands."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    ACCEPTED = "accepted"  # to the citizen: 受理
+    REPLIED = "replied"  # to the citizen: 答复
+    REOPENED = "reopened"  # to the citizen: 重办
+    DISPATCHED = "dispatched"  # to the handlers of the lead unit: 派单
+    WARNING = "warning"  # to the handlers: 临期预警
+    SUPERVISED = "supervised"  # to the handlers: 督办
+    LOGIN_CODE = "login_code"  # to a citizen signing in: 验证码
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"  # waiting for its (next) attempt
+    SENT = "sent"  # accepted by the gateway
+    DELIVERED = "delivered"  # the gateway's delivery report says it arrived
+    FAILED = "failed"  # refused for good, or out of attempts
+
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    MessageKind.ACCEPTED: ("受理通知（群众）", "Acceptance (citizen)"),
+    MessageKind.REPLIED: ("答复通知（群众）", "Reply (citizen)"),
+    MessageKind.REOPENED: ("重办通知（群众）", "Reopening (citizen)"),
+    MessageKind.DISPATCHED: ("派单通知（承办人）", "Dispatch (handlers)"),
+    MessageKind.WARNING: ("临期预警（承办人）", "SLA warning (handlers)"),
+    MessageKind.SUPERVISED: ("督办通知（承办人）", "Supervision (handlers)"),
+    MessageKind.LOGIN_CODE: ("登录验证码（群众）", "Sign-in code (citizen)"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    MessageStatus.PENDING: ("待发送", "pending"),
+    MessageStatus.SENT: ("已发送", "sent"),
+    MessageStatus.DELIVERED: ("已送达", "delivered"),
+    MessageStatus.FAILED: ("发送失败", "failed"),
+}
