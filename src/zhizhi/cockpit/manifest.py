@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from zhizhi.cockpit import pages
-from zhizhi.cockpit.messages import MESSAGES
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.http.capability import Capability, NavEntry
 
@@ -13,7 +12,7 @@ CAPABILITY = Capability(
     name="cockpit",
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     nav=(
         NavEntry(
             "nav.cockpit",
