@@ -67,6 +67,7 @@ def render(
         "lang": lang,
         "t": lambda key, **kw: i18n.translate(key, lang, **kw),
         "pick": lambda pair: i18n.pick(pair, lang),
+        "dname": lambda zh, en=None: i18n.data_name(zh, en, lang),
         "csrf": token,
         "user": principal,
         "role_label": i18n.pick(ROLE_LABELS[principal.role], lang) if principal else "",

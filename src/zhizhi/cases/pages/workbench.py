@@ -168,7 +168,7 @@ def _filter_options(session: DbSession, lang: str, principal: Principal) -> dict
         "status": [(st.value, i18n.pick(LABELS[st], lang)) for st in CaseStatus],
         "channel": [(c.value, i18n.pick(LABELS[c], lang)) for c in Channel],
         "sla_state": [(st.value, i18n.pick(LABELS[st], lang)) for st in SlaState],
-        "category": catalogue.category_choices(session),
+        "category": catalogue.category_choices(session, lang),
         "division": queries.district_choices(session),
         "phone": principal.can(Permission.PERSONAL_READ),
     }
@@ -185,7 +185,7 @@ def queues(
 
 def _options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {
-        "category": catalogue.category_choices(session),
+        "category": catalogue.category_choices(session, lang),
         "rating": [(r.value, i18n.pick(LABELS[r], lang)) for r in Rating],
         "bool": [("true", i18n.translate("yes", lang)), ("false", i18n.translate("no", lang))],
         "approve": [("true", i18n.translate("approve", lang)), ("false", i18n.translate("reject", lang))],
@@ -292,7 +292,7 @@ def _intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, 
     return {
         "types": [(t.value, i18n.pick(LABELS[t], lang)) for t in AppealType],
         "channels": [(c.value, i18n.pick(LABELS[c], lang)) for c in INTAKE_CHANNELS],
-        "categories": catalogue.category_choices(session),
+        "categories": catalogue.category_choices(session, lang),
         "urgencies": [(u.value, i18n.pick(URGENCY_LABELS[u], lang)) for u in Urgency],
     }
 
