@@ -86,7 +86,11 @@ def _fix_manifest(package: str) -> None:
     )
     text = re.sub(r"\bmessages=MESSAGES,", 'locale=Path(__file__).parent / "locale",', text)
     if "from pathlib import Path" not in text:
-        text = text.replace("from __future__ import annotations\n", "from __future__ import annotations\n\nfrom pathlib import Path\n", 1)
+        text = text.replace(
+            "from __future__ import annotations\n",
+            "from __future__ import annotations\n\nfrom pathlib import Path\n",
+            1,
+        )
     path.write_text(text, encoding="utf-8")
     ruff = ROOT / ".venv" / "bin" / "ruff"
     if ruff.exists():
@@ -107,7 +111,9 @@ def migrate(package: str) -> int:
     users = [
         str(p.relative_to(ROOT))
         for p in SRC.rglob("*.py")
-        if re.search(rf"zhizhi\.{package}\.messages import .*MESSAGES|{package}\.messages\.MESSAGES", p.read_text())
+        if re.search(
+            rf"zhizhi\.{package}\.messages import .*MESSAGES|{package}\.messages\.MESSAGES", p.read_text()
+        )
     ]
     state = "messages.py removed" if deleted else "MESSAGES removed from messages.py"
     print(f"{package}: {len(messages)} keys into {locale.relative_to(ROOT)}; {state}")

@@ -14,7 +14,9 @@ the ``zz_lang`` cookie for a year.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
 from fastapi import Request
@@ -28,7 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {}
 _loaded: set[Path] = set()
 
 
-def N_(key: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(key: str) -> str:  # the gettext convention: "mark now, translate later"
     """Mark ``key`` as a message id used elsewhere (built from data); returns it unchanged."""
     return key
 
@@ -97,6 +99,33 @@ def translate(key: str, lang: str, **values: object) -> str:
     pair = MESSAGES.get(key)
     text = pick(pair, lang) if pair else key
     return text.format(**values) if values else text
+
+
+@lru_cache(maxsize=64)
+def _catalogue_of(locale_dir: Path) -> dict[str, tuple[str, str]]:
+    return read_catalogue(locale_dir)
+
+
+def message(key: str, **values: Any) -> dict[str, Any]:
+    """A message to store and show later (an AI suggestion's reason): its key and values; a
+    value is text, a number, or a name in both languages ``{"zh": …, "en": …}``."""
+    return {"key": key, "values": values}
+
+
+def render(msg: Mapping[str, Any], lang: str, locale_dir: Path | None = None) -> str:
+    """A stored :func:`message` in ``lang``: from the registered catalogues, or, outside the
+    app (a worker, the CLI), from ``locale_dir``'s catalogues read directly."""
+    values = {
+        k: (v.get(lang) or v.get("zh") or "") if isinstance(v, Mapping) else v
+        for k, v in (msg.get("values") or {}).items()
+    }
+    key = str(msg.get("key"))
+    pair = MESSAGES.get(key) or (_catalogue_of(locale_dir).get(key) if locale_dir else None)
+    text = pick(pair, lang) if pair else key
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return text
 
 
 def data_name(zh: str, en: str | None, lang: str) -> str:

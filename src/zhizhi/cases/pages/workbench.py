@@ -27,8 +27,8 @@ from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
 from zhizhi.ui import csrf, i18n
-from zhizhi.ui.i18n import N_
 from zhizhi.ui.forms import FormErrors, Posted, is_htmx
+from zhizhi.ui.i18n import N_
 from zhizhi.ui.session import Staff
 from zhizhi.ui.templating import error_page, render
 
@@ -165,7 +165,7 @@ def queues_context(
 
 def _filter_options(session: DbSession, lang: str, principal: Principal) -> dict[str, Any]:
     return {
-        "status": [(st.value, i18n.pick(LABELS[st], lang)) for st in CaseStatus],
+        "status": [(st.value, i18n.translate(f"status.{st.value}", lang)) for st in CaseStatus],
         "channel": [(c.value, i18n.pick(LABELS[c], lang)) for c in Channel],
         "sla_state": [(st.value, i18n.pick(LABELS[st], lang)) for st in SlaState],
         "category": catalogue.category_choices(session, lang),
@@ -201,7 +201,7 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
     forms = [
         {
             "action": a,
-            "label": (CASE_LIFECYCLE.get(a).zh, CASE_LIFECYCLE.get(a).en),
+            "label": i18n.translate(f"do.{a}", lang),
             "fields": action_fields(a),
         }
         for a in out.available_actions
