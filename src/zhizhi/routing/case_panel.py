@@ -25,12 +25,12 @@ def _pair(stored: Any) -> tuple[list[str], list[str]]:
     return reasons.in_lang(stored, "zh"), reasons.in_lang(stored, "en")
 
 
-def _category_label(session: Session, key: str) -> tuple[str, str]:
+def _category_label(session: Session, key: str) -> tuple[str, str | None]:
     """A probability's key (a category code, or a general model's label) as the tree's path,
-    in Chinese and in English."""
+    in Chinese and in English (``None``: a label outside the tree, shown as it is)."""
     info = catalogue.category_named(session, key)
     if info is None:
-        return key, key
+        return key, None
     return catalogue.category_path(session, info.id), catalogue.category_path(session, info.id, "en")
 
 
@@ -51,7 +51,7 @@ def panel(session: Session, principal: Principal, case: Case) -> dict[str, Any]:
             item["category"] = p.get("category_path") or p.get("category")
             code = p.get("category_code")
             item["category_pair"] = (
-                _category_label(session, str(code)) if code else (item["category"], item["category"])
+                _category_label(session, str(code)) if code else (item["category"], None)
             )
             item["category_code"] = p.get("category_code")
             item["probabilities"] = [
