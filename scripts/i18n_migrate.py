@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/i18n_migrate.py            # every src/zhizhi/*/messages.py
     .venv/bin/python scripts/i18n_migrate.py cases org  # these packages only
+    .venv/bin/python scripts/i18n_migrate.py --src DIR  # packages under DIR, not src/zhizhi
 
 For each package: the final ``MESSAGES`` (after any ``MESSAGES.update``) is added to
 ``<package>/locale/zh/LC_MESSAGES/<package>.po`` and ``.../en/...`` (a key already there with
@@ -14,7 +15,7 @@ Then run ``.venv/bin/python scripts/i18n.py check`` (docs/i18n.md).
 from __future__ import annotations
 
 import ast
-import importlib
+import importlib.util
 import re
 import subprocess
 import sys
@@ -72,6 +73,15 @@ def _strip_dictionary(path: Path) -> bool:
     return False
 
 
+def _load(path: Path) -> object:
+    """The messages module read from its file (no import of its package)."""
+    spec = importlib.util.spec_from_file_location(f"_i18n_migrate_{path.parent.name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _fix_manifest(package: str) -> None:
     path = SRC / package / "manifest.py"
     if not path.exists():
@@ -84,7 +94,7 @@ def _fix_manifest(package: str) -> None:
         text,
         flags=re.M,
     )
-    text = re.sub(r"\bmessages=MESSAGES,", 'locale=Path(__file__).parent / "locale",', text)
+    text = re.sub(r"\bmessages=MESSAGES\b", 'locale=Path(__file__).parent / "locale"', text)
     if "from pathlib import Path" not in text:
         text = text.replace(
             "from __future__ import annotations\n",
@@ -98,7 +108,7 @@ def _fix_manifest(package: str) -> None:
 
 
 def migrate(package: str) -> int:
-    module = importlib.import_module(f"zhizhi.{package}.messages")
+    module = _load(SRC / package / "messages.py")
     messages: dict[str, tuple[str, str]] = dict(getattr(module, "MESSAGES", {}))
     if not messages:
         print(f"{package}: no MESSAGES dictionary")
@@ -109,20 +119,23 @@ def migrate(package: str) -> int:
     deleted = _strip_dictionary(SRC / package / "messages.py")
     _fix_manifest(package)
     users = [
-        str(p.relative_to(ROOT))
+        str(p)
         for p in SRC.rglob("*.py")
         if re.search(
             rf"zhizhi\.{package}\.messages import .*MESSAGES|{package}\.messages\.MESSAGES", p.read_text()
         )
     ]
     state = "messages.py removed" if deleted else "MESSAGES removed from messages.py"
-    print(f"{package}: {len(messages)} keys into {locale.relative_to(ROOT)}; {state}")
+    print(f"{package}: {len(messages)} keys into {locale}; {state}")
     for user in users:
         print(f"  still imports MESSAGES: {user} (fix by hand)")
     return len(messages)
 
 
 def main(argv: list[str]) -> int:
+    global SRC
+    if argv[:1] == ["--src"]:
+        SRC, argv = Path(argv[1]).resolve(), argv[2:]
     names = argv or sorted(p.parent.name for p in SRC.glob("*/messages.py"))
     for name in names:
         migrate(name)
