@@ -135,4 +135,4 @@ def test_migration_moves_a_dictionary_into_catalogues(tmp_path: Path) -> None:
         "park.full": ("已满", "Full"),
     }
     po = (pkg / "locale" / "en" / "LC_MESSAGES" / "parking.po").read_text()
-    assert "#, python-brace-format" in po
+    assert 'msgid "park.count"\nmsgstr "{n} spaces"' in po

@@ -3,7 +3,7 @@
 Every package that has words keeps them in ``<package>/locale/<lang>/LC_MESSAGES/<package>.po``
 for ``zh`` and ``en`` (the shell's own in ``ui/locale``).  The message id is a key
 (``track.status``), never a sentence; a text may hold ``{name}`` placeholders (Python
-``str.format``, flagged ``python-brace-format``).  The catalogues are read with
+``str.format``; both languages must name the same ones).  The catalogues are read with
 ``babel.messages.pofile`` when the app is configured (no compiled ``.mo`` to keep in step);
 :func:`register_catalogue` is called by ``ui.configure`` for each capability's ``locale``.
 Extraction, the completeness check and the migration of old ``messages.py`` dictionaries are in

@@ -180,8 +180,7 @@ def write_catalogue(locale_dir: Path, lang: str, texts: dict[str, str]) -> Path:
         old = catalog.get(key)
         if old is not None and old.string and old.string != text:
             raise ValueError(f"{key!r} already in {path} with another text")
-        flags = ("python-brace-format",) if _fields(text) else ()
-        catalog.add(key, text, flags=flags)
+        catalog.add(key, text)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_po(f, catalog, width=0, sort_output=True, omit_header=False, include_lineno=False)
@@ -225,14 +224,11 @@ def _catalogues() -> Iterator[tuple[Path, str]]:
 
 
 def normalise() -> None:
-    """Rewrite every catalogue: sorted by key, header not fuzzy, brace-format flags set."""
+    """Rewrite every catalogue: sorted by key, header not fuzzy."""
     for path, lang in _catalogues():
         catalog = read(path, lang)
         catalog.fuzzy = False
         catalog.project, catalog.version = "zhizhi", "0.1"
-        for m in catalog:
-            if m.id and isinstance(m.string, str) and _fields(m.string):
-                m.flags.add("python-brace-format")
         with path.open("wb") as f:
             write_po(f, catalog, width=0, sort_output=True, include_lineno=False)
 
