@@ -106,7 +106,8 @@ def recommend(
             continue
         seen.add(lead)
         inherited = rule.category_code if rule.category_code and rule.category_code != category_code else None
-        names = {"zh": category_name, "en": category_name_en or category_code} if category_name else None
+        en = category_name_en or category_code or ""
+        names = {"zh": category_name, "en": en} if category_name else None
         why = [
             reasons.category(names, category_confidence),
             reasons.dispatch(
