@@ -5,6 +5,7 @@ moves a messages.py dictionary into catalogues and rewires the manifest."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -136,3 +137,14 @@ def test_migration_moves_a_dictionary_into_catalogues(tmp_path: Path) -> None:
     }
     po = (pkg / "locale" / "en" / "LC_MESSAGES" / "parking.po").read_text()
     assert 'msgid "park.count"\nmsgstr "{n} spaces"' in po
+
+
+def test_templates_hold_no_chinese_outside_comments() -> None:
+    """Words of a template come from the catalogues: no CJK character (full-width punctuation
+    included) in a template outside a {# comment #}."""
+    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+    found = []
+    for path in sorted((ROOT / "src" / "zhizhi").rglob("templates/**/*.html")):
+        text = re.sub(r"{#.*?#}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        found += [f"{path.relative_to(ROOT)}:{m.group()}" for m in cjk.finditer(text)]
+    assert not found, found
