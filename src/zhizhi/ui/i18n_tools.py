@@ -5,8 +5,8 @@ Not used by a running app.  ``scripts/i18n.py`` (``make i18n``, ``make i18n-chec
 :func:`write_catalogue`.
 
 * **Extraction** is Babel's (``babel.messages.extract``) with the method map and keywords of
-  ``babel.cfg``: Python (``t``, ``translate``, ``N_``, ``_``, ``gettext``) and Jinja2 templates
-  (``jinja2.ext:babel_extract``).  A key found there must be in a catalogue, in both languages.
+  ``babel.cfg`` (read here too): Python (``t``, ``translate``, ``N_``, ``_``, ``gettext``) and
+  Jinja2 templates (Jinja's ``babel_extract``).  A key found there must be in a catalogue, in both languages.
 * **Used** keys are the extracted ones plus keys handed over as data: a string literal equal to
   a key anywhere in the package sources (a navigation label, a form field's label) or in a
   template.  A catalogue key used nowhere is obsolete.
@@ -34,11 +34,24 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,
     "gettext": None,
 }
+BABEL_CFG = SRC.parent.parent / "babel.cfg"  # the repository's extraction map, when present
+# the same map as babel.cfg (used when the package runs outside the repository)
 METHOD_MAP = [
-    ("**/templates/**.html", "jinja2.ext:babel_extract"),
     ("**.py", "python"),
+    ("**/templates/**.html", "jinja2.ext:babel_extract"),
 ]
 OPTIONS = {"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}}
+
+
+def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
+    """babel.cfg's method map and options (``pybabel extract -F babel.cfg`` reads the same)."""
+    if not BABEL_CFG.exists():
+        return METHOD_MAP, OPTIONS
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with BABEL_CFG.open() as f:
+        methods, options = parse_mapping_cfg(f, str(BABEL_CFG))
+    return methods, options
 
 
 @dataclass
@@ -59,8 +72,9 @@ def packages() -> list[Path]:
 
 def extract(package: Path) -> Iterator[tuple[str, str]]:
     """(key, "file:line") for every message id Babel extracts from ``package``."""
+    methods, options = _method_map()
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(package), METHOD_MAP, OPTIONS, KEYWORDS, strip_comment_tags=True
+        str(package), methods, options, KEYWORDS, strip_comment_tags=True
     ):
         first = message[0] if isinstance(message, tuple) else message
         if isinstance(first, str) and first:
