@@ -192,6 +192,7 @@ def screen(
         "rates": RATES,
         "now": clock.now(),
     }
+    ctx["categories"] = _category_names(session, ctx["categories"], i18n.lang_of(request))
     return render(request, "cockpit/screen.html", ctx, principal=principal)
 
 
