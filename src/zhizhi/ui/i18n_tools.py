@@ -93,6 +93,15 @@ def _python_literals(path: Path, prefixes: set[str]) -> Iterator[str]:
                     prefixes.add(head.value)
 
 
+def _python_literals_names(path: Path) -> set[str]:
+    """The names a module assigns at its top level (is a ``MESSAGES`` dictionary left?)."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
 def _call_name(func: ast.expr) -> str:
     if isinstance(func, ast.Name):
         return func.id
@@ -130,8 +139,9 @@ def inventory() -> Inventory:
             inv.literals.update(_python_literals(path, inv.prefixes))
         for path in package.rglob("templates/**/*.html"):
             inv.literals.update(_template_literals(path, inv.prefixes))
-        if (package / "messages.py").exists():
-            inv.legacy.append(package / "messages.py")
+        legacy = package / "messages.py"
+        if legacy.exists() and "MESSAGES" in _python_literals_names(legacy):
+            inv.legacy.append(legacy)
         for lang in LANGS:
             path = po_path(package / "locale", lang)
             if not path.exists():
