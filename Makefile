@@ -1,4 +1,4 @@
-.PHONY: demo test lint bench
+.PHONY: demo test lint bench i18n i18n-check
 
 demo:  ## run the platform with the Changsha demo city on SQLite
 	bash scripts/demo.sh
@@ -11,3 +11,9 @@ lint:
 
 bench:
 	bash scripts/setup.sh && .venv/bin/python bench/bench_cases.py
+
+i18n:  ## Babel extraction: add new keys to the catalogues (empty, to translate), sort, then check
+	bash scripts/setup.sh && .venv/bin/python scripts/i18n.py update && .venv/bin/python scripts/i18n.py check
+
+i18n-check:  ## no key missing, untranslated, fuzzy or obsolete in either language (docs/i18n.md)
+	bash scripts/setup.sh && .venv/bin/python scripts/i18n.py check

@@ -101,7 +101,7 @@ def test_public_verify_page_in_english_with_masked_holder(city: Any) -> None:
     issue(city, "clerk_scj", licence())
     page = city.client.get(f"/verify?n={quote(COMPANY)}&lang=en")
     assert '<span id="verify-outcome" data-outcome="valid">Valid</span>' in page.text
-    assert f'<dd id="verify-holder">长沙麓山餐饮管理有限公司（{COMPANY}）</dd>' in page.text
+    assert f'<dd id="verify-holder">长沙麓山餐饮管理有限公司 ({COMPANY})</dd>' in page.text
     unknown = city.client.get("/verify?n=NOPE-1")
     assert (
         'data-outcome="unknown"' in unknown.text

@@ -142,7 +142,7 @@ def test_the_whole_loop_in_chromium(browser: Any, live_server: str) -> None:
     staff.goto("/?lang=en")
     assert "Workbench" in staff.inner_text("header")
     staff.goto(f"/work/cases/{phone_case}")
-    assert staff.inner_text("#case-status") == "accepted"
+    assert staff.inner_text("#case-status") == "Awaiting dispatch"  # a status in English, not its code
     _shot(staff, "work-case-en")
     _login(staff, "admin")
     staff.goto("/admin/users?lang=zh")

@@ -82,7 +82,7 @@ def test_english_words_for_the_review(client: Any, world: Any) -> None:
     world.act("agent", number, "rate", rating="dissatisfied", resolved=True)
     client.get("/?lang=en")
     page = _track(client, number).text
-    assert "rating under review" in page and "a supervisor is reviewing it" in page
+    assert "Rating under review" in page and "a supervisor is reviewing it" in page
 
 
 @pytest.mark.browser

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from zhizhi.cases import endpoints, file_endpoints, pages, queue_endpoints
-from zhizhi.cases.messages import MESSAGES
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 
@@ -14,7 +13,7 @@ CAPABILITY = Capability(
     api_routers=(endpoints.router, queue_endpoints.router, file_endpoints.router),
     page_routers=pages.ROUTERS,
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     nav=(
         NavEntry("nav.submit", "/submit", "public", order=10, match="exact"),
         NavEntry("nav.track", "/track", "public", order=20, match="exact"),

@@ -245,6 +245,7 @@ class Labelled(BaseModel):
 class DepartmentRef(BaseModel):
     code: str
     name: str
+    name_en: str | None = None  # a category's English name, when it has one
 
 
 class CoUnitOut(BaseModel):

@@ -490,7 +490,9 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         urgency=case.urgency,
         status=case.status,
         status_label=s.Labelled(code=case.status, zh=zh, en=en),
-        category=s.DepartmentRef(code=category.code, name=category.name) if category else None,
+        category=s.DepartmentRef(code=category.code, name=category.name, name_en=category.name_en)
+        if category
+        else None,
         lead_department=s.DepartmentRef(code=lead.code, name=lead.name) if lead else None,
         co_departments=[s.DepartmentRef(code=d.code, name=d.name) for d in co],
         co_units=[

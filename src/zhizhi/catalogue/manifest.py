@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from zhizhi.catalogue import endpoints, pages
-from zhizhi.catalogue.messages import MESSAGES
 from zhizhi.http.capability import Capability
 
 
@@ -22,7 +21,7 @@ CAPABILITY = Capability(
     api_routers=(endpoints.router,),
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     admin=pages.ADMIN_SECTIONS,
     cli=_cli,
     cli_name="calendar",

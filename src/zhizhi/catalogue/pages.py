@@ -38,17 +38,20 @@ router = APIRouter(include_in_schema=False)
 
 
 def limits_section(session: Session, lang: str) -> Mapping[str, Any]:
-    names = {c.id: c.name for c in service.all_categories(session)}
+    names = {c.id: i18n.data_name(c.name, c.name_en, lang) for c in service.all_categories(session)}
+    default = i18n.translate("limit.default", lang)
     return {
         "limits": [
             (
-                names.get(row.category_id or 0, "（默认）"),
+                names.get(row.category_id or 0, default),
                 i18n.pick(URGENCY_LABELS[Urgency(row.urgency)], lang),
                 row,
             )
             for row in service.time_limits(session)
         ],
-        "categories": [(c.code, c.name) for c in service.categories(session)],
+        "categories": [
+            (c.code, i18n.data_name(c.name, c.name_en, lang)) for c in service.categories(session)
+        ],
         "urgencies": [(u.value, i18n.pick(v, lang)) for u, v in URGENCY_LABELS.items()],
         "units": [(u.value, i18n.pick(v, lang)) for u, v in LIMIT_UNIT_LABELS.items()],
         "unit_labels": {u.value: v for u, v in LIMIT_UNIT_LABELS.items()},

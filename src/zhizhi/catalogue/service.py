@@ -175,12 +175,13 @@ def move_category(session: Session, code: str, *, parent_code: str | None, actor
     return tree.move_category(session, code, parent_code=parent_code, actor=actor)
 
 
-def category_path(session: Session, category_id: int) -> str:
-    """``城乡建设 › 城市建设和市政管理 › 环境卫生`` (retired categories too)."""
+def category_path(session: Session, category_id: int, lang: str = "zh") -> str:
+    """``城乡建设 › 城市建设和市政管理 › 环境卫生`` (retired categories too); in English the
+    English names (each level falls back to its Chinese name)."""
     snap = cache.snapshot(session)
     if category_id not in snap.by_id:
         snap = cache.snapshot(session, fresh=True)
-    return tree.path_of(snap, category_id)
+    return tree.path_of(snap, category_id, lang)
 
 
 def ancestor_codes(session: Session, category_id: int) -> list[str]:
@@ -188,9 +189,9 @@ def ancestor_codes(session: Session, category_id: int) -> list[str]:
     return [c.code for c in tree.ancestors(session, category_id)]
 
 
-def category_choices(session: Session) -> list[tuple[str, str]]:
-    """``(code, path)`` of every active category in tree order, for the forms."""
-    return tree.choices(session)
+def category_choices(session: Session, lang: str = "zh") -> list[tuple[str, str]]:
+    """``(code, path)`` of every active category in tree order, for the forms (in ``lang``)."""
+    return tree.choices(session, lang)
 
 
 def category_for_work(session: Session, code: str, *, field: str = "category") -> CategoryInfo:

@@ -48,8 +48,14 @@ def chain(snap: Snapshot, category_id: int | None) -> list[CategoryInfo]:
     return out
 
 
-def path_of(snap: Snapshot, category_id: int) -> str:
-    return SEPARATOR.join(c.name for c in reversed(chain(snap, category_id)))
+def path_of(snap: Snapshot, category_id: int, lang: str = "zh") -> str:
+    """The names from the root down; in English each level's English name, or its Chinese
+    name when it has none (docs/i18n.md)."""
+    return SEPARATOR.join(name_in(c, lang) for c in reversed(chain(snap, category_id)))
+
+
+def name_in(c: CategoryInfo, lang: str) -> str:
+    return c.name_en if lang == "en" and c.name_en else c.name
 
 
 def ancestors(session: Session, category_id: int) -> list[CategoryInfo]:
@@ -96,9 +102,14 @@ def tree(session: Session, *, include_retired: bool = True, fresh: bool = False)
     return out
 
 
-def choices(session: Session) -> list[tuple[str, str]]:
-    """``(code, path)`` of every active category in tree order (the forms' category list)."""
-    return [(n.info.code, n.path) for n in tree(session, include_retired=False)]
+def choices(session: Session, lang: str = "zh") -> list[tuple[str, str]]:
+    """``(code, path)`` of every active category in tree order (the forms' category list), the
+    path in ``lang``."""
+    nodes = tree(session, include_retired=False)
+    if lang != "en":
+        return [(n.info.code, n.path) for n in nodes]
+    snap = cache.snapshot(session)
+    return [(n.info.code, path_of(snap, n.info.id, lang)) for n in nodes]
 
 
 def record_change(

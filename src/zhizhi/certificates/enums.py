@@ -47,6 +47,7 @@ class CertificateType:
     holder_kind: HolderKind
     fields: tuple[str, ...]  # the fields every certificate of the type carries (names as printed)
     any_holder: bool = False  # True: a person or an organisation may hold it (不动产权证书)
+    fields_en: tuple[str, ...] = ()  # the fields' English names, in the same order (the pages)
 
     def allows(self, kind: HolderKind) -> bool:
         return self.any_holder or kind is self.holder_kind
@@ -61,6 +62,14 @@ TYPES: dict[str, CertificateType] = {
             "Business licence",
             HolderKind.ORGANISATION,
             ("类型", "法定代表人", "注册资本", "成立日期", "住所", "经营范围"),
+            fields_en=(
+                "Type",
+                "Legal representative",
+                "Registered capital",
+                "Date of establishment",
+                "Domicile",
+                "Business scope",
+            ),
         ),
         CertificateType(
             "food_business_permit",
@@ -68,6 +77,11 @@ TYPES: dict[str, CertificateType] = {
             "Food business permit",
             HolderKind.ORGANISATION,
             ("经营场所", "主体业态", "经营项目"),
+            fields_en=(
+                "Business premises",
+                "Main business format",
+                "Business items",
+            ),
         ),
         CertificateType(
             "construction_planning_permit",
@@ -75,6 +89,11 @@ TYPES: dict[str, CertificateType] = {
             "Construction project planning permit",
             HolderKind.ORGANISATION,
             ("建设项目名称", "建设位置", "建设规模"),
+            fields_en=(
+                "Project name",
+                "Location",
+                "Scale",
+            ),
         ),
         CertificateType(
             "real_estate_title",
@@ -82,6 +101,13 @@ TYPES: dict[str, CertificateType] = {
             "Real estate title certificate",
             HolderKind.PERSON,
             ("坐落", "不动产单元号", "权利类型", "用途", "面积"),
+            fields_en=(
+                "Location",
+                "Real estate unit number",
+                "Type of right",
+                "Use",
+                "Area",
+            ),
             any_holder=True,
         ),
         CertificateType(
@@ -90,6 +116,10 @@ TYPES: dict[str, CertificateType] = {
             "Marriage certificate",
             HolderKind.PERSON,
             ("配偶姓名", "登记日期"),
+            fields_en=(
+                "Spouse's name",
+                "Date of registration",
+            ),
         ),
         CertificateType(
             "birth_medical_certificate",
@@ -97,6 +127,13 @@ TYPES: dict[str, CertificateType] = {
             "Medical certificate of birth",
             HolderKind.PERSON,
             ("出生时间", "出生地点", "母亲姓名", "父亲姓名", "助产机构"),
+            fields_en=(
+                "Time of birth",
+                "Place of birth",
+                "Mother's name",
+                "Father's name",
+                "Delivery institution",
+            ),
         ),
     )
 }

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from zhizhi.certificates import admin_keys, endpoints, pages
-from zhizhi.certificates.messages import MESSAGES
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 
@@ -23,7 +22,7 @@ CAPABILITY = Capability(
     api_routers=(endpoints.router,),
     page_routers=(pages.router, admin_keys.router),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     admin=admin_keys.ADMIN_SECTIONS,
     nav=(
         NavEntry("nav.certificates", "/certificates", "staff", Permission.CERT_ISSUE, order=70),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from zhizhi.cockpit import pages, tasks
-from zhizhi.cockpit.messages import MESSAGES
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.http.capability import Capability, NavEntry
 
@@ -14,7 +13,7 @@ CAPABILITY = Capability(
     name="cockpit",
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     tasks=(tasks.refresh_recurrence,),
     schedules=(tasks.recurrence_schedule,),
     install=tasks.install,

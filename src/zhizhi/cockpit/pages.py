@@ -86,6 +86,14 @@ def _hotspot_instruction(spots: dict[str, Any] | None, rank: int) -> dict[str, s
     return None
 
 
+def _category_names(session: DbSession, rows: list[Any], lang: str) -> list[Any]:
+    """The (code, name, count) rows with each category's name in ``lang`` (Chinese fallback)."""
+    if lang != "en":
+        return rows
+    english = {c.code: c.name_en for c in catalogue.categories(session) if c.name_en}
+    return [(code, english.get(code, name), n) for code, name, n in rows]
+
+
 def _data(
     session: DbSession, principal: Principal, period: str, category: str | None, district: str | None
 ) -> dict[str, Any]:
@@ -125,13 +133,17 @@ def _page(
     hotspot: int = 0,
 ) -> Response:
     lang = i18n.lang_of(request)
-    ctx = _data(session, principal, period, category, district) | {
+    ctx = _data(session, principal, period, category, district)
+    ctx["categories"] = _category_names(session, ctx["categories"], lang)
+    ctx |= {
         "period": period,
         "category": category or "",
         "district": district or "",
         "district_options": queries.district_choices(session),
         "periods": [(p, i18n.translate(f"p.{p}", lang)) for p in PERIODS],
-        "category_options": [(c.code, c.name) for c in catalogue.categories(session)],
+        "category_options": [
+            (c.code, i18n.data_name(c.name, c.name_en, lang)) for c in catalogue.categories(session)
+        ],
         "urgencies": [(u.value, i18n.pick(URGENCY_LABELS[u], lang)) for u in Urgency],
         "rates": RATES,
         "can_instruct": principal.can(Permission.CASE_SUPERVISE),
@@ -181,6 +193,7 @@ def screen(
         "rates": RATES,
         "now": clock.now(),
     }
+    ctx["categories"] = _category_names(session, ctx["categories"], i18n.lang_of(request))
     return render(request, "cockpit/screen.html", ctx, principal=principal)
 
 

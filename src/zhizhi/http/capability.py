@@ -69,7 +69,9 @@ class Capability:
     api_routers: Sequence[APIRouter] = ()
     page_routers: Sequence[APIRouter] = ()
     templates: Path | None = None  # the package's templates/ directory (names start with its name)
-    messages: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (中文, English)
+    locale: Path | None = None  # the package's locale/ directory: <lang>/LC_MESSAGES/<package>.po
+    # key -> (中文, English): only until scripts/i18n_migrate.py moves it into catalogues (docs/i18n.md)
+    messages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     nav: Sequence[NavEntry] = ()
     admin: Sequence[AdminSection] = ()
     tasks: Sequence[Callable[..., Any]] = ()  # background tasks (functions declared with @jobs.task)

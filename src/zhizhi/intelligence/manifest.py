@@ -3,6 +3,8 @@ training, evaluation and offline analyses in one group)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from zhizhi.http.capability import Capability
@@ -21,6 +23,7 @@ def _cli() -> typer.Typer:
 CAPABILITY = Capability(
     name="intelligence",
     api_routers=(classify_endpoints.router, hotspot_endpoints.router),
+    locale=Path(__file__).parent / "locale",  # the reasons of duplicate candidates
     cli=_cli,
     cli_name="nlp",
 )

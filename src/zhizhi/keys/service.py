@@ -43,7 +43,7 @@ def targets() -> list[tuple[str, dict[str, str]]]:
         ("users", org.ENCRYPTED_COLUMNS),
         *sharing.ENCRYPTED_TABLES,
     ]
-    return named + [t for t in fieldcrypt.registered_tables() if t[0] not in dict(named)]
+    return named + [table for table in fieldcrypt.registered_tables() if table[0] not in dict(named)]
 
 
 # ---- the start-up check ------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from zhizhi.cases.pages import panels
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.knowledge import endpoints, pages, tasks
-from zhizhi.knowledge.messages import MESSAGES
 
 
 def _cli() -> typer.Typer:
@@ -29,7 +28,7 @@ CAPABILITY = Capability(
     api_routers=(endpoints.router,),
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     nav=(NavEntry("nav.knowledge", "/knowledge", "staff", Permission.KNOWLEDGE_READ, order=45),),
     tasks=tasks.TASKS,
     schedules=tasks.SCHEDULES,

@@ -7,14 +7,13 @@ from pathlib import Path
 
 from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.notifications import endpoints, pages, tasks, wiring
-from zhizhi.notifications.messages import MESSAGES
 
 CAPABILITY = Capability(
     name="notifications",
     api_routers=(endpoints.router, endpoints.citizen_router),
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     nav=(NavEntry("nav.my", "/my", "public", order=25),),
     admin=pages.ADMIN_SECTIONS,
     tasks=tasks.TASKS,

@@ -8,7 +8,6 @@ import typer
 
 from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.org import endpoints, oidc_pages, pages, service, tasks
-from zhizhi.org.messages import MESSAGES
 from zhizhi.ui import session as ui_session
 
 
@@ -27,7 +26,7 @@ CAPABILITY = Capability(
     api_routers=(endpoints.router,),
     page_routers=(pages.router, oidc_pages.router),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     nav=(NavEntry("nav.login", "/login", "public", order=90, match="never"),),
     admin=pages.ADMIN_SECTIONS,
     install=_install,

@@ -106,6 +106,7 @@ def departments_section(session: Session, lang: str) -> Mapping[str, Any]:
     return {
         "depts": [(d, d.path.count("/") - 2, names.get(d.parent_id or 0, "")) for d in depts],
         "kinds": [(k.value, i18n.pick(v, lang)) for k, v in DEPARTMENT_KIND_LABELS.items()],
+        "kind_labels": {k.value: i18n.pick(v, lang) for k, v in DEPARTMENT_KIND_LABELS.items()},
         "departments": [(d.code, d.name) for d in depts],
     }
 

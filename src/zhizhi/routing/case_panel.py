@@ -14,22 +14,24 @@ from zhizhi.cases.pages.panels import CasePanel, FieldHint, PanelView
 from zhizhi.cases.service import Case
 from zhizhi.catalogue import service as catalogue
 from zhizhi.core.principal import Principal
+from zhizhi.routing import reasons
 from zhizhi.routing import service as routing
 
 LABEL = ("AI 建议（需人工确认）", "AI suggestion (a person decides)")
 
 
-def _pair(reasons: Any) -> tuple[list[str], list[str]]:
-    if isinstance(reasons, dict):
-        return [str(r) for r in reasons.get("zh", [])], [str(r) for r in reasons.get("en", [])]
-    items = [str(r) for r in (reasons or [])]
-    return items, items
+def _pair(stored: Any) -> tuple[list[str], list[str]]:
+    """Stored reasons in Chinese and in English (the template picks the page's language)."""
+    return reasons.in_lang(stored, "zh"), reasons.in_lang(stored, "en")
 
 
-def _category_label(session: Session, key: str) -> str:
-    """A probability's key (a category code, or a general model's label) as the tree's path."""
+def _category_label(session: Session, key: str) -> tuple[str, str | None]:
+    """A probability's key (a category code, or a general model's label) as the tree's path,
+    in Chinese and in English (``None``: a label outside the tree, shown as it is)."""
     info = catalogue.category_named(session, key)
-    return catalogue.category_path(session, info.id) if info is not None else key
+    if info is None:
+        return key, None
+    return catalogue.category_path(session, info.id), catalogue.category_path(session, info.id, "en")
 
 
 def panel(session: Session, principal: Principal, case: Case) -> dict[str, Any]:
@@ -47,6 +49,10 @@ def panel(session: Session, principal: Principal, case: Case) -> dict[str, Any]:
         }
         if row.kind == "classification":
             item["category"] = p.get("category_path") or p.get("category")
+            code = p.get("category_code")
+            item["category_pair"] = (
+                _category_label(session, str(code)) if code else (item["category"], None)
+            )
             item["category_code"] = p.get("category_code")
             item["probabilities"] = [
                 (_category_label(session, str(k)), round(100.0 * float(v), 1))
@@ -70,7 +76,7 @@ def panel(session: Session, principal: Principal, case: Case) -> dict[str, Any]:
                 {
                     "number": str(c.get("number")),
                     "score": round(100.0 * float(c.get("score") or 0.0), 1),
-                    "reasons": [str(r) for r in c.get("reasons") or []],
+                    "reasons": _pair(c.get("why") or c.get("reasons")),
                 }
                 for c in p.get("candidates") or []
             ]

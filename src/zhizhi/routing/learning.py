@@ -32,20 +32,11 @@ from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.intelligence.classifier import city
 from zhizhi.intelligence.classifier.model import CategoryModel
+from zhizhi.routing import reasons
 from zhizhi.routing import repository as repo
 from zhizhi.routing.models import CategoryConfirmation, ClassifierModel, ClassifierTraining
 
 BASE_CORPUS = Path("../shared/data/citizen_messages")  # optional: used when present
-NOT_ENOUGH = ("暂无足够样本", "not enough samples yet")
-TYPE_ZH = {
-    "complaint": "投诉",
-    "help": "求助",
-    "consult": "咨询",
-    "suggestion": "建议",
-    "report": "举报",
-    "praise": "表扬",
-}
-URGENCY_ZH = {"normal": "一般", "urgent": "紧急", "critical": "特急"}
 
 log = logging.getLogger("zhizhi.routing")
 _lock = threading.Lock()
@@ -376,27 +367,6 @@ def model_status(session: Session) -> dict[str, Any]:
 # ---- classification -------------------------------------------------------------------------------
 
 
-def _reasons(
-    path: str, confidence: float, terms: list[str], rolled: list[str], low: bool, *, city_model: bool = True
-) -> dict[str, list[str]]:
-    zh, en = [], []
-    if terms:
-        where = "本市以往确认为" if city_model else "训练语料中属于"
-        zh.append(f"诉求中的“{'”“'.join(terms)}”等词语，在{where}「{path}」的诉求中常见")
-        en.append(
-            f"words such as {', '.join(terms)} are common in "
-            + (f"cases this city filed under {path}" if city_model else f"training texts of {path}")
-        )
-    zh.append(f"模型把握程度约 {confidence:.0%}" + ("，把握不大，请人工确认" if low else ""))
-    en.append(f"the model is about {confidence:.0%} sure" + (" — not sure: please check" if low else ""))
-    if rolled:
-        zh.append(
-            f"以下分类{NOT_ENOUGH[0]}，模型不会建议：{'、'.join(rolled[:6])}{'等' if len(rolled) > 6 else ''}"
-        )
-        en.append(f"{NOT_ENOUGH[1]} for: {', '.join(rolled[:6])}{' …' if len(rolled) > 6 else ''}")
-    return {"zh": zh, "en": en}
-
-
 def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dict[str, Any] | None:
     """A proposal in the city's tree for ``text`` (``None`` when no model is available)."""
     loaded = _city_model(session)
@@ -409,8 +379,12 @@ def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dic
     if info is None:  # the category was removed from the tree since training
         return None
     path = catalogue.category_path(session, info.id)
+    paths = {"zh": path, "en": catalogue.category_path(session, info.id, "en")}
     uncovered = set(meta.get("uncovered_first_level", []))
-    names = [path for code, path in catalogue.category_choices(session) if code in uncovered]
+    names = (
+        [p for code, p in catalogue.category_choices(session) if code in uncovered],
+        [p for code, p in catalogue.category_choices(session, "en") if code in uncovered],
+    )
     low = confidence < threshold
     return {
         "category": info.name,
@@ -419,7 +393,7 @@ def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dic
         "confidence": confidence,
         "needs_review": low,
         "probabilities": {c: round(p, 4) for c, p in ranked[:5]},
-        "reasons": _reasons(path, confidence, terms, names, low),
+        "reasons": reasons.classification(paths, confidence, terms, names, low),
         "insufficient": list(meta.get("insufficient", [])),
         "model_version": str(meta.get("model_version")),
     }
@@ -435,12 +409,11 @@ def _classify_base(session: Session, text: str, threshold: float) -> dict[str, A
     if info is None:
         return None
     path = catalogue.category_path(session, info.id)
+    paths = {"zh": path, "en": catalogue.category_path(session, info.id, "en")}
     terms = [r.split(": ", 1)[1] for r in result.reasons if r.startswith("category=") and ": " in r]
     low = bool(result.needs_review) or result.confidence < threshold
     words = terms[0].split("、") if terms else []
-    reasons = _reasons(path, result.confidence, words, [], low, city_model=False)
-    reasons["zh"].append("本市尚未训练自己的模型：使用通用模型（只认识 7 个一级分类）")
-    reasons["en"].append("no model trained for this city yet: the general model (7 first-level categories)")
+    why = reasons.classification(paths, result.confidence, words, ([], []), low, city_model=False)
     return {
         "category": info.name,
         "category_code": info.code,
@@ -448,19 +421,11 @@ def _classify_base(session: Session, text: str, threshold: float) -> dict[str, A
         "confidence": result.confidence,
         "needs_review": low,
         "probabilities": dict(sorted(result.probabilities.items(), key=lambda kv: -kv[1])[:5]),
-        "reasons": reasons,
+        "reasons": why,
         "appeal_type": result.appeal_type,
         "urgency": result.urgency,
         "model_version": result.model_version,
     }
-
-
-def plain_type(appeal_type: str, urgency: str) -> tuple[str, str]:
-    return (
-        f"诉求类型像是「{TYPE_ZH.get(appeal_type, appeal_type)}」，"
-        f"紧急程度「{URGENCY_ZH.get(urgency, urgency)}」",
-        f"looks like a {appeal_type}, urgency {urgency}",
-    )
 
 
 def train_from_cli(base_dir: Path | None) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import typer
 
 from zhizhi.http.capability import Capability
 from zhizhi.routing import endpoints, pages, tasks, wiring
-from zhizhi.routing.messages import MESSAGES
 
 
 def _cli() -> typer.Typer:
@@ -24,7 +23,7 @@ CAPABILITY = Capability(
     api_routers=(endpoints.router,),
     page_routers=(pages.router,),
     templates=Path(__file__).parent / "templates",
-    messages=MESSAGES,
+    locale=Path(__file__).parent / "locale",
     admin=pages.ADMIN_SECTIONS,
     tasks=tasks.TASKS,
     schedules=tasks.SCHEDULES,

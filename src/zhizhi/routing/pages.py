@@ -52,7 +52,7 @@ def rules_section(session: Session, lang: str) -> Mapping[str, Any]:
         )
     return {
         "rules": rows,
-        "categories": catalogue.category_choices(session),
+        "categories": catalogue.category_choices(session, lang),
         "departments": [(d.code, d.name) for d in org.departments(session, active_only=False)],
     }
 
@@ -62,7 +62,7 @@ def classifier_section(session: Session, lang: str) -> Mapping[str, Any]:
     cases (before → after the retraining), and the categories without enough samples."""
     status = learning.model_status(session)
     details = status["details"]
-    names = {code: path for code, path in catalogue.category_choices(session)}
+    names = dict(catalogue.category_choices(session, lang))
     samples = [(names.get(c, c), n) for c, n in (details.get("samples") or {}).items()]
     lacking = [names.get(c, c) for c in details.get("uncovered_first_level") or []]
     lacking += [names.get(c, c) for c in details.get("insufficient") or []]

@@ -11,6 +11,9 @@ confidence of the category itself (1.0 when a person chose it, the classifier's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from zhizhi.routing import reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +43,7 @@ class Candidate:
     co_codes: list[str]
     score: float
     rule_id: int
-    reasons_zh: list[str] = field(default_factory=list)
-    reasons_en: list[str] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)  # messages (routing.reasons)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -50,7 +52,7 @@ class Candidate:
             "co_departments": self.co_codes,
             "score": round(self.score, 3),
             "rule_id": self.rule_id,
-            "reasons": {"zh": self.reasons_zh, "en": self.reasons_en},
+            "reasons": reasons.both(self.reasons),
         }
 
 
@@ -69,6 +71,7 @@ def recommend(
     category_code: str | None,
     category_name: str | None,
     category_confidence: float,
+    category_name_en: str | None = None,
     place: Place,
     limit: int = 3,
     category_lineage: tuple[str, ...] = (),
@@ -95,35 +98,28 @@ def recommend(
             if not place.territorial_code:
                 continue
             lead, lead_name = place.territorial_code, place.territorial_name or place.territorial_code
-            why_zh, why_en = (
-                f"按属地管理派至「{lead_name}」",
-                f"territorial rule: the unit of the place ({lead})",
-            )
         else:
             if not rule.lead_code:
                 continue
             lead, lead_name = rule.lead_code, rule.lead_name or rule.lead_code
-            why_zh, why_en = (
-                f"派单目录规定由「{lead_name}」主办",
-                f"the dispatch catalogue names {lead} as lead",
-            )
         if lead in seen:
             continue
         seen.add(lead)
-        cat_zh = f"诉求分类「{category_name}」" if category_name else "未分类诉求"
-        if rule.category_code and rule.category_code != category_code:
-            why_zh += f"（沿用上级分类 {rule.category_code} 的规则）"
-            why_en += f" (rule inherited from the parent category {rule.category_code})"
-        reasons_zh = [
-            f"{cat_zh}（置信度 {category_confidence:.0%}）",
-            f"{why_zh}（规则 #{rule.id}，优先级 {rule.priority}）",
-        ]
-        reasons_en = [
-            f"category {category_code or 'none'} (confidence {category_confidence:.0%})",
-            f"{why_en} (rule #{rule.id}, priority {rule.priority})",
+        inherited = rule.category_code if rule.category_code and rule.category_code != category_code else None
+        en = category_name_en or category_code or ""
+        names = {"zh": category_name, "en": en} if category_name else None
+        why = [
+            reasons.category(names, category_confidence),
+            reasons.dispatch(
+                territorial=rule.use_territorial,
+                unit={"zh": lead_name, "en": lead},
+                inherited_from=inherited,
+                rule_id=rule.id,
+                priority=rule.priority,
+            ),
         ]
         if rule.note:
-            reasons_zh.append(rule.note)
+            why.append(reasons.note(rule.note))
         score = _specificity(rule) * (category_confidence if rule.category_code else 1.0)
         out.append(
             Candidate(
@@ -132,8 +128,7 @@ def recommend(
                 [c for c in rule.co_codes if c != lead],
                 score,
                 rule.id,
-                reasons_zh,
-                reasons_en,
+                why,
             )
         )
         if len(out) >= limit:

@@ -21,7 +21,7 @@ from zhizhi.core.errors import DomainError, NotFound, ValidationFailed
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.org import service as org
-from zhizhi.routing import learning
+from zhizhi.routing import learning, reasons
 from zhizhi.routing import recommend as rec
 from zhizhi.routing import repository as repo
 from zhizhi.routing.models import CaseSuggestion, DispatchRule
@@ -103,9 +103,8 @@ def compute_suggestions(session: Session, case: Case) -> list[CaseSuggestion]:
 
             rules = apply_rules(f"{case.subject or ''} {case.content or ''}")
             payload |= {"appeal_type": rules.appeal_type, "urgency": rules.urgency}
-        zh, en = learning.plain_type(str(payload["appeal_type"]), str(payload["urgency"]))
-        payload["reasons"]["zh"].append(zh)
-        payload["reasons"]["en"].append(en)
+        why = reasons.plain_type(str(payload["appeal_type"]), str(payload["urgency"]))
+        payload["reasons"] = reasons.both([*payload["reasons"], why])
         out.append(
             _store(
                 session,
@@ -171,6 +170,7 @@ def _dispatch_suggestion(
         category_code=category[0] if category else None,
         category_lineage=tuple(catalogue.ancestor_codes(session, info.id)) if info else (),
         category_name=category[1] if category else None,
+        category_name_en=info.name_en if info else None,
         category_confidence=confidence,
         place=place,
     )
@@ -181,10 +181,7 @@ def _dispatch_suggestion(
         "division_code": case.division_code,
     }
     if not candidates:
-        payload["reasons"] = {
-            "zh": ["派单目录中没有匹配的规则，请人工派单"],
-            "en": ["no rule of the dispatch catalogue matches; route by hand"],
-        }
+        payload["reasons"] = reasons.both([reasons.no_rule()])
     return _store(
         session,
         case,
@@ -229,6 +226,7 @@ def _duplicate_suggestion(session: Session, case: Case) -> CaseSuggestion | None
                 "place": round(m.place, 3),
                 "time": round(m.time, 3),
                 "reasons": list(m.reasons),
+                "why": [dict(r) for r in m.why],
             }
             for m in matches
         ],

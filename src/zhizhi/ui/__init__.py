@@ -29,6 +29,8 @@ def configure(capabilities: Sequence[Capability]) -> None:
     """Templates, messages, navigation and admin sections of ``capabilities`` (idempotent)."""
     use_template_dirs(c.templates for c in capabilities if c.templates is not None)
     for c in capabilities:
+        if c.locale is not None:
+            i18n.register_catalogue(c.locale)
         i18n.register(c.messages)
     sections = [s for c in capabilities for s in c.admin]
     hub = [admin.HUB_NAV] if sections else []

@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.responses import Response
 
 from zhizhi.core import clock
@@ -50,6 +51,14 @@ def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 _env.filters["local"] = local_time
 
 
+def data_name(zh: str | None, en: str | None, lang: str) -> Markup | str:
+    """A name stored as data in the page's language: on an English page its English name, or its
+    Chinese name marked ``lang="zh"`` when it has none (docs/i18n.md)."""
+    if lang != "en" or en:
+        return i18n.data_name(zh or "", en, lang)
+    return Markup('<span lang="zh">{}</span>').format(zh or "")
+
+
 def render(
     request: Request,
     name: str,
@@ -67,6 +76,7 @@ def render(
         "lang": lang,
         "t": lambda key, **kw: i18n.translate(key, lang, **kw),
         "pick": lambda pair: i18n.pick(pair, lang),
+        "dname": lambda zh, en=None: data_name(zh, en, lang),
         "csrf": token,
         "user": principal,
         "role_label": i18n.pick(ROLE_LABELS[principal.role], lang) if principal else "",

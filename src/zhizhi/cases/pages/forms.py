@@ -11,8 +11,22 @@ from starlette.datastructures import FormData
 
 from zhizhi.cases.actions import ACTIONS, ActionIn
 from zhizhi.cases.schemas import Widget
+from zhizhi.ui.i18n import N_
 
 ACTION = TypeAdapter(ActionIn)  # validates a form's values as the API validates its JSON
+# the labels f.<field> of the action bodies' fields, marked for the catalogue check (docs/i18n.md);
+# tests/test_i18n_catalogues.py checks that every field of every action has one
+FIELD_LABELS = (
+    N_("f.amount"),
+    N_("f.approved"),
+    N_("f.cite"),
+    N_("f.close"),
+    N_("f.co_departments"),
+    N_("f.lead_department"),
+    N_("f.parent"),
+    N_("f.reason"),
+    N_("f.reply"),
+)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from zhizhi.cases.actions import ACTIONS
 from zhizhi.cases.enums import LABELS, AppealType, CaseStatus, Channel, Rating, SlaState
 from zhizhi.cases.file_endpoints import read_uploads
 from zhizhi.cases.filters import FILTER_FIELDS, CaseFilter, parse_filter
-from zhizhi.cases.messages import QUEUE_LABELS
 from zhizhi.cases.pages import panels
 from zhizhi.cases.pages.forms import ACTION, BULK_ACTIONS, action_body, action_fields
 from zhizhi.cases.workflow import CASE_LIFECYCLE
@@ -31,11 +30,27 @@ from zhizhi.http.deps import DbSession
 from zhizhi.org import service as org
 from zhizhi.ui import csrf, i18n
 from zhizhi.ui.forms import FormErrors, Posted, is_htmx
+from zhizhi.ui.i18n import N_
 from zhizhi.ui.session import Staff
 from zhizhi.ui.templating import error_page, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+# the queues' names: message keys (queue.<name>), marked for the catalogue check
+QUEUE_KEYS = {
+    "received": N_("queue.received"),
+    "accepted": N_("queue.accepted"),
+    "dispatched": N_("queue.dispatched"),
+    "in_progress": N_("queue.in_progress"),
+    "warning": N_("queue.warning"),
+    "overdue": N_("queue.overdue"),
+    "replied": N_("queue.replied"),
+    "returned": N_("queue.returned"),
+    "extension_pending": N_("queue.extension_pending"),
+    "supervised": N_("queue.supervised"),
+    "bad_rating_review": N_("queue.bad_rating_review"),
+    "co_unit_pending": N_("queue.co_unit_pending"),
+}
 
 DEFAULT_QUEUE = {
     Role.INTAKE_AGENT: "received",
@@ -127,7 +142,7 @@ def queues_context(
     return {
         "queue": "" if searching else queue,
         "searching": searching,
-        "queues": [(q, QUEUE_LABELS.get(q, (q, q)), counts.get(q, 0)) for q in queries.QUEUES],
+        "queues": [(q, i18n.MESSAGES.get(QUEUE_KEYS[q], (q, q)), counts.get(q, 0)) for q in queries.QUEUES],
         "saved": saved,
         "saved_current": current_saved,
         "rows": _queue_rows(session, cases),
@@ -152,10 +167,10 @@ def queues_context(
 
 def _filter_options(session: DbSession, lang: str, principal: Principal) -> dict[str, Any]:
     return {
-        "status": [(st.value, i18n.pick(LABELS[st], lang)) for st in CaseStatus],
+        "status": [(st.value, i18n.translate(f"status.{st.value}", lang)) for st in CaseStatus],
         "channel": [(c.value, i18n.pick(LABELS[c], lang)) for c in Channel],
         "sla_state": [(st.value, i18n.pick(LABELS[st], lang)) for st in SlaState],
-        "category": catalogue.category_choices(session),
+        "category": catalogue.category_choices(session, lang),
         "division": queries.district_choices(session),
         "phone": principal.can(Permission.PERSONAL_READ),
     }
@@ -172,7 +187,7 @@ def queues(
 
 def _options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {
-        "category": catalogue.category_choices(session),
+        "category": catalogue.category_choices(session, lang),
         "rating": [(r.value, i18n.pick(LABELS[r], lang)) for r in Rating],
         "bool": [("true", i18n.translate("yes", lang)), ("false", i18n.translate("no", lang))],
         "approve": [("true", i18n.translate("approve", lang)), ("false", i18n.translate("reject", lang))],
@@ -188,7 +203,7 @@ def _panel_context(request: Request, session: DbSession, principal: Principal, n
     forms = [
         {
             "action": a,
-            "label": (CASE_LIFECYCLE.get(a).zh, CASE_LIFECYCLE.get(a).en),
+            "label": i18n.translate(f"do.{a}", lang),
             "fields": action_fields(a),
         }
         for a in out.available_actions
@@ -290,7 +305,7 @@ def intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, s
     return {
         "types": [(t.value, i18n.pick(LABELS[t], lang)) for t in AppealType],
         "channels": [(c.value, i18n.pick(LABELS[c], lang)) for c in INTAKE_CHANNELS],
-        "categories": catalogue.category_choices(session),
+        "categories": catalogue.category_choices(session, lang),
         "urgencies": [(u.value, i18n.pick(URGENCY_LABELS[u], lang)) for u in Urgency],
     }
 

@@ -22,6 +22,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -34,6 +36,8 @@ from zhizhi.intelligence.textsim import (
     place_overlap,
     tfidf,
 )
+from zhizhi.ui import i18n
+from zhizhi.ui.i18n import N_, message
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_THRESHOLD = 0.40
@@ -68,7 +72,15 @@ class DuplicateMatch:
     text: float
     place: float
     time: float
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[str, ...] = field(default_factory=tuple)  # "中文 / English", for the CLI and logs
+    why: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # the same as catalogue messages
+
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+def _texts(reasons: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(f"{i18n.render(r, 'zh', LOCALE)} / {i18n.render(r, 'en', LOCALE)}" for r in reasons)
 
 
 def _aware(ts: datetime | None) -> datetime | None:
@@ -111,20 +123,23 @@ def _valid_coords(a: Appeal) -> bool:
     )
 
 
-def place_similarity(a: Appeal, b: Appeal, pa: Places, pb: Places) -> tuple[float, bool, list[str]]:
+def place_similarity(
+    a: Appeal, b: Appeal, pa: Places, pb: Places
+) -> tuple[float, bool, list[dict[str, Any]]]:
     """Return (similarity in [0, 1], conflict flag, reasons) for two appeals' place fields."""
-    best, conflict, reasons = 0.0, False, []
+    best, conflict = 0.0, False
+    reasons: list[dict[str, Any]] = []
     if _valid_coords(a) and _valid_coords(b):
         d = _haversine_m(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
         s = 1.0 if d <= 100 else max(0.0, 1.0 - (d - 100) / 900)
         if s > 0:
-            reasons.append(f"相距约 {d:.0f} 米 / {d:.0f} m apart")
+            reasons.append(message(N_("dup.distance"), m=f"{d:.0f}"))
         conflict |= d > 2000
         best = max(best, s)
     if a.grid_code and b.grid_code:
         if a.grid_code == b.grid_code:
             best = max(best, 0.9)
-            reasons.append(f"同一网格 {a.grid_code} / same grid")
+            reasons.append(message(N_("dup.grid"), grid=a.grid_code))
         else:
             conflict = conflict or best < 0.5
     if a.division_code and b.division_code:
@@ -132,7 +147,7 @@ def place_similarity(a: Appeal, b: Appeal, pa: Places, pb: Places) -> tuple[floa
         if da == db:
             s = 0.6 if len(a.division_code.rstrip("0")) >= 9 else 0.3
             best = max(best, s)
-            reasons.append(f"同一区划 {a.division_code} / same division")
+            reasons.append(message(N_("dup.division"), division=a.division_code))
         elif not (da.startswith(db) or db.startswith(da)):
             conflict = True
     s = place_overlap(pa, pb)
@@ -140,9 +155,17 @@ def place_similarity(a: Appeal, b: Appeal, pa: Places, pb: Places) -> tuple[floa
         best = s
     shared = sorted(pa.named & pb.named)
     if shared:
-        reasons.append(f"同一地点 {'、'.join(shared[:3])} / same place")
+        reasons.append(
+            message(N_("dup.place"), places={"zh": "、".join(shared[:3]), "en": ", ".join(shared[:3])})
+        )
     elif s >= 0.3 and pa.divisions & pb.divisions:
-        reasons.append(f"同一区县 {'、'.join(sorted(pa.divisions & pb.divisions)).upper()} / same district")
+        common = sorted(pa.divisions & pb.divisions)
+        reasons.append(
+            message(
+                N_("dup.district"),
+                districts={"zh": "、".join(common).upper(), "en": ", ".join(common).upper()},
+            )
+        )
     if pa.divisions and pb.divisions and not pa.divisions & pb.divisions and not shared:
         conflict = True
     return best, conflict, reasons
@@ -228,15 +251,17 @@ class DuplicateIndex:
             days = abs((qt - ct).total_seconds()) / 86400
             tsim = math.exp(-days / TIME_SCALE_DAYS)
             if days <= 7:
-                reasons.append(f"相隔 {days:.1f} 天 / {days:.1f} days apart")
+                reasons.append(message(N_("dup.days"), days=f"{days:.1f}"))
         else:
             tsim = 0.5
         score = W_TEXT * t + W_PLACE * place + W_TIME * tsim
         if conflict:
             score *= CONFLICT_FACTOR
-            reasons.append("地点不一致 / places differ")
-        reasons.insert(0, f"文本相似度 {t:.2f} / text similarity {t:.2f}")
-        return DuplicateMatch(cand.id, round(min(1.0, score), 4), t, place, tsim, tuple(reasons))
+            reasons.append(message(N_("dup.conflict")))
+        reasons.insert(0, message(N_("dup.text"), t=f"{t:.2f}"))
+        return DuplicateMatch(
+            cand.id, round(min(1.0, score), 4), t, place, tsim, _texts(reasons), tuple(reasons)
+        )
 
     def pair(self, i: int, j: int) -> DuplicateMatch:
         """Score candidate ``j`` as a duplicate of candidate ``i`` (both already indexed; for evaluation).
@@ -249,7 +274,9 @@ class DuplicateIndex:
         t = min(1.0, max(0.0, max(full, 0.5 * full + 0.5 * subj) if subj_i.nnz else full))
         match = self._score_one(self.candidates[i], self._place(i), j, t)
         if t < MIN_TEXT:
-            return DuplicateMatch(match.id, 0.0, match.text, match.place, match.time, match.reasons)
+            return DuplicateMatch(
+                match.id, 0.0, match.text, match.place, match.time, match.reasons, match.why
+            )
         return match
 
 

@@ -23,9 +23,10 @@
     var rows = data.categories.slice().reverse();
     var c2 = echarts.init(document.getElementById("chart-categories"), "dark");
     c2.setOption(Object.assign({}, base, {
-      grid: { left: 110, right: 24, top: 10, bottom: 24 }, tooltip: {},
+      grid: { left: 8, right: 24, top: 10, bottom: 24, containLabel: true }, tooltip: {},
       xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#1f3b70" } } },
-      yAxis: { type: "category", data: rows.map(function (r) { return r[1]; }) },
+      yAxis: { type: "category", data: rows.map(function (r) { return r[1]; }),
+               axisLabel: { width: 200, overflow: "truncate" } },  // English names are longer
       series: [{ type: "bar", barMaxWidth: 22, color: "#2f7bff", name: data.labels.count, data: rows.map(function (r) { return r[2]; }) }]
     }));
     fetch("/static/geo/changsha_districts.json").then(function (r) { return r.json(); }).then(function (geo) {

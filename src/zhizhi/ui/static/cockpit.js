@@ -21,9 +21,12 @@
       var rows = data.categories.slice().reverse();
       var c2 = echarts.init(cat);
       c2.setOption({
-        animation: false, grid: { left: 90, right: 16, top: 16, bottom: 24 }, tooltip: {},
+        // names are as long as the language makes them (English ones too): the labels get up
+        // to 40% of the chart, cut with an ellipsis; the list below the chart has them in full
+        animation: false, grid: { left: 8, right: 16, top: 16, bottom: 24, containLabel: true }, tooltip: {},
         xAxis: { type: "value", minInterval: 1 },
-        yAxis: { type: "category", data: rows.map(function (r) { return r[1]; }) },
+        yAxis: { type: "category", data: rows.map(function (r) { return r[1]; }),
+                 axisLabel: { width: Math.max(80, Math.round(cat.clientWidth * 0.4)), overflow: "truncate" } },
         series: [{ type: "bar", barMaxWidth: 28, name: data.labels.count, data: rows.map(function (r) { return r[2]; }), color: "#b0201c" }]
       });
       window.addEventListener("resize", function () { c2.resize(); });
