@@ -37,6 +37,12 @@ ALLOWED_TERMS = {
     "zhizhi",
     "html",
     "pinyin",
+    # file formats and units named on the upload fields (docs/attachments.md)
+    "jpeg",
+    "png",
+    "webp",
+    "pdf",
+    "mb",
 }
 SKIP = ("/logout", "/static", "/export", "/print", "/api/", "/docs", "/openapi", "/redoc")
 # the data the world and this test put in (Chinese where no English exists)

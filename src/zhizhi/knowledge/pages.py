@@ -78,7 +78,7 @@ def list_page(
 def _form_context(session: DbSession, lang: str) -> dict[str, Any]:
     return {
         "kinds": [(k.value, i18n.pick(lbl, lang)) for k, lbl in KIND_LABELS.items()],
-        "categories": catalogue.category_choices(session),
+        "categories": catalogue.category_choices(session, lang),
         "departments": org.department_choices(session),
     }
 
