@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.builders import PASSWORD
 from tests.pages.conftest import SHOTS
@@ -112,7 +113,7 @@ def test_handler_day(browser: Any, live_server: str, world: Any) -> None:
     page.click("#act-reply summary")
     page.click("#do-reply")
     page.wait_for_selector("#reply-reply-error")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'reply-reply'")
+    expect(page.locator("#reply-reply")).to_be_focused()
     _shot(page, "walk-handler-error")
     page.fill("#reply-reply", "已派人现场核查，施工单位承诺夜间停工，噪音问题已解决。")
     page.click("#do-reply")
@@ -198,7 +199,7 @@ def test_leader_day(browser: Any, live_server: str, world: Any) -> None:
     # an empty instruction: the error is where the eye is (the field is focused, in view)
     page.click("#do-instruct")
     page.wait_for_selector("#i-content-error")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'i-content'")
+    expect(page.locator("#i-content")).to_be_focused()
     assert page.evaluate(
         "(() => { const r = document.activeElement.getBoundingClientRect();"
         " return r.top >= 0 && r.bottom <= innerHeight; })()"
@@ -232,7 +233,7 @@ def test_admin_day(browser: Any, live_server: str, world: Any) -> None:
     page.fill("#u-password", "short")
     page.click("#do-user")
     page.wait_for_selector("#u-password-error")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'u-password'")
+    expect(page.locator("#u-password")).to_be_focused()
     _shot(page, "walk-admin-error")
     page.fill("#u-password", "long-enough-password-1")
     page.click("#do-user")
