@@ -67,9 +67,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def bench_keys() -> None:
+    """Key files for a benchmark run (data keys, the audit chain's key and anchor, certificate
+    keys) in a temporary folder, unless the environment already names a data key file; the
+    servers and subprocesses the benchmark starts inherit the variables."""
+    if os.environ.get("ZHIZHI_DATA_KEYS_FILE"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="zhizhi-bench-keys-"))
+    os.environ.update(
+        {
+            "ZHIZHI_DATA_KEYS_FILE": str(folder / "data-keys.json"),
+            "ZHIZHI_AUDIT_KEY_FILE": str(folder / "audit.key"),
+            "ZHIZHI_AUDIT_ANCHOR_KEY_FILE": str(folder / "anchor.key"),
+            "ZHIZHI_AUDIT_ANCHOR_FILE": str(folder / "anchors.jsonl"),
+            "ZHIZHI_CERTIFICATE_KEYS_DIR": str(folder / "certificate-keys"),
+        }
+    )
+    for command in (["keys", "init"], ["audit", "init-key"]):
+        subprocess.run([PY, "-m", "zhizhi.cli", *command], check=True, capture_output=True, timeout=120)
+
+
 def prepare(backend: str, name: str = "zhizhi_bench", src: str | None = None) -> str:
     """A fresh database with the demo organisation (and a hotspot snapshot, so no refresh is
     queued at a worker's start), made by the code under ``src`` (default: this checkout)."""
+    bench_keys()
     if backend == "postgres":
         from sqlalchemy import create_engine, text
 

@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 
+import bench_cases
 from zhizhi.http.deps import DbSession  # the floor route's annotation is resolved in this module
 
 PG_ADMIN = os.environ.get("ZHIZHI_BENCH_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -49,6 +50,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     os.environ["ZHIZHI_DATABASE_URL"] = _database(args.backend)
+    bench_cases.bench_keys()  # data keys (the provider tables are encrypted) and the audit key
     # PostgreSQL: audit entries go to the inbox and wait for a worker's sealer, as in production
     # (no worker runs during the measurement: sealing is the workers' cost, not the call's)
 
