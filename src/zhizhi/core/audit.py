@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, Table, event
 from sqlalchemy.orm import Session
 
 from zhizhi.core import auditkey, clock, jobs  # noqa: F401  (jobs' commit hooks first)
@@ -152,6 +152,19 @@ def written_to_inbox(session: Session) -> None:
     """A statement of this transaction inserted into ``audit_inbox`` directly (PostgreSQL hot
     paths fold the entry into their own statement): seal after the commit."""
     session.info["audit_seal"] = True
+
+
+def insert_with_entry(session: Session, table: Table, values: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Insert one row of ``table`` and its audit entry (made by :func:`entry`), the hot paths'
+    write (a case event, an exchange-log row).  On PostgreSQL one statement writes both, the entry
+    into the inbox sealed after the commit; on SQLite the row is inserted and the entry queued for
+    the commit's chain."""
+    if session.get_bind().dialect.name != "postgresql":
+        repo.insert_row(session, table, values)
+        queue(session, entry)
+        return
+    repo.insert_with_inbox(session, table, values, entry)
+    written_to_inbox(session)
 
 
 def _chain(

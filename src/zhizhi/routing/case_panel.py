@@ -50,9 +50,7 @@ def panel(session: Session, principal: Principal, case: Case) -> dict[str, Any]:
         if row.kind == "classification":
             item["category"] = p.get("category_path") or p.get("category")
             code = p.get("category_code")
-            item["category_pair"] = (
-                _category_label(session, str(code)) if code else (item["category"], None)
-            )
+            item["category_pair"] = _category_label(session, str(code)) if code else (item["category"], None)
             item["category_code"] = p.get("category_code")
             item["probabilities"] = [
                 (_category_label(session, str(k)), round(100.0 * float(v), 1))

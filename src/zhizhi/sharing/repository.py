@@ -360,30 +360,9 @@ def provider_columns(table_name: str) -> list[str]:
 
 
 _LOG = cast(Table, ExchangeLog.__table__)
-_AUDIT_COLUMNS = ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")
-_log_statement: Any = None
 
 
 def insert_log(session: Session, values: dict[str, Any], entry: dict[str, Any]) -> None:
-    """One exchange-log row and its audit entry (``audit.entry``), the hot path.  On PostgreSQL
-    one statement writes both (the log row in a CTE, the entry into the audit inbox, sealed after
-    the commit, as the case engine's hot paths do): one round trip instead of two.  On SQLite the
-    row is a plain INSERT and the entry is queued for the commit's chain."""
-    global _log_statement
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(_LOG), [values])
-        audit.queue(session, entry)
-        return
-    if _log_statement is None:  # built once: the column set is always the same
-        inbox = audit.INBOX
-        new_row = insert(_LOG).values({c: bindparam(c, type_=_LOG.c[c].type) for c in values})
-        _log_statement = (
-            insert(inbox)
-            .from_select(
-                list(_AUDIT_COLUMNS),
-                select(*(bindparam(f"au_{c}", type_=inbox.c[c].type) for c in _AUDIT_COLUMNS)),
-            )
-            .add_cte(new_row.cte("new_log"))
-        )
-    session.execute(_log_statement, {**values, **{f"au_{c}": entry[c] for c in _AUDIT_COLUMNS}})
-    audit.written_to_inbox(session)
+    """One exchange-log row and its audit entry (``audit.entry``), the hot path: one statement
+    on PostgreSQL (:func:`zhizhi.core.audit.insert_with_entry`)."""
+    audit.insert_with_entry(session, _LOG, values, entry)

@@ -21,12 +21,10 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
-    bindparam,
     event,
     exists,
     false,
     func,
-    insert,
     or_,
     select,
     true,
@@ -246,35 +244,13 @@ def add_event(session: Session, event: CaseEvent) -> None:
 
 
 _EVENTS = cast(Table, CaseEvent.__table__)
-_append_statement: Any = None
 
 
 def append_event(session: Session, values: dict[str, Any], entry: dict[str, Any]) -> None:
-    """Append a timeline event and its audit entry (``audit.entry``). On PostgreSQL one
-    statement writes both (the entry into the audit inbox, sealed after the commit, as intake
-    does); on SQLite the event is inserted and the entry queued for the commit's chain. The
-    case's own changes are flushed first (``Session.execute`` autoflushes)."""
-    global _append_statement
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(_EVENTS), values)
-        audit.queue(session, entry)
-        return
-    if _append_statement is None:  # built once: the column set is always the same
-        inbox = audit.INBOX
-        new_event = insert(_EVENTS).values({c: bindparam(c, type_=_EVENTS.c[c].type) for c in values})
-        _append_statement = (
-            insert(inbox)
-            .from_select(
-                list(AUDIT_COLUMNS),
-                select(*(bindparam(f"au_{c}", type_=inbox.c[c].type) for c in AUDIT_COLUMNS)),
-            )
-            .add_cte(new_event.cte("new_event"))
-        )
-    session.execute(_append_statement, {**values, **{f"au_{c}": entry[c] for c in AUDIT_COLUMNS}})
-    audit.written_to_inbox(session)
-
-
-AUDIT_COLUMNS = ("at", "actor_id", "actor", "action", "object_type", "object_id", "detail")
+    """Append a timeline event and its audit entry (``audit.entry``): one statement on
+    PostgreSQL (:func:`zhizhi.core.audit.insert_with_entry`). The case's own changes are flushed
+    first (``Session.execute`` autoflushes)."""
+    audit.insert_with_entry(session, _EVENTS, values, entry)
 
 
 def idempotency_key(session: Session, scope: str, key: str) -> IdempotencyKey | None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, column, delete, func, insert, select, table, text, update
+from sqlalchemy import Connection, Table, bindparam, column, delete, func, insert, select, table, text, update
 from sqlalchemy.orm import Session
 
 from zhizhi.core.models import ENTRIES, HEAD, INBOX, AuditEntry, AuditHead, AuditInbox
@@ -30,6 +30,32 @@ def append(conn: Session | Connection, rows: list[dict[str, Any]], seq: int, dig
 
 def insert_inbox(session: Session, items: list[dict[str, Any]]) -> None:
     session.execute(insert(INBOX), items if len(items) > 1 else items[0])
+
+
+_WITH_INBOX: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def insert_with_inbox(session: Session, table: Table, values: dict[str, Any], entry: dict[str, Any]) -> None:
+    """PostgreSQL: one row of ``table`` and its audit entry in one statement (the row in a CTE,
+    the entry into ``audit_inbox``): one round trip for a hot path's write and its audit.  The
+    statement is built once per table and column set."""
+    key = (table.name, tuple(values))
+    statement = _WITH_INBOX.get(key)
+    if statement is None:
+        new_row = insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in values})
+        statement = _WITH_INBOX[key] = (
+            insert(INBOX)
+            .from_select(
+                list(INBOX_FIELDS),
+                select(*(bindparam(f"au_{c}", type_=INBOX.c[c].type) for c in INBOX_FIELDS)),
+            )
+            .add_cte(new_row.cte(f"new_{table.name}"))
+        )
+    session.execute(statement, {**values, **{f"au_{c}": entry[c] for c in INBOX_FIELDS}})
+
+
+def insert_row(session: Session, table: Table, values: dict[str, Any]) -> None:
+    session.execute(insert(table), values)
 
 
 def take_inbox(conn: Session | Connection, limit: int) -> list[dict[str, Any]]:
