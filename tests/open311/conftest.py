@@ -17,12 +17,10 @@ SCHEMAS = ("services.json", "service.json", "service-definition.json", "requests
 def schema_check() -> Callable[[str, Any], None]:
     """``check(name, document)``: validate against ``../shared/data/open311/<name>`` (its
     ``$ref``s to the sibling files resolved); skips when the schemas are absent."""
-    try:
-        import jsonschema
-        from referencing import Registry, Resource
-        from referencing.jsonschema import DRAFT7
-    except ImportError:
-        pytest.skip("jsonschema is not installed: Open311 schema checks skipped")
+    import jsonschema  # a pinned dev dependency: a broken install fails here, never skips
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
     folder = shared_path("open311")
     docs = {name: json.loads((folder / name).read_text(encoding="utf-8")) for name in SCHEMAS}
     registry: Registry[Any] = Registry().with_resources(
