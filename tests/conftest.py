@@ -54,6 +54,9 @@ os.environ["ZHIZHI_AUDIT_ANCHOR_FILE"] = str(AUDIT_DIR / "audit-anchors.jsonl")
 # attachments of this run (docs/attachments.md): a folder of their own, never the checkout's var/
 os.environ["ZHIZHI_ATTACHMENT_DIR"] = tempfile.mkdtemp(prefix="zhizhi-attachments-")
 os.environ["ZHIZHI_ATTACHMENT_STORAGE"] = "local"
+# the certificates' SM2 key store of this run (wrapped with the data key above): never the
+# checkout's var/, which a rotation under another test's key file would leave unreadable
+os.environ["ZHIZHI_CERTIFICATE_KEYS_DIR"] = tempfile.mkdtemp(prefix="zhizhi-certificate-keys-")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -216,3 +219,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture
+def own_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """A data-key file and a certificate key store of this test's own (a rotation rewrites both);
+    the run's shared ones are untouched and back in force afterwards."""
+    from zhizhi.core import fieldcrypt
+
+    shared_keys = os.environ["ZHIZHI_DATA_KEYS_FILE"]
+    shared_store = os.environ["ZHIZHI_CERTIFICATE_KEYS_DIR"]
+    path = tmp_path / "keys.json"
+    path.write_bytes(Path(shared_keys).read_bytes())
+    store = tmp_path / "certificate-keys"
+    if Path(shared_store).is_dir():
+        shutil.copytree(shared_store, store)
+    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", str(path))
+    monkeypatch.setenv("ZHIZHI_CERTIFICATE_KEYS_DIR", str(store))
+    get_settings.cache_clear()
+    fieldcrypt.reset()
+    yield path
+    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", shared_keys)
+    monkeypatch.setenv("ZHIZHI_CERTIFICATE_KEYS_DIR", shared_store)
+    get_settings.cache_clear()
+    fieldcrypt.reset()

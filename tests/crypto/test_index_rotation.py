@@ -18,24 +18,10 @@ from zhizhi.cli.main import app
 from zhizhi.core import fieldcrypt
 from zhizhi.core.db import get_engine, unit_of_work
 from zhizhi.core.fieldcrypt import KeyConfigError
-from zhizhi.core.settings import get_settings
 from zhizhi.keys import index_rotation
 from zhizhi.keys import service as keys
 
 KEY_FILE = Path(os.environ["ZHIZHI_DATA_KEYS_FILE"])
-
-
-@pytest.fixture
-def own_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    path = tmp_path / "keys.json"
-    path.write_bytes(KEY_FILE.read_bytes())
-    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", str(path))
-    get_settings.cache_clear()
-    fieldcrypt.reset()
-    yield path
-    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", str(KEY_FILE))
-    get_settings.cache_clear()
-    fieldcrypt.reset()
 
 
 def _search(world: Any, phone: str) -> set[str]:

@@ -16,24 +16,9 @@ from zhizhi.cases import service as case_service
 from zhizhi.core import fieldcrypt
 from zhizhi.core.db import get_engine, unit_of_work
 from zhizhi.core.fieldcrypt import KeyConfigError
-from zhizhi.core.settings import get_settings
 from zhizhi.keys import service as keys
 
 KEY_FILE = Path(os.environ["ZHIZHI_DATA_KEYS_FILE"])
-
-
-@pytest.fixture
-def own_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """A key file of this test's own (rotation rewrites it)."""
-    path = tmp_path / "keys.json"
-    path.write_bytes(KEY_FILE.read_bytes())
-    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", str(path))
-    get_settings.cache_clear()
-    fieldcrypt.reset()
-    yield path
-    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", str(KEY_FILE))
-    get_settings.cache_clear()
-    fieldcrypt.reset()
 
 
 def _envelopes(table: str, column: str) -> list[str]:

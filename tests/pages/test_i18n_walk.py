@@ -87,9 +87,7 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.links: list[str] = []
         self._skip = 0
-        self._other_lang: list[
-            str
-        ] = []  # open elements in the other language (exempt)
+        self._other_lang: list[str] = []  # open elements in the other language (exempt)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):

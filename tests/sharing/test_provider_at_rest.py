@@ -5,8 +5,6 @@ migration 0017 encrypts existing provider rows and its downgrade restores them (
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,6 @@ from tests.scratch_db import scratch_database
 from tests.sharing.conftest import PROVIDER_ROWS, SharingCity
 from zhizhi.core import fieldcrypt
 from zhizhi.core.db import get_engine
-from zhizhi.core.settings import get_settings
 from zhizhi.keys import index_rotation
 from zhizhi.keys import service as keys
 
@@ -28,20 +25,6 @@ FIELDS = ["id_number", "name", "household_address", "phone"]
 def _dump(table: str) -> str:
     with get_engine().connect() as conn:
         return json.dumps([list(r) for r in conn.execute(text(f"SELECT * FROM {table}"))], default=str)
-
-
-@pytest.fixture
-def own_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    shared = os.environ["ZHIZHI_DATA_KEYS_FILE"]
-    path = tmp_path / "keys.json"
-    path.write_bytes(Path(shared).read_bytes())
-    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", str(path))
-    get_settings.cache_clear()
-    fieldcrypt.reset()
-    yield path
-    monkeypatch.setenv("ZHIZHI_DATA_KEYS_FILE", shared)
-    get_settings.cache_clear()
-    fieldcrypt.reset()
 
 
 def test_no_personal_column_of_a_provider_in_clear(city: SharingCity) -> None:
