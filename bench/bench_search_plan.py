@@ -76,7 +76,8 @@ def main() -> None:
     args = ap.parse_args()
     total, ms, captured = run(args.who, json.loads(args.params), args.runs)
     print(
-        f"\n### {args.who}, {args.params}: {total:,} matches, median {ms:.0f} ms over {args.runs} warm searches\n"
+        f"\n### {args.who}, {args.params}: {total:,} matches, "
+        f"median {ms:.0f} ms over {args.runs} warm searches\n"
     )
     explain(captured)
 
