@@ -9,7 +9,13 @@ import numpy as np
 from zhizhi.intelligence.classifier import city
 
 CLASSES = ["CXJS", "JYWT", "SRHJ.01", "SRHJ.02"]
-PARENTS: dict[str, str | None] = {"CXJS": None, "JYWT": None, "SRHJ": None, "SRHJ.01": "SRHJ", "SRHJ.02": "SRHJ"}
+PARENTS: dict[str, str | None] = {
+    "CXJS": None,
+    "JYWT": None,
+    "SRHJ": None,
+    "SRHJ.01": "SRHJ",
+    "SRHJ.02": "SRHJ",
+}
 
 
 def test_the_first_level_with_most_mass_comes_first() -> None:

@@ -12,7 +12,7 @@ cases excluded:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select
@@ -185,7 +185,7 @@ def closed_cases(
 
 def closed_query(
     principal: Principal, period: Period, category: str | None, district: str | None = None
-) -> Select[tuple[int, Any]]:
+) -> Select[int, datetime | None]:
     """The period's closed cases in the principal's scope (``id``, ``closed_at``) as a statement
     to join, not rows: the cockpit counts its stored per-case recurrences through it."""
     return stats.closed_query(principal, period, category, district)

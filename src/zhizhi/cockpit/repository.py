@@ -70,7 +70,9 @@ def _within(days: int) -> Any:
     return func.coalesce(func.sum(case((CaseRecurrence.days <= days, 1), else_=0)), 0).cast(Integer)
 
 
-def recurrence_counts(session: Session, closed: Select[Any], windows: Sequence[int]) -> dict[str, Any]:
+def recurrence_counts(
+    session: Session, closed: Select[int, datetime | None], windows: Sequence[int]
+) -> dict[str, Any]:
     """Counts over the closed cases of ``closed`` (a statement of ``id``, ``closed_at`` built by
     the case engine, row scope included): ``closed`` (all of them), ``covered`` (those with a
     current stored result: same closure), ``computed_at`` (the newest check), ``units`` (per lead
@@ -118,6 +120,6 @@ def prune_recurrences(session: Session, closed_before: datetime) -> int:
     return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
 
-def closures(session: Session, closed: Select[Any]) -> list[tuple[int, datetime]]:
+def closures(session: Session, closed: Select[int, datetime | None]) -> list[tuple[int, datetime]]:
     """(id, closed_at) of the closed cases of ``closed`` (a statement built by the case engine)."""
-    return [(int(r[0]), r[1]) for r in session.execute(closed)]
+    return [(int(r[0]), r[1]) for r in session.execute(closed) if r[1] is not None]

@@ -328,7 +328,7 @@ def closed_rows(
 
 def closed_query(
     principal: Principal, period: Period, category: str | None, district: str | None
-) -> Select[tuple[int, datetime]]:
+) -> Select[int, datetime | None]:
     """The period's closed cases as a statement (``id``, ``closed_at``) for another domain to
     join: the cockpit's per-case recurrence results are read through it (row scope included)."""
     return select(Case.id.label("id"), Case.closed_at.label("closed_at")).where(
