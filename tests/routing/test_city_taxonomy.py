@@ -82,7 +82,6 @@ def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
 
     assert rate(VENDING, True) >= rate(VENDING, False) >= 0.7  # trained on the whole corpus: 71 % both
     assert rate(VENDING_FRESH, True) >= rate(VENDING_FRESH, False)
-    print(
-        f"street vending ranked {rate(VENDING, True):.1%}, fresh set {rate(VENDING_FRESH, False):.1%} → {rate(VENDING_FRESH, True):.1%}"
-    )
+    fresh = (rate(VENDING_FRESH, False), rate(VENDING_FRESH, True))
+    print(f"street vending ranked {rate(VENDING, True):.1%}, fresh set {fresh[0]:.1%} → {fresh[1]:.1%}")
     assert rate(GARBAGE, True) >= 0.9
