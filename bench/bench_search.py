@@ -41,7 +41,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_cockpit as bc
 
-bc.DB = "zhizhi_bench_search"
+# ZHIZHI_BENCH_SEARCH_DB: another name, so that two sessions on one server do not share the database
+bc.DB = os.environ.get("ZHIZHI_BENCH_SEARCH_DB", "zhizhi_bench_search")
 bc.URL = bc.ADMIN.rsplit("/", 1)[0] + "/" + bc.DB
 os.environ["ZHIZHI_DATABASE_URL"] = bc.URL
 os.environ["ZHIZHI_EXPORT_MAX_ROWS"] = "1000000"

@@ -36,8 +36,9 @@ def main() -> None:
     ap.add_argument("--backend", default="postgres")
     ap.add_argument("--cases", type=int, default=100)
     ap.add_argument("--html", help="write pyinstrument's HTML report here")
+    ap.add_argument("--db", default="zhizhi_profile_actions", help="scratch database name")
     args = ap.parse_args()
-    url = bench_cases.prepare(args.backend, "zhizhi_profile_actions")
+    url = bench_cases.prepare(args.backend, args.db)
     os.environ.update(ZHIZHI_DATABASE_URL=url, ZHIZHI_AI_MODE="off", ZHIZHI_JOBS_RUNNER_IN_WEB="false")
     os.environ["ZHIZHI_HOTSPOT_INTERVAL_MINUTES"] = "0"
 

@@ -40,3 +40,23 @@ BARBECUE_NOISE = [
     "楼下烧烤摊每天营业到凌晨两三点，喝酒划拳吵得人睡不着",
     "小区门口新开的露天烧烤，烟熏得我家窗户都不敢开，晚上还很吵",
 ]
+
+# A second held-out set (gaps11b), written before any change of that pass was measured on it and
+# never trained on: the first set's three misses had been seen, so a change tuned to them is
+# checked here on phrasings nobody looked at while making it.
+VENDING_FRESH = [
+    "小区北门外每天傍晚都有人开着面包车卖水果，车停在路中间",
+    "菜场门口的人行道被卖鸡蛋的老人占满了，轮椅过不去",
+    "凌晨有人在路边摆地摊卖小龙虾，吆喝声很大",
+    "人行道上有商户堆放货物摆摊售卖，行人只能绕行",
+    "地下通道里有人铺着塑料布卖袜子和手机膜",
+    "路口早上有好几辆三轮车卖早点，公交车都靠不了站",
+    "公园门口有人卖气球和玩具，把出入口堵住了",
+    "小学对面的奶茶店把桌子摆到马路边，放学时特别拥挤",
+    "每天下午有人推着车在居民楼下卖臭豆腐，味道很大",
+    "广场上流动卖花的越来越多，到处是泡沫箱",
+    "火车站出站口有人拦着旅客卖地图和充电宝",
+    "有人在盲道上卖鞋垫和钥匙扣，盲人根本没法通行",
+    "农贸市场外围的摊位一直延伸到车行道，经常发生剐蹭",
+    "桥头有人用三轮车卖甘蔗，占了半边桥面",
+]

@@ -94,6 +94,15 @@ class Case(Base):
                 "created_by_id",
             ],
         ),
+        # 0018: category + channel + status (a category's subtree as constant ids), covering what
+        # the search's match list and a unit's scope read: an index-only scan on PostgreSQL
+        Index(
+            "ix_cases_category_channel_status",
+            "category_id",
+            "channel",
+            "status",
+            postgresql_include=["created_at", "id", "lead_department_id", "created_by_id"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -12,9 +12,10 @@ cases excluded:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from zhizhi.cases.enums import SlaState
@@ -180,6 +181,24 @@ def closed_cases(
     """Rows (number, subject, content, address, division_code, grid_code, latitude, longitude,
     created_at, closed_at, unit) of the period's closed cases: what a recurrence count reads."""
     return stats.closed_rows(session, principal, period, category, district, MAX_CLOSED)
+
+
+def closed_query(
+    principal: Principal, period: Period, category: str | None, district: str | None = None
+) -> Select[int, datetime | None]:
+    """The period's closed cases in the principal's scope (``id``, ``closed_at``) as a statement
+    to join, not rows: the cockpit counts its stored per-case recurrences through it."""
+    return stats.closed_query(principal, period, category, district)
+
+
+def closed_rows_of(session: Session, ids: list[int]) -> list[Any]:
+    """The recurrence rows of these closed cases (as :func:`closed_cases`, with ``id``)."""
+    return stats.closed_rows_of(session, ids)
+
+
+def visible_numbers(session: Session, principal: Principal, numbers: list[str]) -> set[str]:
+    """Which of these case numbers the principal may read."""
+    return stats.visible_numbers(session, principal, numbers)
 
 
 def appeals_after(session: Session, principal: Principal, start: Any, days: int) -> list[Any]:

@@ -64,7 +64,10 @@ def clauses(session: Session, principal: Principal, f: CaseFilter) -> list[Colum
     if f.department:
         dept = org.find_department(session, f.department, active_only=False)
         path = dept.path if dept is not None else "/nowhere/"
-    return repo.filter_clauses(f, clock.now(), department_path=path, bigrams=repo.uses_bigrams(session))
+    ids = catalogue.category_id_list(session, f.category) if f.category else None
+    return repo.filter_clauses(
+        f, clock.now(), department_path=path, bigrams=repo.uses_bigrams(session), category_ids=ids
+    )
 
 
 TEXT_COUNT_CAP = 1_000  # a text search counts its matches up to this (docs/workbench.md)

@@ -94,6 +94,11 @@ def category_ids(code: str) -> Select[int]:
     return select(tree.c.id)
 
 
+def subtree_ids(session: Session, code: str) -> list[int]:
+    """The ids :func:`category_ids` selects, read now (a constant list for the caller's query)."""
+    return sorted(session.scalars(category_ids(code)))
+
+
 def categories_table() -> Subquery:
     """Category columns (``id``, ``code``, ``name``) for other domains' aggregate queries."""
     return select(Category.id, Category.code, Category.name).subquery("category_columns")

@@ -107,6 +107,13 @@ def category_ids(code: str) -> Select[int]:
     return repo.category_ids(code)
 
 
+def category_id_list(session: Session, code: str) -> list[int]:
+    """The ids of the category ``code`` and its descendants, read now: a search passes them as
+    constants, which PostgreSQL's planner can match against an index (a sub-select of a
+    recursive CTE it can only hash-join after reading every other match, docs/workbench.md)."""
+    return repo.subtree_ids(session, code)
+
+
 def categories_table() -> Subquery:
     """Category columns (``id``, ``code``, ``name``) to join in other domains' aggregates."""
     return repo.categories_table()

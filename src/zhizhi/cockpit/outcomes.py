@@ -147,7 +147,7 @@ def find_recurrences(closed: Sequence[Any], later: Sequence[Any], *, horizon: in
     return out
 
 
-def _rate(n: int, d: int) -> float | None:
+def rate(n: int, d: int) -> float | None:
     return round(100.0 * n / d, 1) if d else None
 
 
@@ -158,7 +158,7 @@ def summarise(found: Iterable[Recurrence]) -> dict[str, Any]:
     for w in WINDOWS:
         n = sum(1 for r in items if r.within(w))
         out[f"recurred_{w}"] = n
-        out[f"rate_{w}"] = _rate(n, len(items))
+        out[f"rate_{w}"] = rate(n, len(items))
     out["examples"] = [(r.number, r.returned_by, r.days) for r in items if r.returned_by][:10]
     return out
 

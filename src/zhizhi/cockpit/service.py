@@ -113,6 +113,105 @@ def refresh_recurrence(session: Session) -> dict[str, float]:
     return keys
 
 
+# 0018: each closed case's own result, kept up to date by the same job (new closures scored
+# against the appeals after them; cases not yet recurred, against the appeals since their last
+# check): a filtered or unit-scoped view adds up stored results instead of scoring text
+RECURRENCE_BATCH = 20_000  # new closures scored per run at most (the rest: the next run)
+
+
+def _job_span() -> Period:
+    """The closures every cockpit period can ask about: the union of the snapshot periods."""
+    spans = [queries.named_period(name) for name in SNAPSHOT_PERIODS]
+    first = min(spans, key=lambda p: p.start)
+    last = max(spans, key=lambda p: p.end)
+    return Period(first.start, last.end, first.first_day, last.last_day)
+
+
+def refresh_case_recurrences(session: Session) -> dict[str, int]:
+    """Score the period's new closures (no stored result, or closed again since) against the
+    appeals after them, and re-check the ones not yet recurred within the window against the
+    appeals registered since their last check; drop results no period reaches. Safe to run
+    again. Returns the counts of scored (``new``), re-checked (``rechecked``) and pruned rows."""
+    now = clock.now()
+    span = _job_span()
+    horizon = max(outcomes.WINDOWS)
+    known = dict(repo.closures(session, queries.closed_query(READER, span, None, None)))
+    stored = repo.recurrences_of(session, list(known))
+    new = [i for i, at in known.items() if i not in stored or stored[i].closed_at != at]
+    new = sorted(new, key=lambda i: (known[i], i))[:RECURRENCE_BATCH]
+    open_ = [
+        r
+        for i, r in stored.items()
+        if r.closed_at == known[i]
+        and r.returned_by is None
+        and (now - r.closed_at).total_seconds() < horizon * 86400
+    ]
+    results: list[dict[str, Any]] = []
+    if new:
+        rows = queries.closed_rows_of(session, new)
+        later = queries.appeals_after(session, READER, rows[0].closed_at, horizon) if rows else []
+        results += _results(rows, outcomes.find_recurrences(rows, later, horizon=horizon), now)
+    if open_:
+        rows = queries.closed_rows_of(session, [r.case_id for r in open_])
+        since = min(r.checked_through for r in open_)
+        later = queries.appeals_after(session, READER, since, horizon)
+        results += _results(rows, outcomes.find_recurrences(rows, later, horizon=horizon), now)
+    repo.save_recurrences(session, results)
+    pruned = repo.prune_recurrences(session, span.start)
+    return {"new": len(new), "rechecked": len(open_), "pruned": pruned}
+
+
+def _results(rows: list[Any], found: list[outcomes.Recurrence], now: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "case_id": row.id,
+            "number": row.number,
+            "unit": r.unit,
+            "closed_at": row.closed_at,
+            "returned_by": r.returned_by,
+            "days": r.days,
+            "checked_through": now,
+        }
+        for row, r in zip(rows, found, strict=True)
+    ]
+
+
+def _stored_counts(
+    session: Session, principal: Principal, span: Period, category: str | None, district: str | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]] | None:
+    """The view's figures added up from the stored per-case results; None when none of its
+    closed cases has one and the job does not cover the period (or has not run yet today): then
+    it is computed live."""
+    counts = repo.recurrence_counts(
+        session, queries.closed_query(principal, span, category, district), outcomes.WINDOWS
+    )
+    if not counts["covered"] and not (span.start >= _job_span().start and has_snapshot(session)):
+        return None
+
+    def rates(figures: dict[str, Any]) -> dict[str, Any]:
+        for w in outcomes.WINDOWS:
+            figures[f"rate_{w}"] = outcomes.rate(figures[f"recurred_{w}"], figures["closed"])
+        return figures
+
+    examples = counts["examples"]
+    if not principal.can(Permission.CASE_READ_ALL):  # a returning appeal the unit may not read
+        seen = queries.visible_numbers(session, principal, [b for _, b, _ in examples])
+        examples = [e for e in examples if e[1] in seen]
+    summary = rates(
+        {f"recurred_{w}": sum(u[f"recurred_{w}"] for u in counts["units"].values()) for w in outcomes.WINDOWS}
+        | {"closed": counts["covered"]}
+    )
+    summary |= {
+        "examples": examples,
+        "sampled": False,
+        "computed_at": counts["computed_at"],
+        "stored": True,
+        "pending": counts["closed"] - counts["covered"],
+    }
+    units = {u: rates(dict(f)) for u, f in counts["units"].items() if u is not None}
+    return summary, units
+
+
 def has_snapshot(session: Session) -> bool:
     """Whether the default period's (30 days) snapshot exists for today."""
     return repo.snapshot(session, snapshot_key(queries.named_period("30d"))) is not None
@@ -129,8 +228,9 @@ def outcome_figures(
     """The period's recurrence summary (``cockpit.outcomes``); each ranking row gains ``outcome``
     (its unit's recurrence figures) and ``flag`` (high satisfaction while problems return).
     City-wide and unfiltered: the background snapshot when there is one (its ``computed_at``
-    in the summary); otherwise — a unit's scope, a filter, no snapshot yet — computed here,
-    cached per process."""
+    in the summary). A unit's scope or a filter: the stored per-case results of the view's
+    closed cases added up (``stored``; closures since the last run are ``pending``). Neither
+    (a period the job does not cover, nothing computed yet): computed here, cached per process."""
     stored = None
     if principal.can(Permission.CASE_READ_ALL) and category is None and district is None:
         stored = repo.snapshot(session, snapshot_key(span))
@@ -138,7 +238,9 @@ def outcome_figures(
         summary = dict(stored.figures["summary"]) | {"computed_at": stored.computed_at}
         units = stored.figures["units"]
     else:
-        summary, units = _cached(session, principal, span, category, district)
+        summary, units = _stored_counts(session, principal, span, category, district) or _cached(
+            session, principal, span, category, district
+        )
     for row in ranking:
         row["outcome"] = units.get(row["code"])
         row["flag"] = outcomes.flagged(row["satisfaction"], row["outcome"])

@@ -17,10 +17,12 @@ log = logging.getLogger("zhizhi.cockpit")
 
 @jobs.task(name="cockpit.refresh_recurrence", retry=jobs.Retry(max_attempts=2, base_seconds=60), queue="ai")
 def refresh_recurrence(timestamp: int | None = None) -> None:
-    """Store the recurrence snapshots (``timestamp``: the schedule's tick, when scheduled)."""
+    """Store the recurrence snapshots and bring the per-case results up to date
+    (``timestamp``: the schedule's tick, when scheduled)."""
     with unit_of_work() as session:
         took = service.refresh_recurrence(session)
-    log.info("recurrence snapshots refreshed: %s", took)
+        cases = service.refresh_case_recurrences(session)
+    log.info("recurrence snapshots refreshed: %s; per-case results: %s", took, cases)
 
 
 def recurrence_schedule() -> jobs.Schedule | None:

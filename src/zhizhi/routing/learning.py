@@ -145,7 +145,7 @@ def predict_codes(session: Session, texts: list[str], *, general: bool = False) 
     the general one mapped onto the tree's first level)."""
     loaded = None if general else _city_model(session)
     if loaded is not None:
-        return list(city.predict_codes(loaded[0], texts))
+        return list(city.predict_codes(loaded[0], texts, loaded[1].get("first_level")))
     from zhizhi.intelligence.classifier import classify_many
 
     out: list[str | None] = []
@@ -373,7 +373,7 @@ def classify_text(session: Session, text: str, *, threshold: float = 0.6) -> dic
     if loaded is None:
         return _classify_base(session, text, threshold)
     model, meta = loaded
-    ranked, terms = city.predict(model, text)
+    ranked, terms = city.predict(model, text, meta.get("first_level"))
     code, confidence = ranked[0]
     info = catalogue.category_named(session, code) or catalogue.find_category(session, code)
     if info is None:  # the category was removed from the tree since training

@@ -59,10 +59,19 @@ def uses_bigrams(session: Session) -> bool:
 
 
 def filter_clauses(
-    f: CaseFilter, now: datetime, *, department_path: str | None = None, bigrams: bool = False
+    f: CaseFilter,
+    now: datetime,
+    *,
+    department_path: str | None = None,
+    bigrams: bool = False,
+    category_ids: Sequence[int] | None = None,
 ) -> list[ColumnElement[bool]]:
     """The WHERE clauses of ``f`` (row scoping is added by the callers). ``bigrams``: text
-    searches also carry the bigram condition that PostgreSQL's GIN indexes serve (0016)."""
+    searches also carry the bigram condition that PostgreSQL's GIN indexes serve (0016).
+    ``category_ids``: the category's subtree read beforehand, matched as constants (on
+    PostgreSQL one array, ``category_id = ANY(:ids)``: the planner then uses
+    ``ix_cases_category_channel_status`` or ``ix_cases_category_id`` and ANDs them with the scope's
+    bitmaps, 0018); without it, a sub-select of the subtree."""
     out: list[ColumnElement[bool]] = []
     if f.number:
         out.append(Case.number == f.number if len(f.number) >= 12 else Case.number.startswith(f.number))
@@ -86,7 +95,10 @@ def filter_clauses(
         out.append(_prefix_range(Case.division_code, f.division, _DIVISION_LENGTH))
     if f.grid:
         out.append(Case.grid_code == f.grid)
-    if f.category:
+    if f.category and category_ids is not None:
+        ids = sorted(set(category_ids))
+        out.append(Case.category_id == any_(_ints(ids)) if bigrams else Case.category_id.in_(ids))
+    elif f.category:
         out.append(Case.category_id.in_(catalogue.category_ids(f.category)))
     if f.channel:
         out.append(Case.channel == f.channel.value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Text, and_, case, cast, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Integer, Select, Text, and_, case, cast, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
@@ -312,7 +312,7 @@ def closed_rows(
     closure time and lead unit's code, oldest closure first."""
     depts = org.departments_table()
     stmt = (
-        select(*_PLACE_COLUMNS, Case.closed_at, depts.c.code.label("unit"))
+        select(*_PLACE_COLUMNS, Case.id, Case.closed_at, depts.c.code.label("unit"))
         .select_from(Case)
         .outerjoin(depts, depts.c.id == Case.lead_department_id)
         .where(
@@ -324,6 +324,41 @@ def closed_rows(
         .limit(limit)
     )
     return list(session.execute(stmt))
+
+
+def closed_query(
+    principal: Principal, period: Period, category: str | None, district: str | None
+) -> Select[int, datetime | None]:
+    """The period's closed cases as a statement (``id``, ``closed_at``) for another domain to
+    join: the cockpit's per-case recurrence results are read through it (row scope included)."""
+    return select(Case.id.label("id"), Case.closed_at.label("closed_at")).where(
+        *_base(principal, period, category, district),
+        Case.status == CaseStatus.CLOSED.value,
+        Case.closed_at.is_not(None),
+    )
+
+
+def closed_rows_of(session: Session, ids: list[int]) -> list[Any]:
+    """The rows :func:`closed_rows` gives, for these closed cases (read in slices)."""
+    depts = org.departments_table()
+    out: list[Any] = []
+    for start in range(0, len(ids), 5_000):
+        stmt = (
+            select(*_PLACE_COLUMNS, Case.id, Case.closed_at, depts.c.code.label("unit"))
+            .select_from(Case)
+            .outerjoin(depts, depts.c.id == Case.lead_department_id)
+            .where(Case.id.in_(ids[start : start + 5_000]), Case.closed_at.is_not(None))
+        )
+        out.extend(session.execute(stmt))
+    return sorted(out, key=lambda r: (r.closed_at, r.id))
+
+
+def visible_numbers(session: Session, principal: Principal, numbers: list[str]) -> set[str]:
+    """Which of these case numbers the principal may read."""
+    if not numbers:
+        return set()
+    stmt = select(Case.number).where(repo.scope_clause(principal), Case.number.in_(numbers))
+    return set(session.scalars(stmt))
 
 
 def appeals_between(
