@@ -308,7 +308,10 @@ class EventOut(BaseModel):
     action: str
     action_label: Labelled
     at: datetime
-    actor: str
+    actor: str  # a staff member's display name, or "public" / "system"; never a login name
+    actor_kind: str  # staff | public | system
+    actor_label: Labelled  # name, role and unit in each language (cases.actors)
+    actor_unit: Labelled | None = None  # the staff member's unit (code, name)
     actor_role: str | None
     from_status: str | None
     to_status: str
