@@ -45,7 +45,8 @@ def test_api_timeline_names_people_not_logins(world: Any) -> None:
     assert by_action["dispatch"]["actor"] == "王强"
     assert by_action["sign"]["actor_unit"]["code"] == "ZJ"
     actor_parts = json.dumps(
-        [{k: v for k, v in e.items() if k.startswith("actor") and k != "actor_role"} for e in events], ensure_ascii=False
+        [{k: v for k, v in e.items() if k.startswith("actor") and k != "actor_role"} for e in events],
+        ensure_ascii=False,
     )
     for login_name in NAMES:
         assert f'"{login_name}"' not in actor_parts and f"{login_name} " not in actor_parts
