@@ -62,7 +62,7 @@ def send_code(
     errors = FormErrors(i18n.lang_of(request))
     ctx: dict[str, Any] = {"form": {"phone": phone}, "step": "code"}
     try:
-        code = citizens.request_code(session, phone, client_address(request))
+        code = citizens.request_code(session, phone, client_address(request), i18n.lang_of(request))
     except TooManyRequests as exc:
         errors.add(None, exc.zh, exc.en)  # shown above either form
         ctx |= {"errors": errors, "step": "code" if exc.extra.get("retry_after") == 60 else "phone"}
