@@ -28,9 +28,9 @@ class Open311Client(Base):
     created_by: Mapped[str] = mapped_column(String(120), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # 0018: the jurisdiction it files for (None: the server's) and the services it may post to
-    # (top-level category codes; empty or None: every service), set on the admin page
-    jurisdiction_id: Mapped[str | None] = mapped_column(String(64))
+    # 0018: the area it may file requests in (a division code prefix; None: the whole city) and
+    # the services it may post to (category codes, each with its subtree; None or empty: all)
+    division_prefix: Mapped[str | None] = mapped_column(String(12))
     service_codes: Mapped[list[str] | None] = mapped_column(JSONType)
 
 

@@ -316,6 +316,7 @@ def post_request(
     except ValidationError as exc:
         raise bad_input(exc) from None
     case, _created = cases.create_case(session, create, principal, idempotency_key)
+    clients.check_scope(session, client, case.division_code, case.category_id)
     token = repo.token_for_case(session, client.id, case.number)
     if token is None:
         token = Open311Token(

@@ -8,8 +8,9 @@
   bank cards, plates; ``core.freetext``), the originals encrypted.
 * ``cases.language`` (``zh`` | ``en``, default ``zh``): the language the person asked in; their
   text messages follow it (docs/notifications.md).
-* ``open311_clients.jurisdiction_id`` and ``service_codes``: the jurisdiction a posting client
-  files for and the services it may post to (empty: all), set on the admin page.
+* ``open311_clients.division_prefix`` and ``service_codes``: the area (division code prefix) a
+  posting client may file requests in and the services it may post to (empty: anywhere, all),
+  set on the admin page (docs/open311.md).
 
 Needs the data keys when there is something to mask; stops with a bilingual message otherwise.
 
@@ -94,7 +95,7 @@ def upgrade() -> None:
     for table in FREE_TEXT:
         op.add_column(table, sa.Column("personal_text", sa.Text(), nullable=True))
     op.add_column("cases", sa.Column("language", sa.String(2), nullable=False, server_default="zh"))
-    op.add_column("open311_clients", sa.Column("jurisdiction_id", sa.String(64), nullable=True))
+    op.add_column("open311_clients", sa.Column("division_prefix", sa.String(12), nullable=True))
     op.add_column("open311_clients", sa.Column("service_codes", zhizhi.core.db.JSONType, nullable=True))
     ks = None
     for table, columns in FREE_TEXT.items():
@@ -118,7 +119,7 @@ def downgrade() -> None:
     # in place, not a batch copy: recreating ``cases`` on SQLite with foreign keys on would
     # cascade-delete every case's events (SQLite 3.35+ drops unindexed columns in place)
     op.execute("ALTER TABLE open311_clients DROP COLUMN service_codes")
-    op.execute("ALTER TABLE open311_clients DROP COLUMN jurisdiction_id")
+    op.execute("ALTER TABLE open311_clients DROP COLUMN division_prefix")
     op.execute("ALTER TABLE cases DROP COLUMN language")
     for table in FREE_TEXT:
         op.execute(f"ALTER TABLE {table} DROP COLUMN personal_text")
