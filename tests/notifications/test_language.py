@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.notifications.gateway import Gateway
-from tests.open311.conftest import api_key  # noqa: F401  (a posting client's key)
 from tests.pages.helpers import login, post_form
 from zhizhi.cases.models import Case
 from zhizhi.core.db import session_factory
@@ -80,7 +79,13 @@ def test_portal_page_language_and_agent_choice(client: Any, world: Any, gateway:
     assert text.startswith("[12345] Your appeal")
 
 
-def test_open311_locale(world: Any, gateway: Gateway, api_key: str) -> None:
+def test_open311_locale(world: Any, gateway: Gateway) -> None:
+    from zhizhi.core import audit
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.open311 import clients
+
+    with unit_of_work() as s:
+        _client, api_key = clients.create_client(s, "partner", actor=audit.Actor(None, "test"))
     r = world.client.post(
         "/open311/v2/requests.json",
         data={

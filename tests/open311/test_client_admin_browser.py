@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.pages.conftest import SHOTS, browser, live_server  # noqa: F401  (the browser fixtures)
+from tests.pages.conftest import SHOTS
 from tests.pages.test_browser import _login, _page
 
 pytestmark = pytest.mark.browser

@@ -83,10 +83,11 @@ def create(
     division_prefix: Annotated[str, Form(max_length=40)] = "",
     service_codes: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    form = {"name": name[:80], "division_prefix": division_prefix[:20], "service_codes": _codes(service_codes)}
+    codes = _codes(service_codes)
+    form = {"name": name[:80], "division_prefix": division_prefix[:20], "service_codes": codes}
     try:
         client, key = clients.admin_create(
-            session, principal, name, division_prefix=division_prefix, service_codes=_codes(service_codes)
+            session, principal, name, division_prefix=division_prefix, service_codes=codes
         )
     except DomainError as exc:
         if exc.status == 403:
