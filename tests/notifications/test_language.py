@@ -69,7 +69,7 @@ def test_portal_page_language_and_agent_choice(client: Any, world: Any, gateway:
     # the intake form: the agent sets the caller's language
     login(client, "agent")
     page = client.get("/work/intake").text
-    assert 'name="language"' in page and "English" in page
+    assert 'name="language"' in page and "英文" in page
     form = {"channel": "hotline", "appeal_type": "complaint", "urgency": "normal", "content": "路灯不亮"}
     r = post_form(
         client, "/work/intake", "/work/intake", form | {"contact_phone": "13912345670", "language": "en"}

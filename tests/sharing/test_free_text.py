@@ -10,7 +10,8 @@ from tests.crypto.freetext import MASKED, SAID, assert_no_plaintext, audit_has_p
 from tests.pages.helpers import login
 from tests.sharing.conftest import SharingCity
 from zhizhi.core import freetext
-from zhizhi.core.db import session_factory
+from zhizhi.core.db import session_factory, unit_of_work
+from zhizhi.org.models import User
 from zhizhi.sharing.models import Grant, ShareRequest
 
 BODY = {
@@ -30,8 +31,11 @@ def test_request_texts_and_reasons_masked_at_rest_and_in_views(city: SharingCity
     number = r.json()["number"]
     assert r.json()["purpose_detail"] == f"核验公租房申请人，{MASKED}"
     assert r.json()["legal_basis"] == BODY["legal_basis"]  # nothing to mask: kept as given
+    with unit_of_work() as s:  # views name the decider by display name, never by login (docs/security.md)
+        s.scalars(select(User).where(User.username == "st_ga")).one().display_name = "公安局数据专员"
     refused = city.decide("st_ga", number, False, reason=f"请先核实本人，{SAID}")
     assert refused["reason"] == f"请先核实本人，{MASKED}"
+    assert refused["decided_by"] == "公安局数据专员"
     seen = city.client.get(f"/api/v1/sharing/requests/{number}", headers=city.h("st_ga")).json()
     assert seen["purpose_detail"].endswith(MASKED) and seen["reason"].endswith(MASKED)
     with session_factory()() as s:

@@ -205,6 +205,13 @@ def staff_names(session: Session, ids: list[int]) -> list[tuple[int, str, int | 
     return [(r[0], r[1], r[2]) for r in rows]
 
 
+def display_names(session: Session, usernames: list[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(usernames))).all()
+    return {r[0]: r[1] for r in rows}
+
+
 def add_user(session: Session, user: User) -> None:
     session.add(user)
     session.flush()

@@ -318,6 +318,14 @@ def staff_names(session: Session, ids: list[int]) -> dict[int, tuple[str, Depart
     return {i: (name, units.get(d) if d is not None else None) for i, name, d in rows}
 
 
+def display_names(session: Session, usernames: list[str]) -> dict[str, str]:
+    """``login → display name`` for records that kept a login name (who decided, who revoked):
+    views show the display name (docs/security.md); a name that is no user's stays as stored."""
+    wanted = list(dict.fromkeys(u for u in usernames if u))
+    found = repo.display_names(session, wanted)
+    return {u: found.get(u, u) for u in wanted}
+
+
 def user_exists(session: Session, user_id: int) -> bool:
     return repo.user_exists(session, user_id)
 

@@ -301,8 +301,8 @@ def act(request: Request, session: DbSession, principal: Staff, number: str, pos
 INTAKE_CHANNELS = [Channel.HOTLINE, Channel.WINDOW, Channel.GRID, Channel.SYSTEM]
 
 
-# each language named in itself: the caller's language is chosen by what they speak
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+# the languages text messages are written in (notifications): the agent picks the caller's
+MESSAGE_LANGUAGES = {"zh": N_("f.language.zh"), "en": N_("f.language.en")}
 
 
 def intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
@@ -311,7 +311,7 @@ def intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, s
         "channels": [(c.value, i18n.pick(LABELS[c], lang)) for c in INTAKE_CHANNELS],
         "categories": catalogue.category_choices(session, lang),
         "urgencies": [(u.value, i18n.pick(URGENCY_LABELS[u], lang)) for u in Urgency],
-        "languages": list(LANGUAGE_NAMES.items()),
+        "languages": [(code, i18n.translate(key, lang)) for code, key in MESSAGE_LANGUAGES.items()],
     }
 
 
