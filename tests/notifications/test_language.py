@@ -113,3 +113,43 @@ def test_sign_in_code_in_the_page_language(client: Any, gateway: Gateway) -> Non
     r = post_form(client, "/my/login", "/my/code", {"phone": "13912345671"})
     assert r.status_code == 200, r.text
     assert _texts(gateway, "13912345671")[-1].startswith("【12345】您的登录验证码")
+
+
+def test_account_preference_on_my_cases(world: Any, gateway: Gateway) -> None:
+    """A signed-in citizen sets the language on 我的诉求: every case of their phone, and the
+    messages that follow, are in it (audited)."""
+    import re
+
+    from tests.pages.helpers import csrf_of
+
+    number = world.create(contact_phone=PHONE)["number"]  # asked in Chinese
+    assert _texts(gateway)[-1].startswith("【12345】")
+    world.client.cookies.clear()
+    r = post_form(world.client, "/my/login", "/my/code", {"phone": PHONE})
+    code = re.search(r'id="demo-code">[^<]*<strong class="number">(\d{6})</strong>', r.text)
+    assert code, "the development demo shows the code"
+    token = csrf_of(world.client.get("/my/login").text)
+    r = world.client.post(
+        "/my/login", data={"phone": PHONE, "code": code.group(1), "csrf_token": token}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    page = world.client.get("/my").text
+    assert 'id="my-language-zh" checked' in page
+    r = post_form(world.client, "/my", "/my/language", {"language": "fr"})
+    assert r.status_code == 422
+    r = post_form(world.client, "/my", "/my/language", {"language": "en"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert _language(number) == "en"
+    page = world.client.get("/my?done=language").text
+    assert 'id="my-language-en" checked' in page and 'id="my-language-done"' in page
+    world.act("dispatcher", number, "dispatch", lead_department="S1")
+    world.act("h_s1", number, "sign")
+    world.act("h_s1", number, "reply", reply="已修复。")
+    assert "has answered your appeal" in _texts(gateway)[-1]
+    world.client.cookies.clear()
+    assert (
+        post_form(
+            world.client, "/my/login", "/my/language", {"language": "en"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
