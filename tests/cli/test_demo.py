@@ -31,7 +31,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         )
         revoked = conn.execute(text("SELECT count(*) FROM certificates WHERE status = 'revoked'")).scalar()
         open311 = conn.execute(text("SELECT count(*) FROM cases WHERE channel = 'open311'")).scalar()
-        open311_clients = conn.execute(text("SELECT name FROM open311_clients")).scalars().all()
+        open311_clients = conn.execute(text("SELECT name FROM open311_clients ORDER BY id")).scalars().all()
+        english = conn.execute(text("SELECT count(*) FROM cases WHERE language = 'en'")).scalar()
         sharing = dict(
             conn.execute(text("SELECT status, count(*) FROM sharing_requests GROUP BY status")).all()
         )
@@ -63,7 +64,8 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "merged",
     }
     assert sum(statuses.values()) >= 300
-    assert open311 == 5 and open311_clients == ["changsha-city-app"]  # docs/open311.md
+    assert open311 == 6 and open311_clients == ["changsha-city-app", "yuelu-grid-app"]  # docs/open311.md
+    assert english == 1  # the English-speaking resident's request: their text messages are in English
     assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
     assert reads == {"served": 160, "refused": 10}
     assert knowledge == {"published": 29, "draft": 2, "retired": 1} and indexed == 29  # docs/knowledge.md

@@ -44,6 +44,7 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
     "sharing:clients",
+    "open311:clients",
 }
 HANDLING = {
     "case:read",

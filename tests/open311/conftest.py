@@ -45,3 +45,6 @@ def api_key(world: Any) -> str:
     with unit_of_work() as s:
         _client, key = clients.create_client(s, "partner", actor=audit.Actor(None, "test"))
     return key
+
+
+from tests.pages.conftest import browser, live_server  # noqa: E402,F401 (the browser test's fixtures)

@@ -78,7 +78,7 @@ def test_submit_track_and_rate(client: Any, world: Any) -> None:
     case = world.get("dispatcher", number)
     assert case["rating"] == "satisfied" and case["resolved"] is True
     timeline = world.client.get(f"/api/v1/cases/{number}/timeline", headers=world.h("dispatcher")).json()
-    assert timeline[-1]["actor"] == "public (verified by phone)"
+    assert timeline[-1]["actor"] == "public" and timeline[-1]["actor_kind"] == "public"
     second = data | {"rating": "very_dissatisfied", "resolved": "false"}
     r = post_form(client, "/track", "/track/rate", second)  # the second rating is refused by the guards
     # 409; the page says the case was rated (the form is gone) and does not thank for a new rating

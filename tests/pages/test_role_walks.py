@@ -225,8 +225,8 @@ def test_admin_day(browser: Any, live_server: str, world: Any) -> None:
     page = _page(browser, live_server)
     assert _login(page, "admin") == "/admin"
     links = page.locator("nav.admin-sections a")
-    assert links.count() == 10  # six sections, the AI category model (taxonomy), certificate signing keys,
-    # message templates and the outbox (notifications)
+    assert links.count() == 11  # six sections, the AI category model (taxonomy), certificate signing keys,
+    # message templates and the outbox (notifications), Open311 clients
     page.click("#admin-link-users")
     page.wait_for_selector("#users")
     page.fill("#u-username", "h_s1c")

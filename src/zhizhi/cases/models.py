@@ -135,6 +135,8 @@ class Case(Base):
     # in them masked; the words as given are kept here, encrypted (JSON {"subject", "content"})
     personal_text: Mapped[str | None] = mapped_column(EncryptedText("cases.personal_text"))
     confidential: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # the language the person asked in (zh | en): their text messages follow it (0018)
+    language: Mapped[str] = mapped_column(String(2), nullable=False, default="zh", server_default="zh")
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -58,6 +58,8 @@ class CaseCreate(BaseModel):
     contact_phone: Annotated[str, Field(max_length=20)] | None = None
     confidential: bool = False
     category: Annotated[str, Field(max_length=80)] | None = None
+    # the language the person asks in: their text messages follow it (zh when not said)
+    language: Literal["zh", "en"] | None = None
 
     _blank = field_validator("content")(_strip_nonblank)
 
@@ -277,6 +279,7 @@ class CaseOut(BaseModel):
     contact_phone: str | None
     contact_masked: bool
     confidential: bool
+    language: str = "zh"  # the language the person asked in; their text messages follow it
     created_at: datetime
     accepted_at: datetime | None
     replied_at: datetime | None
@@ -308,7 +311,10 @@ class EventOut(BaseModel):
     action: str
     action_label: Labelled
     at: datetime
-    actor: str
+    actor: str  # a staff member's display name, or "public" / "system"; never a login name
+    actor_kind: str  # staff | public | system
+    actor_label: Labelled  # name, role and unit in each language (cases.actors)
+    actor_unit: Labelled | None = None  # the staff member's unit (code, name)
     actor_role: str | None
     from_status: str | None
     to_status: str

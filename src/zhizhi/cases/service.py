@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, eventtext, integrity, policy, search
+from zhizhi.cases import actions, actors, eventtext, integrity, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
@@ -171,6 +171,7 @@ def create_case(
         contact_phone_index=fieldcrypt.phone_index(data.contact_phone),
         contact_phone_tail=fieldcrypt.phone_tail_index(data.contact_phone),
         confidential=data.confidential,
+        language=data.language or "zh",
         reporter_id=caller.user_id if principal is not None and is_public else None,
         created_by_id=principal.user_id if principal is not None else None,
         created_at=now,
@@ -383,13 +384,16 @@ def queue_clauses(principal: Principal, queue: str, now: datetime | None = None)
 def timeline(
     session: Session, principal: Principal, number: str, *, reveal: bool = False
 ) -> list[s.EventOut]:
-    """The timeline; reasons and replies masked, as given with ``reveal`` for a reader of
+    """The timeline, actors named by display name, role and unit, never login (``actors``);
+    reasons and replies masked, as given with ``reveal`` for a reader of
     personal data (audited ``case.personal_read``, docs/crypto.md)."""
     case = get_case(session, principal, number)
     out = []
     unmasked = reveal and policy.sees_personal_data(principal, case)
     shown = False
-    for e in repo.events(session, case.id):
+    rows = repo.events(session, case.id)
+    staff = org.staff_names(session, [e.actor_id for e in rows if e.actor_id])
+    for e in rows:
         reason, payload = e.reason, e.payload
         if unmasked and e.personal_text:
             reason, payload = eventtext.revealed(reason, payload, e.personal_text)
@@ -399,13 +403,17 @@ def timeline(
             if e.action == "create"
             else (CASE_LIFECYCLE.get(e.action).zh, CASE_LIFECYCLE.get(e.action).en)
         )
+        actor, kind, label, unit = actors.label(e.actor_id, e.actor_role, staff)
         out.append(
             s.EventOut(
                 seq=e.seq,
                 action=e.action,
                 action_label=s.Labelled(code=e.action, zh=zh, en=en),
                 at=e.at,
-                actor=e.actor_name,
+                actor=actor,
+                actor_kind=kind,
+                actor_label=label,
+                actor_unit=unit,
                 actor_role=e.actor_role,
                 from_status=e.from_status,
                 to_status=e.to_status,
@@ -508,6 +516,7 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         contact_phone=phone,
         contact_masked=not unmasked,
         confidential=case.confidential,
+        language=case.language or "zh",
         created_at=case.created_at,
         accepted_at=case.accepted_at,
         replied_at=case.replied_at,

@@ -25,7 +25,7 @@ from zhizhi.cases.actions import ACTIONS
 from zhizhi.cases.enums import LABELS, CaseStatus, Rating
 from zhizhi.cases.models import Case, CaseEvent
 from zhizhi.core import audit, clock, fieldcrypt
-from zhizhi.core.errors import NotFound
+from zhizhi.core.errors import NotFound, ValidationFailed
 from zhizhi.core.permissions import ROLE_LABELS, Role
 from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
@@ -234,6 +234,24 @@ class Mine:
     created_at: datetime
     due_at: datetime
     can_rate: bool
+    language: str = "zh"
+
+
+def set_language(session: Session, phone: str, language: str) -> int:
+    """A signed-in citizen's language preference (我的诉求): every case of their phone, and so
+    every later text message about it, in ``language`` (zh | en). Returns the cases changed."""
+    if language not in ("zh", "en"):
+        raise ValidationFailed("语言只能是中文或英文", "the language is zh or en", field="language")
+    changed = repo.set_language_by_phone_index(session, fieldcrypt.phone_indexes(phone), language)
+    audit.record(
+        session,
+        "case.language_set",
+        audit.Actor(None, PUBLIC_VERIFIED.username),
+        object_type="case",
+        language=language,
+        count=changed,
+    )
+    return changed
 
 
 def cases_of_phone(session: Session, phone: str, limit: int = 100) -> list[Mine]:
@@ -261,6 +279,7 @@ def cases_of_phone(session: Session, phone: str, limit: int = 100) -> list[Mine]
                 case.created_at,
                 case.due_at,
                 case.status == CaseStatus.REPLIED.value and case.rating is None,
+                case.language or "zh",
             )
         )
     return out

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
+from zhizhi.core.fieldcrypt import EncryptedText
 
 
 class Certificate(Base):
@@ -55,6 +56,7 @@ class Certificate(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(120))
     revoke_reason: Mapped[str | None] = mapped_column(String(500))
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("certificates.personal_text"))
 
 
 class SigningKey(Base):

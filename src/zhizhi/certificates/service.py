@@ -18,7 +18,7 @@ from zhizhi.certificates.enums import TYPES, CertificateType, HolderKind, Status
 from zhizhi.certificates.holders import check_holder_id, is_valid_id_number, is_valid_uscc
 from zhizhi.certificates.models import Certificate, SigningKey
 from zhizhi.certificates.schemas import IssueIn
-from zhizhi.core import audit, clock
+from zhizhi.core import audit, clock, fieldcrypt, freetext
 from zhizhi.core.errors import (
     Conflict,
     DomainError,
@@ -33,6 +33,9 @@ from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.org import service as org
 from zhizhi.org.schemas import DepartmentRef
+
+# free text with the words as given encrypted (core.freetext), re-encrypted by ``zhizhi keys rotate``
+fieldcrypt.register_table("certificates", fieldcrypt.encrypted_columns(Certificate))
 
 PAYLOAD_VERSION = 1
 
@@ -293,7 +296,10 @@ def revoke(session: Session, principal: Principal, number: str, reason: str) -> 
     cert.status = Status.REVOKED.value
     cert.revoked_at = clock.now()
     cert.revoked_by = principal.username
-    cert.revoke_reason = reason
+    # the reason is shown on the public verification page: stored masked, the words as given
+    # encrypted (core.freetext)
+    texts, cert.personal_text = freetext.mask({"revoke_reason": reason}, cert.personal_text)
+    cert.revoke_reason = texts["revoke_reason"]
     session.flush()
     audit.record(
         session,
@@ -301,7 +307,7 @@ def revoke(session: Session, principal: Principal, number: str, reason: str) -> 
         principal.actor,
         object_type="certificate",
         object_id=cert.number,
-        **{"reason": reason},
+        **{"reason": cert.revoke_reason},
     )
     return cert
 

@@ -71,6 +71,7 @@ class Permission(StrEnum):
     KNOWLEDGE_READ = "knowledge:read"  # search and read the knowledge base's published articles
     KNOWLEDGE_MANAGE = "knowledge:manage"  # write, publish and retire knowledge articles
     SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind, retire one's department's systems
+    OPEN311_CLIENTS = "open311:clients"  # Open311 posting clients: keys, scope, revocation (admins)
 
 
 P = Permission

@@ -1,5 +1,7 @@
-"""The demo's Open311 client: the city's 城市管家 app, with a documented key, and a few requests
-it posted over the last days through Open311 (docs/open311.md)."""
+"""The demo's Open311 clients: the city's 城市管家 app, with a documented key, and a few requests
+it posted over the last days through Open311 (one from an English-speaking resident, whose text
+messages are in English); and 岳麓区's grid app, limited to its district and to urban
+construction (城乡建设), as an administrator scopes it on the hub (docs/open311.md)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,18 @@ from sqlalchemy.orm import Session
 
 from zhizhi.core import audit, clock
 from zhizhi.open311 import clients, service
+from zhizhi.org import service as org
 
 DEMO_CLIENT = "changsha-city-app"
 DEMO_KEY = "o311_de0de0de0de0_zhizhi-demo-city-app-key-2026"  # documented: demo data only
+SCOPED_CLIENT = "yuelu-grid-app"  # 岳麓区 (430104) and 城乡建设 only; its key is not documented
+ENGLISH = (
+    "CXJS.02.04",
+    "The street light at the north gate of Hunan University has been out for a week.",
+    "湖南省长沙市岳麓区麓山南路",
+    28.1838,
+    112.9420,
+)
 
 REQUESTS = [
     (
@@ -68,5 +79,11 @@ def load_open311(session: Session) -> int:
             "attributes": {"appeal_type": "complaint" if i % 2 else "help"},
         }
         service.post_request(session, fields, DEMO_KEY)  # as the endpoint would, without the rate count
+    clock.freeze(end - timedelta(hours=3))
+    code, text, address, lat, long = ENGLISH
+    english = {"service_code": code, "description": text, "address_string": address, "lat": lat, "long": long}
+    service.post_request(session, english | {"phone": "13973151299", "locale": "en-GB"}, DEMO_KEY)
     clock.freeze(None)
-    return len(REQUESTS)
+    admin = org.principal_for_username(session, "admin")
+    clients.admin_create(session, admin, SCOPED_CLIENT, division_prefix="430104", service_codes=["CXJS"])
+    return len(REQUESTS) + 1

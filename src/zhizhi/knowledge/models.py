@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
+from zhizhi.core.fieldcrypt import EncryptedText
 
 _STATUS = "status IN ('draft', 'published', 'retired')"
 _KIND = "kind IN ('policy', 'faq')"
@@ -61,6 +62,7 @@ class ArticleVersion(Base):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     fields: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)  # category, tags, validity…
     note: Mapped[str | None] = mapped_column(String(500))
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("knowledge_versions.personal_text"))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     saved_by: Mapped[str] = mapped_column(String(120), nullable=False)
 

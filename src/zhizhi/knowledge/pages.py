@@ -191,7 +191,7 @@ def suggest(
     return render(request, "knowledge/_suggest.html", {"found": found}, principal=principal)
 
 
-_CASE_FIELDS = ("appeal_type", "channel", "category", "urgency", "content", "address")
+_CASE_FIELDS = ("appeal_type", "channel", "category", "urgency", "content", "address", "language")
 _CONTACT = ("contact_name", "contact_phone")
 
 

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhizhi.catalogue import service as catalogue
-from zhizhi.core import audit, clock, jobs
+from zhizhi.core import audit, clock, fieldcrypt, freetext, jobs
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from zhizhi.core.masking import redact_text
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
 from zhizhi.knowledge import index as ix
@@ -23,6 +24,9 @@ from zhizhi.knowledge.enums import ArticleStatus
 from zhizhi.knowledge.models import Article, ArticleVersion, IndexEntry
 from zhizhi.knowledge.schemas import ArticleIn, ArticleOut, SearchHit, SearchOut
 from zhizhi.org import service as org
+
+# free text with the words as given encrypted (core.freetext), re-encrypted by ``zhizhi keys rotate``
+fieldcrypt.register_table("knowledge_versions", fieldcrypt.encrypted_columns(ArticleVersion))
 
 REINDEX_TASK = "knowledge.reindex"
 SNIPPET_CHARS = 90
@@ -69,6 +73,7 @@ def _checked_fields(session: Session, data: ArticleIn) -> dict[str, Any]:
 
 
 def _save_version(session: Session, article: Article, principal: Principal, note: str | None) -> None:
+    texts, personal = freetext.mask({"note": note})
     fields = {
         "kind": article.kind,
         "category": article.category_code,
@@ -85,7 +90,8 @@ def _save_version(session: Session, article: Article, principal: Principal, note
             title=article.title,
             body=article.body,
             fields=fields,
-            note=note,
+            note=texts["note"],
+            personal_text=personal,
             saved_at=clock.now(),
             saved_by=principal.username,
         ),
@@ -193,7 +199,7 @@ def retire(session: Session, principal: Principal, ref: str, reason: str) -> Art
         principal.actor,
         object_type="knowledge_article",
         object_id=article.ref,
-        reason=reason[:500],
+        reason=redact_text(reason[:500]),
     )
     jobs.enqueue(session, REINDEX_TASK, queueing_lock=REINDEX_TASK)
     return article

@@ -65,9 +65,10 @@ def _code_hash(index: str, code: str) -> str:
     return fieldcrypt.blind_index("sms_code", f"{index}:{code}", length=64)
 
 
-def request_code(session: Session, phone: str, address: str) -> str:
-    """Queue a sign-in code to ``phone`` (through the outbox); returns the code (shown on screen
-    by the demo in development only). 429 when asked too often or while locked out."""
+def request_code(session: Session, phone: str, address: str, language: str = "zh") -> str:
+    """Queue a sign-in code to ``phone`` (through the outbox) in ``language`` (the sign-in page's);
+    returns the code (shown on screen by the demo in development only). 429 when asked too often
+    or while locked out."""
     phone = mobile(phone)
     index = fieldcrypt.phone_index(phone) or ""
     throttle.check_login(session, _throttle_key(index), address)
@@ -98,7 +99,7 @@ def request_code(session: Session, phone: str, address: str) -> str:
             failures=0,
         ),
     )
-    service.queue_message(session, MessageKind.LOGIN_CODE, phone, {"code": code})
+    service.queue_message(session, MessageKind.LOGIN_CODE, phone, {"code": code}, language=language)
     audit.record(
         session, "citizen.code_sent", audit.Actor(None, ACTOR), object_type="phone", to=mask_phone(phone)
     )

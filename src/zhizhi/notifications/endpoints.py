@@ -61,6 +61,7 @@ class CodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str = Field(min_length=1, max_length=40)
+    language: Literal["zh", "en"] = "zh"  # the text message's language
 
 
 class CodeOut(BaseModel):
@@ -99,7 +100,7 @@ class MyCaseOut(BaseModel):
 
 @citizen_router.post("/code", status_code=202, summary="Send a sign-in code by SMS 获取短信验证码")
 def send_code(body: CodeIn, request: Request, session: DbSession) -> CodeOut:
-    code = citizens.request_code(session, body.phone, client_address(request))
+    code = citizens.request_code(session, body.phone, client_address(request), body.language)
     demo = code if get_settings().env == "development" else None
     return CodeOut(sent_to=mask_phone(citizens.mobile(body.phone)) or "", expires_in=300, demo_code=demo)
 

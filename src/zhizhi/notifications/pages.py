@@ -28,7 +28,7 @@ from zhizhi.notifications.enums import STATUS_LABELS
 from zhizhi.ui import admin, csrf, i18n
 from zhizhi.ui.forms import FormErrors
 from zhizhi.ui.session import MaybeStaff, Staff
-from zhizhi.ui.templating import render
+from zhizhi.ui.templating import error_page, render
 
 router = APIRouter(include_in_schema=False)
 CITIZEN_COOKIE = "zz_citizen"
@@ -62,7 +62,7 @@ def send_code(
     errors = FormErrors(i18n.lang_of(request))
     ctx: dict[str, Any] = {"form": {"phone": phone}, "step": "code"}
     try:
-        code = citizens.request_code(session, phone, client_address(request))
+        code = citizens.request_code(session, phone, client_address(request), i18n.lang_of(request))
     except TooManyRequests as exc:
         errors.add(None, exc.zh, exc.en)  # shown above either form
         ctx |= {"errors": errors, "step": "code" if exc.extra.get("retry_after") == 60 else "phone"}
@@ -165,12 +165,33 @@ def my_cases(request: Request, session: DbSession, principal: MaybeStaff) -> Res
     phone = _phone(request, session)
     if phone is None:
         return RedirectResponse("/my/login", status_code=303)
+    cases = tracking.cases_of_phone(session, phone)
     ctx = {
         "masked": mask_phone(phone),
-        "cases": tracking.cases_of_phone(session, phone),
+        "cases": cases,
+        "language": cases[0].language if cases else i18n.lang_of(request),
+        "done": request.query_params.get("done") == "language",
         "messages": service.messages_to(session, phone),
     }
     return render(request, "notifications/my.html", ctx, principal=principal)
+
+
+@router.post("/my/language", dependencies=[Depends(csrf.verify)])
+def set_language(
+    request: Request,
+    session: DbSession,
+    principal: MaybeStaff,
+    language: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """The text-message language of every case of the signed-in phone (the account's preference)."""
+    phone = _phone(request, session)
+    if phone is None:
+        return RedirectResponse("/my/login", status_code=303)
+    try:
+        tracking.set_language(session, phone, language)
+    except DomainError as exc:
+        return error_page(request, (exc.zh, exc.en), exc.status, principal)
+    return RedirectResponse("/my?done=language", status_code=303)
 
 
 def _rating_options(lang: str) -> list[tuple[str, str]]:

@@ -50,12 +50,14 @@ def queue_message(
     case_id: int | None = None,
     case_number: str | None = None,
     user_id: int | None = None,
+    language: str = "zh",
 ) -> OutboxMessage | None:
     """Write one message to the outbox (in the caller's unit of work) and make sure a delivery
-    job follows the commit. ``None`` when the same cause (``dedupe_key``) already queued one."""
+    job follows the commit. ``None`` when the same cause (``dedupe_key``) already queued one.
+    ``language`` (zh | en): the wording used, the one the person asked in (docs/notifications.md)."""
     if dedupe_key is not None and repo.dedupe_exists(session, dedupe_key):
         return None
-    zh, _ = wording_of(session, kind)
+    zh, en = wording_of(session, kind)
     now = clock.now()
     message = OutboxMessage(
         kind=kind.value,
@@ -63,7 +65,7 @@ def queue_message(
         dedupe_key=dedupe_key,
         phone=phone,
         phone_index=fieldcrypt.phone_index(phone),
-        body=wording.render(zh, values),
+        body=wording.render(en if language == "en" else zh, values),
         case_id=case_id,
         case_number=case_number,
         user_id=user_id,
@@ -82,6 +84,7 @@ def queue_message(
         kind=kind.value,
         to=mask_phone(phone),
         case=case_number,
+        language="en" if language == "en" else "zh",
     )
     if not session.info.get(_ENQUEUED):
         try:

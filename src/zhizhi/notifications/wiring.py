@@ -37,28 +37,40 @@ HANDLER_EVENTS: dict[str, K] = {
 }
 
 
-def values_for(session: Session, case: Case, reason: str | None = None) -> dict[str, Any]:
+HOTLINE = {"zh": "12345 热线", "en": "the 12345 hotline"}
+HURRY = {"zh": "请加快办理", "en": "please speed up"}
+
+
+def values_for(
+    session: Session, case: Case, reason: str | None = None, language: str = "zh"
+) -> dict[str, Any]:
     unit = org.department(session, case.lead_department_id) if case.lead_department_id else None
+    lang = "en" if language == "en" else "zh"
     return {
         "number": case.number,
         "deadline": clock.to_local(case.due_at).strftime("%Y-%m-%d %H:%M"),
         "subject": case.subject[:30],
-        "unit": unit.name if unit else "12345 热线",
-        "reason": (reason or "请加快办理")[:60],
+        "unit": unit.name if unit else HOTLINE[lang],  # a unit's name is data: as registered
+        "reason": (reason or HURRY[lang])[:60],
     }
 
 
 def to_citizen(session: Session, case: Case, kind: K, cause: str) -> None:
+    """The person who asked, in the language they asked in (``cases.language``: the portal's
+    page language, the API's ``language``, Open311's ``locale``, the agent's choice, or the
+    preference set on 我的诉求)."""
     if not case.contact_phone:
         return
+    language = case.language or "zh"
     service.queue_message(
         session,
         kind,
         case.contact_phone,
-        values_for(session, case),
+        values_for(session, case, language=language),
         dedupe_key=f"{kind.value}:{case.id}:{cause}",
         case_id=case.id,
         case_number=case.number,
+        language=language,
     )
 
 

@@ -1,6 +1,8 @@
-"""Posting clients of the Open311 server: API keys created by an administrator (``zhizhi
-open311 key-create``), shown once, stored as a prefix and a SHA-256 digest; revoked, never
-deleted. Every change is audited; each POST counts against the client's rate limit."""
+"""Posting clients of the Open311 server: API keys created by an administrator (the admin page
+``/open311/clients`` or ``zhizhi open311 key-create``), shown once, stored as a prefix and a
+SHA-256 digest; rotated (a new key, the old one refused at once), revoked, never deleted; each
+limited to an area (division code prefix) and to services (category codes with their subtrees).
+Every change is audited; each POST counts against the client's rate limit (docs/open311.md)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhizhi.addresses import service as addresses
+from zhizhi.catalogue import service as catalogue
 from zhizhi.core import audit, clock, throttle
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from zhizhi.core.permissions import Role
+from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.open311 import repository as repo
 from zhizhi.open311.models import Open311Client
@@ -32,6 +37,10 @@ class ClientInfo:
     created_at: str
     created_by: str
     last_used_at: str | None
+    division_prefix: str | None = None
+    service_codes: tuple[str, ...] = ()
+    requests: int = 0
+    revoked_at: str | None = None
 
 
 def _digest(key: str) -> str:
@@ -95,18 +104,171 @@ def revoke_client(session: Session, name: str, *, actor: audit.Actor) -> Open311
     return client
 
 
+def _local(moment: Any) -> str | None:
+    return clock.to_local(moment).isoformat(timespec="seconds") if moment else None
+
+
+def area_name(session: Session, prefix: str | None) -> str | None:
+    """The division a prefix names (430104 → 湖南省长沙市岳麓区), when the divisions are loaded."""
+    return addresses.division_name(session, prefix.ljust(12, "0")) if prefix else None
+
+
+def _info(c: Open311Client, counts: dict[int, int]) -> ClientInfo:
+    return ClientInfo(
+        c.name,
+        c.key_prefix,
+        c.active,
+        _local(c.created_at) or "",
+        c.created_by,
+        _local(c.last_used_at),
+        c.division_prefix,
+        tuple(c.service_codes or ()),
+        counts.get(c.id, 0),
+        _local(c.revoked_at),
+    )
+
+
 def list_clients(session: Session) -> list[ClientInfo]:
-    return [
-        ClientInfo(
-            c.name,
-            c.key_prefix,
-            c.active,
-            clock.to_local(c.created_at).isoformat(timespec="seconds"),
-            c.created_by,
-            clock.to_local(c.last_used_at).isoformat(timespec="seconds") if c.last_used_at else None,
+    counts = repo.token_counts(session)
+    return [_info(c, counts) for c in repo.clients(session)]
+
+
+# ---- the admin page's use cases (permission open311:clients, each audited) ---------------------
+
+
+def require_admin(principal: Principal) -> None:
+    if not principal.can(Permission.OPEN311_CLIENTS):
+        raise Forbidden("无权管理 Open311 接入客户端", "you may not manage Open311 clients")
+
+
+def client_info(session: Session, principal: Principal, name: str) -> ClientInfo:
+    require_admin(principal)
+    client = _named(session, name)
+    return _info(client, repo.token_counts(session))
+
+
+def _named(session: Session, name: str) -> Open311Client:
+    client = repo.client_by_name(session, name[:80])
+    if client is None:
+        raise NotFound(f"客户端 {name[:80]} 不存在", f"client {name[:80]} not found", field="name")
+    return client
+
+
+def checked_scope(
+    session: Session, division_prefix: str | None, service_codes: list[str]
+) -> tuple[str | None, list[str]]:
+    """The area and services as stored: a division code prefix (2–12 digits, GB/T 2260 and the
+    statistics codes: 43 a province, 4301 a city, 430104 a district …), category codes that exist
+    (422 on the field otherwise)."""
+    prefix = (division_prefix or "").strip() or None
+    if prefix is not None and not re.fullmatch(r"\d{2,12}", prefix):
+        raise ValidationFailed(
+            f"行政区划代码前缀「{prefix[:12]}」无效（应为 2–12 位数字）",
+            f"invalid division code prefix {prefix[:12]!r} (2–12 digits)",
+            field="division_prefix",
         )
-        for c in repo.clients(session)
-    ]
+    codes = list(dict.fromkeys(c.strip() for c in service_codes if c and c.strip()))
+    for code in codes:
+        if catalogue.find_category(session, code[:80]) is None:
+            raise ValidationFailed(
+                f"服务代码「{code[:40]}」不存在", f"unknown service_code {code[:40]!r}", field="service_codes"
+            )
+    return prefix, codes
+
+
+def admin_create(
+    session: Session,
+    principal: Principal,
+    name: str,
+    *,
+    division_prefix: str | None = None,
+    service_codes: list[str] | None = None,
+) -> tuple[Open311Client, str]:
+    """A new client from the admin page: its key is returned once, never stored."""
+    require_admin(principal)
+    prefix, codes = checked_scope(session, division_prefix, service_codes or [])
+    client, key = create_client(session, name, actor=principal.actor)
+    client.division_prefix, client.service_codes = prefix, codes or None
+    session.flush()
+    audit.record(
+        session,
+        "open311.client_scoped",
+        principal.actor,
+        object_type="open311_client",
+        object_id=client.name,
+        division_prefix=prefix,
+        service_codes=codes,
+    )
+    return client, key
+
+
+def rotate_key(session: Session, principal: Principal, name: str) -> tuple[Open311Client, str]:
+    """A new key for an active client; the old key is refused from this commit on."""
+    require_admin(principal)
+    client = _named(session, name)
+    if not client.active:
+        raise Conflict("已吊销的客户端不能更换密钥", "a revoked client gets no new key", field="name")
+    key = f"o311_{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}"
+    old = client.key_prefix
+    client.key_prefix, client.key_hash = KEY_SHAPE.match(key).group(1), _digest(key)  # type: ignore[union-attr]
+    session.flush()
+    audit.record(
+        session,
+        "open311.key_rotated",
+        principal.actor,
+        object_type="open311_client",
+        object_id=client.name,
+        old_prefix=old,
+        new_prefix=client.key_prefix,
+    )
+    return client, key
+
+
+def set_scope(
+    session: Session, principal: Principal, name: str, division_prefix: str | None, service_codes: list[str]
+) -> Open311Client:
+    require_admin(principal)
+    client = _named(session, name)
+    prefix, codes = checked_scope(session, division_prefix, service_codes)
+    before = {"division_prefix": client.division_prefix, "service_codes": list(client.service_codes or [])}
+    client.division_prefix, client.service_codes = prefix, codes or None
+    session.flush()
+    audit.record(
+        session,
+        "open311.client_scoped",
+        principal.actor,
+        object_type="open311_client",
+        object_id=client.name,
+        before=before,
+        after={"division_prefix": prefix, "service_codes": codes},
+    )
+    return client
+
+
+def admin_revoke(session: Session, principal: Principal, name: str) -> Open311Client:
+    require_admin(principal)
+    _named(session, name)
+    return revoke_client(session, name, actor=principal.actor)
+
+
+def check_scope(
+    session: Session, client: Open311Client, division_code: str | None, category_id: int | None
+) -> None:
+    """403 when a posted request falls outside the client's area or services (the request's
+    unit of work rolls back: nothing is kept)."""
+    if client.division_prefix and not (division_code or "").startswith(client.division_prefix):
+        raise Forbidden(
+            "该请求的位置不在此客户端的受理区域内",
+            "the request's place is outside this client's area",
+            field="address_string",
+        )
+    if client.service_codes:
+        allowed = set(client.service_codes)
+        lineage = set(catalogue.ancestor_codes(session, category_id)) if category_id else set()
+        if not allowed & lineage:
+            raise Forbidden(
+                "此客户端无权提交该服务类别", "this client may not post to this service", field="service_code"
+            )
 
 
 def _refused() -> Forbidden:

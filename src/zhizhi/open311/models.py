@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhizhi.core.db import Base, UTCDateTime
+from zhizhi.core.db import Base, JSONType, UTCDateTime
 
 
 class Open311Client(Base):
@@ -28,6 +28,10 @@ class Open311Client(Base):
     created_by: Mapped[str] = mapped_column(String(120), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 0018: the area it may file requests in (a division code prefix; None: the whole city) and
+    # the services it may post to (category codes, each with its subtree; None or empty: all)
+    division_prefix: Mapped[str | None] = mapped_column(String(12))
+    service_codes: Mapped[list[str] | None] = mapped_column(JSONType)
 
 
 class Open311Token(Base):

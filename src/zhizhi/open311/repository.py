@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhizhi.open311.models import Open311Client, Open311Token
@@ -33,3 +33,11 @@ def token_for_case(session: Session, client_id: int, number: str) -> Open311Toke
     """The token already handed out for this case (an idempotent retry gets the same one)."""
     stmt = select(Open311Token).where(Open311Token.client_id == client_id, Open311Token.case_number == number)
     return session.scalar(stmt)
+
+
+def token_counts(session: Session) -> dict[int, int]:
+    """``client id → requests posted`` (one token per posted request)."""
+    rows = session.execute(
+        select(Open311Token.client_id, func.count()).group_by(Open311Token.client_id)
+    ).all()
+    return {int(r[0]): int(r[1]) for r in rows}

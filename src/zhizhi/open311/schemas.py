@@ -45,4 +45,6 @@ class RequestPost(BaseModel):
     phone: Annotated[str, Field(max_length=20)] | None = None
     description: Annotated[str, Field(min_length=1, max_length=4000)]
     media_url: Annotated[str, Field(max_length=2000)] | None = None
+    # the requester's language (BCP 47 / POSIX: en, en-US, zh_CN): text messages follow it
+    locale: Annotated[str, Field(max_length=20)] | None = None
     attributes: Annotated[dict[Short, Annotated[str, Field(max_length=200)]], Field(max_length=20)] = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -32,6 +32,12 @@ from zhizhi.org import service as org
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_IDS = 1000
 UNCLASSIFIED = ("unclassified", "未分类 / Unclassified")
+
+
+def language_of(locale: str | None) -> Literal["zh", "en"]:
+    """The language of a request's ``locale`` (``en``, ``en-US``, ``en_GB`` → en); Chinese
+    otherwise, the platform's language."""
+    return "en" if (locale or "").strip().lower()[:2] == "en" else "zh"
 
 
 def check_jurisdiction(jurisdiction_id: str | None) -> None:
@@ -305,10 +311,12 @@ def post_request(
             contact_name=name,
             contact_phone=data.phone or None,
             category=data.service_code,
+            language=language_of(data.locale),
         )
     except ValidationError as exc:
         raise bad_input(exc) from None
     case, _created = cases.create_case(session, create, principal, idempotency_key)
+    clients.check_scope(session, client, case.division_code, case.category_id)
     token = repo.token_for_case(session, client.id, case.number)
     if token is None:
         token = Open311Token(

@@ -195,6 +195,23 @@ def user_exists(session: Session, user_id: int) -> bool:
     return session.scalar(select(User.id).where(User.id == user_id)) is not None
 
 
+def staff_names(session: Session, ids: list[int]) -> list[tuple[int, str, int | None]]:
+    """``(id, display name, department id)`` of the users among ``ids`` (no login names)."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(User.id, User.display_name, User.department_id).where(User.id.in_(ids))
+    ).all()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def display_names(session: Session, usernames: list[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(usernames))).all()
+    return {r[0]: r[1] for r in rows}
+
+
 def add_user(session: Session, user: User) -> None:
     session.add(user)
     session.flush()

@@ -310,6 +310,22 @@ def users(session: Session, limit: int = 500) -> list[User]:
     return repo.users(session, limit)
 
 
+def staff_names(session: Session, ids: list[int]) -> dict[int, tuple[str, DepartmentRef | None]]:
+    """``id → (display name, unit)`` of staff members, for views that name who acted: a staff
+    view names a person by display name, role and unit, never by login name (docs/security.md)."""
+    rows = repo.staff_names(session, list(dict.fromkeys(i for i in ids if i)))
+    units = departments_by_ids(session, [d for _, _, d in rows if d is not None])
+    return {i: (name, units.get(d) if d is not None else None) for i, name, d in rows}
+
+
+def display_names(session: Session, usernames: list[str]) -> dict[str, str]:
+    """``login → display name`` for records that kept a login name (who decided, who revoked):
+    views show the display name (docs/security.md); a name that is no user's stays as stored."""
+    wanted = list(dict.fromkeys(u for u in usernames if u))
+    found = repo.display_names(session, wanted)
+    return {u: found.get(u, u) for u in wanted}
+
+
 def user_exists(session: Session, user_id: int) -> bool:
     return repo.user_exists(session, user_id)
 

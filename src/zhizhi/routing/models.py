@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
+from zhizhi.core.fieldcrypt import EncryptedText
 
 
 class CaseSuggestion(Base):
@@ -46,6 +47,7 @@ class CaseSuggestion(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("case_suggestions.personal_text"))
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
@@ -67,6 +69,7 @@ class DispatchRule(Base):
     co_department_ids: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)
     use_territorial: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str | None] = mapped_column(String(200))
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("dispatch_rules.personal_text"))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 

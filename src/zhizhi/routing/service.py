@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from zhizhi.cases import service as cases
 from zhizhi.cases.service import Case
 from zhizhi.catalogue import service as catalogue
-from zhizhi.core import audit, clock
+from zhizhi.core import audit, clock, fieldcrypt, freetext
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.errors import DomainError, NotFound, ValidationFailed
 from zhizhi.core.principal import Principal
@@ -25,6 +25,12 @@ from zhizhi.routing import learning, reasons
 from zhizhi.routing import recommend as rec
 from zhizhi.routing import repository as repo
 from zhizhi.routing.models import CaseSuggestion, DispatchRule
+
+# free text with the words as given encrypted (core.freetext), re-encrypted by ``zhizhi keys rotate``
+fieldcrypt.register_table("case_suggestions", fieldcrypt.encrypted_columns(CaseSuggestion))
+
+# free text with the words as given encrypted (core.freetext), re-encrypted by ``zhizhi keys rotate``
+fieldcrypt.register_table("dispatch_rules", fieldcrypt.encrypted_columns(DispatchRule))
 
 log = logging.getLogger("zhizhi.routing")
 RULES_VERSION = "dispatch-catalogue-v1"
@@ -287,7 +293,8 @@ def record_dispatch_decision(
     top = candidates[0]["lead_department"] if candidates else None
     suggestion.status = "accepted" if top == lead_code else "overridden"
     suggestion.decided_by_id, suggestion.decided_at = principal.user_id or None, clock.now()
-    suggestion.decision_reason = reason
+    texts, suggestion.personal_text = freetext.mask({"decision_reason": reason}, suggestion.personal_text)
+    suggestion.decision_reason = texts["decision_reason"]
     suggestion.decision = {"lead_department": lead_code, "suggested": top}
     audit.record(
         session,
@@ -298,7 +305,7 @@ def record_dispatch_decision(
         kind="dispatch",
         suggested=top,
         chosen=lead_code,
-        reason=reason,
+        reason=suggestion.decision_reason,
     )
 
 
@@ -408,6 +415,8 @@ def create_dispatch_rule(
                 f"分类 {category} 不存在", f"unknown category {category}", field="category"
             )
         category_id = cat.id
+    texts, personal = freetext.mask({"note": note})
+    note = texts["note"]
     rule = DispatchRule(
         priority=priority,
         category_id=category_id,
@@ -416,6 +425,7 @@ def create_dispatch_rule(
         co_department_ids=[_dept_id(session, c, f"co_departments.{i}") for i, c in enumerate(co_departments)],
         use_territorial=use_territorial,
         note=note,
+        personal_text=personal,
         active=True,
     )
     repo.add_rule(session, rule)

@@ -4,11 +4,11 @@ for the ``keys`` rotations (docs/crypto.md)."""
 from __future__ import annotations
 
 from zhizhi.core import fieldcrypt
-from zhizhi.sharing.models import BusinessLicence, Person, Property, SocialSecurity
+from zhizhi.sharing.models import BusinessLicence, Grant, Person, Property, ShareRequest, SocialSecurity
 
 ENCRYPTED_TABLES: list[tuple[str, dict[str, str]]] = [
     (m.__tablename__, fieldcrypt.encrypted_columns(m))
-    for m in (Person, BusinessLicence, SocialSecurity, Property)
+    for m in (Person, BusinessLicence, SocialSecurity, Property, ShareRequest, Grant)
 ]
 BLIND_INDEXES: list[fieldcrypt.BlindIndexes] = [
     fieldcrypt.BlindIndexes(

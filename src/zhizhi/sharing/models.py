@@ -110,6 +110,7 @@ class ShareRequest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(120))
     reason: Mapped[str | None] = mapped_column(String(500))
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("sharing_requests.personal_text"))
 
 
 class Grant(Base):
@@ -131,6 +132,7 @@ class Grant(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(120))
     revoke_reason: Mapped[str | None] = mapped_column(String(500))
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("sharing_grants.personal_text"))
 
 
 class Client(Base):

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zhizhi.core import audit, clock
+from zhizhi.core import audit, clock, freetext
 from zhizhi.core.calendar_store import load_calendar
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhizhi.core.permissions import Permission, Role
@@ -276,14 +276,17 @@ def submit_request(session: Session, principal: Principal, body: RequestIn) -> S
     if (body.period_end - body.period_start).days > MAX_PERIOD_DAYS:
         raise ValidationFailed("使用期限最长三年", "the period is at most three years", field="period_end")
     now = clock.now()
+    # phones and ID numbers typed into the texts are stored masked, the words as given encrypted
+    texts, personal = freetext.mask({"purpose_detail": body.purpose_detail, "legal_basis": body.legal_basis})
     request = ShareRequest(
         number=_new_number(session),
         resource_id=res.id,
         consumer_department_id=consumer_id,
         owner_department_id=res.owner_department_id,
         purpose=body.purpose.value,
-        purpose_detail=body.purpose_detail,
-        legal_basis=body.legal_basis,
+        purpose_detail=texts["purpose_detail"],
+        legal_basis=texts["legal_basis"],
+        personal_text=personal,
         fields=list(dict.fromkeys(body.fields)),
         period_start=body.period_start,
         period_end=body.period_end,
@@ -334,7 +337,8 @@ def _approve(
 ) -> Grant:
     by = actor.name
     request.status = RequestStatus.APPROVED.value
-    request.decided_at, request.decided_by, request.reason = now, by, reason or None
+    request.decided_at, request.decided_by = now, by
+    _set_reason(request, reason)
     start = clock.as_utc(datetime.combine(request.period_start, datetime.min.time(), tzinfo=clock.SHANGHAI))
     grant = Grant(
         request_id=request.id,
@@ -359,6 +363,12 @@ def _approve(
         expires_at=grant.expires_at.isoformat(),
     )
     return grant
+
+
+def _set_reason(request: ShareRequest, reason: str | None) -> None:
+    """The decision's reason, masked; the words as given kept encrypted (``core.freetext``)."""
+    texts, request.personal_text = freetext.mask({"reason": reason or None}, request.personal_text)
+    request.reason = texts["reason"]
 
 
 def _owner_check(principal: Principal, owner_department_id: int) -> None:
@@ -399,7 +409,8 @@ def decide_request(session: Session, principal: Principal, number: str, body: De
         )
     else:
         request.status = RequestStatus.REFUSED.value
-        request.decided_at, request.decided_by, request.reason = now, principal.username, body.reason
+        request.decided_at, request.decided_by = now, principal.username
+        _set_reason(request, body.reason)
     session.flush()
     audit.record(
         session,
@@ -407,7 +418,7 @@ def decide_request(session: Session, principal: Principal, number: str, body: De
         principal.actor,
         object_type="sharing_request",
         object_id=request.number,
-        reason=body.reason,
+        reason=request.reason,
         late=deadlines.answered_late(request.due_date, local_date(now)),
     )
     return request
@@ -421,7 +432,12 @@ def revoke_grant(session: Session, principal: Principal, grant_id: int, reason: 
     _owner_check(principal, res.owner_department_id)
     if grant.revoked_at is not None:
         raise Conflict("该授权已撤销", "the grant is already revoked", field="grant")
-    grant.revoked_at, grant.revoked_by, grant.revoke_reason = clock.now(), principal.username, reason
+    texts, grant.personal_text = freetext.mask({"revoke_reason": reason}, grant.personal_text)
+    grant.revoked_at, grant.revoked_by, grant.revoke_reason = (
+        clock.now(),
+        principal.username,
+        texts["revoke_reason"],
+    )
     session.flush()
     audit.record(
         session,
@@ -429,7 +445,7 @@ def revoke_grant(session: Session, principal: Principal, grant_id: int, reason: 
         principal.actor,
         object_type="sharing_grant",
         object_id=grant.id,
-        reason=reason,
+        reason=grant.revoke_reason,
     )
     return grant
 

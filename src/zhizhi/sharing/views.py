@@ -41,6 +41,7 @@ def request_outs(session: Session, rows: Sequence[ShareRequest]) -> list[Request
         [r.resource_id for r in rows],
     )
     grants = repo.grants_by_request(session, [r.id for r in rows])
+    people = org.display_names(session, [r.decided_by for r in rows if r.decided_by])
     calendar, today = load_calendar(session), clock.today_local()
     out = []
     for r in rows:
@@ -66,7 +67,7 @@ def request_outs(session: Session, rows: Sequence[ShareRequest]) -> list[Request
                 due_date=r.due_date,
                 due_state=state.value if state else None,
                 decided_at=r.decided_at,
-                decided_by=r.decided_by,
+                decided_by=people.get(r.decided_by, r.decided_by) if r.decided_by else None,
                 reason=r.reason,
                 grant_id=grants[r.id].id if r.id in grants else None,
             )

@@ -136,6 +136,7 @@ def submit(
             contact_name=contact_name or None,
             contact_phone=contact_phone or None,
             confidential=bool(confidential),
+            language=lang,  # the page's language: the person's text messages follow it
         )
         # the portal always submits as the public (staff use the intake form)
         case, _ = service.create_case(session, data, None)

@@ -301,12 +301,17 @@ def act(request: Request, session: DbSession, principal: Staff, number: str, pos
 INTAKE_CHANNELS = [Channel.HOTLINE, Channel.WINDOW, Channel.GRID, Channel.SYSTEM]
 
 
+# the languages text messages are written in (notifications): the agent picks the caller's
+MESSAGE_LANGUAGES = {"zh": N_("f.language.zh"), "en": N_("f.language.en")}
+
+
 def intake_options(session: DbSession, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {
         "types": [(t.value, i18n.pick(LABELS[t], lang)) for t in AppealType],
         "channels": [(c.value, i18n.pick(LABELS[c], lang)) for c in INTAKE_CHANNELS],
         "categories": catalogue.category_choices(session, lang),
         "urgencies": [(u.value, i18n.pick(URGENCY_LABELS[u], lang)) for u in Urgency],
+        "languages": [(code, i18n.translate(key, lang)) for code, key in MESSAGE_LANGUAGES.items()],
     }
 
 
@@ -315,7 +320,7 @@ def intake_page(request: Request, session: DbSession, principal: Staff) -> Respo
     ctx = {
         "opts": intake_options(session, i18n.lang_of(request)),
         **files.form_limits(),
-        "form": {"channel": "hotline", "appeal_type": "complaint", "urgency": "normal"},
+        "form": {"channel": "hotline", "appeal_type": "complaint", "urgency": "normal", "language": "zh"},
         "intake_panels": panels.intake_templates(),
     }
     return render(request, "cases/work/intake.html", ctx, principal=principal)
@@ -338,9 +343,11 @@ def intake(
     latitude: Annotated[str, Form(max_length=30)] = "",
     longitude: Annotated[str, Form(max_length=30)] = "",
     photos: Annotated[list[UploadFile] | None, File()] = None,
+    language: Annotated[str, Form(max_length=5)] = "zh",
 ) -> Response:
     lang = i18n.lang_of(request)
     raw: dict[str, Any] = {
+        "language": language or "zh",
         "appeal_type": appeal_type,
         "channel": channel,
         "category": category or None,

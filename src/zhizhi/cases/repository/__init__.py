@@ -155,6 +155,17 @@ def by_phone_index(session: Session, phone_index: str, limit: int) -> list[Case]
     return list(session.scalars(stmt))
 
 
+def set_language_by_phone_index(session: Session, phone_indexes: list[str], language: str) -> int:
+    """Every case filed with this phone (any of its blind indexes) now in ``language``."""
+    stmt = (
+        update(Case)
+        .where(Case.contact_phone_index.in_(phone_indexes), Case.language != language)
+        .values(language=language)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
 def list_page(
     session: Session, principal: Principal, *, filters: list[ColumnElement[bool]], page: int, page_size: int
 ) -> tuple[list[Case], int]:
