@@ -97,11 +97,15 @@ def _open(data: bytes) -> Any:
     except DomainError:
         raise
     except Exception as exc:  # any failure to read is the file's fault
-        raise ValidationFailed(
-            "文件不是有效的 Excel 工作簿（.xlsx）",
-            f"the file is not a valid Excel workbook (.xlsx): {type(exc).__name__}",
-            field="file",
-        ) from None
+        raise _not_a_workbook(exc) from None
+
+
+def _not_a_workbook(exc: Exception) -> ValidationFailed:
+    return ValidationFailed(
+        "文件不是有效的 Excel 工作簿（.xlsx），或其中含有无法读取的内容",
+        f"the file is not a valid Excel workbook (.xlsx) or holds unreadable content: {type(exc).__name__}",
+        field="file",
+    )
 
 
 def _sheet(wb: Any, key: str, position: int) -> Any:
@@ -215,6 +219,10 @@ def read(session: Session, data: bytes, principal: Principal | None = None) -> l
         field_rows = (
             _rows(fields_ws, "fields", layout.FIELD_COLUMNS, MAX_MATERIALS, problems) if fields_ws else []
         )
+    except DomainError:
+        raise
+    except Exception as exc:  # a read-only workbook parses its sheets while they are read
+        raise _not_a_workbook(exc) from None
     finally:
         wb.close()
     problems.raise_if_any()
