@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from tests.builders import World
-from tests.services.items_data import BASIC, code_for, item
+from tests.services.items_data import BASIC, code_for
 from zhizhi.services.items import layout
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
