@@ -18,6 +18,13 @@ CAPABILITY = Capability(
     locale=Path(__file__).parent / "locale",
     nav=(
         NavEntry("svc.nav.guide", "/services", "public", order=30),
-        NavEntry("svc.nav.items", "/services/items", "staff", Permission.SERVICE_ITEMS_MANAGE, order=47),
+        NavEntry(
+            "svc.nav.items",
+            "/services/items",
+            "staff",
+            Permission.SERVICE_ITEMS_MANAGE,
+            order=47,
+            landing=frozenset({"item_steward"}),
+        ),
     ),
 )
