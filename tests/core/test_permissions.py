@@ -45,6 +45,7 @@ ALL = {
     "knowledge:manage",
     "sharing:clients",
     "open311:clients",
+    "services:items_manage",
 }
 HANDLING = {
     "case:read",
@@ -125,6 +126,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:supervise",
         "sharing:clients",
     },
+    "item_steward": {"case:read", "knowledge:read", "services:items_manage"},
     "admin": ALL,
 }
 
@@ -137,6 +139,7 @@ LABELS = {
     "supervisor": ("督办员", "Supervisor"),
     "leader": ("领导", "Leader"),
     "data_steward": ("数据管理员", "Data steward"),
+    "item_steward": ("事项管理员", "Service item steward"),
     "admin": ("系统管理员", "Administrator"),
 }
 

@@ -1,0 +1,30 @@
+"""One-stop services as a capability: each sub-capability's routers and pages, the package's
+templates and words, navigation (the public guide, the stewards' catalogue)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhizhi.core.permissions import Permission
+from zhizhi.http.capability import Capability, NavEntry
+from zhizhi.services.items import endpoints as item_endpoints
+from zhizhi.services.items import guide_pages, steward_pages
+
+CAPABILITY = Capability(
+    name="services",
+    api_routers=(item_endpoints.router,),
+    page_routers=(steward_pages.router, guide_pages.router),
+    templates=Path(__file__).parent / "templates",
+    locale=Path(__file__).parent / "locale",
+    nav=(
+        NavEntry("svc.nav.guide", "/services", "public", order=30),
+        NavEntry(
+            "svc.nav.items",
+            "/services/items",
+            "staff",
+            Permission.SERVICE_ITEMS_MANAGE,
+            order=47,
+            landing=frozenset({"item_steward"}),
+        ),
+    ),
+)
