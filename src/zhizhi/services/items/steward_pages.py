@@ -146,6 +146,7 @@ def _list(
         "q": q,
         "status": status,
         "statuses": [(s.value, lbl) for s, lbl in ITEM_STATUS_LABELS.items()],
+        "sheet_names": [zh for zh, _en in layout.SHEETS.values()],  # the workbook's own (Chinese) names
     } | extra
     return render(
         request,
