@@ -44,7 +44,12 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
     "sharing:clients",
+    "application:submit",
+    "application:review",
+    "application:decide",
+    "application:extend",
 }
+APPLICATIONS = {"application:submit", "application:review", "application:decide"}  # a back office
 HANDLING = {
     "case:read",
     "knowledge:read",
@@ -56,7 +61,7 @@ HANDLING = {
 }
 
 EXPECTED: dict[str, set[str]] = {
-    "public": {"case:create", "case:read", "case:rate"},
+    "public": {"case:create", "case:read", "case:rate", "application:submit"},
     "intake_agent": {
         "case:read",
         "knowledge:read",
@@ -85,7 +90,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:reopen",
         "personal:read",
     },
-    "handler": HANDLING | {"cert:read"},
+    "handler": HANDLING | {"cert:read"} | APPLICATIONS,
     "grid_worker": HANDLING | {"case:create"},
     "supervisor": {
         "case:read",
@@ -109,6 +114,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:create",
         "case:supervise",
         "cockpit:read",
+        "application:extend",
     },
     "data_steward": {
         "case:read",
