@@ -48,6 +48,7 @@ ALL = {
     "application:review",
     "application:decide",
     "application:extend",
+    "services:items_manage",
 }
 APPLICATIONS = {"application:submit", "application:review", "application:decide"}  # a back office
 HANDLING = {
@@ -130,6 +131,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:supervise",
         "sharing:clients",
     },
+    "item_steward": {"case:read", "knowledge:read", "services:items_manage"},
     "admin": ALL,
 }
 
@@ -142,6 +144,7 @@ LABELS = {
     "supervisor": ("督办员", "Supervisor"),
     "leader": ("领导", "Leader"),
     "data_steward": ("数据管理员", "Data steward"),
+    "item_steward": ("事项管理员", "Service item steward"),
     "admin": ("系统管理员", "Administrator"),
 }
 

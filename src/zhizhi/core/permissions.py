@@ -18,6 +18,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"  # 督办员
     LEADER = "leader"  # 领导
     DATA_STEWARD = "data_steward"  # 数据管理员
+    ITEM_STEWARD = "item_steward"  # 事项管理员 (政务服务事项清单)
     ADMIN = "admin"  # 系统管理员
 
 
@@ -30,6 +31,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.SUPERVISOR: ("督办员", "Supervisor"),
     Role.LEADER: ("领导", "Leader"),
     Role.DATA_STEWARD: ("数据管理员", "Data steward"),
+    Role.ITEM_STEWARD: ("事项管理员", "Service item steward"),
     Role.ADMIN: ("系统管理员", "Administrator"),
 }
 
@@ -78,6 +80,7 @@ class Permission(StrEnum):
     APPLICATION_REVIEW = "application:review"
     APPLICATION_DECIDE = "application:decide"
     APPLICATION_EXTEND = "application:extend"
+    SERVICE_ITEMS_MANAGE = "services:items_manage"  # edit, publish, retire, import the own subtree's items
 
 
 P = Permission
@@ -117,6 +120,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.CERT_ISSUE, P.CERT_READ, P.KNOWLEDGE_MANAGE}
         | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE, P.SHARING_CLIENTS}
     ),
+    Role.ITEM_STEWARD: frozenset(_STAFF_READ | {P.SERVICE_ITEMS_MANAGE}),
     Role.ADMIN: frozenset(set(Permission)),
 }
 
