@@ -67,6 +67,7 @@ def _filter(
     date_from: Annotated[str | None, Query(max_length=40, description="registered on/after")] = None,
     date_to: Annotated[str | None, Query(max_length=40, description="registered on/before")] = None,
     department: Annotated[str | None, Query(max_length=40, description="leads or co-handles")] = None,
+    kind: Annotated[str | None, Query(max_length=20, description="appeal | application | event")] = None,
 ) -> CaseFilter:
     """The search filters (docs/workbench.md); a bad value → 422 naming its field."""
     return parse_filter(
@@ -84,6 +85,7 @@ def _filter(
             "date_from": date_from,
             "date_to": date_to,
             "department": department,
+            "kind": kind,
         }
     )
 

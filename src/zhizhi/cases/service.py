@@ -17,6 +17,7 @@ from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
 from zhizhi.cases.models import Case, IdempotencyKey  # Case: the type other domains annotate with
+from zhizhi.cases.opening import open_case  # other kinds' first write (cases.lifecycles)
 from zhizhi.cases.repository import feeds, intake, stats
 from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
 from zhizhi.catalogue import service as catalogue
@@ -333,6 +334,7 @@ def perform_once(
     return case, True
 
 
+__all__ = ["Case", "open_case"]
 SYSTEM = Principal(0, "system", "系统", Role.ADMIN, None, None)
 AUTO_REOPEN_REASON = (
     "按设置 BAD_RATING_AUTO_REOPEN 自动督办重办",
