@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhizhi.http.capability import Capability
+from zhizhi.core.permissions import Permission
+from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.services.applications import endpoints as application_endpoints
+from zhizhi.services.applications import pages as application_pages
+from zhizhi.services.applications import pages_staff as application_staff_pages
 from zhizhi.services.applications.lifecycle import register as register_applications
 from zhizhi.services.items import endpoints as item_endpoints
 
 CAPABILITY = Capability(
     name="services",
     api_routers=(item_endpoints.router, application_endpoints.router),
-    page_routers=(),
+    page_routers=(application_pages.router, application_staff_pages.router),
     templates=Path(__file__).parent / "templates",
     locale=Path(__file__).parent / "locale",
-    nav=(),
+    nav=(
+        NavEntry("nav.apps_track", "/services/track", "public", order=40),
+        NavEntry("nav.apps_work", "/work/applications", "staff", Permission.APPLICATION_REVIEW, order=35),
+    ),
     install=register_applications,  # the application lifecycle on the case engine
 )
