@@ -30,6 +30,8 @@ UPLOAD_PATHS = (
     "/api/v1/applications",  # an application with its material files (docs/services.md)
     r"/api/v1/applications/[^/]+/supplement",
     r"/services/apply/[^/]+",
+    "/api/v1/service-items/import",  # the implementation list (.xlsx, services.items.excel: 20 MB)
+    "/services/items/import",
 )
 
 
