@@ -106,6 +106,11 @@ def _act(session: Session, who: Principal, number: str, action: str, **fields: A
     cases.perform(session, who, number, body)
 
 
+def _run(session: Session, who: Principal, number: str, steps: list[tuple[str, dict[str, Any]]]) -> None:
+    for action, fields in steps:
+        _act(session, who, number, action, **fields)
+
+
 def load_applications(session: Session) -> dict[str, int]:
     """One application or more in every state; returns the count."""
     users = _users(session)
@@ -141,13 +146,11 @@ def load_applications(session: Session) -> dict[str, int]:
     _act(session, clerk, n, "accept", note="材料齐全，予以受理")
     made.append(n)
     n = _food(session, clerk, 4)  # examining, extended by the head of the department
-    for action, fields in (("accept", {}), ("examine", {})):
-        _act(session, clerk, n, action, **fields)
+    _run(session, clerk, n, [("accept", {}), ("examine", {})])
     _act(session, head, n, "extend", days=10, reason="涉及新工艺，需补充论证，经局长批准延长 10 个工作日")
     made.append(n)
     n = _food(session, clerk, 5)  # special procedure: on-site inspection, the clock paused
-    for action, fields in (("accept", {}), ("examine", {})):
-        _act(session, clerk, n, action, **fields)
+    _run(session, clerk, n, [("accept", {}), ("examine", {})])
     _act(
         session,
         clerk,
@@ -159,35 +162,42 @@ def load_applications(session: Session) -> dict[str, int]:
     )
     made.append(n)
     n = _food(session, clerk, 6)  # approved: certificate issued, to deliver
-    for action, fields in (("accept", {}), ("examine", {})):
-        _act(session, clerk, n, action, **fields)
+    _run(session, clerk, n, [("accept", {}), ("examine", {})])
     _act(session, clerk, n, "approve", opinion="符合条件，准予许可", certificate_fields=CERT_FIELDS)
     made.append(n)
     n = _food(session, clerk, 7)  # closed: approved and delivered as an electronic certificate
-    for action, fields in (
-        ("accept", {}),
-        ("examine", {}),
-        ("start_special", {"procedure": "inspection", "reason": "现场核查"}),
-        ("end_special", {"result": "现场核查合格"}),
-        ("approve", {"opinion": "符合条件，准予许可", "certificate_fields": CERT_FIELDS}),
-        ("deliver", {"method": "certificate"}),
-    ):
-        _act(session, clerk, n, action, **fields)
+    _run(
+        session,
+        clerk,
+        n,
+        [
+            ("accept", {}),
+            ("examine", {}),
+            ("start_special", {"procedure": "inspection", "reason": "现场核查"}),
+            ("end_special", {"result": "现场核查合格"}),
+            ("approve", {"opinion": "符合条件，准予许可", "certificate_fields": CERT_FIELDS}),
+            ("deliver", {"method": "certificate"}),
+        ],
+    )
     made.append(n)
     n = _food(session, clerk, 8)  # denied, delivered at the window
-    for action, fields in (
-        ("accept", {}),
-        ("examine", {}),
-        (
-            "deny",
-            {
-                "reason": "经营场所与污染源距离不足 25 米",
-                "legal_basis": "《食品经营许可和备案管理办法》第十条",
-            },
-        ),
-        ("deliver", {"method": "window", "detail": "岳麓区政务服务中心 12 号窗口"}),
-    ):
-        _act(session, clerk, n, action, **fields)
+    _run(
+        session,
+        clerk,
+        n,
+        [
+            ("accept", {}),
+            ("examine", {}),
+            (
+                "deny",
+                {
+                    "reason": "经营场所与污染源距离不足 25 米",
+                    "legal_basis": "《食品经营许可和备案管理办法》第十条",
+                },
+            ),
+            ("deliver", {"method": "window", "detail": "岳麓区政务服务中心 12 号窗口"}),
+        ],
+    )
     made.append(n)
     n = _food(session, clerk, 0)  # withdrawn by the applicant
     _act(session, clerk, n, "withdraw", reason="申请人申请撤回，拟变更经营场所后重新申请")
