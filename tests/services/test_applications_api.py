@@ -144,6 +144,10 @@ def test_full_path_to_a_signed_certificate(w: World) -> None:
     after = app_of(w, number)
     assert after["due_at"] > before and after["extension_days"] == 5
     act(w, "leader", number, "extend", days=2, reason="再次延期", expect=409)
+    assert (
+        "extend"
+        not in w.client.get(f"/api/v1/cases/{number}", headers=w.h("leader")).json()["available_actions"]
+    )
     r = act(w, "h_zj", number, "approve", expect=422)  # the certificate's fields are missing
     assert {e["field"] for e in r["errors"]} == {"certificate_fields.经营场所", "certificate_fields.主体业态"}
     assert app_of(w, number)["status"] == "examining"
@@ -293,6 +297,8 @@ def test_immediate_item_is_decided_at_acceptance(w: World) -> None:
     assert r.status_code == 201, r.text
     number = r.json()["number"]
     assert r.json()["channel"] == "window" and r.json()["immediate"]
+    assert "accept" not in r.json()["available_actions"]
+    assert "decide_at_acceptance" in r.json()["available_actions"]
     act(w, "h_zj", number, "accept", expect=409)
     out = act(w, "h_zj", number, "decide_at_acceptance", opinion="当场办结")
     assert out["status"] == "approved"

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import object_session
+
 from zhizhi.cases.lifecycles import ActionSet, Context, Outcome
 from zhizhi.cases.service import Case
 from zhizhi.cases.sla import compute_deadline, pause_credit
@@ -354,7 +356,19 @@ def withdraw(ctx: Context, case: Case, body: s.Withdraw) -> Outcome:
 
 
 def offered(case: Case, action: str) -> bool:
-    return True
+    """What the pages and ``available_actions`` offer: 受理 or 即办 by the item's case type, an
+    extension only while none was granted."""
+    if action not in ("accept", "decide_at_acceptance", "extend"):
+        return True
+    session = object_session(case)
+    app = repo.by_case_id(session, case.id) if session is not None else None
+    if app is None:
+        return True
+    if action == "accept":
+        return not app.immediate
+    if action == "decide_at_acceptance":
+        return app.immediate
+    return not app.extension_days
 
 
 def action_names() -> list[str]:

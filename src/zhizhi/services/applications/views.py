@@ -70,11 +70,11 @@ def application_out(
         if app.agent_name:
             agent = {"name": mask_name(app.agent_name), "id_number": mask_id_number(app.agent_id)}
     life = lifecycles.for_kind("application")
-    available = (
-        [t.action for t in life.table.available(case.status) if principal.can(t.permission)]
-        if principal
-        else []
-    )
+    available = [
+        t.action
+        for t in life.table.available(case.status)
+        if principal is not None and principal.can(t.permission) and life.offered(case, t.action)
+    ]
     return s.ApplicationOut(
         number=case.number,
         status=case.status,
