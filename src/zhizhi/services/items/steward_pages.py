@@ -79,6 +79,8 @@ _MATERIAL = (
     "blank_form",
     "sample",
     "acceptance_standard",
+    "basis",
+    "note",
 )
 _FIELD = ("code", "label", "label_en", "type", "required", "options")
 
