@@ -9,6 +9,8 @@ name, sealed by the audit chain) for the audit trail; views read the label built
 
 from __future__ import annotations
 
+from typing import Any
+
 from zhizhi.cases import schemas as s
 from zhizhi.core.permissions import ROLE_LABELS, Role
 from zhizhi.org.schemas import DepartmentRef
@@ -46,3 +48,25 @@ def label(
     zh = f"{name}（{'，'.join(zh_parts)}）" if zh_parts else name
     en = f"{name} ({', '.join(en_parts)})" if en_parts else name
     return name, "staff", s.Labelled(code="staff", zh=zh, en=en), unit
+
+
+def event_out(
+    e: Any, zh: str, en: str, staff: dict[int, tuple[str, DepartmentRef | None]], reason: Any, payload: Any
+) -> s.EventOut:
+    """A timeline row for a staff view: the event with its action's words and its actor named here."""
+    actor, kind, who, unit = label(e.actor_id, e.actor_role, staff)
+    return s.EventOut(
+        seq=e.seq,
+        action=e.action,
+        action_label=s.Labelled(code=e.action, zh=zh, en=en),
+        at=e.at,
+        actor=actor,
+        actor_kind=kind,
+        actor_label=who,
+        actor_unit=unit,
+        actor_role=e.actor_role,
+        from_status=e.from_status,
+        to_status=e.to_status,
+        reason=reason,
+        payload=payload,
+    )
