@@ -24,6 +24,7 @@ from zhizhi.notifications.manifest import CAPABILITY as NOTIFICATIONS
 from zhizhi.open311.manifest import CAPABILITY as OPEN311
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
+from zhizhi.services.manifest import CAPABILITY as SERVICES
 from zhizhi.sharing.manifest import CAPABILITY as SHARING
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -41,6 +42,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     KNOWLEDGE,
     ATTACHMENTS,
     NOTIFICATIONS,
+    SERVICES,
 )
 
 

@@ -44,6 +44,7 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
     "sharing:clients",
+    "services:items_manage",
 }
 HANDLING = {
     "case:read",
@@ -124,6 +125,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:supervise",
         "sharing:clients",
     },
+    "item_steward": {"case:read", "knowledge:read", "services:items_manage"},
     "admin": ALL,
 }
 
@@ -136,6 +138,7 @@ LABELS = {
     "supervisor": ("督办员", "Supervisor"),
     "leader": ("领导", "Leader"),
     "data_steward": ("数据管理员", "Data steward"),
+    "item_steward": ("事项管理员", "Service item steward"),
     "admin": ("系统管理员", "Administrator"),
 }
 

@@ -18,6 +18,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"  # 督办员
     LEADER = "leader"  # 领导
     DATA_STEWARD = "data_steward"  # 数据管理员
+    ITEM_STEWARD = "item_steward"  # 事项管理员 (政务服务事项清单)
     ADMIN = "admin"  # 系统管理员
 
 
@@ -30,6 +31,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.SUPERVISOR: ("督办员", "Supervisor"),
     Role.LEADER: ("领导", "Leader"),
     Role.DATA_STEWARD: ("数据管理员", "Data steward"),
+    Role.ITEM_STEWARD: ("事项管理员", "Service item steward"),
     Role.ADMIN: ("系统管理员", "Administrator"),
 }
 
@@ -71,6 +73,7 @@ class Permission(StrEnum):
     KNOWLEDGE_READ = "knowledge:read"  # search and read the knowledge base's published articles
     KNOWLEDGE_MANAGE = "knowledge:manage"  # write, publish and retire knowledge articles
     SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind, retire one's department's systems
+    SERVICE_ITEMS_MANAGE = "services:items_manage"  # edit, publish, retire, import the own subtree's items
 
 
 P = Permission
@@ -106,6 +109,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.CERT_ISSUE, P.CERT_READ, P.KNOWLEDGE_MANAGE}
         | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE, P.SHARING_CLIENTS}
     ),
+    Role.ITEM_STEWARD: frozenset(_STAFF_READ | {P.SERVICE_ITEMS_MANAGE}),
     Role.ADMIN: frozenset(set(Permission)),
 }
 
