@@ -19,12 +19,31 @@ def _m(code: str, source: str = "applicant", required: bool = True) -> rules.For
 
 
 def _part(key: str, fields=(), materials=(), depends=(), types=(), optional=False) -> rules.Part:
-    return rules.Part(key, f"ITEM-{key}", f"item {key}", 1, 1, optional, tuple(depends), tuple(types), tuple(fields), tuple(materials))
+    return rules.Part(
+        key,
+        f"ITEM-{key}",
+        f"item {key}",
+        1,
+        1,
+        optional,
+        tuple(depends),
+        tuple(types),
+        tuple(fields),
+        tuple(materials),
+    )
 
 
 def test_merge_asks_each_field_once_and_dedups_materials() -> None:
-    a = _part("a", [_f("applicant.name"), _f("child.name", required=False)], [_m("id_card"), _m("birth", "certificate:birth_medical_certificate")])
-    b = _part("b", [_f("applicant.name"), _f("child.name"), _f("b.only")], [_m("id_card", required=False), _m("photo")])
+    a = _part(
+        "a",
+        [_f("applicant.name"), _f("child.name", required=False)],
+        [_m("id_card"), _m("birth", "certificate:birth_medical_certificate")],
+    )
+    b = _part(
+        "b",
+        [_f("applicant.name"), _f("child.name"), _f("b.only")],
+        [_m("id_card", required=False), _m("photo")],
+    )
     merged = rules.merge([a, b])
     assert [f.field.code for f in merged.fields] == ["applicant.name", "child.name", "b.only"]
     child = next(f for f in merged.fields if f.field.code == "child.name")
@@ -47,8 +66,15 @@ def test_definition_checks_unknown_dependencies_and_cycles() -> None:
 
 
 def test_choose_parts_eligibility_and_dependencies() -> None:
-    parts = [_part("licence"), _part("food", depends=["licence"], types=["2", "5"]), _part("card", optional=True, types=["1"])]
-    assert [p.part for p in rules.choose_parts(parts, None, "2")] == ["licence", "food"]  # card: optional, not open
+    parts = [
+        _part("licence"),
+        _part("food", depends=["licence"], types=["2", "5"]),
+        _part("card", optional=True, types=["1"]),
+    ]
+    assert [p.part for p in rules.choose_parts(parts, None, "2")] == [
+        "licence",
+        "food",
+    ]  # card: optional, not open
     with pytest.raises(ValidationFailed) as info:
         rules.choose_parts(parts, None, "1")  # food is mandatory and only for organisations
     assert info.value.field == "parts.food"

@@ -10,7 +10,12 @@ PERSON = {rules.KeyKind.PERSON: "430104199001011234"}
 def test_needs_only_what_the_keys_can_read() -> None:
     need = rules.needs(
         ["applicant.name", "applicant.phone", "enterprise.name", "child.name"],
-        [("shared", "GA-RK-001"), ("shared", "SCJG-YYZZ-001"), ("certificate", "birth_medical_certificate"), ("applicant", None)],
+        [
+            ("shared", "GA-RK-001"),
+            ("shared", "SCJG-YYZZ-001"),
+            ("certificate", "birth_medical_certificate"),
+            ("applicant", None),
+        ],
         PERSON,
     )
     assert need.resources == {"GA-RK-001": ("name", "phone")}

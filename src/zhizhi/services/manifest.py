@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhizhi.http.capability import Capability
+from zhizhi.http.capability import Capability, NavEntry
+from zhizhi.services.bundles import endpoints as bundle_endpoints
+from zhizhi.services.bundles import pages as bundle_pages
+from zhizhi.services.bundles import wiring as bundle_wiring
 from zhizhi.services.items import endpoints as item_endpoints
 
 CAPABILITY = Capability(
     name="services",
-    api_routers=(item_endpoints.router,),
-    page_routers=(),
+    api_routers=(item_endpoints.router, bundle_endpoints.router),
+    page_routers=(bundle_pages.router,),
     templates=Path(__file__).parent / "templates",
     locale=Path(__file__).parent / "locale",
-    nav=(),
+    nav=(NavEntry("nav.bundles", "/bundles", "public", None, order=60),),
+    install=bundle_wiring.install,
 )

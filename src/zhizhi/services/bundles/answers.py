@@ -108,18 +108,32 @@ def check(
         if not value:
             if f.field.required:
                 problems.append(
-                    FieldProblem(f"answers.{code}", f"请填写「{f.field.label}」", f"{f.field.label_en or code} is required")
+                    FieldProblem(
+                        f"answers.{code}",
+                        f"请填写「{f.field.label}」",
+                        f"{f.field.label_en or code} is required",
+                    )
                 )
             continue
         wrong = _value_problem(f, value)
         if wrong is not None:
-            problems.append(FieldProblem(f"answers.{code}", f"「{f.field.label}」{wrong[0]}", f"{f.field.label_en or code}: {wrong[1]}"))
+            problems.append(
+                FieldProblem(
+                    f"answers.{code}",
+                    f"「{f.field.label}」{wrong[0]}",
+                    f"{f.field.label_en or code}: {wrong[1]}",
+                )
+            )
             continue
         out[code] = value
     materials_known = {m.material.code for m in materials}
     for code in provided:
         if code not in materials_known:
-            problems.append(FieldProblem(f"materials.{code}", "本件事不需要这份材料", "this bundle asks for no such material"))
+            problems.append(
+                FieldProblem(
+                    f"materials.{code}", "本件事不需要这份材料", "this bundle asks for no such material"
+                )
+            )
     have = set(provided) | set(by_data_materials)
     for m in materials:
         if m.material.required and m.material.code not in have:

@@ -36,7 +36,9 @@ def list_bundles(session: DbSession) -> BundleList:
 @router.put("/bundles/{code}", response_model=BundleOut)
 def save_bundle(session: DbSession, principal: CurrentPrincipal, code: Code, body: BundleIn) -> BundleOut:
     if body.code != code:
-        raise ValidationFailed("路径与内容中的编码不一致", "the code in the path and the body differ", field="code")
+        raise ValidationFailed(
+            "路径与内容中的编码不一致", "the code in the path and the body differ", field="code"
+        )
     service.save_bundle(session, principal, body)
     return service.bundle(session, code)
 
@@ -53,7 +55,9 @@ def prefill(session: DbSession, principal: CurrentPrincipal, code: Code, body: P
     return submission.preview(session, principal, code, body)
 
 
-@router.post("/bundles/{code}/applications", response_model=BundleApplicationOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/bundles/{code}/applications", response_model=BundleApplicationOut, status_code=status.HTTP_201_CREATED
+)
 def submit(
     session: DbSession, principal: CurrentPrincipal, code: Code, body: BundleApplicationIn
 ) -> BundleApplicationOut:

@@ -22,7 +22,9 @@ class PartOutcome(StrEnum):
 
 
 REFUSALS = frozenset({PartOutcome.DENIED, PartOutcome.NOT_ACCEPTED})
-FINISHED = frozenset({PartOutcome.APPROVED, PartOutcome.DENIED, PartOutcome.NOT_ACCEPTED, PartOutcome.WITHDRAWN})
+FINISHED = frozenset(
+    {PartOutcome.APPROVED, PartOutcome.DENIED, PartOutcome.NOT_ACCEPTED, PartOutcome.WITHDRAWN}
+)
 
 
 class BundleState(StrEnum):

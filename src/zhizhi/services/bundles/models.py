@@ -98,12 +98,12 @@ class BundleApplicationPart(Base):
 
     __tablename__ = "bundle_application_parts"
     __table_args__ = (
-        UniqueConstraint("bundle_application_id", "part", name="uq_bundle_application_parts_part"),
+        UniqueConstraint("application_id", "part", name="uq_bundle_application_parts_part"),
         CheckConstraint(_in("outcome", [o.value for o in PartOutcome]), name="outcome"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    bundle_application_id: Mapped[int] = mapped_column(
+    application_id: Mapped[int] = mapped_column(
         ForeignKey("bundle_applications.id"), nullable=False, index=True
     )
     bundle_item_id: Mapped[int] = mapped_column(ForeignKey("bundle_items.id"), nullable=False)

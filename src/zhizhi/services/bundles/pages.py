@@ -20,8 +20,8 @@ from zhizhi.http.problems import validation_problems
 from zhizhi.org import service as org
 from zhizhi.services.bundles import service, submission
 from zhizhi.services.bundles.enums import PART_OUTCOME_LABELS, BundleState
-from zhizhi.services.items.enums import APPLICANT_TYPE_LABELS, LIMIT_UNIT_LABELS
 from zhizhi.services.bundles.schemas import BundleApplicationIn, BundleFormOut, PrefillIn
+from zhizhi.services.items.enums import APPLICANT_TYPE_LABELS, LIMIT_UNIT_LABELS
 from zhizhi.ui import csrf, i18n
 from zhizhi.ui.forms import Posted
 from zhizhi.ui.session import MaybeStaff, Staff
@@ -71,9 +71,15 @@ def _signed_in(session: DbSession, staff: Principal | None, form: FormData) -> P
     return org.principal_for(session, user)
 
 
-def _page(request: Request, name: str, principal: Principal | None, ctx: dict[str, Any], status: int = 200) -> Response:
+def _page(
+    request: Request, name: str, principal: Principal | None, ctx: dict[str, Any], status: int = 200
+) -> Response:
     return render(
-        request, name, {"state_badge": STATE_BADGE, "outcomes": OUTCOMES, "units": UNITS, **ctx}, status_code=status, principal=principal
+        request,
+        name,
+        {"state_badge": STATE_BADGE, "outcomes": OUTCOMES, "units": UNITS, **ctx},
+        status_code=status,
+        principal=principal,
     )
 
 
@@ -82,7 +88,9 @@ def bundles_page(request: Request, session: DbSession, principal: MaybeStaff) ->
     return _page(request, "services/bundles/list.html", principal, {"bundles": service.list_bundles(session)})
 
 
-def _form_context(form_out: BundleFormOut, posted: dict[str, Any], problems: Problems, *, previewed: bool) -> dict[str, Any]:
+def _form_context(
+    form_out: BundleFormOut, posted: dict[str, Any], problems: Problems, *, previewed: bool
+) -> dict[str, Any]:
     return {
         "f": form_out,
         "posted": posted,
@@ -123,7 +131,12 @@ def bundle_page(request: Request, session: DbSession, principal: MaybeStaff, cod
         return error_page(request, (exc.zh, exc.en), exc.status, principal)
     posted = {"applicant_type": "1", "answers": {}, "materials": [], "parts": [], "consent": False}
     problems = Problems(i18n.lang_of(request))
-    return _page(request, "services/bundles/form.html", principal, _form_context(form_out, posted, problems, previewed=False))
+    return _page(
+        request,
+        "services/bundles/form.html",
+        principal,
+        _form_context(form_out, posted, problems, previewed=False),
+    )
 
 
 @router.post("/bundles/{code}", dependencies=[Depends(csrf.verify)])
@@ -150,7 +163,7 @@ def bundle_post(request: Request, session: DbSession, staff: MaybeStaff, form: P
             ctx = _form_context(filled, posted, problems, previewed=True)
             return _page(request, "services/bundles/form.html", staff, ctx)
         body = BundleApplicationIn(
-            applicant=_applicant(posted),  # type: ignore[arg-type]
+            applicant=_applicant(posted),
             parts=None if not any(p.optional for p in form_out.bundle.items) else posted["parts"],
             answers=posted["answers"],
             materials=posted["materials"],

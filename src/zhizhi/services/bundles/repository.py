@@ -27,7 +27,9 @@ def bundles_by_ids(session: Session, ids: Sequence[int]) -> dict[int, Bundle]:
 
 
 def active_bundles(session: Session) -> list[Bundle]:
-    return list(session.scalars(select(Bundle).where(Bundle.status == BundleStatus.ACTIVE.value).order_by(Bundle.id)))
+    return list(
+        session.scalars(select(Bundle).where(Bundle.status == BundleStatus.ACTIVE.value).order_by(Bundle.id))
+    )
 
 
 def items_of(session: Session, bundle_ids: Sequence[int]) -> dict[int, list[BundleItem]]:
@@ -76,11 +78,11 @@ def parts_of(session: Session, application_ids: Sequence[int]) -> dict[int, list
         return out
     stmt = (
         select(BundleApplicationPart)
-        .where(BundleApplicationPart.bundle_application_id.in_(list(application_ids)))
+        .where(BundleApplicationPart.application_id.in_(list(application_ids)))
         .order_by(BundleApplicationPart.id)
     )
     for row in session.scalars(stmt):
-        out[row.bundle_application_id].append(row)
+        out[row.application_id].append(row)
     return out
 
 

@@ -5,7 +5,8 @@ application and what a refused part means for the rest.  No session, no SQL."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.services.bundles.enums import FINISHED, REFUSALS, BundleState, PartOutcome
@@ -50,13 +51,13 @@ class Part:
 @dataclass(slots=True)
 class MergedField:
     field: FormField
-    parts: list[str] = field(default_factory=list)
+    parts: list[str] = dc_field(default_factory=list)
 
 
 @dataclass(slots=True)
 class MergedMaterial:
     material: FormMaterial
-    parts: list[str] = field(default_factory=list)
+    parts: list[str] = dc_field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

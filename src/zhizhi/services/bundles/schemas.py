@@ -67,7 +67,9 @@ class ApplicantIn(In):
 class BundleApplicationIn(In):
     applicant: ApplicantIn
     parts: list[PartKey] | None = Field(default=None, max_length=20)  # None: every part
-    answers: dict[FieldCode, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict, max_length=200)
+    answers: dict[FieldCode, Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=dict, max_length=200
+    )
     materials: list[MaterialCode] = Field(default_factory=list, max_length=200)  # provided by the applicant
     consent: bool = False  # 免提交: the applicant agrees that data is read instead of paper
 

@@ -60,7 +60,8 @@ def to_part(row: BundleItem, v: ItemVersionView) -> rules.Part:
         depends_on=tuple(row.depends_on or ()),
         applicant_types=tuple(row.applicant_types or ()) or tuple(v.applicant_types),
         fields=tuple(
-            rules.FormField(f.code, f.label, f.label_en, f.type, f.required, tuple(f.options)) for f in v.fields
+            rules.FormField(f.code, f.label, f.label_en, f.type, f.required, tuple(f.options))
+            for f in v.fields
         ),
         materials=tuple(
             rules.FormMaterial(m.code, m.name, m.required, m.source, m.source_kind, m.source_code)
@@ -91,7 +92,11 @@ def save_bundle(session: Session, principal: Principal, body: BundleIn) -> Bundl
     published; its parts' dependencies must stay inside it without a cycle; their fields must
     merge (one type per field code).  A bundle with applications keeps its parts' keys."""
     if not principal.can(Permission.SERVICE_ITEMS_MANAGE):
-        raise Forbidden("无权维护一件事", "not allowed to manage bundles", permission=Permission.SERVICE_ITEMS_MANAGE.value)
+        raise Forbidden(
+            "无权维护一件事",
+            "not allowed to manage bundles",
+            permission=Permission.SERVICE_ITEMS_MANAGE.value,
+        )
     rules.check_definition([(i.part, i.depends_on) for i in body.items])
     lead = org.find_department(session, body.lead_department)
     if lead is None:
@@ -146,7 +151,16 @@ def save_bundle(session: Session, principal: Principal, body: BundleIn) -> Bundl
             known = {r.part: r for r in rows}
             if part.part in known:  # keep the row (applications point at it)
                 new = known[part.part]
-                for attr in ("position", "item_id", "item_code", "optional", "depends_on", "applicant_types", "condition", "condition_en"):
+                for attr in (
+                    "position",
+                    "item_id",
+                    "item_code",
+                    "optional",
+                    "depends_on",
+                    "applicant_types",
+                    "condition",
+                    "condition_en",
+                ):
                     setattr(part, attr, getattr(new, attr))
                 rows.remove(new)
         session.add_all(rows)

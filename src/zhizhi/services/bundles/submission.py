@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from zhizhi.cases import service as cases
 from zhizhi.core import audit, clock, fieldcrypt
 from zhizhi.core.errors import Forbidden, NotFound, ValidationFailed
 from zhizhi.core.masking import mask_id_number, mask_name
@@ -77,7 +76,9 @@ def _gather(
     return values, per_part
 
 
-def _provided_for_all(chosen: Sequence[rules.Part], per_part: dict[str, dict[str, dict[str, str]]]) -> set[str]:
+def _provided_for_all(
+    chosen: Sequence[rules.Part], per_part: dict[str, dict[str, dict[str, str]]]
+) -> set[str]:
     """Material codes data provided for every part that asks for them (else they are asked)."""
     asked_by: dict[str, list[str]] = {}
     for part in chosen:
@@ -109,13 +110,19 @@ def preview(session: Session, principal: Principal, code: str, body: PrefillIn) 
 
 
 def _masked_applicant(body: BundleApplicationIn, identity: prefill.Identity) -> str:
-    name = mask_name(body.applicant.name) if identity.applicant_type == answers.NATURAL_PERSON else body.applicant.name
+    name = (
+        mask_name(body.applicant.name)
+        if identity.applicant_type == answers.NATURAL_PERSON
+        else body.applicant.name
+    )
     key = identity.id_number if identity.applicant_type == answers.NATURAL_PERSON else identity.credit_code
     shown = mask_id_number(key) if identity.applicant_type == answers.NATURAL_PERSON else key
     return f"{name}（{shown}）"[:40]
 
 
-def submit(session: Session, principal: Principal, code: str, body: BundleApplicationIn) -> BundleApplicationOut:
+def submit(
+    session: Session, principal: Principal, code: str, body: BundleApplicationIn
+) -> BundleApplicationOut:
     """One submission of the merged form: the bundle application and one application per part,
     all in this unit of work (any refusal raises and nothing is written).  With consent, the
     materials data provides are read and not asked for, and blank fields data can fill are
@@ -130,7 +137,9 @@ def submit(session: Session, principal: Principal, code: str, body: BundleApplic
     if body.consent:
         values, per_part = _gather(session, principal, chosen, identity)
     by_data = _provided_for_all(chosen, per_part)
-    final = answers.check(merged.fields, merged.materials, body.answers, body.materials, values, sorted(by_data))
+    final = answers.check(
+        merged.fields, merged.materials, body.answers, body.materials, values, sorted(by_data)
+    )
     prefilled = {c for c, v in final.items() if c in values and values[c] == v}
     now = clock.now()
     key = identity.id_number if identity.applicant_type == answers.NATURAL_PERSON else identity.credit_code
@@ -163,14 +172,16 @@ def submit(session: Session, principal: Principal, code: str, body: BundleApplic
             version_id=part.version_id,
             applicant=body.applicant,
             answers={c: v for c, v in final.items() if c in codes},
-            materials=[m.code for m in part.materials if m.code in body.materials and m.code not in from_data],
+            materials=[
+                m.code for m in part.materials if m.code in body.materials and m.code not in from_data
+            ],
             materials_by_data=from_data,
             bundle_number=row.number,
         )
         repo.add(
             session,
             BundleApplicationPart(
-                bundle_application_id=row.id,
+                application_id=row.id,
                 bundle_item_id=rows_by_part[part.part].id,
                 part=part.part,
                 case_id=opened.case_id,
@@ -234,7 +245,9 @@ def get_application(session: Session, principal: Principal, number: str) -> Bund
         raise NotFound("一件事申请不存在", "bundle application not found", field="number")
     row = repo.application_by_number(session, number)
     if row is None or not _visible(session, principal, row):
-        raise NotFound(f"一件事申请 {number} 不存在", f"bundle application {number} not found", field="number")
+        raise NotFound(
+            f"一件事申请 {number} 不存在", f"bundle application {number} not found", field="number"
+        )
     return application_out(session, row)
 
 
@@ -336,7 +349,7 @@ def settle(session: Session, case_id: int, action: str) -> None:
     session.flush()
     if outcome not in REFUSALS:
         return
-    siblings = repo.parts_of(session, [part.bundle_application_id])[part.bundle_application_id]
+    siblings = repo.parts_of(session, [part.application_id])[part.application_id]
     items = repo.bundle_items_by_ids(session, [p.bundle_item_id for p in siblings])
     depends = {p.part: list(items[p.bundle_item_id].depends_on or []) for p in siblings}
     by_key = {p.part: p for p in siblings}
@@ -349,7 +362,11 @@ def settle(session: Session, case_id: int, action: str) -> None:
             continue
         zh = f"所依赖的事项「{name}」{label[0]}，本事项无法继续办理，已自动撤回"
         en = f"withdrawn: the part it depends on ({name}) was {label[1].lower()}"
-        other.outcome, other.outcome_at, other.outcome_reason = PartOutcome.WITHDRAWN.value, now, f"{zh} / {en}"
+        other.outcome, other.outcome_at, other.outcome_reason = (
+            PartOutcome.WITHDRAWN.value,
+            now,
+            f"{zh} / {en}",
+        )
         session.flush()
         parts.withdraw(session, other.case_id, f"{zh} / {en}")
         withdrawn.append(key)

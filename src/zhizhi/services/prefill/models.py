@@ -20,9 +20,7 @@ class PrefillRecord(Base):
 
     __tablename__ = "prefill_records"
     __table_args__ = (
-        CheckConstraint(
-            "fields_saved <= fields_total AND materials_saved <= materials_total", name="counts"
-        ),
+        CheckConstraint("fields_saved <= fields_total AND materials_saved <= materials_total", name="counts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -36,7 +36,9 @@ FIELD_SOURCES: dict[str, FieldSource] = {
     "applicant.months_paid": FieldSource("RS-SB-001", "months_paid", KeyKind.PERSON),
     "enterprise.name": FieldSource("SCJG-YYZZ-001", "name", KeyKind.ORGANISATION),
     "enterprise.kind": FieldSource("SCJG-YYZZ-001", "kind", KeyKind.ORGANISATION),
-    "enterprise.legal_representative": FieldSource("SCJG-YYZZ-001", "legal_representative", KeyKind.ORGANISATION),
+    "enterprise.legal_representative": FieldSource(
+        "SCJG-YYZZ-001", "legal_representative", KeyKind.ORGANISATION
+    ),
     "enterprise.address": FieldSource("SCJG-YYZZ-001", "address", KeyKind.ORGANISATION),
     "enterprise.business_scope": FieldSource("SCJG-YYZZ-001", "business_scope", KeyKind.ORGANISATION),
     "enterprise.established": FieldSource("SCJG-YYZZ-001", "established", KeyKind.ORGANISATION),
@@ -76,11 +78,11 @@ def needs(
         if src is not None and src.key in keys:
             resources.setdefault(src.resource, []).append(src.column)
     certs: list[str] = []
-    for kind, code in materials:
-        if kind == "shared" and code and RESOURCE_KEYS.get(code) in keys:
-            resources.setdefault(code, [])
-        elif kind == "certificate" and code:
-            certs.append(code)
+    for kind, source in materials:
+        if kind == "shared" and source and RESOURCE_KEYS.get(source) in keys:
+            resources.setdefault(source, [])
+        elif kind == "certificate" and source:
+            certs.append(source)
     return Need({r: tuple(dict.fromkeys(c)) for r, c in resources.items()}, tuple(dict.fromkeys(certs)))
 
 

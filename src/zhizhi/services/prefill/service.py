@@ -159,13 +159,13 @@ def fetch(
         if src is not None and record is not None and rules.usable(record.get(src.column)):
             out.values[code] = rules.as_text(record[src.column])
     holders = [keys[k] for k in (rules.KeyKind.PERSON, rules.KeyKind.ORGANISATION) if k in keys]
-    for code, kind, source_code in materials:
-        if kind == "shared" and source_code:
+    for code, source_kind, source_code in materials:
+        if source_kind == "shared" and source_code:
             if records.get(source_code) is not None:
                 out.materials[code] = {"source": f"shared:{source_code}", "ref": source_code}
             else:
                 out.missing[code] = reasons.get(source_code) or "no_identity"
-        elif kind == "certificate" and source_code:
+        elif source_kind == "certificate" and source_code:
             number = _certificate(session, cache, department_id, source_code, holders) if holders else None
             if number:
                 out.materials[code] = {"source": f"certificate:{source_code}", "ref": number}
