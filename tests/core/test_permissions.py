@@ -44,8 +44,13 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
     "sharing:clients",
+    "application:submit",
+    "application:review",
+    "application:decide",
+    "application:extend",
     "services:items_manage",
 }
+APPLICATIONS = {"application:submit", "application:review", "application:decide"}  # a back office
 HANDLING = {
     "case:read",
     "knowledge:read",
@@ -57,7 +62,7 @@ HANDLING = {
 }
 
 EXPECTED: dict[str, set[str]] = {
-    "public": {"case:create", "case:read", "case:rate"},
+    "public": {"case:create", "case:read", "case:rate", "application:submit"},
     "intake_agent": {
         "case:read",
         "knowledge:read",
@@ -86,7 +91,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:reopen",
         "personal:read",
     },
-    "handler": HANDLING | {"cert:read"},
+    "handler": HANDLING | {"cert:read"} | APPLICATIONS,
     "grid_worker": HANDLING | {"case:create"},
     "supervisor": {
         "case:read",
@@ -110,6 +115,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:create",
         "case:supervise",
         "cockpit:read",
+        "application:extend",
     },
     "data_steward": {
         "case:read",

@@ -18,6 +18,7 @@ from zhizhi.notifications import models as notifications_models
 from zhizhi.open311 import models as open311_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
+from zhizhi.services.applications import models as services_applications_models
 from zhizhi.services.bundles import models as services_bundles_models
 from zhizhi.services.items import models as services_items_models
 from zhizhi.services.prefill import models as services_prefill_models
@@ -39,6 +40,7 @@ __all__ = [
     "open311_models",
     "org_models",
     "routing_models",
+    "services_applications_models",
     "services_bundles_models",
     "services_items_models",
     "services_prefill_models",
