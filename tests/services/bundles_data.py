@@ -1,6 +1,9 @@
-"""A test bundle "open a restaurant": three published items of the test city and the bundle
-over them.  ``licence`` (营业执照, open to people and firms) → ``food`` (食品经营许可, firms only,
-depends on ``licence``) → ``hygiene`` (公共场所卫生许可, optional, depends on ``food``)."""
+"""Two test bundles over published items of the test city.
+
+"open a restaurant" (firms): ``licence`` (企业设立登记) → ``food`` (食品经营许可, depends on
+``licence``, firms and unincorporated businesses) → ``hygiene`` (公共场所卫生许可, optional,
+depends on ``food``).  "a child is born" (people): ``birth`` (出生医学证明) → ``hukou`` (出生登记,
+depends on ``birth``); ``insurance`` (城乡居民医保参保, optional, independent)."""
 
 from __future__ import annotations
 
@@ -32,8 +35,8 @@ ITEMS: list[dict[str, Any]] = [
     item(
         basic_code="000117001000",
         implementation_code=LICENCE,
-        name="个体工商户设立登记",
-        applicant_types=["1", "2"],
+        name="企业设立登记",
+        applicant_types=["2"],
         result_type="licence",
         result_name="营业执照",
         result_certificate_type="business_licence",
@@ -81,6 +84,67 @@ ITEMS: list[dict[str, Any]] = [
         ],
     ),
 ]
+
+BIRTH = code_for("000117031000")
+HUKOU = code_for("000117032000")
+INSURANCE = code_for("000117033000")
+_CHILD = {"code": "child.name", "label": "新生儿姓名", "label_en": "Child's name"}
+_APPLICANT = {"code": "applicant.name", "label": "申请人姓名", "label_en": "Applicant's name"}
+_PERSON = {
+    "applicant_types": ["1"],
+    "audiences": ["personal"],
+    "life_events": ["newborn"],
+    "result_certificate_type": None,
+}
+ITEMS += [
+    item(
+        basic_code="000117031000",
+        implementation_code=BIRTH,
+        name="出生医学证明签发",
+        **_PERSON,
+        materials=[_ID_CARD, {"code": "hospital.record", "name": "分娩记录", "form": "paper"}],
+        fields=[
+            _APPLICANT,
+            _CHILD,
+            {"code": "child.birth_date", "label": "出生日期", "label_en": "Date of birth", "type": "date"},
+            {
+                "code": "applicant.household_address",
+                "label": "户籍地址",
+                "label_en": "Household address",
+                "required": False,
+            },
+        ],
+    ),
+    item(
+        basic_code="000117032000",
+        implementation_code=HUKOU,
+        name="出生登记（户口）",
+        **_PERSON,
+        materials=[_ID_CARD, {"code": "household.register", "name": "居民户口簿", "form": "paper"}],
+        fields=[_APPLICANT, _CHILD, _PHONE],
+    ),
+    item(
+        basic_code="000117033000",
+        implementation_code=INSURANCE,
+        name="城乡居民基本医疗保险参保登记",
+        **_PERSON,
+        materials=[_ID_CARD],
+        fields=[_CHILD, _PHONE],
+    ),
+]
+NEWBORN: dict[str, Any] = {
+    "code": "newborn",
+    "name": "新生儿出生",
+    "name_en": "A child is born",
+    "audience": "personal",
+    "life_event": "newborn",
+    "lead_department": "ZJ",
+    "items": [
+        {"part": "birth", "item": BIRTH},
+        {"part": "hukou", "item": HUKOU, "depends_on": ["birth"]},
+        {"part": "insurance", "item": INSURANCE, "optional": True},
+    ],
+}
 
 BUNDLE: dict[str, Any] = {
     "code": "open-restaurant",

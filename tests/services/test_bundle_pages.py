@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.builders import PASSWORD
 from tests.pages.helpers import post_form
-from tests.services.bundles_data import save_bundle
+from tests.services.bundles_data import NEWBORN, save_bundle
 from tests.sharing.conftest import CITIZEN_ID, PROVIDER_ROWS, SharingCity
 
 PERSON = PROVIDER_ROWS["provider_population"][0]
@@ -13,6 +13,7 @@ PERSON = PROVIDER_ROWS["provider_population"][0]
 def test_list_form_and_preview(bundle_city: SharingCity) -> None:
     city = bundle_city
     save_bundle(city.world)
+    save_bundle(city.world, NEWBORN)
     c = city.client
     c.cookies.clear()
     page = c.get("/bundles")
@@ -30,16 +31,16 @@ def test_list_form_and_preview(bundle_city: SharingCity) -> None:
         "username": "citizen",
         "password": "wrong",
     }
-    r = post_form(c, "/bundles/open-restaurant", "/bundles/open-restaurant", data)
+    r = post_form(c, "/bundles/newborn", "/bundles/newborn", data)
     assert r.status_code == 422 and 'id="signin-error"' in r.text
-    r = post_form(c, "/bundles/open-restaurant", "/bundles/open-restaurant", {**data, "password": PASSWORD})
+    r = post_form(c, "/bundles/newborn", "/bundles/newborn", {**data, "password": PASSWORD})
     assert r.status_code == 200, r.text
     assert 'id="prefilled"' in r.text and f'value="{PERSON["household_address"]}"' in r.text
     assert 'id="mat-applicant.id_card"' in r.text and "zz_session" not in r.cookies
     r = post_form(
         c,
-        "/bundles/open-restaurant",
-        "/bundles/open-restaurant",
+        "/bundles/newborn",
+        "/bundles/newborn",
         {**data, "consent": "", "password": PASSWORD},
     )
     assert r.status_code == 422 and "须先同意" in r.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.services.bundles_data import save_bundle
+from tests.services.bundles_data import NEWBORN, save_bundle
 from tests.sharing.conftest import CITIZEN_ID, PROVIDER_ROWS, SharingCity
 
 PERSON = PROVIDER_ROWS["provider_population"][0]
@@ -13,7 +13,7 @@ PERSON = PROVIDER_ROWS["provider_population"][0]
 
 def _preview(city: SharingCity, user: str, consent: bool = True, id_number: str = CITIZEN_ID) -> Any:
     body = {"applicant": {"type": "1", "name": PERSON["name"], "id_number": id_number}, "consent": consent}
-    return city.client.post("/api/v1/bundles/open-restaurant/prefill", json=body, headers=city.h(user))
+    return city.client.post("/api/v1/bundles/newborn/prefill", json=body, headers=city.h(user))
 
 
 def _reads_about(city: SharingCity, user: str) -> list[dict[str, Any]]:
@@ -24,17 +24,17 @@ def _reads_about(city: SharingCity, user: str) -> list[dict[str, Any]]:
 
 def test_preview_fills_the_form_for_the_verified_applicant(bundle_city: SharingCity) -> None:
     city = bundle_city
-    save_bundle(city.world)
+    save_bundle(city.world, NEWBORN)
     before = len(_reads_about(city, "st_ga"))
     r = _preview(city, "citizen")
     assert r.status_code == 200, r.text
     fields = {f["code"]: f for f in r.json()["fields"]}
     assert fields["applicant.name"]["value"] == PERSON["name"]
     assert fields["applicant.household_address"]["value"] == PERSON["household_address"]
-    assert fields["enterprise.name"]["value"] is None  # not in the population register
+    assert fields["child.name"]["value"] is None  # not in the population register
     materials = {m["code"]: m for m in r.json()["materials"]}
     assert materials["applicant.id_card"]["provided"] == {"source": "shared:GA-RK-001", "ref": "GA-RK-001"}
-    assert materials["premises.proof"]["provided"] is None
+    assert materials["household.register"]["provided"] is None
     reads = _reads_about(city, "st_ga")
     assert len(reads) == before + 1  # the ZJ parts read once
     assert reads[0]["purpose"] == "service" and reads[0]["outcome"] == "served"
@@ -47,7 +47,7 @@ def test_preview_fills_the_form_for_the_verified_applicant(bundle_city: SharingC
 
 def test_no_read_without_consent_or_for_someone_else(bundle_city: SharingCity) -> None:
     city = bundle_city
-    save_bundle(city.world)
+    save_bundle(city.world, NEWBORN)
     before = len(_reads_about(city, "st_ga"))
     r = _preview(city, "citizen", consent=False)
     assert r.status_code == 422 and r.json()["field"] == "consent"
@@ -62,9 +62,7 @@ def test_no_read_without_consent_or_for_someone_else(bundle_city: SharingCity) -
     assert r.status_code == 200 and all(f["value"] is None for f in r.json()["fields"])
     assert len(_reads_about(city, "st_ga")) == before
     assert _preview(city, "citizen", id_number="43010419900101123").status_code == 422
-    assert (
-        city.client.post("/api/v1/bundles/open-restaurant/prefill", json={"consent": True}).status_code == 401
-    )
+    assert city.client.post("/api/v1/bundles/newborn/prefill", json={"consent": True}).status_code == 401
 
 
 def test_organisation_data_and_certificates(bundle_city: SharingCity) -> None:

@@ -8,7 +8,7 @@
 New tables only (``cases`` is never batch-copied).
 
 Revision ID: 0018_bundles
-Revises: 0018_services (the lead re-chains after the other services migrations)
+Revises: 0018_applications (the lead re-chains after the other services migrations)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql
 import zhizhi.core.db
 
 revision = "0018_bundles"
-down_revision = "0018_services"
+down_revision = "0018_applications"
 branch_labels = None
 depends_on = None
 

@@ -164,7 +164,7 @@ def bundle_post(request: Request, session: DbSession, staff: MaybeStaff, form: P
             return _page(request, "services/bundles/form.html", staff, ctx)
         body = BundleApplicationIn(
             applicant=_applicant(posted),
-            parts=None if not any(p.optional for p in form_out.bundle.items) else posted["parts"],
+            parts=posted["parts"],
             answers=posted["answers"],
             materials=posted["materials"],
             consent=posted["consent"],

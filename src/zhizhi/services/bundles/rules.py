@@ -147,24 +147,20 @@ def eligible(part: Part, applicant_type: str) -> bool:
 
 
 def choose_parts(parts: Sequence[Part], chosen: Iterable[str] | None, applicant_type: str) -> list[Part]:
-    """The parts a submission applies for: every part, or the mandatory ones plus those chosen.
+    """The parts a submission applies for: the mandatory ones plus the optional ones chosen.
     Refused (422, bilingual, with the field) when a chosen part is unknown, not open to this
     applicant type, or depends on a part left out; parts not open to the applicant that they did
     not choose are left out when optional, refused when mandatory."""
     by_key = {p.part: p for p in parts}
-    if chosen is None:
-        wanted = [p.part for p in parts]
-        explicit: set[str] = set()
-    else:
-        explicit = set(chosen)
-        unknown = sorted(explicit - set(by_key))
-        if unknown:
-            raise ValidationFailed(
-                f"本件事没有这些事项：{'、'.join(unknown)}",
-                f"the bundle has no parts {', '.join(unknown)}",
-                field="parts",
-            )
-        wanted = [p.part for p in parts if p.part in explicit or not p.optional]
+    explicit = set(chosen or ())
+    unknown = sorted(explicit - set(by_key))
+    if unknown:
+        raise ValidationFailed(
+            f"本件事没有这些事项：{'、'.join(unknown)}",
+            f"the bundle has no parts {', '.join(unknown)}",
+            field="parts",
+        )
+    wanted = [p.part for p in parts if p.part in explicit or not p.optional]
     out: list[Part] = []
     for key in wanted:
         part = by_key[key]

@@ -66,7 +66,7 @@ class ApplicantIn(In):
 
 class BundleApplicationIn(In):
     applicant: ApplicantIn
-    parts: list[PartKey] | None = Field(default=None, max_length=20)  # None: every part
+    parts: list[PartKey] | None = Field(default=None, max_length=20)  # optional parts applied for
     answers: dict[FieldCode, Annotated[str, Field(max_length=2000)]] = Field(
         default_factory=dict, max_length=200
     )

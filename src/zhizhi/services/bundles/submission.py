@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from zhizhi.attachments.service import Upload
 from zhizhi.core import audit, clock, fieldcrypt
 from zhizhi.core.errors import Forbidden, NotFound, ValidationFailed
 from zhizhi.core.masking import mask_id_number, mask_name
@@ -41,12 +42,10 @@ SOURCE_KINDS_BY_DATA = ("shared", "certificate")
 
 def _require_applicant(principal: Principal) -> str:
     """The channel of a submission: online for the public, at a window for staff who may
-    register applications."""
-    if principal.role == Role.PUBLIC:
-        return "online"
-    if principal.can(Permission.CASE_CREATE):
-        return "window"
-    raise Forbidden("无权提交办件申请", "not allowed to submit applications")
+    submit applications (a clerk checks the originals)."""
+    if not principal.can(Permission.APPLICATION_SUBMIT):
+        raise Forbidden("无权提交办件申请", "not allowed to submit applications")
+    return "online" if principal.role == Role.PUBLIC else "window"
 
 
 def _gather(
@@ -121,13 +120,20 @@ def _masked_applicant(body: BundleApplicationIn, identity: prefill.Identity) -> 
 
 
 def submit(
-    session: Session, principal: Principal, code: str, body: BundleApplicationIn
+    session: Session,
+    principal: Principal,
+    code: str,
+    body: BundleApplicationIn,
+    files: dict[str, list[Upload]] | None = None,
 ) -> BundleApplicationOut:
     """One submission of the merged form: the bundle application and one application per part,
     all in this unit of work (any refusal raises and nothing is written).  With consent, the
     materials data provides are read and not asked for, and blank fields data can fill are
-    filled (what the applicant saw in :func:`preview` and confirmed)."""
+    filled (what the applicant saw in :func:`preview` and confirmed).  ``files``: uploaded files
+    per material code (online); every part needing a material gets them (one document, given
+    once for the whole bundle)."""
     channel = _require_applicant(principal)
+    files = files or {}
     loaded = catalogue.load(session, code, for_new_application=True)
     identity = answers.identity(body.applicant)
     chosen = rules.choose_parts(loaded.parts, body.parts, identity.applicant_type)
@@ -137,9 +143,8 @@ def submit(
     if body.consent:
         values, per_part = _gather(session, principal, chosen, identity)
     by_data = _provided_for_all(chosen, per_part)
-    final = answers.check(
-        merged.fields, merged.materials, body.answers, body.materials, values, sorted(by_data)
-    )
+    given = sorted(set(body.materials) | set(files))
+    final = answers.check(merged.fields, merged.materials, body.answers, given, values, sorted(by_data))
     prefilled = {c for c, v in final.items() if c in values and values[c] == v}
     now = clock.now()
     key = identity.id_number if identity.applicant_type == answers.NATURAL_PERSON else identity.credit_code
@@ -166,17 +171,19 @@ def submit(
     for part in chosen:
         codes = {f.code for f in part.fields}
         from_data = {c: per_part[part.part][c] for c in (m.code for m in part.materials) if c in by_data}
+        mine = {m.code for m in part.materials} - set(from_data)
         opened = parts.open_application(
             session,
             principal,
+            part=part.part,
             version_id=part.version_id,
             applicant=body.applicant,
+            phone=final.get("applicant.phone"),
             answers={c: v for c, v in final.items() if c in codes},
-            materials=[
-                m.code for m in part.materials if m.code in body.materials and m.code not in from_data
-            ],
-            materials_by_data=from_data,
-            bundle_number=row.number,
+            materials=sorted(mine & set(body.materials)),
+            files={c: f for c, f in files.items() if c in mine},
+            by_data=sorted(from_data),
+            window=channel == "window",
         )
         repo.add(
             session,
