@@ -1,11 +1,12 @@
 """One-stop services as a capability: each sub-capability's routers and pages, the package's
-templates and words, navigation (the public guide, the stewards' catalogue), and the install
-hook (the application lifecycle on the case engine, the bundles' event subscriptions)."""
+templates and words, navigation (the public guide, the stewards' catalogue, the bundles), and
+the install hook (the application lifecycle on the case engine, the bundles' subscriptions)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.services.applications import endpoints as application_endpoints
 from zhizhi.services.applications.lifecycle import register as register_applications
@@ -13,6 +14,7 @@ from zhizhi.services.bundles import endpoints as bundle_endpoints
 from zhizhi.services.bundles import pages as bundle_pages
 from zhizhi.services.bundles import wiring as bundle_wiring
 from zhizhi.services.items import endpoints as item_endpoints
+from zhizhi.services.items import guide_pages, steward_pages
 
 
 def _install() -> None:
@@ -23,9 +25,13 @@ def _install() -> None:
 CAPABILITY = Capability(
     name="services",
     api_routers=(item_endpoints.router, application_endpoints.router, bundle_endpoints.router),
-    page_routers=(bundle_pages.router,),
+    page_routers=(steward_pages.router, guide_pages.router, bundle_pages.router),
     templates=Path(__file__).parent / "templates",
     locale=Path(__file__).parent / "locale",
-    nav=(NavEntry("nav.bundles", "/bundles", "public", None, order=60),),
+    nav=(
+        NavEntry("svc.nav.guide", "/services", "public", order=30),
+        NavEntry("nav.bundles", "/bundles", "public", order=32),
+        NavEntry("svc.nav.items", "/services/items", "staff", Permission.SERVICE_ITEMS_MANAGE, order=47),
+    ),
     install=_install,
 )

@@ -44,6 +44,12 @@ def items_by_codes(session: Session, codes: Iterable[str]) -> dict[str, ServiceI
     return found
 
 
+def items_by_ids(session: Session, ids: Sequence[int]) -> list[ServiceItem]:
+    if not ids:
+        return []
+    return list(session.scalars(select(ServiceItem).where(ServiceItem.id.in_(list(ids)))))
+
+
 def item_by_id(session: Session, item_id: int) -> ServiceItem | None:
     return session.get(ServiceItem, item_id)
 
