@@ -16,7 +16,7 @@ LICENCE = code_for("000117001000")
 FOOD = code_for("000117009000")
 HYGIENE = code_for("000117020000")
 
-_PHONE = {"code": "applicant.phone", "label": "联系电话", "label_en": "Phone", "type": "phone"}
+_PHONE = {"code": "person.phone", "label": "联系电话", "label_en": "Phone", "type": "phone"}
 _NAME = {"code": "enterprise.name", "label": "经营者名称", "label_en": "Business name"}
 _ID_CARD = {
     "code": "applicant.id_card",
@@ -44,9 +44,9 @@ ITEMS: list[dict[str, Any]] = [
         fields=[
             _NAME,
             _PHONE,
-            {"code": "applicant.name", "label": "姓名", "label_en": "Name"},
+            {"code": "person.name", "label": "姓名", "label_en": "Name"},
             {
-                "code": "applicant.household_address",
+                "code": "person.household_address",
                 "label": "户籍地址",
                 "label_en": "Household address",
                 "required": False,
@@ -89,7 +89,7 @@ BIRTH = code_for("000117031000")
 HUKOU = code_for("000117032000")
 INSURANCE = code_for("000117033000")
 _CHILD = {"code": "child.name", "label": "新生儿姓名", "label_en": "Child's name"}
-_APPLICANT = {"code": "applicant.name", "label": "申请人姓名", "label_en": "Applicant's name"}
+_APPLICANT = {"code": "person.name", "label": "申请人姓名", "label_en": "Applicant's name"}
 _PERSON = {
     "applicant_types": ["1"],
     "audiences": ["personal"],
@@ -108,7 +108,7 @@ ITEMS += [
             _CHILD,
             {"code": "child.birth_date", "label": "出生日期", "label_en": "Date of birth", "type": "date"},
             {
-                "code": "applicant.household_address",
+                "code": "person.household_address",
                 "label": "户籍地址",
                 "label_en": "Household address",
                 "required": False,

@@ -22,8 +22,8 @@ RESTAURANT = {
     "applicant": {"type": "2", "name": "长沙麓山餐饮管理有限公司", "credit_code": COMPANY},
     "answers": {
         "enterprise.name": "长沙麓山餐饮管理有限公司",
-        "applicant.name": "刘建国",
-        "applicant.phone": "13900001111",
+        "person.name": "刘建国",
+        "person.phone": "13900001111",
         "food.category": "热食类食品制售",
     },
     "materials": [
@@ -62,7 +62,7 @@ def _newborn(
         "answers": {
             "child.name": "王小宝",
             "child.birth_date": "2026-11-20",
-            "applicant.phone": "13900002222",
+            "person.phone": "13900002222",
             **answers,
         },
         "consent": consent,
@@ -160,7 +160,7 @@ def test_a_failing_part_rolls_everything_back(bundle_city: SharingCity) -> None:
     second part (出生登记) refuse after the first was opened — nothing of either is kept."""
     city = bundle_city
     save_bundle(city.world, NEWBORN)
-    body = _newborn(False, ["applicant.id_card", "hospital.record"], **{"applicant.name": PERSON["name"]})
+    body = _newborn(False, ["applicant.id_card", "hospital.record"], **{"person.name": PERSON["name"]})
     body["materials"] = ["household.register"]
     r = _post_newborn(city, "citizen2", body)
     assert r.status_code == 422, r.text
@@ -170,7 +170,7 @@ def test_a_failing_part_rolls_everything_back(bundle_city: SharingCity) -> None:
     body = _newborn(
         False,
         ["applicant.id_card", "hospital.record", "household.register"],
-        **{"applicant.name": PERSON["name"]},
+        **{"person.name": PERSON["name"]},
     )
     r = _post_newborn(city, "citizen2", body)
     assert r.status_code == 201, r.text
@@ -200,7 +200,7 @@ def test_data_instead_of_paper_counts(bundle_city: SharingCity) -> None:
         _newborn(
             False,
             ["applicant.id_card", "hospital.record", "household.register"],
-            **{"applicant.name": "王芳"},
+            **{"person.name": "王芳"},
         ),
     )
     assert r.status_code == 201, r.text

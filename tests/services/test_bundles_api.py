@@ -31,7 +31,7 @@ def test_contract_list_and_merged_form(bundle_city: SharingCity) -> None:
     assert len(materials) == len(set(materials)) == 4 and form["materials_total"] == 2 + 3 + 2
     by_data = {m["code"] for m in form["materials"] if m["by_data"]}
     assert by_data == {"applicant.id_card", "enterprise.business_licence"}
-    assert next(f for f in form["fields"] if f["code"] == "applicant.name")["prefillable"]
+    assert next(f for f in form["fields"] if f["code"] == "person.name")["prefillable"]
 
 
 def test_definition_is_checked(bundle_city: SharingCity) -> None:

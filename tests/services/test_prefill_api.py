@@ -29,8 +29,8 @@ def test_preview_fills_the_form_for_the_verified_applicant(bundle_city: SharingC
     r = _preview(city, "citizen")
     assert r.status_code == 200, r.text
     fields = {f["code"]: f for f in r.json()["fields"]}
-    assert fields["applicant.name"]["value"] == PERSON["name"]
-    assert fields["applicant.household_address"]["value"] == PERSON["household_address"]
+    assert fields["person.name"]["value"] == PERSON["name"]
+    assert fields["person.household_address"]["value"] == PERSON["household_address"]
     assert fields["child.name"]["value"] is None  # not in the population register
     materials = {m["code"]: m for m in r.json()["materials"]}
     assert materials["applicant.id_card"]["provided"] == {"source": "shared:GA-RK-001", "ref": "GA-RK-001"}

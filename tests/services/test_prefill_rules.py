@@ -9,7 +9,7 @@ PERSON = {rules.KeyKind.PERSON: "430104199001011234"}
 
 def test_needs_only_what_the_keys_can_read() -> None:
     need = rules.needs(
-        ["applicant.name", "applicant.phone", "enterprise.name", "child.name"],
+        ["person.name", "person.phone", "enterprise.name", "child.name"],
         [
             ("shared", "GA-RK-001"),
             ("shared", "SCJG-YYZZ-001"),

@@ -178,7 +178,7 @@ def submit(
             part=part.part,
             version_id=part.version_id,
             applicant=body.applicant,
-            phone=final.get("applicant.phone"),
+            phone=final.get("person.phone"),
             answers={c: v for c, v in final.items() if c in codes},
             materials=sorted(mine & set(body.materials)),
             files={c: f for c, f in files.items() if c in mine},

@@ -26,22 +26,20 @@ class FieldSource:
 
 # canonical field code -> where shared data holds it (sharing.seed's resources)
 FIELD_SOURCES: dict[str, FieldSource] = {
-    "applicant.name": FieldSource("GA-RK-001", "name", KeyKind.PERSON),
-    "applicant.gender": FieldSource("GA-RK-001", "gender", KeyKind.PERSON),
-    "applicant.birth_date": FieldSource("GA-RK-001", "birth_date", KeyKind.PERSON),
-    "applicant.household_address": FieldSource("GA-RK-001", "household_address", KeyKind.PERSON),
-    "applicant.phone": FieldSource("GA-RK-001", "phone", KeyKind.PERSON),
-    "applicant.employer": FieldSource("RS-SB-001", "employer", KeyKind.PERSON),
-    "applicant.insured_since": FieldSource("RS-SB-001", "insured_since", KeyKind.PERSON),
-    "applicant.months_paid": FieldSource("RS-SB-001", "months_paid", KeyKind.PERSON),
+    "person.name": FieldSource("GA-RK-001", "name", KeyKind.PERSON),
+    "person.gender": FieldSource("GA-RK-001", "gender", KeyKind.PERSON),
+    "person.birth_date": FieldSource("GA-RK-001", "birth_date", KeyKind.PERSON),
+    "person.household_address": FieldSource("GA-RK-001", "household_address", KeyKind.PERSON),
+    "person.phone": FieldSource("GA-RK-001", "phone", KeyKind.PERSON),
+    "person.employer": FieldSource("RS-SB-001", "employer", KeyKind.PERSON),
+    "person.insured_since": FieldSource("RS-SB-001", "insured_since", KeyKind.PERSON),
+    "person.months_paid": FieldSource("RS-SB-001", "months_paid", KeyKind.PERSON),
     "enterprise.name": FieldSource("SCJG-YYZZ-001", "name", KeyKind.ORGANISATION),
     "enterprise.kind": FieldSource("SCJG-YYZZ-001", "kind", KeyKind.ORGANISATION),
-    "enterprise.legal_representative": FieldSource(
-        "SCJG-YYZZ-001", "legal_representative", KeyKind.ORGANISATION
-    ),
     "enterprise.address": FieldSource("SCJG-YYZZ-001", "address", KeyKind.ORGANISATION),
-    "enterprise.business_scope": FieldSource("SCJG-YYZZ-001", "business_scope", KeyKind.ORGANISATION),
     "enterprise.established": FieldSource("SCJG-YYZZ-001", "established", KeyKind.ORGANISATION),
+    "legal_rep.name": FieldSource("SCJG-YYZZ-001", "legal_representative", KeyKind.ORGANISATION),
+    "business.scope": FieldSource("SCJG-YYZZ-001", "business_scope", KeyKind.ORGANISATION),
 }
 
 # a shared material's resource is read with the key of this kind
