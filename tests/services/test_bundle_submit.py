@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.attachments.photos import PDF
 from tests.certificates.conftest import COMPANY
-from tests.services.bundles_data import BUNDLE, NEWBORN, save_bundle
+from tests.services.bundles_data import NEWBORN, save_bundle
 from tests.sharing.conftest import CITIZEN_ID, PROVIDER_ROWS, SharingCity
 from zhizhi.core.db import unit_of_work
 from zhizhi.services.bundles.models import BundleApplication, BundleApplicationPart
@@ -184,7 +184,7 @@ def test_data_instead_of_paper_counts(bundle_city: SharingCity) -> None:
     assert r.status_code == 201, r.text
     out = r.json()
     assert out["consent"]
-    # separately: 4 + 3 fields, 2 + 2 materials; merged: 5 fields (2 filled from data), 3 materials (1 by data)
+    # separately 4 + 3 fields and 2 + 2 materials; merged 5 fields (2 from data), 3 materials (1 by data)
     assert (out["fields_total"], out["fields_asked"], out["fields_prefilled"]) == (7, 3, 2)
     assert (out["materials_total"], out["materials_asked"]) == (4, 2)
     saved = {p["part"]: (p["fields_saved"], p["materials_saved"]) for p in out["parts"]}

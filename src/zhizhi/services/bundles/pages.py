@@ -9,12 +9,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
-from zhizhi.core.errors import DomainError, Unauthorized
+from zhizhi.attachments.service import Upload
+from zhizhi.core.errors import DomainError, PayloadTooLarge, Unauthorized
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
+from zhizhi.core.settings import get_settings
 from zhizhi.http.deps import DbSession
 from zhizhi.http.problems import validation_problems
 from zhizhi.org import service as org
@@ -114,6 +116,19 @@ def _posted(form: FormData) -> dict[str, Any]:
     }
 
 
+def _files(form: FormData) -> dict[str, list[Upload]]:
+    """The uploaded material files (``f.<code>`` inputs; a member of the public online)."""
+    files: dict[str, list[Upload]] = {}
+    limit = get_settings().attachment_max_bytes
+    for key, value in form.multi_items():
+        if key.startswith("f.") and isinstance(value, UploadFile) and (value.filename or value.size):
+            data = value.file.read(limit + 1)
+            if len(data) > limit:
+                raise PayloadTooLarge("文件过大", "the file is too large", field=f"materials.{key[2:42]}")
+            files.setdefault(key[2:42], []).append(Upload(value.filename, data))
+    return files
+
+
 def _applicant(posted: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": posted["applicant_type"],
@@ -169,7 +184,7 @@ def bundle_post(request: Request, session: DbSession, staff: MaybeStaff, form: P
             materials=posted["materials"],
             consent=posted["consent"],
         )
-        out = submission.submit(session, principal, code, body)
+        out = submission.submit(session, principal, code, body, _files(form))
     except ValidationError as exc:
         for problem in validation_problems(list(exc.errors())):
             problems.add(problem.field, problem.zh, problem.en)
