@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 from sqlalchemy.dialects import postgresql
 
 import zhizhi.core.db
@@ -217,9 +216,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("prefill_records")
-    op.drop_index(
-        op.f("ix_bundle_application_parts_application_id"), table_name="bundle_application_parts"
-    )
+    op.drop_index(op.f("ix_bundle_application_parts_application_id"), table_name="bundle_application_parts")
 
     op.drop_table("bundle_application_parts")
     op.drop_index(op.f("ix_bundle_items_item_id"), table_name="bundle_items")
