@@ -72,7 +72,7 @@ def _applicant(
         out.extend(exc.errors)
     types = set(version.applicant_types)
     if types and (
-        (applicant.type is ApplicantType.PERSON) != (_PERSON_TYPE in types)
+        (applicant.type is ApplicantType.PERSON and _PERSON_TYPE not in types)
         or (applicant.type is ApplicantType.ORGANISATION and not types - {_PERSON_TYPE})
     ):
         out.append(
