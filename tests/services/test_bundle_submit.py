@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.attachments.photos import PDF
 from tests.certificates.conftest import COMPANY
-from tests.services.bundles_data import NEWBORN, save_bundle
+from tests.services.bundles_data import BUNDLE, NEWBORN, save_bundle
 from tests.sharing.conftest import CITIZEN_ID, PROVIDER_ROWS, SharingCity
 from zhizhi.core.db import unit_of_work
 from zhizhi.services.bundles.models import BundleApplication, BundleApplicationPart
@@ -101,6 +101,15 @@ def test_window_submission_opens_one_application_per_part(bundle_city: SharingCi
         assert got.status_code == expect, (user, got.text)
     r = city.client.get(f"/api/v1/applications/{out['parts'][1]['application']}", headers=city.h("h_zj"))
     assert r.status_code == 200 and r.json()["channel"] == "window"
+    # a bundle with applications keeps its parts; saving it again changes them in place
+    fewer = {**BUNDLE, "items": BUNDLE["items"][:2]}
+    assert save_bundle(city.world, fewer, expect=409)["field"] == "items"
+    again = save_bundle(city.world, {**BUNDLE, "name": "开办餐馆（新版）"})
+    assert again["name"] == "开办餐馆（新版）" and len(again["items"]) == 3
+    assert (
+        city.client.get(f"/api/v1/bundle-applications/{out['number']}", headers=city.h("h_zj")).status_code
+        == 200
+    )
 
 
 def test_not_eligible_part_and_one_time_list(bundle_city: SharingCity) -> None:

@@ -16,6 +16,11 @@ def add(session: Session, row: object) -> None:
     session.flush()
 
 
+def add_all(session: Session, rows: Sequence[object]) -> None:
+    session.add_all(rows)
+    session.flush()
+
+
 def bundle_by_code(session: Session, code: str) -> Bundle | None:
     return session.scalar(select(Bundle).where(Bundle.code == code))
 

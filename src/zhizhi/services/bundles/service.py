@@ -116,7 +116,8 @@ def save_bundle(session: Session, principal: Principal, body: BundleIn) -> Bundl
     created = bundle is None
     if bundle is None:
         bundle = Bundle(code=body.code, created_at=now, created_by=principal.username)
-    elif repo.has_applications(session, bundle.id):
+    keep = not created and repo.has_applications(session, bundle.id)
+    if keep:
         before = {r.part for r in repo.items_of(session, [bundle.id])[bundle.id]}
         if not before <= {i.part for i in body.items}:
             raise Conflict(
@@ -146,7 +147,7 @@ def save_bundle(session: Session, principal: Principal, body: BundleIn) -> Bundl
         for i, (item, v) in enumerate(zip(body.items, versions, strict=True))
     ]
     rules.merge([to_part(r, v) for r, v in zip(rows, versions, strict=True)])  # the form must merge
-    if not created:
+    if keep:  # applications point at the parts' rows: update them in place, add the new ones
         for part in repo.items_of(session, [bundle.id])[bundle.id]:
             known = {r.part: r for r in rows}
             if part.part in known:  # keep the row (applications point at it)
@@ -163,8 +164,7 @@ def save_bundle(session: Session, principal: Principal, body: BundleIn) -> Bundl
                 ):
                     setattr(part, attr, getattr(new, attr))
                 rows.remove(new)
-        session.add_all(rows)
-        session.flush()
+        repo.add_all(session, rows)
     else:
         repo.replace_items(session, bundle.id, rows)
     audit.record(
