@@ -50,6 +50,12 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
             )
         ).one()
         outbox = dict(conn.execute(text("SELECT kind, count(*) FROM outbox_messages GROUP BY kind")).all())
+        bundles = conn.execute(text("SELECT count(*) FROM bundles")).scalar()
+        parts = dict(
+            conn.execute(
+                text("SELECT outcome, count(*) FROM bundle_application_parts GROUP BY outcome")
+            ).all()
+        )
     assert set(statuses) == {
         "received",
         "accepted",
@@ -64,14 +70,23 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     }
     assert sum(statuses.values()) >= 300
     assert open311 == 5 and open311_clients == ["changsha-city-app"]  # docs/open311.md
-    assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
-    assert reads == {"served": 160, "refused": 10}
+    assert sharing == {"pending": 3, "approved": 20, "refused": 1}  # data sharing (+14 bundle grants)
+    assert reads == {"served": 176, "refused": 12}  # + the bundles' 免提交 reads (docs/services.md)
     assert knowledge == {"published": 29, "draft": 2, "retired": 1} and indexed == 29  # docs/knowledge.md
     assert cited == 2
     assert tuple(systems) == (3, 1, 1, 1)  # consuming systems: one retired, bound, rotated
+    assert bundles == 3 and set(parts) == {
+        "open",
+        "approved",
+        "denied",
+        "not_accepted",
+        "withdrawn",
+    }  # services
     assert {"accepted", "replied", "dispatched"} <= set(outbox)  # notifications (docs/notifications.md)
     assert "岳麓区人民政府" in districts and len(districts) == 9
-    assert certificates == {"A": 8, "B": 2, "C": 2, "D": 1} and revoked == 1
+    assert (
+        certificates == {"A": 9, "B": 2, "C": 2, "D": 1} and revoked == 1
+    )  # + 张伟's child's birth certificate
     assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]
     again = subprocess.run(
         [sys.executable, "-m", "zhizhi.cli", "audit", "verify"],
