@@ -44,3 +44,32 @@ def test_list_form_and_preview(bundle_city: SharingCity) -> None:
         {**data, "consent": "", "password": PASSWORD},
     )
     assert r.status_code == 422 and "须先同意" in r.text
+
+
+def test_status_pages(bundle_city: SharingCity) -> None:
+    from tests.pages.helpers import login
+    from tests.services.test_bundle_submit import _newborn, _post_newborn
+
+    city = bundle_city
+    save_bundle(city.world, NEWBORN)
+    body = _newborn(
+        False, ["applicant.id_card", "hospital.record", "household.register"], **{"person.name": "王芳"}
+    )
+    r = _post_newborn(city, "citizen2", body)
+    assert r.status_code == 201, r.text
+    number = r.json()["number"]
+    c = city.client
+    c.cookies.clear()
+    assert c.get("/bundle-status").status_code == 200
+    form = {"number": number, "username": "citizen2", "password": PASSWORD}
+    r = post_form(c, "/bundle-status", "/bundle-status", form)
+    assert r.status_code == 200 and number in r.text and 'id="saved-fields"' in r.text
+    r = post_form(c, "/bundle-status", "/bundle-status", {**form, "username": "citizen"})
+    assert r.status_code == 404 and 'id="lookup-error"' in r.text  # not his
+    r = post_form(c, "/bundle-status", "/bundle-status", {**form, "password": "wrong"})
+    assert r.status_code == 404
+    login(c, "h_zj")
+    r = c.get(f"/bundle-applications/{number}")
+    assert r.status_code == 200 and 'id="parts"' in r.text
+    login(c, "h_d2")
+    assert c.get(f"/bundle-applications/{number}").status_code == 404
