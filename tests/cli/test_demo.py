@@ -67,6 +67,13 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "replied",
         "closed",
         "merged",
+        # applications (办件) of the demo bundles, in the states they were driven to
+        "submitted",
+        "examining",
+        "approved",
+        "denied",
+        "not_accepted",
+        "withdrawn",
     }
     assert sum(statuses.values()) >= 300
     assert open311 == 5 and open311_clients == ["changsha-city-app"]  # docs/open311.md
