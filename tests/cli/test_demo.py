@@ -24,7 +24,25 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     engine = create_engine(url)
     with engine.connect() as conn:
-        statuses = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
+        statuses = dict(
+            conn.execute(
+                text("SELECT status, count(*) FROM cases WHERE kind != 'application' GROUP BY status")
+            ).all()
+        )
+        applications = dict(
+            conn.execute(
+                text(
+                    "SELECT status, count(*) FROM cases WHERE kind = 'application' "
+                    "AND id NOT IN (SELECT case_id FROM bundle_application_parts) GROUP BY status"
+                )
+            ).all()
+        )
+        issued = conn.execute(
+            text(
+                "SELECT count(*) FROM applications WHERE certificate_number IS NOT NULL "
+                "AND case_id NOT IN (SELECT case_id FROM bundle_application_parts)"
+            )
+        ).scalar()
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
         certificates = dict(
             conn.execute(text("SELECT grade, count(*) FROM certificates GROUP BY grade")).all()
@@ -67,15 +85,21 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "replied",
         "closed",
         "merged",
-        # applications (办件) of the demo bundles, in the states they were driven to
-        "submitted",
-        "examining",
-        "approved",
-        "denied",
-        "not_accepted",
-        "withdrawn",
     }
     assert sum(statuses.values()) >= 300
+    # applications (办件) in every state of their lifecycle (docs/services.md)
+    assert applications == {
+        "submitted": 1,
+        "correcting": 1,
+        "not_accepted": 1,
+        "accepted": 1,
+        "examining": 1,
+        "special": 1,
+        "approved": 1,
+        "closed": 3,
+        "withdrawn": 1,
+    }
+    assert issued == 2  # the approved and the delivered food business permits, SM2-signed
     assert open311 == 5 and open311_clients == ["changsha-city-app"]  # docs/open311.md
     assert sharing == {"pending": 3, "approved": 20, "refused": 1}  # data sharing (+14 bundle grants)
     assert reads == {"served": 176, "refused": 12}  # + the bundles' 免提交 reads (docs/services.md)
@@ -91,10 +115,12 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     }  # services
     assert {"accepted", "replied", "dispatched"} <= set(outbox)  # notifications (docs/notifications.md)
     assert "岳麓区人民政府" in districts and len(districts) == 9
-    assert (
-        certificates == {"A": 9, "B": 2, "C": 2, "D": 1} and revoked == 1
-    )  # + 张伟's child's birth certificate
-    assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]
+    # 8 issued by the certificate demo, 2 by approved applications (食品经营许可证), 1 by the
+    # newborn bundle (张伟's child's 出生医学证明)
+    assert certificates == {"A": 11, "B": 2, "C": 2, "D": 1} and revoked == 1
+    # YL-SCJG signs the food business permits of approved applications
+    signers = sorted(p.name.split("-2")[0] for p in keys.glob("*.json"))
+    assert signers == ["CS-SCJG", "CS-WJ", "CS-ZRZY", "YL-SCJG"]
     again = subprocess.run(
         [sys.executable, "-m", "zhizhi.cli", "audit", "verify"],
         env=env,

@@ -299,9 +299,9 @@ def import_xlsx(
     checked = read(session, data, principal)
     created = drafts = published = materials = 0
     for c in checked:
-        saved = service.save_checked(session, principal, c, audited=False)
-        created += saved.created
-        drafts += not saved.created
+        new = service.save_checked(session, principal, c)
+        created += new
+        drafts += not new
         materials += len(c.body.materials)
         if publish:
             service.publish(session, principal, c.implementation_code, audited=False)

@@ -28,6 +28,11 @@ def add(session: Session, *rows: object) -> None:
     session.flush()
 
 
+def stage(session: Session, *rows: object) -> None:
+    """Add rows without flushing (they are written by the next flush: a query, or the commit)."""
+    session.add_all(list(rows))
+
+
 def item_by_code(session: Session, implementation_code: str) -> ServiceItem | None:
     return session.scalars(
         select(ServiceItem).where(ServiceItem.implementation_code == implementation_code)

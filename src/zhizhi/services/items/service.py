@@ -312,11 +312,19 @@ def save_draft(
     """Create an item (version 1, a draft) or write the draft of an existing one: the open draft
     is rewritten, or a new draft version follows the published one (which stays untouched)."""
     require_manage(principal)
-    return save_checked(session, principal, validate(session, body, lookups or Lookups()))
+    version, created = _save(session, principal, validate(session, body, lookups or Lookups()), audited=True)
+    return Saved(_views(session, [version])[0], created)
 
 
-def save_checked(session: Session, principal: Principal, c: Checked, *, audited: bool = True) -> Saved:
-    """``save_draft`` of an item already validated (the Excel import validates every row first)."""
+def save_checked(session: Session, principal: Principal, c: Checked) -> bool:
+    """``save_draft`` of an item already validated (the Excel import validates every row first,
+    and writes one audit entry for the file); True when the item is new."""
+    return _save(session, principal, c, audited=False)[1]
+
+
+def _save(
+    session: Session, principal: Principal, c: Checked, *, audited: bool
+) -> tuple[ServiceItemVersion, bool]:
     require_manage(principal)
     check_scope(session, principal, c.department.id)
     item = repo.item_by_code(session, c.implementation_code)
@@ -355,7 +363,7 @@ def save_checked(session: Session, principal: Principal, c: Checked, *, audited:
     version.created_by = principal.username
     repo.add(session, version)
     item.draft_version_id = version.id
-    repo.add(session, *_parts(version.id, c))
+    repo.stage(session, *_parts(version.id, c))
     if audited:
         audit.record(
             session,
@@ -366,7 +374,7 @@ def save_checked(session: Session, principal: Principal, c: Checked, *, audited:
             version=version.version,
             created=created,
         )
-    return Saved(_views(session, [version])[0], created)
+    return version, created
 
 
 def publish(
