@@ -31,11 +31,17 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         )
         applications = dict(
             conn.execute(
-                text("SELECT status, count(*) FROM cases WHERE kind = 'application' GROUP BY status")
+                text(
+                    "SELECT status, count(*) FROM cases WHERE kind = 'application' "
+                    "AND id NOT IN (SELECT case_id FROM bundle_application_parts) GROUP BY status"
+                )
             ).all()
         )
         issued = conn.execute(
-            text("SELECT count(*) FROM applications WHERE certificate_number IS NOT NULL")
+            text(
+                "SELECT count(*) FROM applications WHERE certificate_number IS NOT NULL "
+                "AND case_id NOT IN (SELECT case_id FROM bundle_application_parts)"
+            )
         ).scalar()
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
         certificates = dict(
@@ -63,6 +69,12 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
             )
         ).one()
         outbox = dict(conn.execute(text("SELECT kind, count(*) FROM outbox_messages GROUP BY kind")).all())
+        bundles = conn.execute(text("SELECT count(*) FROM bundles")).scalar()
+        parts = dict(
+            conn.execute(
+                text("SELECT outcome, count(*) FROM bundle_application_parts GROUP BY outcome")
+            ).all()
+        )
     assert set(statuses) == {
         "received",
         "accepted",
@@ -91,15 +103,23 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert issued == 2  # the approved and the delivered food business permits, SM2-signed
     assert open311 == 6 and open311_clients == ["changsha-city-app", "yuelu-grid-app"]  # docs/open311.md
     assert english == 1  # the English-speaking resident's request: their text messages are in English
-    assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
-    assert reads == {"served": 160, "refused": 10}
+    assert sharing == {"pending": 3, "approved": 20, "refused": 1}  # data sharing (+14 bundle grants)
+    assert reads == {"served": 176, "refused": 12}  # + the bundles' 免提交 reads (docs/services.md)
     assert knowledge == {"published": 29, "draft": 2, "retired": 1} and indexed == 29  # docs/knowledge.md
     assert cited == 2
     assert tuple(systems) == (3, 1, 1, 1)  # consuming systems: one retired, bound, rotated
+    assert bundles == 3 and set(parts) == {
+        "open",
+        "approved",
+        "denied",
+        "not_accepted",
+        "withdrawn",
+    }  # services
     assert {"accepted", "replied", "dispatched"} <= set(outbox)  # notifications (docs/notifications.md)
     assert "岳麓区人民政府" in districts and len(districts) == 9
-    # 8 issued by the certificate demo, 2 by approved applications (食品经营许可证)
-    assert certificates == {"A": 10, "B": 2, "C": 2, "D": 1} and revoked == 1
+    # 8 issued by the certificate demo, 2 by approved applications (食品经营许可证), 1 by the
+    # newborn bundle (张伟's child's 出生医学证明)
+    assert certificates == {"A": 11, "B": 2, "C": 2, "D": 1} and revoked == 1
     # YL-SCJG signs the food business permits of approved applications
     signers = sorted(p.name.split("-2")[0] for p in keys.glob("*.json"))
     assert signers == ["CS-SCJG", "CS-WJ", "CS-ZRZY", "YL-SCJG"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import World
+from tests.sharing.conftest import SharingCity, build_city
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.permissions import Role
 from zhizhi.org import service as org
@@ -25,6 +26,20 @@ def items_world(world: World) -> World:
             )
             world.tokens[username] = org.issue_token(s, user)[0]
     return world
+
+
+@pytest.fixture
+def bundle_city(items_world: World) -> SharingCity:
+    """The items world plus the sharing city (providers, catalogue, 张伟 ``citizen`` linked to
+    his verified ID number) and the bundle's items published; ZJ holds a service grant on the
+    population resource (the hygiene part's department reads under it)."""
+    from tests.services.bundles_data import publish_items
+
+    city = build_city(items_world)
+    publish_items(items_world)
+    number = city.request("st_zj", "GA-RK-001", ["id_number", "name", "household_address", "phone"])["number"]
+    city.decide("st_ga", number, True, reason="政务服务办理")
+    return city
 
 
 # the browser tests' live server and Chromium (tests/pages/conftest.py)

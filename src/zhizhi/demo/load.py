@@ -18,6 +18,7 @@ from zhizhi.core import audit, clock
 from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.applications import load_applications
+from zhizhi.demo.bundles import load_bundles
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.citizen import load_citizen
@@ -61,6 +62,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     knowledge = load_knowledge(session)
     services = load_services(session)  # the service item catalogue (its own departments, stewards)
     services |= load_applications(session)  # applications in every state, on the catalogue's items
+    services |= load_bundles(session)  # 一件事一次办 on that catalogue, with 免提交 grants
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),

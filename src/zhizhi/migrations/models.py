@@ -19,7 +19,9 @@ from zhizhi.open311 import models as open311_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
 from zhizhi.services.applications import models as services_applications_models
+from zhizhi.services.bundles import models as services_bundles_models
 from zhizhi.services.items import models as services_items_models
+from zhizhi.services.prefill import models as services_prefill_models
 from zhizhi.sharing import models as sharing_models
 
 __all__ = [
@@ -39,7 +41,9 @@ __all__ = [
     "org_models",
     "routing_models",
     "services_applications_models",
+    "services_bundles_models",
     "services_items_models",
+    "services_prefill_models",
     "sharing_models",
     "throttle_models",
 ]

@@ -177,6 +177,13 @@ def link_subject(session: Session, principal: Principal, username: str, id_numbe
     return row
 
 
+def is_verified_subject(session: Session, user_id: int, id_number: str) -> bool:
+    """Whether ``id_number`` is the verified ID number linked to this member of the public
+    (:func:`link_subject`): 免提交 reads a person's data only for that person."""
+    row = repo.subject_of_user(session, user_id)
+    return row is not None and hmac.compare_digest(row.subject_digest, subject_digest(id_number))
+
+
 # ---- the call --------------------------------------------------------------------------------
 
 
