@@ -24,6 +24,9 @@ from zhizhi.notifications.manifest import CAPABILITY as NOTIFICATIONS
 from zhizhi.open311.manifest import CAPABILITY as OPEN311
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
+from zhizhi.services.ratings.manifest import CAPABILITY as SERVICE_RATINGS
+from zhizhi.services.supervision.manifest import CAPABILITY as SERVICE_SUPERVISION
+from zhizhi.services.window.manifest import CAPABILITY as SERVICE_WINDOW
 from zhizhi.sharing.manifest import CAPABILITY as SHARING
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -41,6 +44,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     KNOWLEDGE,
     ATTACHMENTS,
     NOTIFICATIONS,
+    SERVICE_WINDOW,
+    SERVICE_RATINGS,
+    SERVICE_SUPERVISION,
 )
 
 

@@ -44,6 +44,11 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
     "sharing:clients",
+    "window:receive",
+    "window:stats",
+    "window:manage",
+    "rating:rectify",
+    "service:supervise",
 }
 HANDLING = {
     "case:read",
@@ -85,7 +90,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:reopen",
         "personal:read",
     },
-    "handler": HANDLING | {"cert:read"},
+    "handler": HANDLING | {"cert:read", "rating:rectify"},
     "grid_worker": HANDLING | {"case:create"},
     "supervisor": {
         "case:read",
@@ -101,6 +106,9 @@ EXPECTED: dict[str, set[str]] = {
         "audit:read",
         "cockpit:read",
         "sharing:supervise",
+        "window:stats",
+        "rating:rectify",
+        "service:supervise",
     },
     "leader": {
         "case:read",
@@ -109,6 +117,8 @@ EXPECTED: dict[str, set[str]] = {
         "case:create",
         "case:supervise",
         "cockpit:read",
+        "window:stats",
+        "service:supervise",
     },
     "data_steward": {
         "case:read",
@@ -124,6 +134,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:supervise",
         "sharing:clients",
     },
+    "window_clerk": {"knowledge:read", "window:receive", "window:stats"},
     "admin": ALL,
 }
 
@@ -136,6 +147,7 @@ LABELS = {
     "supervisor": ("督办员", "Supervisor"),
     "leader": ("领导", "Leader"),
     "data_steward": ("数据管理员", "Data steward"),
+    "window_clerk": ("窗口受理员", "Window clerk"),
     "admin": ("系统管理员", "Administrator"),
 }
 
