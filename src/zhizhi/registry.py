@@ -24,6 +24,7 @@ from zhizhi.notifications.manifest import CAPABILITY as NOTIFICATIONS
 from zhizhi.open311.manifest import CAPABILITY as OPEN311
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
+from zhizhi.services.manifest import CAPABILITY as SERVICES
 from zhizhi.services.ratings.manifest import CAPABILITY as SERVICE_RATINGS
 from zhizhi.services.supervision.manifest import CAPABILITY as SERVICE_SUPERVISION
 from zhizhi.services.window.manifest import CAPABILITY as SERVICE_WINDOW
@@ -44,6 +45,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     KNOWLEDGE,
     ATTACHMENTS,
     NOTIFICATIONS,
+    SERVICES,
     SERVICE_WINDOW,
     SERVICE_RATINGS,
     SERVICE_SUPERVISION,

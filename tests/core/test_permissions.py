@@ -44,6 +44,7 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
     "sharing:clients",
+    "services:items_manage",
     "window:receive",
     "window:stats",
     "window:manage",
@@ -134,6 +135,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:supervise",
         "sharing:clients",
     },
+    "item_steward": {"case:read", "knowledge:read", "services:items_manage"},
     "window_clerk": {"knowledge:read", "window:receive", "window:stats"},
     "admin": ALL,
 }
@@ -147,6 +149,7 @@ LABELS = {
     "supervisor": ("督办员", "Supervisor"),
     "leader": ("领导", "Leader"),
     "data_steward": ("数据管理员", "Data steward"),
+    "item_steward": ("事项管理员", "Service item steward"),
     "window_clerk": ("窗口受理员", "Window clerk"),
     "admin": ("系统管理员", "Administrator"),
 }

@@ -18,6 +18,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"  # 督办员
     LEADER = "leader"  # 领导
     DATA_STEWARD = "data_steward"  # 数据管理员
+    ITEM_STEWARD = "item_steward"  # 事项管理员 (政务服务事项清单)
     WINDOW_CLERK = "window_clerk"  # 综合窗口受理员（政务服务大厅）
     ADMIN = "admin"  # 系统管理员
 
@@ -31,6 +32,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.SUPERVISOR: ("督办员", "Supervisor"),
     Role.LEADER: ("领导", "Leader"),
     Role.DATA_STEWARD: ("数据管理员", "Data steward"),
+    Role.ITEM_STEWARD: ("事项管理员", "Service item steward"),
     Role.WINDOW_CLERK: ("窗口受理员", "Window clerk"),
     Role.ADMIN: ("系统管理员", "Administrator"),
 }
@@ -73,6 +75,7 @@ class Permission(StrEnum):
     KNOWLEDGE_READ = "knowledge:read"  # search and read the knowledge base's published articles
     KNOWLEDGE_MANAGE = "knowledge:manage"  # write, publish and retire knowledge articles
     SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind, retire one's department's systems
+    SERVICE_ITEMS_MANAGE = "services:items_manage"  # edit, publish, retire, import the own subtree's items
     WINDOW_RECEIVE = "window:receive"  # receive any item's application at one's comprehensive window
     WINDOW_STATS = "window:stats"  # window statistics: one's own hall, or every hall with case:read_all
     WINDOW_MANAGE = "window:manage"  # set up service halls' windows and assign clerks
@@ -118,6 +121,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.CERT_ISSUE, P.CERT_READ, P.KNOWLEDGE_MANAGE}
         | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE, P.SHARING_CLIENTS}
     ),
+    Role.ITEM_STEWARD: frozenset(_STAFF_READ | {P.SERVICE_ITEMS_MANAGE}),
     # the comprehensive window (一窗受理): receives any item, prints the receipt or the one-time
     # notice, sees its own hall's statistics; reads only what its hall received (no case:read_all)
     Role.WINDOW_CLERK: frozenset({P.KNOWLEDGE_READ, P.WINDOW_RECEIVE, P.WINDOW_STATS}),

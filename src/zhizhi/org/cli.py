@@ -19,7 +19,7 @@ def users_create(
     role: Annotated[
         str,
         typer.Option(
-            help="public|intake_agent|dispatcher|handler|grid_worker|supervisor|leader|data_steward|admin"
+            help="public|intake_agent|dispatcher|handler|grid_worker|supervisor|leader|data_steward|item_steward|admin"
         ),
     ],
     department: Annotated[str | None, typer.Option(help="department code")] = None,

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql
 import zhizhi.core.db
 
 revision = "0018_window"
-down_revision = "0017_notify"
+down_revision = "0018_services"
 branch_labels = None
 depends_on = None
 
@@ -30,7 +30,8 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgres
 UTC = zhizhi.core.db.UTCDateTime(timezone=True)
 
 _ROLES = (
-    "'public', 'intake_agent', 'dispatcher', 'handler', 'grid_worker', 'supervisor', 'leader', 'data_steward'"
+    "'public', 'intake_agent', 'dispatcher', 'handler', 'grid_worker', 'supervisor', 'leader', 'data_steward', "
+    "'item_steward'"
 )
 _BEFORE = f"role IN ({_ROLES}, 'admin')"
 _AFTER = f"role IN ({_ROLES}, 'window_clerk', 'admin')"

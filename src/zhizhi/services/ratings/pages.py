@@ -4,6 +4,7 @@ queue with its verify and complete forms."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -110,10 +111,8 @@ def rate(request: Request, session: DbSession, principal: MaybeStaff, form: Post
             done=True,
         )
     found: list[s.RatingOut] | None = None
-    try:
+    with suppress(DomainError):  # the number or the ID is wrong: the form comes back without ratings
         found = service.ratings_for_applicant(session, None, raw["number"], raw["id_number"])
-    except DomainError:
-        pass
     return _rate_page(
         request, session, principal, raw | {"dims": dims}, ratings=found, errors=errors, status_code=422
     )

@@ -18,6 +18,7 @@ from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 from zhizhi.services.supervision import facts, rules
 
+
 @dataclass(frozen=True, slots=True)
 class Late:
     a: facts.Running
@@ -100,7 +101,15 @@ def overview(session: Session, principal: Principal, *, limit: int = 200) -> dic
             over = sum(1 for x in durations if promised_days is not None and x > promised_days)
             median = rules.median_days(durations)
             slow.append(
-                Slow(code, rows[-1].item_name, dept(rows[-1].department_id), len(durations), median, promise, over)
+                Slow(
+                    code,
+                    rows[-1].item_name,
+                    dept(rows[-1].department_id),
+                    len(durations),
+                    median,
+                    promise,
+                    over,
+                )
             )
     slow.sort(key=lambda r: -(r.median or 0))
 

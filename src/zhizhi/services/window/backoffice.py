@@ -13,9 +13,13 @@ from sqlalchemy.orm import Session
 from zhizhi.certificates import service as certificates
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.core.principal import Principal
+from zhizhi.services.items import service as items
+from zhizhi.services.items.repository import ItemFilter
 from zhizhi.services.window import rules
 from zhizhi.services.window import schemas as s
-from zhizhi.services.window.enums import ApplicantType
+from zhizhi.services.window.enums import APPLICANT_LABELS, ApplicantType
+
+_TYPES = {t.value for t in ApplicantType}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,14 @@ class WindowItem:
     case_type: str
     promised_limit: dict[str, Any] | None
     materials: list[rules.Material]
+    applicant_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FoundItem:
+    code: str
+    name: str
+    department: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +53,39 @@ class Applicant:
 
 
 def item_for_window(session: Session, code: str) -> WindowItem:
-    raise NotImplementedError  # filled in from services.items at the merge
+    """The item's version in force (404 unknown or never published, 409 retired: field ``item``)."""
+    v = items.published_version(session, code)
+    return WindowItem(
+        code=v.implementation_code,
+        name=v.name,
+        version_id=v.id,
+        department_id=v.department.id,
+        department_name=v.department.name,
+        case_type=v.case_type,
+        promised_limit=dict(v.promised_limit.as_dict()),
+        materials=[rules.Material(m.code, m.name, m.required) for m in v.materials],
+        applicant_types=tuple(v.applicant_types),
+    )
 
 
-def check_applicant(data: s.ReceiveIn) -> Applicant:
+def search_items(session: Session, q: str, limit: int = 20) -> list[FoundItem]:
+    """Published items by name words or implementation code, for the clerk to pick."""
+    found, _total = items.search(session, ItemFilter(q=q.strip()[:100]), limit=limit)
+    return [FoundItem(v.implementation_code, v.name, v.department.name) for v in found]
+
+
+def check_applicant(data: s.ReceiveIn, item: WindowItem) -> Applicant:
     """*Rule:* a natural person gives the resident ID number (GB 11643 check character), any
-    other applicant the unified social credit code (GB 32100); an agent gives both name and ID."""
+    other applicant the unified social credit code (GB 32100); an agent gives both name and ID;
+    the applicant type must be one the item serves."""
+    if item.applicant_types and data.applicant_type.value not in item.applicant_types:
+        served = "、".join(APPLICANT_LABELS[ApplicantType(t)][0] for t in item.applicant_types if t in _TYPES)
+        served_en = ", ".join(
+            APPLICANT_LABELS[ApplicantType(t)][1] for t in item.applicant_types if t in _TYPES
+        )
+        raise ValidationFailed(
+            f"该事项的申请人应为：{served}", f"this item serves: {served_en}", field="applicant_type"
+        )
     if data.applicant_type is ApplicantType.PERSON:
         if not certificates.is_valid_id_number(data.applicant_id.upper()):
             raise ValidationFailed(

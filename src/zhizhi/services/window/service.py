@@ -180,7 +180,7 @@ def receive(
     )
     window = seat_window(session, principal)
     item = backoffice.item_for_window(session, data.item)
-    applicant = backoffice.check_applicant(data)
+    applicant = backoffice.check_applicant(data, item)
     check = rules.check_materials(item.materials, data.materials)
     now = clock.now()
     started, seconds = rules.reception_seconds(data.started_at, now)

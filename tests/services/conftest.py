@@ -1,0 +1,27 @@
+"""Item stewards of the test city: ``istew`` at the city (every item), ``istew_d1`` in the
+district D1 (its own items only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builders import World
+from zhizhi.core.db import unit_of_work
+from zhizhi.core.permissions import Role
+from zhizhi.org import service as org
+
+
+@pytest.fixture
+def items_world(world: World) -> World:
+    with unit_of_work() as s:
+        for username, dept in (("istew", "CITY"), ("istew_d1", "D1")):
+            user = org.create_user(
+                s,
+                username=username,
+                password="test-password-1",
+                role=Role.ITEM_STEWARD,
+                department=org.department_by_code(s, dept),
+                display_name=username,
+            )
+            world.tokens[username] = org.issue_token(s, user)[0]
+    return world
