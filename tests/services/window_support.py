@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import text
+
 from tests.builders import PASSWORD, World
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.permissions import Role
@@ -51,3 +55,18 @@ def build_halls(world: World) -> None:
             f"/api/v1/window/windows/{code}/clerks", json={"username": username}, headers=world.h("admin")
         )
         assert r.status_code == 200, r.text
+
+
+def publish_item(world: World, body: dict[str, Any], user: str = "istew") -> str:
+    """Draft and publish an item through the items API; its implementation code."""
+    r = world.client.post("/api/v1/service-items", json=body, headers=world.h(user))
+    assert r.status_code == 201, r.text
+    code = str(r.json()["implementation_code"])
+    r = world.client.post(f"/api/v1/service-items/{code}/publish", headers=world.h(user))
+    assert r.status_code == 200, r.text
+    return code
+
+
+def reception_count(table: str = "service_window_receptions") -> int:
+    with unit_of_work() as s:
+        return int(s.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608 - test table names

@@ -4,6 +4,7 @@ use case; flushes, never commits."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -203,8 +204,8 @@ def receive(
         row.outcome, row.case_id, row.number = Outcome.FORWARDED.value, case_id, number
         repo.add(session, row)
     else:
-        row.outcome, row.number = Outcome.NOTICE.value, f"{NOTICE_PREFIX}{local_date(now):%Y%m%d}"
-        row.number += f"-{principal.user_id}-{now:%H%M%S%f}"  # unique until the id is known
+        # the notice's number comes from the row's id: a unique placeholder until it is known
+        row.outcome, row.number = Outcome.NOTICE.value, f"~{uuid.uuid4().hex[:20]}"
         repo.add(session, row)
         row.number = f"{NOTICE_PREFIX}{local_date(now):%Y%m%d}{row.id:06d}"
         session.flush()
