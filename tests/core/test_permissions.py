@@ -44,6 +44,10 @@ ALL = {
     "knowledge:read",
     "knowledge:manage",
     "sharing:clients",
+    "application:submit",
+    "application:review",
+    "application:decide",
+    "application:extend",
     "services:items_manage",
     "window:receive",
     "window:stats",
@@ -51,6 +55,7 @@ ALL = {
     "rating:rectify",
     "service:supervise",
 }
+APPLICATIONS = {"application:submit", "application:review", "application:decide"}  # a back office
 HANDLING = {
     "case:read",
     "knowledge:read",
@@ -62,7 +67,7 @@ HANDLING = {
 }
 
 EXPECTED: dict[str, set[str]] = {
-    "public": {"case:create", "case:read", "case:rate"},
+    "public": {"case:create", "case:read", "case:rate", "application:submit"},
     "intake_agent": {
         "case:read",
         "knowledge:read",
@@ -91,7 +96,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:reopen",
         "personal:read",
     },
-    "handler": HANDLING | {"cert:read", "rating:rectify"},
+    "handler": HANDLING | {"cert:read", "rating:rectify"} | APPLICATIONS,
     "grid_worker": HANDLING | {"case:create"},
     "supervisor": {
         "case:read",
@@ -118,6 +123,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:create",
         "case:supervise",
         "cockpit:read",
+        "application:extend",
         "window:stats",
         "service:supervise",
     },
@@ -136,7 +142,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:clients",
     },
     "item_steward": {"case:read", "knowledge:read", "services:items_manage"},
-    "window_clerk": {"knowledge:read", "window:receive", "window:stats"},
+    "window_clerk": {"knowledge:read", "window:receive", "window:stats", "application:submit"},
     "admin": ALL,
 }
 

@@ -27,6 +27,11 @@ def _body(code: str, **over: Any) -> dict[str, Any]:
         "applicant_id": BODY_CODE,
         "applicant_phone": "13812341234",
         "materials": ["food.application_form", "enterprise.business_licence"],
+        "form": {
+            "enterprise.name": "长沙湘味餐饮有限公司",
+            "enterprise.credit_code": BODY_CODE,
+            "food.category": "热食类食品制售",
+        },
     } | over
 
 
@@ -53,7 +58,7 @@ def test_checklist_and_one_time_notice(items_world: World) -> None:
     notice = r.json()
     assert notice["outcome"] == "notice" and notice["number"].startswith("GZ")
     assert notice["missing"] == ["食品经营许可申请书", "营业执照"]
-    assert notice["track_url"] is None and notice["window"] == "A1"
+    assert notice["rate_url"] is None and notice["window"] == "A1"
     # the optional material alone still leaves both required ones missing
     r = _receive(w, _body(code, materials=["food.safety_rules"]))
     assert r.json()["missing"] == ["食品经营许可申请书", "营业执照"]
@@ -124,3 +129,52 @@ def test_who_may_receive(items_world: World) -> None:
     assert r.status_code == 200, r.text
     r = _receive(w, _body(code, materials=[]))
     assert r.status_code == 409 and r.json()["field"] == "item"
+
+
+def test_complete_materials_forward_the_application_to_the_back_office(items_world: World) -> None:
+    w = items_world
+    build_halls(w)
+    code = publish_item(w, item())
+    r = _receive(
+        w,
+        _body(code, materials=["food.application_form", "enterprise.business_licence", "food.safety_rules"]),
+    )
+    assert r.status_code == 201, r.text
+    receipt = r.json()
+    number = receipt["number"]
+    assert receipt["outcome"] == "forwarded" and receipt["missing"] == []
+    assert receipt["materials_received"] == ["食品经营许可申请书", "营业执照", "食品安全管理制度"]
+    assert receipt["promised_limit"] == {"value": 5, "unit": "working_day"}
+    assert receipt["department"] == "住建局" and receipt["rate_url"] == f"/services/rate?number={number}"
+    # an application case of channel window, at the implementing department's back office
+    case = w.client.get(f"/api/v1/cases/{number}", headers=w.h("h_zj")).json()
+    assert case["kind"] == "application" and case["channel"] == "window"
+    assert case["status"] == "submitted"
+    r = w.client.get("/api/v1/cases", params={"kind": "application"}, headers=w.h("h_zj"))
+    assert number in [c["number"] for c in r.json()["items"]]
+    # the applicant tracks it by the number and the credit code
+    r = w.client.post("/api/v1/applications/track", json={"number": number, "id_number": BODY_CODE})
+    assert r.status_code == 200, r.text
+    # the back office accepts it: the materials were checked at the window
+    r = w.client.post(f"/api/v1/cases/{number}/actions", json={"action": "accept"}, headers=w.h("h_zj"))
+    assert r.status_code == 200, r.text
+    # the receipt reprinted within the hall; statistics count it as forwarded
+    again = w.client.get(f"/api/v1/window/receptions/{number}", headers=w.h("clerk_a2")).json()
+    assert again["materials_received"] == receipt["materials_received"]
+    stats = w.client.get("/api/v1/window/statistics", headers=w.h("clerk_a")).json()
+    assert stats["total"] == {"received": 1, "forwarded": 1, "notices": 0}
+    assert stats["windows"][0]["key"] == "A1" and stats["clerks"][0]["name"] == "窗口clerk_a"
+
+
+def test_a_refused_submission_leaves_nothing(items_world: World) -> None:
+    """The application's own checks (form fields) refuse the reception as a whole: no case, no
+    reception row, every problem listed."""
+    w = items_world
+    build_halls(w)
+    code = publish_item(w, item())
+    before = (reception_count(), _cases())
+    r = _receive(w, _body(code, form={"enterprise.name": "", "food.category": "卖菜"}))
+    assert r.status_code == 422, r.text
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert {"form.enterprise.name", "form.food.category"} <= fields
+    assert (reception_count(), _cases()) == before

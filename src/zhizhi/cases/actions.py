@@ -14,17 +14,15 @@ and return the event payload and reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Union, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import Field
-from sqlalchemy.orm import Session
 
+from zhizhi.cases import lifecycles, policy
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
-from zhizhi.cases.enums import BAD_RATINGS, OPEN_STATUSES, CaseStatus, Rating
+from zhizhi.cases.enums import BAD_RATINGS, LABELS, OPEN_STATUSES, CaseStatus, Rating
+from zhizhi.cases.lifecycles import ActionSet, CaseAction, Context, Handler, Outcome
 from zhizhi.cases.models import Case
 from zhizhi.cases.sla import compute_deadline, pause_credit
 from zhizhi.cases.workflow import CASE_LIFECYCLE
@@ -32,56 +30,12 @@ from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.core.errors import Conflict, ValidationFailed
 from zhizhi.core.masking import redact_text
-from zhizhi.core.principal import Principal
-from zhizhi.core.workdays import WorkCalendar
 from zhizhi.org import service as org
 from zhizhi.org.schemas import DepartmentRef
 
-
-@dataclass(slots=True)
-class Context:
-    session: Session
-    principal: Principal
-    now: datetime
-    calendar: WorkCalendar
-    branch: bool = False  # set by a handler: go to the transition's ``branch`` instead of its target
-    # the staff's words as given where the payload keeps them masked ({"reply": …}); the event
-    # stores them encrypted (docs/crypto.md)
-    originals: dict[str, str] = field(default_factory=dict)
-
-
-Outcome = tuple[dict[str, Any], str | None]  # (event payload, reason)
-Handler = Callable[[Context, Case, Any], Outcome]
-
-
-@dataclass(frozen=True, slots=True)
-class CaseAction:
-    """Everything about an action except its transition: see the module docstring."""
-
-    name: str
-    body: type[s.ActionBody]
-    handler: Handler
-    plain: tuple[str, str]  # what the person who asked reads when tracking the case
-    public: bool = True  # shown on public tracking (internal steps are not)
-    bulk_queue: str | None = None  # the workbench queue that offers it for several cases at once
-
-
-ACTIONS: dict[str, CaseAction] = {}
-
-
-def declare(
-    body: type[s.ActionBody], *, plain: tuple[str, str], public: bool = True, bulk_queue: str | None = None
-) -> Callable[[Handler], Handler]:
-    """Register the decorated handler as the action named by ``body``'s ``action`` literal."""
-    (name,) = get_args(body.model_fields["action"].annotation)
-
-    def register(handler: Handler) -> Handler:
-        if name in ACTIONS:
-            raise ValueError(f"action {name} is declared twice")
-        ACTIONS[name] = CaseAction(name, body, handler, plain, public, bulk_queue)
-        return handler
-
-    return register
+APPEAL_ACTIONS = ActionSet()
+ACTIONS = APPEAL_ACTIONS.actions  # the appeal lifecycle's declarations (other kinds: ``lifecycles``)
+declare = APPEAL_ACTIONS.declare
 
 
 def reschedule(ctx: Context, case: Case) -> None:
@@ -429,12 +383,26 @@ def merge(ctx: Context, case: Case, body: s.Merge) -> Outcome:
     return {"parent": parent.number}, body.reason
 
 
-if set(ACTIONS) != set(CASE_LIFECYCLE.actions()):
-    raise RuntimeError(
-        "case actions and the lifecycle table disagree: "
-        f"declared only {sorted(set(ACTIONS) - set(CASE_LIFECYCLE.actions()))}, "
-        f"in the table only {sorted(set(CASE_LIFECYCLE.actions()) - set(ACTIONS))}"
-    )
+def offered(case: Case, action: str) -> bool:
+    """An extension is decided only while one is asked for, and asked for only while none is."""
+    if action == "approve_extension":
+        return bool(case.pending_extension)
+    if action == "request_extension":
+        return not case.pending_extension
+    return True
+
+
+APPEAL_LIFECYCLE = lifecycles.Lifecycle(
+    kind=lifecycles.APPEAL,
+    table=CASE_LIFECYCLE,
+    actions=ACTIONS,
+    labels={status.value: LABELS[status] for status in CaseStatus},
+    policy=policy.check,
+    offered=offered,
+    open_statuses=frozenset(st.value for st in OPEN_STATUSES),
+)
+lifecycles.register(APPEAL_LIFECYCLE)
+__all__ = ["ACTIONS", "ActionIn", "CaseAction", "Context", "Handler", "Outcome", "declare", "reschedule"]
 
 if TYPE_CHECKING:
     ActionIn = s.ActionBody

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from zhizhi.cases import export, search, service
+from zhizhi.cases import export, lifecycles, search, service
 from zhizhi.cases import schemas as s
-from zhizhi.cases.actions import ActionIn
 from zhizhi.cases.filters import CaseFilter, parse_filter
 from zhizhi.core import clock
 from zhizhi.core.errors import Unauthorized
@@ -68,6 +67,7 @@ def _filter(
     date_from: Annotated[str | None, Query(max_length=40, description="registered on/after")] = None,
     date_to: Annotated[str | None, Query(max_length=40, description="registered on/before")] = None,
     department: Annotated[str | None, Query(max_length=40, description="leads or co-handles")] = None,
+    kind: Annotated[str | None, Query(max_length=20, description="appeal | application | event")] = None,
 ) -> CaseFilter:
     """The search filters (docs/workbench.md); a bad value → 422 naming its field."""
     return parse_filter(
@@ -85,6 +85,7 @@ def _filter(
             "date_from": date_from,
             "date_to": date_to,
             "department": department,
+            "kind": kind,
         }
     )
 
@@ -148,10 +149,19 @@ def timeline(number: str, session: DbSession, principal: CurrentPrincipal) -> li
     return service.timeline(session, principal, number, reveal=True)
 
 
+_ACTION_BODY = Body(
+    description=(
+        "An action of the case's lifecycle, chosen by its `action` (cases.lifecycles): the appeal "
+        "actions below, or those of the kind's own lifecycle (applications: docs/services.md)"
+    ),
+    openapi_examples={"accept": {"value": {"action": "accept", "note": "已核实"}}},
+)
+
+
 @router.post("/{number}/actions", response_model=s.CaseOut, summary="Take an action 办理操作")
 async def act(
     number: str,
-    body: Annotated[ActionIn, Body()],
+    body: Annotated[dict[str, Any], _ACTION_BODY],
     request: Request,
     token: BearerToken,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
@@ -162,8 +172,10 @@ async def act(
     return await run_in_threadpool(_act, number, body, request, token, idempotency_key)
 
 
-def _act(number: str, body: s.ActionBody, request: Request, token: str | None, key: str | None) -> Response:
+def _act(number: str, raw: dict[str, Any], request: Request, token: str | None, key: str | None) -> Response:
     with request_transaction() as session:
+        # the body is read by the lifecycle of the case's kind (422 before anything else, as before)
+        body = lifecycles.for_kind(service.kind_of(session, number)).parse(raw)
         principal = resolve_principal(request, session, token)
         if principal is None:
             raise Unauthorized("请先登录（缺少访问令牌）", "authentication required (no bearer token)")

@@ -43,6 +43,15 @@ class CaseStatus(StrEnum):
     REVIEWING = "reviewing"  # 差评复核中（不满意或未解决，待督办员复核）
     CLOSED = "closed"  # 已办结
     MERGED = "merged"  # 已并单
+    # the application lifecycle (办件, docs/services.md); ``accepted`` and ``closed`` are shared
+    SUBMITTED = "submitted"  # 已提交，待预审
+    CORRECTING = "correcting"  # 待补正（一次性告知）
+    NOT_ACCEPTED = "not_accepted"  # 不予受理
+    EXAMINING = "examining"  # 审查中
+    SPECIAL = "special"  # 特别程序（听证、检验检测、专家评审…，不计入时限）
+    APPROVED = "approved"  # 准予（待送达）
+    DENIED = "denied"  # 不予（待送达）
+    WITHDRAWN = "withdrawn"  # 已撤回
 
 
 OPEN_STATUSES = frozenset(
@@ -105,6 +114,14 @@ LABELS: dict[str, tuple[str, str]] = {
     CaseStatus.REVIEWING: ("差评复核中", "rating under review"),
     CaseStatus.CLOSED: ("已办结", "closed"),
     CaseStatus.MERGED: ("已并单", "merged"),
+    CaseStatus.SUBMITTED: ("待预审", "submitted"),
+    CaseStatus.CORRECTING: ("待补正", "awaiting supplements"),
+    CaseStatus.NOT_ACCEPTED: ("不予受理", "not accepted"),
+    CaseStatus.EXAMINING: ("审查中", "under examination"),
+    CaseStatus.SPECIAL: ("特别程序中", "in a special procedure"),
+    CaseStatus.APPROVED: ("准予，待送达", "approved"),
+    CaseStatus.DENIED: ("不予，待送达", "denied"),
+    CaseStatus.WITHDRAWN: ("已撤回", "withdrawn"),
     SlaState.NORMAL: ("正常", "On track"),
     SlaState.WARNING: ("预警", "Warning"),
     SlaState.OVERDUE: ("超期", "Overdue"),

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from zhizhi.cases.enums import CaseStatus, Channel, SlaState
+from zhizhi.cases.enums import CaseKind, CaseStatus, Channel, SlaState
 from zhizhi.core.errors import ValidationFailed
 
 FILTER_FIELDS = (
@@ -28,6 +28,7 @@ FILTER_FIELDS = (
     "date_from",
     "date_to",
     "department",
+    "kind",
 )
 # text searched as a substring: at least 2 characters, which the bigram index serves (0016);
 # a single character would match a large share of all cases and no index can serve it well
@@ -55,6 +56,7 @@ class CaseFilter(BaseModel):
     date_from: date | None = None
     date_to: date | None = None
     department: Annotated[str, Field(max_length=40)] | None = None
+    kind: CaseKind | None = None  # appeal | application | event
 
     @field_validator("phone")
     @classmethod

@@ -12,14 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, eventtext, integrity, policy, search
+from zhizhi.cases import actions, eventtext, integrity, lifecycles, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
 from zhizhi.cases.models import Case, IdempotencyKey  # Case: the type other domains annotate with
+from zhizhi.cases.opening import open_case  # other kinds' first write (cases.lifecycles)
 from zhizhi.cases.repository import feeds, intake, stats
 from zhizhi.cases.sla import compute_deadline, sla_state, working_days_left
-from zhizhi.cases.workflow import CASE_LIFECYCLE
 from zhizhi.catalogue import service as catalogue
 from zhizhi.catalogue.enums import LimitUnit, Urgency
 from zhizhi.core import audit, clock, events, fieldcrypt
@@ -259,6 +259,12 @@ def get_case(session: Session, principal: Principal, number: str, *, for_update:
     return case
 
 
+def kind_of(session: Session, number: str) -> str | None:
+    """The kind of case ``number`` (``None``: no such case), unscoped: it only picks the lifecycle
+    that reads an action's body, before the caller's scope is checked."""
+    return repo.kind_of(session, number)
+
+
 def _action_hash(number: str, body: Any) -> str:
     data = {"number": number, "body": body.model_dump(mode="json")}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -287,7 +293,14 @@ def perform_once(
         scope, digest = f"act:{principal.user_id}:{case.id}", _action_hash(case.number, body)
         if _claim_key(session, scope, idempotency_key, digest) is not None:
             return case, False
-    transition = CASE_LIFECYCLE.get(action)
+    life = lifecycles.for_kind(case.kind)
+    if action not in life.table or not isinstance(body, life.actions[action].body):
+        raise ValidationFailed(
+            f"「{LABELS.get(case.kind, (case.kind,))[0]}」类工单没有操作「{action}」",
+            f"a case of kind {case.kind} has no action {action!r}",
+            field="action",
+        )
+    transition = life.table.get(action)
     if not principal.can(transition.permission):
         zh_role, en_role = ROLE_LABELS[principal.role]
         raise Forbidden(
@@ -295,22 +308,22 @@ def perform_once(
             f"role {en_role} may not {transition.en} a case",
             permission=transition.permission.value,
         )
-    current = CaseStatus(case.status)
-    CASE_LIFECYCLE.check(action, current, LABELS[current])
-    denial = policy.check(session, principal, case, action)
+    current = case.status
+    life.table.check(action, current, life.status_label(current))
+    denial = life.policy(session, principal, case, action)
     if denial is not None:
         raise Forbidden(*denial)
     ctx = actions.Context(session, principal, clock.now(), load_calendar(session))
     target = transition.target
     if target == PREVIOUS:
         target = case.status_before_suspend or CaseStatus.ACCEPTED.value
-    payload, reason = actions.ACTIONS[action].handler(ctx, case, body)
+    payload, reason = life.actions[action].handler(ctx, case, body)
     if ctx.branch and transition.branch is not None:
         target = transition.branch
     new_status = case.status if target == STAY else target
     case.status = new_status
     case.updated_at = ctx.now
-    _append_event(session, case, principal, action, current.value, new_status, reason, payload, ctx.originals)
+    _append_event(session, case, principal, action, current, new_status, reason, payload, ctx.originals)
     if idempotency_key is not None:
         _save_key(session, scope, idempotency_key, digest, case.id, ctx.now)
     session.flush()
@@ -321,6 +334,7 @@ def perform_once(
     return case, True
 
 
+__all__ = ["Case", "open_case"]
 SYSTEM = Principal(0, "system", "系统", Role.ADMIN, None, None)
 AUTO_REOPEN_REASON = (
     "按设置 BAD_RATING_AUTO_REOPEN 自动督办重办",
@@ -389,16 +403,14 @@ def timeline(
     out = []
     unmasked = reveal and policy.sees_personal_data(principal, case)
     shown = False
+    life = lifecycles.for_kind(case.kind)
     for e in repo.events(session, case.id):
         reason, payload = e.reason, e.payload
         if unmasked and e.personal_text:
             reason, payload = eventtext.revealed(reason, payload, e.personal_text)
             shown = True
-        zh, en = (
-            ("登记", "created")
-            if e.action == "create"
-            else (CASE_LIFECYCLE.get(e.action).zh, CASE_LIFECYCLE.get(e.action).en)
-        )
+        step = life.table.get(e.action) if e.action in life.table else None
+        zh, en = (step.zh, step.en) if step else ("登记", "created")
         out.append(
             s.EventOut(
                 seq=e.seq,
@@ -431,15 +443,6 @@ def case_state(case: Case, now: datetime | None = None) -> SlaState:
     )
 
 
-def _offered(case: Case, action: str) -> bool:
-    """An extension is decided only while one is asked for, and asked for only while none is."""
-    if action == "approve_extension":
-        return bool(case.pending_extension)
-    if action == "request_extension":
-        return not case.pending_extension
-    return True
-
-
 def to_out(session: Session, case: Case, principal: Principal | None, *, reveal: bool = False) -> s.CaseOut:
     """The API view; contact details are masked unless ``reveal`` and the policy allows (audited)."""
     co_rows = repo.co_units(session, case.id) if case.lead_department_id else []
@@ -464,15 +467,16 @@ def to_out(session: Session, case: Case, principal: Principal | None, *, reveal:
         )
     now = clock.now()
     state = case_state(case, now)
-    zh, en = LABELS[CaseStatus(case.status)]
+    life = lifecycles.for_kind(case.kind)
+    zh, en = life.status_label(case.status)
     szh, sen = LABELS[state]
     calendar = load_calendar(session)
     available = []
     if principal is not None:
         available = [
             t.action
-            for t in CASE_LIFECYCLE.available(case.status)
-            if principal.can(t.permission) and _offered(case, t.action)
+            for t in life.table.available(case.status)
+            if principal.can(t.permission) and life.offered(case, t.action)
         ]
     unit = LimitUnit(case.limit_unit)
     return s.CaseOut(
@@ -592,5 +596,5 @@ def case_texts(session: Session, case_ids: list[int]) -> dict[int, tuple[str, st
 def verify_integrity(session: Session) -> tuple[list[Any], int, int]:
     """Every case row, co-units and timeline against the digests sealed in the audit chain
     (``zhizhi audit verify``; :mod:`zhizhi.cases.integrity`): (findings, cases, events)."""
-    sealing = ["case.create", *(f"case.{name}" for name in actions.ACTIONS)]
+    sealing = ["case.create", *(f"case.{name}" for name in lifecycles.sealing_actions())]
     return integrity.verify(session, sealing)

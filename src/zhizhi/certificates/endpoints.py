@@ -140,6 +140,16 @@ def read(request: Request, session: DbSession, number: Number, principal: Curren
     return to_out(service.read(session, principal, number), principal, base_url(request))
 
 
+@router.get("/{number}/verify", summary="Is this certificate valid? 证照是否有效 (no login)")
+def verify_short(
+    session: DbSession, number: Number, code: Annotated[str | None, Query(max_length=64)] = None
+) -> dict[str, Any]:
+    """Public, no login: ``{"valid": bool, "reason": {"code", "zh", "en"}, "outcome", "reasons",
+    "certificate"}`` — the verification by number of ``GET /verify`` with its answer folded into
+    ``valid`` and the first reason (the reasons say why: revoked, expired, signature…)."""
+    return verification.verify_number(session, number, code).as_contract()
+
+
 @router.get("/{number}/document", summary="The signed document 证照文件（含签名）")
 def document(session: DbSession, number: Number, principal: CurrentPrincipal) -> dict[str, Any]:
     """The payload with its signature, as a holder's electronic copy (full holder data: only for

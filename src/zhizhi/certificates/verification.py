@@ -67,6 +67,9 @@ def _reason(code: str, **kw: Any) -> Reason:
     return Reason(code, zh.format(**kw), en.format(**kw))
 
 
+_CONFIRMATIONS = frozenset({"signature_ok", "unsigned", "in_validity"})  # reasons that say "fine"
+
+
 @dataclass(slots=True)
 class Verification:
     number: str
@@ -83,6 +86,17 @@ class Verification:
             "number": self.number,
             "certificate": self.certificate,
         }
+
+    def as_contract(self) -> dict[str, Any]:
+        """``{"valid": bool, "reason": …}`` (issue 14's contract) with the full answer beside."""
+        main = next((r for r in self.reasons if r.code not in _CONFIRMATIONS), None)
+        if main is None:
+            main = self.reasons[0] if self.reasons else None
+        reason = {"code": main.code, "zh": main.zh, "en": main.en} if main else None
+        if reason is None:
+            zh, en = OUTCOME_LABELS[self.outcome]
+            reason = {"code": self.outcome.value, "zh": zh, "en": en}
+        return {"valid": self.outcome is Outcome.VALID, "reason": reason} | self.as_dict()
 
 
 def public_view(cert: Certificate) -> dict[str, Any]:

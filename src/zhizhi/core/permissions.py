@@ -75,6 +75,13 @@ class Permission(StrEnum):
     KNOWLEDGE_READ = "knowledge:read"  # search and read the knowledge base's published articles
     KNOWLEDGE_MANAGE = "knowledge:manage"  # write, publish and retire knowledge articles
     SHARING_CLIENTS = "sharing:clients"  # register, rotate, bind, retire one's department's systems
+    # applications (办件, docs/services.md): submit / supplement / withdraw (the applicant, or staff
+    # receiving at a window); review (预审, 受理, 补正告知, 审查, 特别程序, 送达); decide (准予 /
+    # 不予); extend (art. 42: the head of the department, once)
+    APPLICATION_SUBMIT = "application:submit"
+    APPLICATION_REVIEW = "application:review"
+    APPLICATION_DECIDE = "application:decide"
+    APPLICATION_EXTEND = "application:extend"
     SERVICE_ITEMS_MANAGE = "services:items_manage"  # edit, publish, retire, import the own subtree's items
     WINDOW_RECEIVE = "window:receive"  # receive any item's application at one's comprehensive window
     WINDOW_STATS = "window:stats"  # window statistics: one's own hall, or every hall with case:read_all
@@ -86,10 +93,12 @@ class Permission(StrEnum):
 P = Permission
 
 _STAFF_READ = {P.CASE_READ, P.KNOWLEDGE_READ}
+# a department's back office for applications (办件)
+_APPLICATIONS = {P.APPLICATION_SUBMIT, P.APPLICATION_REVIEW, P.APPLICATION_DECIDE}
 _HANDLING = {P.CASE_SIGN, P.CASE_HANDLE, P.CASE_REPLY, P.CASE_RETURN, P.CASE_REQUEST_EXTENSION}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.PUBLIC: frozenset({P.CASE_CREATE, P.CASE_READ, P.CASE_RATE}),
+    Role.PUBLIC: frozenset({P.CASE_CREATE, P.CASE_READ, P.CASE_RATE, P.APPLICATION_SUBMIT}),
     Role.INTAKE_AGENT: frozenset(
         _STAFF_READ
         | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_ACCEPT, P.CASE_ANSWER_DIRECTLY, P.CASE_RATE}
@@ -101,7 +110,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.CASE_REVIEW_RETURN, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND, P.CASE_MERGE}
         | {P.CASE_RATE, P.CASE_CLOSE, P.CASE_REOPEN, P.PERSONAL_READ}
     ),
-    Role.HANDLER: frozenset(_STAFF_READ | _HANDLING | {P.CERT_READ, P.RATING_RECTIFY}),
+    Role.HANDLER: frozenset(_STAFF_READ | _HANDLING | {P.CERT_READ, P.RATING_RECTIFY} | _APPLICATIONS),
     Role.GRID_WORKER: frozenset(_STAFF_READ | _HANDLING | {P.CASE_CREATE}),
     Role.SUPERVISOR: frozenset(
         _STAFF_READ
@@ -112,7 +121,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.LEADER: frozenset(
         _STAFF_READ
-        | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ}
+        | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ, P.APPLICATION_EXTEND}
         | {P.WINDOW_STATS, P.SERVICE_SUPERVISE}
     ),
     Role.DATA_STEWARD: frozenset(
@@ -124,7 +133,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ITEM_STEWARD: frozenset(_STAFF_READ | {P.SERVICE_ITEMS_MANAGE}),
     # the comprehensive window (一窗受理): receives any item, prints the receipt or the one-time
     # notice, sees its own hall's statistics; reads only what its hall received (no case:read_all)
-    Role.WINDOW_CLERK: frozenset({P.KNOWLEDGE_READ, P.WINDOW_RECEIVE, P.WINDOW_STATS}),
+    Role.WINDOW_CLERK: frozenset({P.KNOWLEDGE_READ, P.WINDOW_RECEIVE, P.WINDOW_STATS, P.APPLICATION_SUBMIT}),
     Role.ADMIN: frozenset(set(Permission)),
 }
 

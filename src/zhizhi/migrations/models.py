@@ -18,6 +18,7 @@ from zhizhi.notifications import models as notifications_models
 from zhizhi.open311 import models as open311_models
 from zhizhi.org import models as org_models
 from zhizhi.routing import models as routing_models
+from zhizhi.services.applications import models as services_applications_models
 from zhizhi.services.items import models as services_items_models
 from zhizhi.services.ratings import models as services_ratings_models
 from zhizhi.services.window import models as services_window_models
@@ -39,6 +40,7 @@ __all__ = [
     "open311_models",
     "org_models",
     "routing_models",
+    "services_applications_models",
     "services_items_models",
     "services_ratings_models",
     "services_window_models",

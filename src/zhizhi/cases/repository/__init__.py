@@ -100,6 +100,10 @@ def find_visible(
     return row[0], bool(row[1])
 
 
+def kind_of(session: Session, number: str) -> str | None:
+    return session.scalar(select(Case.kind).where(Case.number == number))
+
+
 def by_id(session: Session, case_id: int) -> Case | None:
     return session.get(Case, case_id)
 

@@ -90,6 +90,8 @@ def filter_clauses(
         out.append(Case.category_id.in_(catalogue.category_ids(f.category)))
     if f.channel:
         out.append(Case.channel == f.channel.value)
+    if f.kind:
+        out.append(Case.kind == f.kind.value)
     if f.status:
         out.append(Case.status == f.status.value)
     if f.sla_state:

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql
 import zhizhi.core.db
 
 revision = "0018_window"
-down_revision = "0018_services"
+down_revision = "0018_applications"
 branch_labels = None
 depends_on = None
 

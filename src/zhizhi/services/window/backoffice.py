@@ -13,6 +13,11 @@ from sqlalchemy.orm import Session
 from zhizhi.certificates import service as certificates
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.core.principal import Principal
+from zhizhi.services.applications import repository as application_rows
+from zhizhi.services.applications import schemas as apps
+from zhizhi.services.applications import service as applications
+from zhizhi.services.applications.enums import ApplicantType as AppApplicantType
+from zhizhi.services.applications.enums import MaterialState, SubmitChannel
 from zhizhi.services.items import service as items
 from zhizhi.services.items.repository import ItemFilter
 from zhizhi.services.window import rules
@@ -20,6 +25,17 @@ from zhizhi.services.window import schemas as s
 from zhizhi.services.window.enums import APPLICANT_LABELS, ApplicantType
 
 _TYPES = {t.value for t in ApplicantType}
+_HELD = {MaterialState.RECEIVED.value, MaterialState.BY_DATA.value}
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    code: str
+    label: str
+    label_en: str
+    type: str
+    required: bool
+    options: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +49,7 @@ class WindowItem:
     promised_limit: dict[str, Any] | None
     materials: list[rules.Material]
     applicant_types: tuple[str, ...]
+    fields: tuple[FormField, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +82,9 @@ def item_for_window(session: Session, code: str) -> WindowItem:
         promised_limit=dict(v.promised_limit.as_dict()),
         materials=[rules.Material(m.code, m.name, m.required) for m in v.materials],
         applicant_types=tuple(v.applicant_types),
+        fields=tuple(
+            FormField(f.code, f.label, f.label_en, f.type, f.required, tuple(f.options)) for f in v.fields
+        ),
     )
 
 
@@ -127,9 +147,31 @@ def submit(
     data: s.ReceiveIn,
     check: rules.Check,
 ) -> tuple[int, str]:
-    """(case id, number) of the application submitted through ``services.applications``."""
-    raise NotImplementedError  # svc-apps' submit, channel window
+    """(case id, number) of the application submitted through ``services.applications`` with
+    channel ``window``: the paper originals ticked are declared received; the application's own
+    checks (form fields, identifiers) refuse the whole reception with every problem at once."""
+    person = applicant.type is ApplicantType.PERSON
+    submitted = applications.submit(
+        session,
+        principal,
+        item.version_id,
+        apps.ApplicantIn(
+            type=AppApplicantType.PERSON if person else AppApplicantType.ORGANISATION,
+            name=applicant.name,
+            id_number=applicant.id_number,
+            phone=applicant.phone,
+        ),
+        dict(data.form),
+        [apps.MaterialIn(code=m.code, received=True, note="窗口核验") for m in check.received],
+        SubmitChannel.WINDOW,
+        agent=apps.AgentIn(name=applicant.agent_name, id_number=applicant.agent_id)
+        if applicant.agent_name and applicant.agent_id
+        else None,
+    )
+    return submitted.case.id, submitted.case.number
 
 
 def materials_received(session: Session, case_id: int) -> list[str]:
-    raise NotImplementedError
+    """The names of the materials the application holds as received (for a reprinted receipt)."""
+    app = application_rows.by_case_id(session, case_id)
+    return [str(m["name"]) for m in (app.materials if app else []) if m.get("state") in _HELD]

@@ -47,6 +47,8 @@ def _desk(
     form: dict[str, Any] | None = None,
     ticked: list[str] | None = None,
     errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    field_errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     lang = i18n.lang_of(request)
@@ -66,6 +68,8 @@ def _desk(
         "item": item,
         "form": form or {"applicant_type": ApplicantType.PERSON.value, "started_at": clock.now().isoformat()},
         "ticked": set(ticked or []),
+        "values": values or {},
+        "field_errors": field_errors or {},
         "errors": errors or FormErrors(lang),
         "applicant_types": [(t.value, i18n.pick(lbl, lang)) for t, lbl in APPLICANT_LABELS.items()],
         "recent": service.recent(session, principal, 10),
@@ -95,9 +99,12 @@ def desk(
 def receive(request: Request, session: DbSession, principal: Staff, form: Posted) -> Response:
     raw = {name: str(form.get(name, "")).strip() for name in _FIELDS}
     ticked = [str(v) for v in form.getlist("materials")]
+    values = {k.removeprefix("form."): str(v).strip() for k, v in form.items() if k.startswith("form.")}
     body: dict[str, Any] = {k: v for k, v in raw.items() if v}
     body["materials"] = ticked
+    body["form"] = {k: v for k, v in values.items() if v}
     errors = FormErrors(i18n.lang_of(request))
+    by_field: dict[str, str] = {}
     try:
         data = ReceiveIn.model_validate(body)
         row, _receipt = service.receive(session, principal, data)
@@ -106,6 +113,10 @@ def receive(request: Request, session: DbSession, principal: Staff, form: Posted
     except DomainError as exc:
         session.rollback()
         errors.from_domain(exc)
+        lang = i18n.lang_of(request)
+        by_field = {
+            p.field: (p.en if lang == "en" else p.zh) for p in exc.errors if p.field.startswith("form.")
+        }
     else:
         return RedirectResponse(f"/services/window/receipts/{quote(row.number)}", status_code=303)
     return _desk(
@@ -116,6 +127,8 @@ def receive(request: Request, session: DbSession, principal: Staff, form: Posted
         form=raw,
         ticked=ticked,
         errors=errors,
+        values=values,
+        field_errors=by_field,
         status_code=422,
     )
 

@@ -11,6 +11,9 @@ from zhizhi.services.window.enums import ApplicantType, WindowKind
 
 Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+FormValue = (
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | int | float | bool | None
+)
 
 
 class WindowIn(BaseModel):
@@ -42,6 +45,10 @@ class ReceiveIn(BaseModel):
     agent_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     agent_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
     materials: Annotated[list[Annotated[str, StringConstraints(max_length=80)]], Field(max_length=200)] = []
+    # the item version's form fields (code → value), checked by the application's submission
+    form: Annotated[
+        dict[Annotated[str, StringConstraints(max_length=60)], FormValue], Field(max_length=100)
+    ] = {}
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
     started_at: datetime | None = None  # when the clerk opened the form (the page fills it)
 
@@ -73,4 +80,4 @@ class ReceiptOut(BaseModel):
     materials_received: list[str]
     missing: list[str]
     promised_limit: dict[str, object] | None
-    track_url: str | None
+    rate_url: str | None  # where the applicant rates the service once it is completed

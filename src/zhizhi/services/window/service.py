@@ -251,7 +251,7 @@ def receipt_of(
         materials_received=received,
         missing=list(row.missing),
         promised_limit=limit,
-        track_url=f"/services/track?number={row.number}" if row.outcome == Outcome.FORWARDED else None,
+        rate_url=f"/services/rate?number={row.number}" if row.outcome == Outcome.FORWARDED else None,
     )
 
 
