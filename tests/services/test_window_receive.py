@@ -161,6 +161,7 @@ def test_complete_materials_forward_the_application_to_the_back_office(items_wor
     # the receipt reprinted within the hall; statistics count it as forwarded
     again = w.client.get(f"/api/v1/window/receptions/{number}", headers=w.h("clerk_a2")).json()
     assert again["materials_received"] == receipt["materials_received"]
+    assert again["promised_limit"] == {"value": 5, "unit": "working_day"}
     stats = w.client.get("/api/v1/window/statistics", headers=w.h("clerk_a")).json()
     assert stats["total"] == {"received": 1, "forwarded": 1, "notices": 0}
     assert stats["windows"][0]["key"] == "A1" and stats["clerks"][0]["name"] == "窗口clerk_a"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhizhi.certificates import service as certificates
-from zhizhi.core.errors import ValidationFailed
+from zhizhi.core.errors import DomainError, ValidationFailed
 from zhizhi.core.principal import Principal
 from zhizhi.services.applications import repository as application_rows
 from zhizhi.services.applications import schemas as apps
@@ -86,6 +86,14 @@ def item_for_window(session: Session, code: str) -> WindowItem:
             FormField(f.code, f.label, f.label_en, f.type, f.required, tuple(f.options)) for f in v.fields
         ),
     )
+
+
+def promised_limit(session: Session, version_id: int) -> dict[str, Any] | None:
+    """The promised limit of the version a reception was made under (a reprinted receipt)."""
+    try:
+        return dict(items.version_by_id(session, version_id).promised_limit.as_dict())
+    except DomainError:
+        return None
 
 
 def search_items(session: Session, q: str, limit: int = 20) -> list[FoundItem]:

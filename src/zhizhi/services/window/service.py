@@ -236,7 +236,9 @@ def receipt_of(
     received = check_received
     if received is None:
         received = backoffice.materials_received(session, row.case_id) if row.case_id else []
-    limit = item.promised_limit if item is not None else None
+    limit = (
+        item.promised_limit if item is not None else backoffice.promised_limit(session, row.item_version_id)
+    )
     return s.ReceiptOut(
         number=row.number,
         outcome=row.outcome,
