@@ -25,6 +25,7 @@ from zhizhi.demo.knowledge import load_knowledge
 from zhizhi.demo.open311 import load_open311
 from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
 from zhizhi.demo.photos import load_photos
+from zhizhi.demo.services import load_services
 from zhizhi.demo.sharing import load_sharing
 from zhizhi.org import service as org
 from zhizhi.routing import learning
@@ -57,6 +58,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     queues = _saved_queues(session)
     sharing = load_sharing(session, DEMO_PASSWORD)
     knowledge = load_knowledge(session)
+    services = load_services(session)  # the service item catalogue (its own departments, stewards)
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -71,6 +73,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "open311_requests": open311,
         **sharing,
         **knowledge,
+        **services,
     }
 
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhizhi.http.capability import Capability
+from zhizhi.core.permissions import Permission
+from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.services.applications import endpoints as application_endpoints
 from zhizhi.services.applications.lifecycle import register as register_applications
 from zhizhi.services.items import endpoints as item_endpoints
+from zhizhi.services.items import guide_pages, steward_pages
 
 CAPABILITY = Capability(
     name="services",
     api_routers=(item_endpoints.router, application_endpoints.router),
-    page_routers=(),
+    page_routers=(steward_pages.router, guide_pages.router),
     templates=Path(__file__).parent / "templates",
     locale=Path(__file__).parent / "locale",
-    nav=(),
+    nav=(
+        NavEntry("svc.nav.guide", "/services", "public", order=30),
+        NavEntry("svc.nav.items", "/services/items", "staff", Permission.SERVICE_ITEMS_MANAGE, order=47),
+    ),
     install=register_applications,  # the application lifecycle on the case engine
 )

@@ -181,3 +181,73 @@ def item_out(view: ItemVersionView, lang: str = "zh", *, detail: bool = False) -
             published_at=view.published_at,
         )
     return out
+
+
+def body_of(view: ItemVersionView) -> dict[str, Any]:
+    """A version as a steward's body (to write its next draft)."""
+    return {
+        "basic_code": view.basic_code,
+        "implementation_code": view.implementation_code,
+        "name": view.name,
+        "type": view.type,
+        "level": view.level,
+        "department": view.department.code,
+        "applicant_types": list(view.applicant_types),
+        "audiences": list(view.audiences),
+        "life_events": list(view.life_events),
+        "acceptance_conditions": view.acceptance_conditions,
+        "legal_basis": view.legal_basis,
+        "case_type": view.case_type,
+        "legal_limit": view.legal_limit.as_dict(),
+        "promised_limit": view.promised_limit.as_dict(),
+        "handling_forms": list(view.handling_forms),
+        "visits": view.visits,
+        "special_procedures": [
+            {
+                "kind": p.kind,
+                "name": p.name,
+                "limit": p.limit.as_dict() if p.limit else None,
+                "basis": p.basis,
+            }
+            for p in view.special_procedures
+        ],
+        "fees": [{"name": f.name, "standard": f.standard, "basis": f.basis} for f in view.fees],
+        "process": [{"name": s.name, "description": s.description} for s in view.process],
+        "place": view.place,
+        "hours": view.hours,
+        "consultation": view.consultation,
+        "complaint": view.complaint,
+        "online_depth": view.online_depth,
+        "result_type": view.result.type,
+        "result_name": view.result.name,
+        "result_certificate_type": view.result.certificate_type,
+        "faq": [{"question": q.question, "answer": q.answer} for q in view.faq],
+        "materials": [
+            {
+                "code": m.code,
+                "name": m.name,
+                "form": m.form,
+                "required": m.required,
+                "source": m.source,
+                "original": m.original,
+                "copies": m.copies,
+                "blank_form": m.blank_form,
+                "sample": m.sample,
+                "acceptance_standard": m.acceptance_standard,
+                "basis": m.basis,
+                "note": m.note,
+            }
+            for m in view.materials
+        ],
+        "fields": [
+            {
+                "code": f.code,
+                "label": f.label,
+                "label_en": f.label_en,
+                "type": f.type,
+                "required": f.required,
+                "options": list(f.options),
+            }
+            for f in view.fields
+        ],
+    }

@@ -328,5 +328,18 @@ class FieldType(StrEnum):
     ADDRESS = "address"
 
 
+FIELD_TYPE_LABELS: dict[FieldType, tuple[str, str]] = {
+    FieldType.TEXT: ("文本", "Text"),
+    FieldType.TEXTAREA: ("多行文本", "Long text"),
+    FieldType.DATE: ("日期", "Date"),
+    FieldType.NUMBER: ("数字", "Number"),
+    FieldType.PHONE: ("手机号码", "Mobile number"),
+    FieldType.ID_NUMBER: ("身份证号码", "ID number"),
+    FieldType.CREDIT_CODE: ("统一社会信用代码", "Unified social credit code"),
+    FieldType.CHOICE: ("选择", "Choice"),
+    FieldType.BOOLEAN: ("是否", "Yes or no"),
+    FieldType.ADDRESS: ("地址", "Address"),
+}
+
 # Field types whose values are personal data (encrypted at rest by whoever stores answers).
 PERSONAL_FIELD_TYPES = frozenset({FieldType.PHONE, FieldType.ID_NUMBER})

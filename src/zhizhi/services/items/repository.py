@@ -28,6 +28,11 @@ def add(session: Session, *rows: object) -> None:
     session.flush()
 
 
+def stage(session: Session, *rows: object) -> None:
+    """Add rows without flushing (they are written by the next flush: a query, or the commit)."""
+    session.add_all(list(rows))
+
+
 def item_by_code(session: Session, implementation_code: str) -> ServiceItem | None:
     return session.scalars(
         select(ServiceItem).where(ServiceItem.implementation_code == implementation_code)
@@ -42,6 +47,12 @@ def items_by_codes(session: Session, codes: Iterable[str]) -> dict[str, ServiceI
         for item in session.scalars(select(ServiceItem).where(ServiceItem.implementation_code.in_(chunk))):
             found[item.implementation_code] = item
     return found
+
+
+def items_by_ids(session: Session, ids: Sequence[int]) -> list[ServiceItem]:
+    if not ids:
+        return []
+    return list(session.scalars(select(ServiceItem).where(ServiceItem.id.in_(list(ids)))))
 
 
 def item_by_id(session: Session, item_id: int) -> ServiceItem | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -134,6 +135,24 @@ def search(
     return [views[i] for i in ids if i in views], total
 
 
+def editable_body(view: ItemVersionView) -> dict[str, Any]:
+    """A version as a steward's ``ItemIn`` body (the edit form's values, the next draft's start)."""
+    return convert.body_of(view)
+
+
+def current_versions(session: Session, statuses: Sequence[str]) -> list[tuple[str, ItemVersionView]]:
+    """(item status, current version) of every item in ``statuses``: the version in force, or
+    the draft of an item never published (the export)."""
+    items = repo.all_items(session, statuses)
+    out: list[tuple[str, ItemVersionView]] = []
+    for i in range(0, len(items), 500):
+        chunk = items[i : i + 500]
+        ids = [it.published_version_id or it.draft_version_id or 0 for it in chunk]
+        views = {v.id: v for v in _views(session, list(repo.versions_by_ids(session, ids).values()))}
+        out += [(it.status, views[vid]) for it, vid in zip(chunk, ids, strict=True) if vid in views]
+    return out
+
+
 def department_ids_in_use(session: Session) -> list[int]:
     return repo.department_ids_in_use(session)
 
@@ -181,6 +200,20 @@ def check_scope(
 class Saved:
     view: ItemVersionView
     created: bool  # a new item (not a new draft of an existing one)
+
+
+def scope_ids(session: Session, principal: Principal) -> list[int] | None:
+    """The departments whose items ``principal`` manages (``None``: all, the administrator)."""
+    if principal.role == Role.ADMIN:
+        return None
+    if principal.department_id is None:
+        return []
+    return org.subtree_ids(session, principal.department_id)
+
+
+def item_statuses(session: Session, item_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+    """item id → (item status, whether a draft waits)."""
+    return {i.id: (i.status, i.draft_version_id is not None) for i in repo.items_by_ids(session, item_ids)}
 
 
 def _get(session: Session, implementation_code: str) -> ServiceItem:
@@ -274,17 +307,25 @@ def _parts(version_id: int, c: Checked) -> list[object]:
 
 
 def save_draft(
-    session: Session,
-    principal: Principal,
-    body: ItemIn,
-    *,
-    lookups: Lookups | None = None,
-    audited: bool = True,
+    session: Session, principal: Principal, body: ItemIn, *, lookups: Lookups | None = None
 ) -> Saved:
     """Create an item (version 1, a draft) or write the draft of an existing one: the open draft
     is rewritten, or a new draft version follows the published one (which stays untouched)."""
     require_manage(principal)
-    c = validate(session, body, lookups or Lookups())
+    version, created = _save(session, principal, validate(session, body, lookups or Lookups()), audited=True)
+    return Saved(_views(session, [version])[0], created)
+
+
+def save_checked(session: Session, principal: Principal, c: Checked) -> bool:
+    """``save_draft`` of an item already validated (the Excel import validates every row first,
+    and writes one audit entry for the file); True when the item is new."""
+    return _save(session, principal, c, audited=False)[1]
+
+
+def _save(
+    session: Session, principal: Principal, c: Checked, *, audited: bool
+) -> tuple[ServiceItemVersion, bool]:
+    require_manage(principal)
     check_scope(session, principal, c.department.id)
     item = repo.item_by_code(session, c.implementation_code)
     now = clock.now()
@@ -322,7 +363,7 @@ def save_draft(
     version.created_by = principal.username
     repo.add(session, version)
     item.draft_version_id = version.id
-    repo.add(session, *_parts(version.id, c))
+    repo.stage(session, *_parts(version.id, c))
     if audited:
         audit.record(
             session,
@@ -333,7 +374,7 @@ def save_draft(
             version=version.version,
             created=created,
         )
-    return Saved(_views(session, [version])[0], created)
+    return version, created
 
 
 def publish(
