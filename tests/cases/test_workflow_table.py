@@ -38,8 +38,24 @@ def _grid(table: TransitionTable) -> dict[str, dict[str, str]]:
     }
 
 
+# the statuses of the application lifecycle (services.applications, docs/services.md) share the
+# enum and the column; the appeal table never reaches them
+APPLICATION_STATUSES = (
+    "submitted",
+    "correcting",
+    "not_accepted",
+    "examining",
+    "special",
+    "approved",
+    "denied",
+    "withdrawn",
+)
+
+
 def test_statuses_and_actions_are_the_expected_ones() -> None:
-    assert tuple(s.value for s in CaseStatus) == STATUSES
+    assert tuple(s.value for s in CaseStatus) == STATUSES + APPLICATION_STATUSES
+    used = {src for t in CASE_LIFECYCLE for src in t.sources} | {t.target for t in CASE_LIFECYCLE}
+    assert not used & set(APPLICATION_STATUSES)
     assert CASE_LIFECYCLE.actions() == list(ACTIONS)
 
 

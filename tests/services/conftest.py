@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import World
+from tests.pages.conftest import browser, live_server  # noqa: F401  (the browser tests' fixtures)
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.permissions import Role
 from zhizhi.org import service as org

@@ -25,13 +25,13 @@ from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession, client_address
 from zhizhi.notifications import citizens, service
 from zhizhi.notifications.enums import STATUS_LABELS
-from zhizhi.ui import admin, csrf, i18n
+from zhizhi.ui import admin, citizen, csrf, i18n
 from zhizhi.ui.forms import FormErrors
 from zhizhi.ui.session import MaybeStaff, Staff
 from zhizhi.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
-CITIZEN_COOKIE = "zz_citizen"
+CITIZEN_COOKIE = citizen.CITIZEN_COOKIE
 
 
 def _phone(request: Request, session: Session) -> str | None:

@@ -16,9 +16,10 @@ from zhizhi.cases.pages import panels
 from zhizhi.cases.service import Case
 from zhizhi.core import clock, events
 from zhizhi.core.permissions import Role
-from zhizhi.notifications import case_panel, service
+from zhizhi.notifications import case_panel, citizens, service
 from zhizhi.notifications.enums import MessageKind as K
 from zhizhi.org import service as org
+from zhizhi.ui import citizen
 
 CITIZEN_EVENTS: dict[str, K] = {
     "case.accept": K.ACCEPTED,
@@ -94,6 +95,7 @@ def _on_action(session: Session, *, name: str, case: Case, reason: str | None = 
 
 def install() -> None:
     panels.add(case_panel.CASE_PANEL)
+    citizen.set_phone_resolver(citizens.phone_of)  # the /my account, for other capabilities' pages
     events.subscribe("case.created", _on_created)
     for name in {*CITIZEN_EVENTS, *HANDLER_EVENTS}:
         events.subscribe(name, _on_action)

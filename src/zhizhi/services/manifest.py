@@ -1,5 +1,7 @@
 """One-stop services as a capability: each sub-capability's routers and pages, the package's
-templates and words, navigation (the public guide, the stewards' catalogue)."""
+templates and words, navigation (the public guide, the stewards' catalogue, the applications'
+tracking and back office), and the install hook that registers the application lifecycle with
+the case engine."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from pathlib import Path
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.services.applications import endpoints as application_endpoints
+from zhizhi.services.applications import pages as application_pages
+from zhizhi.services.applications import pages_staff as application_staff_pages
 from zhizhi.services.applications.lifecycle import register as register_applications
 from zhizhi.services.items import endpoints as item_endpoints
 from zhizhi.services.items import guide_pages, steward_pages
@@ -15,11 +19,18 @@ from zhizhi.services.items import guide_pages, steward_pages
 CAPABILITY = Capability(
     name="services",
     api_routers=(item_endpoints.router, application_endpoints.router),
-    page_routers=(steward_pages.router, guide_pages.router),
+    page_routers=(
+        steward_pages.router,
+        application_pages.router,
+        application_staff_pages.router,
+        guide_pages.router,
+    ),
     templates=Path(__file__).parent / "templates",
     locale=Path(__file__).parent / "locale",
     nav=(
         NavEntry("svc.nav.guide", "/services", "public", order=30),
+        NavEntry("nav.apps_track", "/services/track", "public", order=40),
+        NavEntry("nav.apps_work", "/work/applications", "staff", Permission.APPLICATION_REVIEW, order=35),
         NavEntry("svc.nav.items", "/services/items", "staff", Permission.SERVICE_ITEMS_MANAGE, order=47),
     ),
     install=register_applications,  # the application lifecycle on the case engine

@@ -27,6 +27,9 @@ UPLOAD_PATHS = (
     r"/work/cases/[^/]+/attachments",
     r"/work/cases/[^/]+/act",  # a reply with its after photos
     r"/api/v1/cases/[^/]+/attachments",
+    "/api/v1/applications",  # an application with its material files (docs/services.md)
+    r"/api/v1/applications/[^/]+/supplement",
+    r"/services/apply/[^/]+",
     "/api/v1/service-items/import",  # the implementation list (.xlsx, services.items.excel: 20 MB)
     "/services/items/import",
 )

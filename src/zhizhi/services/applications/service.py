@@ -124,6 +124,55 @@ def _store(
     return stored
 
 
+def _rest(
+    version: ItemVersionView,
+    form: Mapping[str, Any],
+    materials: Sequence[s.MaterialIn],
+    by_data: Sequence[str],
+    files: Files | None,
+    public: bool,
+) -> tuple[list[FieldProblem], dict[str, list[Any]], list[dict[str, Any]]]:
+    """The form's and the materials' problems, the checked files and the materials checklist."""
+    problems = results.check_form(version, dict(form))
+    known = {m.code for m in version.materials}
+    unknown = [m.code for m in materials if m.code not in known] + [c for c in by_data if c not in known]
+    problems += [
+        FieldProblem(f"materials.{c}", f"本事项没有材料 {c}", f"the item has no material {c}")
+        for c in unknown
+    ]
+    if public:  # a paper original is checked by a clerk, never declared by the applicant online
+        problems += [
+            FieldProblem(
+                f"materials.{m.code}", "网上申请请上传材料文件", "online, upload the material's file"
+            )
+            for m in materials
+            if m.received and m.code in known
+        ]
+    prepared, file_problems = _prepare_files(files or Files(), known)
+    problems += file_problems
+    given = {m.code: rules.Given(received=m.received and not public, note=m.note) for m in materials}
+    for code in prepared:
+        g = given.get(code, rules.Given())
+        given[code] = rules.Given(g.attachments, True, g.note)
+    for code in by_data:
+        given[code] = rules.Given(received=True, note="by_data")
+    checklist = rules.checklist(version.materials, given)
+    for row in checklist:
+        if row["note"] == "by_data":
+            row["state"], row["note"] = "by_data", None
+    problems += rules.missing_problems(checklist)
+    return problems, prepared, checklist
+
+
+def precheck(
+    session: Session, item_version: ItemVersionView | str | int, form: Mapping[str, Any], files: Files | None
+) -> list[FieldProblem]:
+    """The problems of an online application's form and files alone (a page whose applicant
+    part is itself invalid still lists everything at once)."""
+    problems, _, _ = _rest(_version(session, item_version), form, (), (), files, True)
+    return problems
+
+
 def submit(
     session: Session,
     principal: Principal | None,
@@ -154,42 +203,18 @@ def submit(
     public = caller.role is Role.PUBLIC
     if channel is SubmitChannel.WINDOW and public:
         raise ValidationFailed("窗口收件仅供工作人员使用", "window intake is for staff only", field="channel")
-    if public and principal is None and not applicant.phone:
-        raise ValidationFailed(
-            "请留联系电话，用于查询进度和接收通知",
-            "give a phone number for tracking and notices",
-            field="applicant.phone",
-        )
     version = _version(session, item_version)
     problems = _applicant(version, applicant, agent)
-    problems += results.check_form(version, dict(form))
-    known = {m.code for m in version.materials}
-    unknown = [m.code for m in materials if m.code not in known] + [c for c in by_data if c not in known]
-    problems += [
-        FieldProblem(f"materials.{c}", f"本事项没有材料 {c}", f"the item has no material {c}")
-        for c in unknown
-    ]
-    if public:  # a paper original is checked by a clerk, never declared by the applicant online
-        problems += [
+    if public and principal is None and not applicant.phone:
+        problems.append(
             FieldProblem(
-                f"materials.{m.code}", "网上申请请上传材料文件", "online, upload the material's file"
+                "applicant.phone",
+                "请留联系电话，用于查询进度和接收通知",
+                "give a phone number for tracking and notices",
             )
-            for m in materials
-            if m.received and m.code in known
-        ]
-    prepared, file_problems = _prepare_files(files or Files(), known)
-    problems += file_problems
-    given = {m.code: rules.Given(received=m.received and not public, note=m.note) for m in materials}
-    for code in prepared:
-        g = given.get(code, rules.Given())
-        given[code] = rules.Given(g.attachments, True, g.note)
-    for code in by_data:
-        given[code] = rules.Given(received=True, note="by_data")
-    checklist = rules.checklist(version.materials, given)
-    for row in checklist:
-        if row["note"] == "by_data":
-            row["state"], row["note"] = "by_data", None
-    problems += rules.missing_problems(checklist)
+        )
+    more, prepared, checklist = _rest(version, form, materials, by_data, files, public)
+    problems += more
     if problems:
         raise ValidationFailed(
             f"申请未提交：共 {len(problems)} 处需要补充或更正（已一次性列出）",

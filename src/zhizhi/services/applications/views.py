@@ -134,7 +134,7 @@ def _steps(session: Session, principal: Principal, number: str) -> list[dict[str
         if e.action != "create" and (action is None or not action.public):
             continue
         zh, en = action.plain if action else ("已提交申请", "Submitted")
-        out.append({"action": e.action, "at": e.at.isoformat(), "zh": zh, "en": en, "to_status": e.to_status})
+        out.append({"action": e.action, "at": e.at, "zh": zh, "en": en, "to_status": e.to_status})
     return out
 
 
@@ -198,5 +198,30 @@ def mine(session: Session, *, phone: str | None = None, user_id: int | None = No
     return out
 
 
-def now() -> Any:
-    return clock.now()
+def list_rows(session: Session, rows: list[cases.Case]) -> list[dict[str, Any]]:
+    """The queue's rows: the case, its item and the applicant as a reviewer lists them (masked)."""
+    apps = repo.by_case_ids(session, [c.id for c in rows])
+    versions = items.versions_by_ids(session, [a.item_version_id for a in apps.values()])
+    out = []
+    for case in rows:
+        app = apps.get(case.id)
+        if app is None:
+            continue
+        v = versions.get(app.item_version_id)
+        organisation = app.applicant_type == ApplicantType.ORGANISATION
+        out.append(
+            {
+                "number": case.number,
+                "item": v.name if v else app.implementation_code,
+                "applicant": app.applicant_name if organisation else mask_name(app.applicant_name),
+                "status": case.status,
+                "status_label": _label(case.status),
+                "submitted_at": app.submitted_at,
+                "due_at": case.due_at if app.accepted_at else None,
+                "round": app.round,
+                "channel": app.channel,
+                "clock_running": case.clock_stopped_at is None,
+                "overdue": case.clock_stopped_at is None and case.due_at < clock.now(),
+            }
+        )
+    return out
