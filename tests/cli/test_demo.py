@@ -24,7 +24,23 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     engine = create_engine(url)
     with engine.connect() as conn:
-        statuses = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
+        statuses = dict(
+            conn.execute(
+                text("SELECT status, count(*) FROM cases WHERE kind = 'appeal' GROUP BY status")
+            ).all()
+        )
+        receptions = dict(
+            conn.execute(
+                text("SELECT outcome, count(*) FROM service_window_receptions GROUP BY outcome")
+            ).all()
+        )
+        window_clerks = conn.execute(text("SELECT count(*) FROM service_window_clerks")).scalar()
+        service_ratings = dict(
+            conn.execute(text("SELECT bad, count(*) FROM service_ratings GROUP BY bad")).all()
+        )
+        rectifications = dict(
+            conn.execute(text("SELECT status, count(*) FROM service_rectifications GROUP BY status")).all()
+        )
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
         certificates = dict(
             conn.execute(text("SELECT grade, count(*) FROM certificates GROUP BY grade")).all()
@@ -63,6 +79,10 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "merged",
     }
     assert sum(statuses.values()) >= 300
+    # one window, ratings and supervision (docs/services.md)
+    assert receptions == {"forwarded": 9, "notice": 2} and window_clerks == 3
+    assert service_ratings == {0: 4, 1: 2} or service_ratings == {False: 4, True: 2}
+    assert rectifications == {"verifying": 1, "rectifying": 1}
     assert open311 == 5 and open311_clients == ["changsha-city-app"]  # docs/open311.md
     assert sharing == {"pending": 3, "approved": 6, "refused": 1}  # data sharing (docs/sharing.md)
     assert reads == {"served": 160, "refused": 10}

@@ -27,6 +27,7 @@ from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
 from zhizhi.demo.photos import load_photos
 from zhizhi.demo.services import load_services
 from zhizhi.demo.sharing import load_sharing
+from zhizhi.demo.window import load_window
 from zhizhi.org import service as org
 from zhizhi.routing import learning
 
@@ -59,6 +60,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     sharing = load_sharing(session, DEMO_PASSWORD)
     knowledge = load_knowledge(session)
     services = load_services(session)  # the service item catalogue (its own departments, stewards)
+    windows = load_window(session)  # halls, windows and clerks; receptions, ratings, an overdue one
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -74,6 +76,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         **sharing,
         **knowledge,
         **services,
+        **windows,
     }
 
 
