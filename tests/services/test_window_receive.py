@@ -105,6 +105,10 @@ def test_bad_input_is_refused_with_the_field_and_nothing_is_written(items_world:
         assert field in fields, (field, problem)
         assert problem["message"]["zh"] and problem["message"]["en"], problem
     assert (reception_count(), _cases()) == before
+    # several applicant problems: one answer lists them all
+    r = _receive(w, _body(code, applicant_type="1", applicant_id="123", agent_name="李四"))
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"applicant_type", "applicant_id", "agent_id"}
 
 
 def test_who_may_receive(items_world: World) -> None:

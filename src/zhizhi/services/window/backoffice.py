@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhizhi.certificates import service as certificates
-from zhizhi.core.errors import DomainError, ValidationFailed
+from zhizhi.core.errors import DomainError, FieldProblem, ValidationFailed
 from zhizhi.core.principal import Principal
 from zhizhi.services.applications import repository as application_rows
 from zhizhi.services.applications import schemas as apps
@@ -105,37 +105,50 @@ def search_items(session: Session, q: str, limit: int = 20) -> list[FoundItem]:
 def check_applicant(data: s.ReceiveIn, item: WindowItem) -> Applicant:
     """*Rule:* a natural person gives the resident ID number (GB 11643 check character), any
     other applicant the unified social credit code (GB 32100); an agent gives both name and ID;
-    the applicant type must be one the item serves."""
+    the applicant type must be one the item serves. Every problem is refused at once (422)."""
+    problems: list[FieldProblem] = []
     if item.applicant_types and data.applicant_type.value not in item.applicant_types:
         served = "、".join(APPLICANT_LABELS[ApplicantType(t)][0] for t in item.applicant_types if t in _TYPES)
         served_en = ", ".join(
             APPLICANT_LABELS[ApplicantType(t)][1] for t in item.applicant_types if t in _TYPES
         )
-        raise ValidationFailed(
-            f"该事项的申请人应为：{served}", f"this item serves: {served_en}", field="applicant_type"
+        problems.append(
+            FieldProblem("applicant_type", f"该事项的申请人应为：{served}", f"this item serves: {served_en}")
         )
     if data.applicant_type is ApplicantType.PERSON:
         if not certificates.is_valid_id_number(data.applicant_id.upper()):
-            raise ValidationFailed(
-                "申请人公民身份号码无效（应为 18 位，校验码须符合 GB 11643）",
-                "invalid resident ID number of the applicant (18 characters, GB 11643 check character)",
-                field="applicant_id",
+            problems.append(
+                FieldProblem(
+                    "applicant_id",
+                    "申请人公民身份号码无效（应为 18 位，校验码须符合 GB 11643）",
+                    "invalid resident ID number of the applicant (18 characters, GB 11643 check character)",
+                )
             )
     elif not certificates.is_valid_uscc(data.applicant_id.upper()):
-        raise ValidationFailed(
-            "申请人统一社会信用代码无效（应为 18 位，校验码须符合 GB 32100）",
-            "invalid unified social credit code of the applicant (18 characters, GB 32100 check character)",
-            field="applicant_id",
+        problems.append(
+            FieldProblem(
+                "applicant_id",
+                "申请人统一社会信用代码无效（应为 18 位，校验码须符合 GB 32100）",
+                "invalid unified social credit code of the applicant (18 characters, GB 32100 check)",
+            )
         )
     if bool(data.agent_name) != bool(data.agent_id):
-        raise ValidationFailed(
-            "代理人须同时填写姓名和公民身份号码",
-            "an agent needs both a name and a resident ID number",
-            field="agent_id" if data.agent_name else "agent_name",
+        problems.append(
+            FieldProblem(
+                "agent_id" if data.agent_name else "agent_name",
+                "代理人须同时填写姓名和公民身份号码",
+                "an agent needs both a name and a resident ID number",
+            )
         )
-    if data.agent_id and not certificates.is_valid_id_number(data.agent_id.upper()):
+    elif data.agent_id and not certificates.is_valid_id_number(data.agent_id.upper()):
+        problems.append(
+            FieldProblem("agent_id", "代理人公民身份号码无效", "invalid resident ID number of the agent")
+        )
+    if problems:
         raise ValidationFailed(
-            "代理人公民身份号码无效", "invalid resident ID number of the agent", field="agent_id"
+            f"申请人信息有 {len(problems)} 处需要更正（已一次性列出）",
+            f"{len(problems)} problems with the applicant (all listed at once)",
+            errors=problems,
         )
     return Applicant(
         data.applicant_type,
