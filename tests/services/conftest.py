@@ -26,3 +26,7 @@ def items_world(world: World) -> World:
             )
             world.tokens[username] = org.issue_token(s, user)[0]
     return world
+
+
+# the browser tests' live server and Chromium (tests/pages/conftest.py)
+from tests.pages.conftest import browser, live_server  # noqa: E402, F401

@@ -59,6 +59,7 @@ def test_draft_publish_list_and_read(items_world: World) -> None:
     # filters that exclude
     assert w.client.get("/api/v1/service-items", params={"type": "20"}).json()["total"] == 0
     assert w.client.get("/api/v1/service-items", params={"department": "D1"}).json()["total"] == 0
+    assert w.client.get("/api/v1/service-items", params={"department": "住建局"}).json()["total"] == 1
     assert w.client.get("/api/v1/service-items", params={"topic": "open_restaurant"}).json()["total"] == 1
     assert w.client.get("/api/v1/service-items", params={"topic": "personal"}).json()["total"] == 0
 

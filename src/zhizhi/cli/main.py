@@ -149,7 +149,8 @@ def demo(
     console.print(
         f"示范账号 demo users: admin, leader, supervisor, agent, dispatcher, handler, grid, steward, "
         f"citizen; 数据共享 data sharing: steward_ga, steward_scjg, steward_rs, steward_zrzy, steward_zj, "
-        f"steward_jy, steward_wj — 密码 password: [bold]{DEMO_PASSWORD}[/]"
+        f"steward_jy, steward_wj; 事项管理 service items: items, items_yl — "
+        f"密码 password: [bold]{DEMO_PASSWORD}[/]"
     )
     console.print(f"Open311 示范客户端 demo client key (/open311/v2/): [bold]{DEMO_OPEN311_KEY}[/]")
     _require_audit_key()

@@ -31,7 +31,14 @@ CAPABILITY = Capability(
         NavEntry("svc.nav.guide", "/services", "public", order=30),
         NavEntry("nav.apps_track", "/services/track", "public", order=40),
         NavEntry("nav.apps_work", "/work/applications", "staff", Permission.APPLICATION_REVIEW, order=35),
-        NavEntry("svc.nav.items", "/services/items", "staff", Permission.SERVICE_ITEMS_MANAGE, order=47),
+        NavEntry(
+            "svc.nav.items",
+            "/services/items",
+            "staff",
+            Permission.SERVICE_ITEMS_MANAGE,
+            order=47,
+            landing=frozenset({"item_steward"}),
+        ),
     ),
     install=register_applications,  # the application lifecycle on the case engine
 )

@@ -27,10 +27,15 @@ def _lang(request: Request) -> str:
 
 
 def department_filter(session: Session, department: str | None) -> list[int] | None:
-    """A department code: its items and those of the departments below it (422 if unknown)."""
+    """A department code (or exact name): its items and those of the departments below it (422
+    if unknown)."""
     if not department:
         return None
-    found = org.find_department(session, department.strip())
+    wanted = department.strip()
+    found = org.find_department(session, wanted)
+    if found is None:  # a department's exact name is accepted too (长沙市市场监督管理局)
+        exact = [u for u in org.search_units(session, wanted, limit=50) if u["name"] == wanted]
+        found = org.find_department(session, exact[0]["code"]) if len(exact) == 1 else None
     if found is None:
         raise ValidationFailed(
             f"部门 {department[:40]} 不存在", f"department {department[:40]} not found", field="department"

@@ -252,6 +252,7 @@ def read(session: Session, data: bytes, principal: Principal | None = None) -> l
                 parts[code][sheet].append(row)
     problems.raise_if_any()
     lookups = Lookups()
+    scope: dict[int, bool] = {}
     out: list[Checked] = []
     for code, row in by_code.items():
         flat = _parse(row, "items", layout.ITEM_PARSERS, problems)
@@ -272,7 +273,7 @@ def read(session: Session, data: bytes, principal: Principal | None = None) -> l
             item_in = ItemIn.model_validate(body)
             checked = validate(session, item_in, lookups)
             if principal is not None:
-                service.check_scope(session, principal, checked.department.id)
+                service.check_scope(session, principal, checked.department.id, cache=scope)
             out.append(checked)
         except ValidationError as exc:
             for err in exc.errors()[:5]:
@@ -297,13 +298,17 @@ def import_xlsx(
     ``publish``); one audit entry for the file.  A failing row refuses the file (nothing written)."""
     service.require_manage(principal)
     checked = read(session, data, principal)
-    created = drafts = published = materials = 0
+    known = service.existing_codes(session, [c.implementation_code for c in checked])
+    fresh = [c for c in checked if c.implementation_code not in known]
+    service.save_new_many(session, principal, fresh)
     for c in checked:
-        new = service.save_checked(session, principal, c)
-        created += new
-        drafts += not new
-        materials += len(c.body.materials)
-        if publish:
+        if c.implementation_code in known:
+            service.save_checked(session, principal, c)
+    created, drafts = len(fresh), len(checked) - len(fresh)
+    materials = sum(len(c.body.materials) for c in checked)
+    published = 0
+    if publish:
+        for c in checked:
             service.publish(session, principal, c.implementation_code, audited=False)
             published += 1
     audit.record(

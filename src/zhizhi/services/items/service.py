@@ -186,9 +186,21 @@ def _in_scope(session: Session, principal: Principal, department_id: int) -> boo
 
 
 def check_scope(
-    session: Session, principal: Principal, department_id: int, field: str = "department"
+    session: Session,
+    principal: Principal,
+    department_id: int,
+    field: str = "department",
+    cache: dict[int, bool] | None = None,
 ) -> None:
-    if not _in_scope(session, principal, department_id):
+    """403 unless ``principal`` manages ``department_id``'s items (``cache``: answers already
+    known, for an import's many rows)."""
+    if cache is not None and department_id in cache:
+        allowed = cache[department_id]
+    else:
+        allowed = _in_scope(session, principal, department_id)
+        if cache is not None:
+            cache[department_id] = allowed
+    if not allowed:
         raise Forbidden(
             "只能管理本部门（及下级部门）的事项",
             "you may manage only your own department's (and below) items",
@@ -320,6 +332,55 @@ def save_checked(session: Session, principal: Principal, c: Checked) -> bool:
     """``save_draft`` of an item already validated (the Excel import validates every row first,
     and writes one audit entry for the file); True when the item is new."""
     return _save(session, principal, c, audited=False)[1]
+
+
+def existing_codes(session: Session, codes: Sequence[str]) -> set[str]:
+    """Which of ``codes`` are items already (the import writes the others in bulk)."""
+    return set(repo.items_by_codes(session, codes))
+
+
+def save_new_many(
+    session: Session, principal: Principal, checked: Sequence[Checked], *, chunk: int = 500
+) -> None:
+    """Create many new items at once (version 1, drafts), already validated and known not to
+    exist (the Excel import): one flush per 500 items for the items, one for their versions, one
+    for their materials and fields, instead of three per item.  Not audited here: the import
+    writes one entry for the file."""
+    require_manage(principal)
+    scope: dict[int, bool] = {}
+    now = clock.now()
+    for start in range(0, len(checked), chunk):
+        part = checked[start : start + chunk]
+        pairs = []
+        for c in part:
+            check_scope(session, principal, c.department.id, cache=scope)
+            item = ServiceItem(
+                implementation_code=c.implementation_code,
+                basic_code=c.basic_code,
+                status=ItemStatus.DRAFT.value,
+                created_at=now,
+                created_by=principal.username,
+                updated_at=now,
+                updated_by=principal.username,
+            )
+            version = ServiceItemVersion(
+                item_id=0,
+                version=1,
+                status=VersionStatus.DRAFT.value,
+                created_at=now,
+                created_by=principal.username,
+            )
+            _write_version(session, version, c)
+            _copy_to_item(item, version)
+            pairs.append((item, version, c))
+        repo.add(session, *(item for item, _v, _c in pairs))
+        for item, version, _c in pairs:
+            version.item_id = item.id
+        repo.add(session, *(version for _i, version, _c in pairs))
+        for item, version, c in pairs:
+            item.draft_version_id = version.id
+            repo.stage(session, *_parts(version.id, c))
+        repo.add(session)
 
 
 def _save(
