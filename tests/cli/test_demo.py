@@ -26,9 +26,17 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     with engine.connect() as conn:
         statuses = dict(
             conn.execute(
-                text("SELECT status, count(*) FROM cases WHERE kind = 'appeal' GROUP BY status")
+                text("SELECT status, count(*) FROM cases WHERE kind != 'application' GROUP BY status")
             ).all()
         )
+        applications = dict(
+            conn.execute(
+                text("SELECT status, count(*) FROM cases WHERE kind = 'application' GROUP BY status")
+            ).all()
+        )
+        issued = conn.execute(
+            text("SELECT count(*) FROM applications WHERE certificate_number IS NOT NULL")
+        ).scalar()
         receptions = dict(
             conn.execute(
                 text("SELECT outcome, count(*) FROM service_window_receptions GROUP BY outcome")
@@ -79,6 +87,19 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "merged",
     }
     assert sum(statuses.values()) >= 300
+    # applications (办件) in every state of their lifecycle, with the one window's (docs/services.md)
+    assert applications == {
+        "submitted": 2,
+        "correcting": 1,
+        "not_accepted": 1,
+        "accepted": 1,
+        "examining": 2,
+        "special": 1,
+        "approved": 1,
+        "closed": 10,
+        "withdrawn": 1,
+    }
+    assert issued == 2  # the approved and the delivered food business permits, SM2-signed
     # one window, ratings and supervision (docs/services.md)
     assert receptions == {"forwarded": 9, "notice": 2} and window_clerks == 3
     assert service_ratings == {0: 4, 1: 2} or service_ratings == {False: 4, True: 2}
@@ -91,8 +112,11 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert tuple(systems) == (3, 1, 1, 1)  # consuming systems: one retired, bound, rotated
     assert {"accepted", "replied", "dispatched"} <= set(outbox)  # notifications (docs/notifications.md)
     assert "岳麓区人民政府" in districts and len(districts) == 9
-    assert certificates == {"A": 8, "B": 2, "C": 2, "D": 1} and revoked == 1
-    assert sorted(p.name.split("-2")[0] for p in keys.glob("*.json")) == ["CS-SCJG", "CS-WJ", "CS-ZRZY"]
+    # 8 issued by the certificate demo, 2 by approved applications (食品经营许可证)
+    assert certificates == {"A": 10, "B": 2, "C": 2, "D": 1} and revoked == 1
+    # YL-SCJG signs the food business permits of approved applications
+    signers = sorted(p.name.split("-2")[0] for p in keys.glob("*.json"))
+    assert signers == ["CS-SCJG", "CS-WJ", "CS-ZRZY", "YL-SCJG"]
     again = subprocess.run(
         [sys.executable, "-m", "zhizhi.cli", "audit", "verify"],
         env=env,

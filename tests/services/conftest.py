@@ -29,4 +29,3 @@ def items_world(world: World) -> World:
 
 
 # the browser tests' live server and Chromium (tests/pages/conftest.py)
-from tests.pages.conftest import browser, live_server  # noqa: E402, F401

@@ -17,6 +17,7 @@ from zhizhi.addresses.service import load_demo as load_address_demo
 from zhizhi.core import audit, clock
 from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
+from zhizhi.demo.applications import load_applications
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
 from zhizhi.demo.citizen import load_citizen
@@ -60,6 +61,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     sharing = load_sharing(session, DEMO_PASSWORD)
     knowledge = load_knowledge(session)
     services = load_services(session)  # the service item catalogue (its own departments, stewards)
+    services |= load_applications(session)  # applications in every state, on the catalogue's items
     windows = load_window(session)  # halls, windows and clerks; receptions, ratings, an overdue one
     return {
         "divisions": divisions.rows,

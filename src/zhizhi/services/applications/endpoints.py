@@ -31,7 +31,9 @@ def _multipart_doc(schema: str) -> dict[str, Any]:
     return {
         "requestBody": {
             "content": {
-                "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
+                "application/json": {
+                    "schema": {"type": "object", "description": f"{schema} (docs/services.md)"}
+                },
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",

@@ -71,10 +71,8 @@ def _applicant(
     except DomainError as exc:
         out.extend(exc.errors)
     types = set(version.applicant_types)
-    if types and (
-        (applicant.type is ApplicantType.PERSON) != (_PERSON_TYPE in types)
-        or (applicant.type is ApplicantType.ORGANISATION and not types - {_PERSON_TYPE})
-    ):
+    person = applicant.type is ApplicantType.PERSON
+    if types and ((person and _PERSON_TYPE not in types) or (not person and not types - {_PERSON_TYPE})):
         out.append(
             FieldProblem(
                 "applicant.type", "本事项不受理该类申请人", "this item does not serve this type of applicant"
