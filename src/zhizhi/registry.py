@@ -25,6 +25,9 @@ from zhizhi.open311.manifest import CAPABILITY as OPEN311
 from zhizhi.org.manifest import CAPABILITY as ORG
 from zhizhi.routing.manifest import CAPABILITY as ROUTING
 from zhizhi.services.manifest import CAPABILITY as SERVICES
+from zhizhi.services.ratings.manifest import CAPABILITY as SERVICE_RATINGS
+from zhizhi.services.supervision.manifest import CAPABILITY as SERVICE_SUPERVISION
+from zhizhi.services.window.manifest import CAPABILITY as SERVICE_WINDOW
 from zhizhi.sharing.manifest import CAPABILITY as SHARING
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -43,6 +46,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     ATTACHMENTS,
     NOTIFICATIONS,
     SERVICES,
+    SERVICE_WINDOW,
+    SERVICE_RATINGS,
+    SERVICE_SUPERVISION,
 )
 
 

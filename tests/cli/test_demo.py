@@ -43,6 +43,18 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
                 "AND case_id NOT IN (SELECT case_id FROM bundle_application_parts)"
             )
         ).scalar()
+        receptions = dict(
+            conn.execute(
+                text("SELECT outcome, count(*) FROM service_window_receptions GROUP BY outcome")
+            ).all()
+        )
+        window_clerks = conn.execute(text("SELECT count(*) FROM service_window_clerks")).scalar()
+        service_ratings = dict(
+            conn.execute(text("SELECT bad, count(*) FROM service_ratings GROUP BY bad")).all()
+        )
+        rectifications = dict(
+            conn.execute(text("SELECT status, count(*) FROM service_rectifications GROUP BY status")).all()
+        )
         districts = conn.execute(text("SELECT name FROM departments WHERE kind = 'district'")).scalars().all()
         certificates = dict(
             conn.execute(text("SELECT grade, count(*) FROM certificates GROUP BY grade")).all()
@@ -88,19 +100,23 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         "merged",
     }
     assert sum(statuses.values()) >= 300
-    # applications (办件) in every state of their lifecycle (docs/services.md)
+    # applications (办件) in every state of their lifecycle, with the one window's (docs/services.md)
     assert applications == {
-        "submitted": 1,
+        "submitted": 2,
         "correcting": 1,
         "not_accepted": 1,
         "accepted": 1,
-        "examining": 1,
+        "examining": 2,
         "special": 1,
         "approved": 1,
-        "closed": 3,
+        "closed": 10,
         "withdrawn": 1,
     }
     assert issued == 2  # the approved and the delivered food business permits, SM2-signed
+    # one window, ratings and supervision (docs/services.md)
+    assert receptions == {"forwarded": 9, "notice": 2} and window_clerks == 3
+    assert service_ratings == {0: 4, 1: 2} or service_ratings == {False: 4, True: 2}
+    assert rectifications == {"verifying": 1, "rectifying": 1}
     assert open311 == 6 and open311_clients == ["changsha-city-app", "yuelu-grid-app"]  # docs/open311.md
     assert english == 1  # the English-speaking resident's request: their text messages are in English
     assert sharing == {"pending": 3, "approved": 20, "refused": 1}  # data sharing (+14 bundle grants)

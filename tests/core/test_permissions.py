@@ -50,6 +50,11 @@ ALL = {
     "application:decide",
     "application:extend",
     "services:items_manage",
+    "window:receive",
+    "window:stats",
+    "window:manage",
+    "rating:rectify",
+    "service:supervise",
 }
 APPLICATIONS = {"application:submit", "application:review", "application:decide"}  # a back office
 HANDLING = {
@@ -92,7 +97,7 @@ EXPECTED: dict[str, set[str]] = {
         "case:reopen",
         "personal:read",
     },
-    "handler": HANDLING | {"cert:read"} | APPLICATIONS,
+    "handler": HANDLING | {"cert:read", "rating:rectify"} | APPLICATIONS,
     "grid_worker": HANDLING | {"case:create"},
     "supervisor": {
         "case:read",
@@ -108,6 +113,9 @@ EXPECTED: dict[str, set[str]] = {
         "audit:read",
         "cockpit:read",
         "sharing:supervise",
+        "window:stats",
+        "rating:rectify",
+        "service:supervise",
     },
     "leader": {
         "case:read",
@@ -117,6 +125,8 @@ EXPECTED: dict[str, set[str]] = {
         "case:supervise",
         "cockpit:read",
         "application:extend",
+        "window:stats",
+        "service:supervise",
     },
     "data_steward": {
         "case:read",
@@ -133,6 +143,7 @@ EXPECTED: dict[str, set[str]] = {
         "sharing:clients",
     },
     "item_steward": {"case:read", "knowledge:read", "services:items_manage"},
+    "window_clerk": {"knowledge:read", "window:receive", "window:stats", "application:submit"},
     "admin": ALL,
 }
 
@@ -146,6 +157,7 @@ LABELS = {
     "leader": ("领导", "Leader"),
     "data_steward": ("数据管理员", "Data steward"),
     "item_steward": ("事项管理员", "Service item steward"),
+    "window_clerk": ("窗口受理员", "Window clerk"),
     "admin": ("系统管理员", "Administrator"),
 }
 

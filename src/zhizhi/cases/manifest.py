@@ -18,7 +18,7 @@ CAPABILITY = Capability(
         NavEntry("nav.submit", "/submit", "public", order=10, match="exact"),
         NavEntry("nav.track", "/track", "public", order=20, match="exact"),
         NavEntry("nav.faq", "/faq", "public", order=30, match="exact"),
-        NavEntry("nav.work", "/work", "staff", order=10),
+        NavEntry("nav.work", "/work", "staff", Permission.CASE_READ, order=10),
         NavEntry("nav.intake", "/work/intake", "staff", Permission.CASE_CREATE, order=20, match="exact"),
     ),
 )

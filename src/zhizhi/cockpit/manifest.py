@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhizhi.cockpit import pages, tasks
+from zhizhi.cockpit import pages, services_pages, tasks
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.http.capability import Capability, NavEntry
 
 CAPABILITY = Capability(
     name="cockpit",
-    page_routers=(pages.router,),
+    page_routers=(pages.router, services_pages.router),
     templates=Path(__file__).parent / "templates",
     locale=Path(__file__).parent / "locale",
     tasks=(tasks.refresh_recurrence,),

@@ -19,6 +19,7 @@ class Role(StrEnum):
     LEADER = "leader"  # 领导
     DATA_STEWARD = "data_steward"  # 数据管理员
     ITEM_STEWARD = "item_steward"  # 事项管理员 (政务服务事项清单)
+    WINDOW_CLERK = "window_clerk"  # 综合窗口受理员（政务服务大厅）
     ADMIN = "admin"  # 系统管理员
 
 
@@ -32,6 +33,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.LEADER: ("领导", "Leader"),
     Role.DATA_STEWARD: ("数据管理员", "Data steward"),
     Role.ITEM_STEWARD: ("事项管理员", "Service item steward"),
+    Role.WINDOW_CLERK: ("窗口受理员", "Window clerk"),
     Role.ADMIN: ("系统管理员", "Administrator"),
 }
 
@@ -82,6 +84,11 @@ class Permission(StrEnum):
     APPLICATION_DECIDE = "application:decide"
     APPLICATION_EXTEND = "application:extend"
     SERVICE_ITEMS_MANAGE = "services:items_manage"  # edit, publish, retire, import the own subtree's items
+    WINDOW_RECEIVE = "window:receive"  # receive any item's application at one's comprehensive window
+    WINDOW_STATS = "window:stats"  # window statistics: one's own hall, or every hall with case:read_all
+    WINDOW_MANAGE = "window:manage"  # set up service halls' windows and assign clerks
+    RATING_RECTIFY = "rating:rectify"  # verify and rectify bad service ratings of one's department
+    SERVICE_SUPERVISE = "service:supervise"  # electronic supervision of applications and ratings
 
 
 P = Permission
@@ -104,16 +111,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.CASE_REVIEW_RETURN, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND, P.CASE_MERGE}
         | {P.CASE_RATE, P.CASE_CLOSE, P.CASE_REOPEN, P.PERSONAL_READ}
     ),
-    Role.HANDLER: frozenset(_STAFF_READ | _HANDLING | {P.CERT_READ} | _APPLICATIONS),
+    Role.HANDLER: frozenset(_STAFF_READ | _HANDLING | {P.CERT_READ, P.RATING_RECTIFY} | _APPLICATIONS),
     Role.GRID_WORKER: frozenset(_STAFF_READ | _HANDLING | {P.CASE_CREATE}),
     Role.SUPERVISOR: frozenset(
         _STAFF_READ
         | {P.CASE_READ_ALL, P.CASE_SUPERVISE, P.CASE_APPROVE_EXTENSION, P.CASE_SUSPEND}
         | {P.CASE_REVIEW_RETURN, P.CASE_CLOSE, P.CASE_REOPEN, P.AUDIT_READ, P.COCKPIT_READ}
         | {P.CASE_REVIEW_RATING, P.SHARING_SUPERVISE}
+        | {P.WINDOW_STATS, P.RATING_RECTIFY, P.SERVICE_SUPERVISE}
     ),
     Role.LEADER: frozenset(
-        _STAFF_READ | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ, P.APPLICATION_EXTEND}
+        _STAFF_READ
+        | {P.CASE_READ_ALL, P.CASE_CREATE, P.CASE_SUPERVISE, P.COCKPIT_READ, P.APPLICATION_EXTEND}
+        | {P.WINDOW_STATS, P.SERVICE_SUPERVISE}
     ),
     Role.DATA_STEWARD: frozenset(
         _STAFF_READ
@@ -122,6 +132,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.SHARING_REQUEST, P.SHARING_APPROVE, P.SHARING_SUPERVISE, P.SHARING_CLIENTS}
     ),
     Role.ITEM_STEWARD: frozenset(_STAFF_READ | {P.SERVICE_ITEMS_MANAGE}),
+    # the comprehensive window (一窗受理): receives any item, prints the receipt or the one-time
+    # notice, sees its own hall's statistics; reads only what its hall received (no case:read_all)
+    Role.WINDOW_CLERK: frozenset({P.KNOWLEDGE_READ, P.WINDOW_RECEIVE, P.WINDOW_STATS, P.APPLICATION_SUBMIT}),
     Role.ADMIN: frozenset(set(Permission)),
 }
 

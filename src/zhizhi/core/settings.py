@@ -122,6 +122,13 @@ class Settings(BaseSettings):
         '["very_dissatisfied", "unresolved"] (JSON); the others wait for a supervisor\'s 差评复核 '
         "(due within 1 working day)",
     )
+    rectification_working_days: int = Field(
+        default=15,
+        ge=1,
+        le=60,
+        description="working days to verify and rectify a bad service rating (差评整改, GB/T 39735; "
+        "locally 5 to 15)",
+    )
     classifier_retrain_cron: str = Field(
         default="30 3 * * 1",
         max_length=60,

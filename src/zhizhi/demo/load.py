@@ -29,6 +29,7 @@ from zhizhi.demo.org import DEMO_PASSWORD, load_catalogue, load_org, load_users
 from zhizhi.demo.photos import load_photos
 from zhizhi.demo.services import load_services
 from zhizhi.demo.sharing import load_sharing
+from zhizhi.demo.window import load_window
 from zhizhi.org import service as org
 from zhizhi.routing import learning
 
@@ -63,6 +64,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     services = load_services(session)  # the service item catalogue (its own departments, stewards)
     services |= load_applications(session)  # applications in every state, on the catalogue's items
     services |= load_bundles(session)  # 一件事一次办 on that catalogue, with 免提交 grants
+    windows = load_window(session)  # halls, windows and clerks; receptions, ratings, an overdue one
     return {
         "divisions": divisions.rows,
         "grids": addresses.get("grids", 0),
@@ -78,6 +80,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         **sharing,
         **knowledge,
         **services,
+        **windows,
     }
 
 

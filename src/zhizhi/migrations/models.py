@@ -22,6 +22,8 @@ from zhizhi.services.applications import models as services_applications_models
 from zhizhi.services.bundles import models as services_bundles_models
 from zhizhi.services.items import models as services_items_models
 from zhizhi.services.prefill import models as services_prefill_models
+from zhizhi.services.ratings import models as services_ratings_models
+from zhizhi.services.window import models as services_window_models
 from zhizhi.sharing import models as sharing_models
 
 __all__ = [
@@ -44,6 +46,8 @@ __all__ = [
     "services_bundles_models",
     "services_items_models",
     "services_prefill_models",
+    "services_ratings_models",
+    "services_window_models",
     "sharing_models",
     "throttle_models",
 ]

@@ -330,6 +330,17 @@ def user_exists(session: Session, user_id: int) -> bool:
     return repo.user_exists(session, user_id)
 
 
+def user_display(session: Session, user_id: int) -> str:
+    """A staff member's display name (``"#id"`` when the user no longer exists)."""
+    user = repo.user_by_id(session, user_id)
+    return user.display_name if user is not None else f"#{user_id}"
+
+
+def username_of(session: Session, user_id: int) -> str:
+    user = repo.user_by_id(session, user_id)
+    return user.username if user is not None else f"#{user_id}"
+
+
 def principal_for(session: Session, user: User) -> Principal:
     path = repo.path_of(session, user.department_id) if user.department_id is not None else None
     return Principal(user.id, user.username, user.display_name, Role(user.role), user.department_id, path)

@@ -108,6 +108,12 @@ def by_id(session: Session, case_id: int) -> Case | None:
     return session.get(Case, case_id)
 
 
+def by_ids(session: Session, case_ids: list[int]) -> dict[int, Case]:
+    if not case_ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+
+
 def is_visible(session: Session, principal: Principal, case_id: int) -> bool:
     stmt = select(Case.id).where(Case.id == case_id, scope_clause(principal))
     return session.scalar(stmt) is not None
