@@ -152,6 +152,8 @@ def db(migrated: str) -> Iterator[str]:
 
     _truncate(migrated)
     (AUDIT_DIR / "audit-anchors.jsonl").unlink(missing_ok=True)  # checkpoints of the emptied chain
+    # the signing keys of the emptied certificate_keys table: their private halves go with it
+    shutil.rmtree(os.environ["ZHIZHI_CERTIFICATE_KEYS_DIR"], ignore_errors=True)
     invalidate_cache()
     catalogue_cache.invalidate()  # truncation is not an ORM change the caches could see
     principal_cache.clear()
