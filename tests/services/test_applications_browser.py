@@ -131,3 +131,12 @@ def test_apply_review_supplement_approve_track(browser: Any, world: World, live_
     page.click("#track-submit")
     page.wait_for_selector("#tracked-certificate")
     _shot(page, "applications-track-approved")
+    # the applicant downloads the certificate as a PDF from the tracking page
+    button = page.locator("#tracked-certificate-download")
+    button.wait_for(state="visible")
+    _phone_fits(page, "applications-track-approved")
+    with page.expect_download() as done:
+        button.click()
+    pdf = open(done.value.path(), "rb").read()
+    assert pdf.startswith(b"%PDF-") and len(pdf) < 400_000
+    assert done.value.suggested_filename.startswith("certificate-")

@@ -100,6 +100,7 @@ def render(sheet: Sheet, lang: str = "zh") -> bytes:
     pdf.set_author(sheet.issuer_name)
     pdf.set_creator("Zhizhi")
     pdf.set_lang("en" if lang == "en" else "zh-CN")
+    pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(auto=True, margin=22)
     pdf.footer_text = _t("authority", lang)
     pdf.add_page()

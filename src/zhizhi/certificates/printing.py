@@ -83,15 +83,19 @@ def download(
     lang: str = "zh",
     principal: Principal | None = None,
     holder_phone: str | None = None,
+    holder_proved: bool = False,
 ) -> bytes:
     """The PDF of certificate ``number`` for its holder (a signed-in citizen the holder checks
-    recognise) or staff of the issuing department; 404 to anyone else who is not staff (existence
+    recognise, or ``holder_proved``: the caller checked the holder's own ID number, as public
+    tracking does) or staff of the issuing department; 404 to anyone else who is not staff (existence
     is not told), 403 to staff of another department."""
     number = number.strip()[:80]
     cert = repo.by_number(session, number)
     if cert is None:
         raise _not_found(number)
-    if is_holder(session, holder_phone, cert.number):
+    if holder_proved:
+        unmasked, via, actor = True, "tracking", audit.Actor(None, "citizen:tracking")
+    elif is_holder(session, holder_phone, cert.number):
         unmasked, via, actor = True, "holder", audit.Actor(None, f"citizen:{mask_phone(holder_phone or '')}")
     elif principal is not None and staff_may(principal, cert):
         unmasked, via, actor = principal.can(Permission.PERSONAL_READ), "staff", principal.actor
