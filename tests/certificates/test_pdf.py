@@ -50,7 +50,13 @@ def test_issuing_department_downloads_a_parseable_pdf_with_the_qr(city: Any) -> 
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4 portrait
     for words in ("营业执照", COMPANY, "长沙麓山餐饮管理有限公司", "长沙市市场监督管理局", "扫码核验"):
         assert words in flat, words
-    for words in ("法定代表人", "刘建国", "湖南省长沙市岳麓区麓山南路932号", out["key_id"], out["check_code"]):
+    for words in (
+        "法定代表人",
+        "刘建国",
+        "湖南省长沙市岳麓区麓山南路932号",
+        out["key_id"],
+        out["check_code"],
+    ):
         assert _flat(words) in flat, words
     assert pdf.fingerprint(out["signature"]).replace(" ", "") in flat
     assert "SM2" in flat and "为准" in flat  # the signed document is the authority, said on it
@@ -91,7 +97,9 @@ def test_others_are_refused_and_downloads_are_audited(city: Any) -> None:
 def test_revoked_certificate_is_stamped(city: Any) -> None:
     issue(city, "clerk_scj", licence())
     r = city.client.post(
-        f"/api/v1/certificates/{COMPANY}/revoke", json={"reason": "企业申请注销登记"}, headers=city.h("clerk_scj")
+        f"/api/v1/certificates/{COMPANY}/revoke",
+        json={"reason": "企业申请注销登记"},
+        headers=city.h("clerk_scj"),
     )
     assert r.status_code == 200, r.text
     _, text = _text(_get(city, COMPANY, "clerk_scj").content)

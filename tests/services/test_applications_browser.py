@@ -7,6 +7,7 @@ Screenshots (desktop and 390-px phone) go to test-artifacts/screenshots."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,6 +138,6 @@ def test_apply_review_supplement_approve_track(browser: Any, world: World, live_
     _phone_fits(page, "applications-track-approved")
     with page.expect_download() as done:
         button.click()
-    pdf = open(done.value.path(), "rb").read()
+    pdf = Path(done.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF-") and len(pdf) < 400_000
     assert done.value.suggested_filename.startswith("certificate-")

@@ -51,13 +51,18 @@ def test_download_from_tracking_needs_the_id_number_again(world: World) -> None:
     )
     assert page.status_code == 200 and 'id="tracked-certificate-download"' in page.text
     token = csrf_of(page.text)
-    wrong = c.post("/services/track/certificate", data={"number": number, "id_number": "X", "csrf_token": token})
+    wrong = c.post(
+        "/services/track/certificate", data={"number": number, "id_number": "X", "csrf_token": token}
+    )
     assert wrong.status_code == 404 and "application/pdf" not in wrong.headers["content-type"]
     nul = c.post(
-        "/services/track/certificate", data={"number": number + "\x00", "id_number": ORG_CODE, "csrf_token": token}
+        "/services/track/certificate",
+        data={"number": number + "\x00", "id_number": ORG_CODE, "csrf_token": token},
     )
     assert nul.status_code in (404, 422)
-    r = c.post("/services/track/certificate", data={"number": number, "id_number": ORG_CODE, "csrf_token": token})
+    r = c.post(
+        "/services/track/certificate", data={"number": number, "id_number": ORG_CODE, "csrf_token": token}
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/pdf"
     text = _is_certificate_pdf(r.content, cert)
@@ -68,7 +73,7 @@ def test_download_from_tracking_needs_the_id_number_again(world: World) -> None:
 
 
 def test_my_applications_link_and_api_for_the_signed_in_applicant_only(world: World) -> None:
-    number, cert = _approved(world)
+    _, cert = _approved(world)
     c = world.client
     api = f"/api/v1/certificates/{cert}/pdf"
     c.cookies.clear()
@@ -94,5 +99,8 @@ def test_my_applications_link_and_api_for_the_signed_in_applicant_only(world: Wo
     other: Any = c.get(api, headers=world.h("admin"))
     assert other.status_code == 200  # an administrator
     with unit_of_work() as s:
-        vias = [r.detail["via"] for r in s.scalars(select(AuditEntry).where(AuditEntry.action == "certificates.pdf"))]
+        vias = [
+            r.detail["via"]
+            for r in s.scalars(select(AuditEntry).where(AuditEntry.action == "certificates.pdf"))
+        ]
     assert vias == ["holder", "holder", "staff", "staff"]

@@ -103,7 +103,9 @@ def apply(request: Request, session: DbSession, principal: MaybeStaff, code: str
                 f"not submitted: {len(problems)} problems to fix (all listed at once)",
                 errors=problems,
             )
-        done = service.submit(session, None, version, applicant, values, (), agent=agent, files=files)
+        done = service.submit(
+            session, None, version, applicant, values, (), agent=agent, files=files, language=lang
+        )
     except DomainError as exc:
         return _refused(request, session, principal, code, form, exc, lang)
     return RedirectResponse(f"/services/submitted/{done.case.number}", status_code=303)
@@ -212,7 +214,9 @@ def _pdf(request: Request, session: Any, number: str, **who: Any) -> Response:
 
 
 @router.post("/services/track/certificate", dependencies=[Depends(csrf.verify)])
-def track_certificate(request: Request, session: DbSession, principal: MaybeStaff, posted: Posted) -> Response:
+def track_certificate(
+    request: Request, session: DbSession, principal: MaybeStaff, posted: Posted
+) -> Response:
     """The applicant's certificate as a PDF from the tracking page: the number and ID number are
     checked again (a POST: the ID number never travels in a URL)."""
     lang = i18n.lang_of(request)

@@ -54,6 +54,8 @@ class ApplicationIn(BaseModel):
     form: Annotated[dict[Code, FormValue], Field(max_length=100)] = {}
     materials: Annotated[list[MaterialIn], Field(max_length=60)] = []
     channel: SubmitChannel = SubmitChannel.ONLINE
+    # the applicant's language (zh | en): their text messages follow it (cases.language)
+    language: Literal["zh", "en"] = "zh"
 
 
 # ---- action bodies (the case action API: POST /api/v1/cases/{number}/actions) ----------------
