@@ -104,6 +104,9 @@ class RequestSupplement(ActionBody):
     action: Literal["request_supplement"]
     items: Annotated[list[SupplementItem], Field(min_length=1, max_length=60)]
     note: Note = None
+    # the applicant is told to supplement within this many working days (the SMS and the notice
+    # give the date)
+    respond_days: Annotated[int, Field(ge=1, le=60)] = 15
 
 
 class Supplement(ActionBody):
