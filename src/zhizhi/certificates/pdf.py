@@ -85,7 +85,7 @@ class _Doc(FPDF):
     footer_text = ""
 
     def footer(self) -> None:
-        self.set_y(-14)
+        self.set_y(-21)  # two lines at most, inside the inner frame (10 mm from the edge)
         self.set_font(FONT, size=7.5)
         self.set_text_color(110, 110, 110)
         self.multi_cell(0, 3.6, self.footer_text, align="C")
@@ -101,7 +101,7 @@ def render(sheet: Sheet, lang: str = "zh") -> bytes:
     pdf.set_creator("Zhizhi")
     pdf.set_lang("en" if lang == "en" else "zh-CN")
     pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(auto=True, margin=22)
+    pdf.set_auto_page_break(auto=True, margin=26)
     pdf.footer_text = _t("authority", lang)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
