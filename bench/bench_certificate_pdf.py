@@ -81,7 +81,9 @@ def main() -> None:
                 sizes.append(size)
     f, r = statistics.median(floor), statistics.median(render)
     print(f"QR PNG alone (floor): {f:.1f}/s")
-    print(f"certificate PDF:      {r:.1f}/s  ({1000 / r:.1f} ms each), {statistics.median(sizes) / 1000:.1f} kB")
+    print(
+        f"certificate PDF:      {r:.1f}/s  ({1000 / r:.1f} ms each), {statistics.median(sizes) / 1000:.1f} kB"
+    )
     print(f"PDF / floor: {r / f:.3f}; load average at end: {os.getloadavg()[0]:.1f}")
 
 

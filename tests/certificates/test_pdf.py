@@ -114,3 +114,21 @@ def test_no_cjk_font_is_a_clear_503(city: Any, monkeypatch: pytest.MonkeyPatch) 
         pdf.font_path()
     r = _get(city, COMPANY, "clerk_scj")
     assert r.status_code == 503 and "fonts-wqy-microhei" in r.text
+
+
+def test_certificate_page_offers_the_pdf_to_the_issuing_department(city: Any) -> None:
+    from tests.pages.helpers import login
+
+    issue(city, "clerk_scj", licence())
+    client = city.client
+    login(client, "clerk_scj")
+    view = client.get(f"/certificates/view?n={COMPANY}")
+    assert view.status_code == 200 and 'id="cert-pdf"' in view.text
+    r = client.get(f"/certificates/pdf?n={COMPANY}")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF-")
+    client.cookies.clear()
+    login(client, "clerk_zrzy")  # reads certificates (cert:read) but is not the issuer
+    view = client.get(f"/certificates/view?n={COMPANY}")
+    assert 'id="cert-pdf"' not in view.text
+    assert client.get(f"/certificates/pdf?n={COMPANY}").status_code == 403

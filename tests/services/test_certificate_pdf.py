@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.builders import World
 from tests.notifications.test_citizens import _ask_code, _sign_in
-from tests.pages.helpers import csrf_of
+from tests.pages.helpers import csrf_of, login
 from tests.services.apps_data import CERT_FIELDS, ORG_CODE, act, app_of, publish_items, submit
 from zhizhi.core.audit import AuditEntry
 from zhizhi.core.db import unit_of_work
@@ -104,3 +104,14 @@ def test_my_applications_link_and_api_for_the_signed_in_applicant_only(world: Wo
             for r in s.scalars(select(AuditEntry).where(AuditEntry.action == "certificates.pdf"))
         ]
     assert vias == ["holder", "holder", "staff", "staff"]
+
+
+def test_back_office_detail_links_the_pdf_for_the_department(world: World) -> None:
+    number, cert = _approved(world)
+    c = world.client
+    c.cookies.clear()
+    login(c, "h_zj")
+    detail = c.get(f"/work/applications/{number}")
+    assert detail.status_code == 200 and 'id="app-certificate-pdf"' in detail.text
+    r = c.get(f"/certificates/pdf?n={cert}")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-")
