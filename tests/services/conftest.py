@@ -44,3 +44,4 @@ def bundle_city(items_world: World) -> SharingCity:
 
 
 # the browser tests' live server and Chromium (tests/pages/conftest.py)
+from tests.pages.conftest import browser, live_server  # noqa: E402, F401

@@ -7,6 +7,7 @@ Screenshots (desktop and 390-px phone) go to test-artifacts/screenshots."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,3 +132,12 @@ def test_apply_review_supplement_approve_track(browser: Any, world: World, live_
     page.click("#track-submit")
     page.wait_for_selector("#tracked-certificate")
     _shot(page, "applications-track-approved")
+    # the applicant downloads the certificate as a PDF from the tracking page
+    button = page.locator("#tracked-certificate-download")
+    button.wait_for(state="visible")
+    _phone_fits(page, "applications-track-approved")
+    with page.expect_download() as done:
+        button.click()
+    pdf = Path(done.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) < 400_000
+    assert done.value.suggested_filename.startswith("certificate-")

@@ -42,6 +42,7 @@ def open_case(
     reporter_id: int | None = None,
     created_by_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    language: str = "zh",
 ) -> Case:
     """A new case of ``kind`` in ``status`` (a status of the kind's lifecycle), its clock started
     now on ``limit_amount`` ``limit_unit``; timeline entry 1 is ``create``."""
@@ -97,6 +98,7 @@ def open_case(
         due_at=deadline.due_at,
         warn_at=deadline.warn_at,
         due_provisional=deadline.provisional,
+        language="en" if language == "en" else "zh",  # the person's language: their messages follow it
     )
     first_event = {
         "actor_id": actor.user_id or None,

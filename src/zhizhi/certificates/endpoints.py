@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from zhizhi.certificates import qr, service, verification
+from zhizhi.certificates import printing, qr, service, verification
 from zhizhi.certificates.enums import TYPES, HolderKind, TrustGrade
 from zhizhi.certificates.models import Certificate
 from zhizhi.certificates.schemas import (
@@ -24,7 +24,8 @@ from zhizhi.core.errors import Forbidden
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
 from zhizhi.http.deps import DbSession
-from zhizhi.org.deps import CurrentPrincipal, require
+from zhizhi.org.deps import CurrentPrincipal, OptionalPrincipal, require
+from zhizhi.ui import citizen, i18n
 
 router = APIRouter(prefix="/api/v1/certificates", tags=["certificates 电子证照"])
 Number = Annotated[str, Path(min_length=1, max_length=80)]
@@ -171,6 +172,32 @@ def qr_code(
     cert = service.read(session, principal, number)
     media = "image/svg+xml" if format == "svg" else "image/png"
     return Response(qr.image(qr.verify_url(base_url(request), cert), format), media_type=media)
+
+
+@router.get(
+    "/{number}/pdf",
+    summary="The certificate as a PDF with the verification QR 证照PDF（含核验二维码）",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def pdf_file(
+    request: Request,
+    session: DbSession,
+    number: Number,
+    principal: OptionalPrincipal,
+    lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
+) -> Response:
+    """For the holder (a citizen signed in at /my whose application resulted in it) or staff of
+    the issuing department; audited. The signed document (``/document``) stays the authority."""
+    body = printing.download(
+        session,
+        number,
+        base_url=base_url(request),
+        lang=lang or i18n.lang_of(request),
+        principal=principal,
+        holder_phone=citizen.phone_of(request, session),
+    )
+    return Response(body, media_type="application/pdf", headers=printing.headers(number))
 
 
 @router.post("/{number}/revoke", response_model=CertificateOut, summary="Revoke with a reason 注销证照")

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from zhizhi.certificates import qr, service, verification
+from zhizhi.certificates import printing, qr, service, verification
 from zhizhi.certificates.enums import GRADE_LABELS, STATUS_LABELS, TYPES, HolderKind, TrustGrade
 from zhizhi.certificates.models import Certificate
 from zhizhi.certificates.schemas import IssueIn
@@ -133,6 +133,7 @@ def view_page(
         "done": done if done in ("issued", "revoked") else "",
         "verify_url": qr.verify_url(str(request.base_url), cert),
         "qr_src": "/certificates/qr.svg?" + urlencode({"n": cert.number}),
+        "pdf_href": "/certificates/pdf?" + urlencode({"n": cert.number}) if own else "",
     }
     return render(request, "certificates/view.html", ctx, principal=principal)
 
@@ -141,6 +142,19 @@ def view_page(
 def qr_page(request: Request, session: DbSession, principal: Staff, number: NumberQ) -> Response:
     cert = service.read(session, principal, number)
     return Response(qr.image(qr.verify_url(str(request.base_url), cert)), media_type="image/svg+xml")
+
+
+@router.get("/certificates/pdf")
+def pdf_page(request: Request, session: DbSession, principal: Staff, number: NumberQ) -> Response:
+    """The certificate as a PDF for staff of the issuing department (audited; docs/certificates.md)."""
+    body = printing.download(
+        session,
+        number,
+        base_url=str(request.base_url).rstrip("/"),
+        lang=i18n.lang_of(request),
+        principal=principal,
+    )
+    return Response(body, media_type="application/pdf", headers=printing.headers(number))
 
 
 @router.post("/certificates/revoke", dependencies=[Depends(csrf.verify)])

@@ -8,6 +8,7 @@ reopened), 督办 (supervised); the SLA warning comes from a periodic task (``ta
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,6 +29,20 @@ CITIZEN_EVENTS: dict[str, K] = {
     "case.reopen": K.REOPENED,
     "case.review_reopen": K.REOPENED,
 }
+# the applicant of a service application (case kind ``application``): its own wording, never the
+# appeal's (docs/services.md, "Text messages")
+APPLICATION_EVENTS: dict[str, K] = {
+    "case.accept": K.APP_ACCEPTED,
+    "case.refuse_acceptance": K.APP_NOT_ACCEPTED,
+    "case.request_supplement": K.APP_SUPPLEMENT,
+    "case.start_special": K.APP_SPECIAL,
+    "case.extend": K.APP_EXTENDED,
+    "case.approve": K.APP_APPROVED,
+    "case.decide_at_acceptance": K.APP_APPROVED,
+    "case.deny": K.APP_DENIED,
+    "case.deliver": K.APP_DELIVERED,
+}
+APPLICATION = "application"
 HANDLER_EVENTS: dict[str, K] = {
     "case.dispatch": K.DISPATCHED,
     "case.redispatch": K.DISPATCHED,
@@ -56,7 +71,9 @@ def values_for(
     }
 
 
-def to_citizen(session: Session, case: Case, kind: K, cause: str) -> None:
+def to_citizen(
+    session: Session, case: Case, kind: K, cause: str, extra: dict[str, Any] | None = None
+) -> None:
     """The person who asked, in the language they asked in (``cases.language``: the portal's
     page language, the API's ``language``, Open311's ``locale``, the agent's choice, or the
     preference set on 我的诉求)."""
@@ -67,7 +84,7 @@ def to_citizen(session: Session, case: Case, kind: K, cause: str) -> None:
         session,
         kind,
         case.contact_phone,
-        values_for(session, case, language=language),
+        values_for(session, case, language=language) | (extra or {}),
         dedupe_key=f"{kind.value}:{case.id}:{cause}",
         case_id=case.id,
         case_number=case.number,
@@ -93,12 +110,48 @@ def to_handlers(session: Session, case: Case, kind: K, cause: str, reason: str |
 
 
 def _on_created(session: Session, *, case: Case, **_: Any) -> None:
-    if case.accepted_at is not None:  # staff intake: accepted at once
+    if case.accepted_at is not None and case.kind != APPLICATION:  # staff intake: accepted at once
         to_citizen(session, case, K.ACCEPTED, "e1")
 
 
-def _on_action(session: Session, *, name: str, case: Case, reason: str | None = None, **_: Any) -> None:
+def _local(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    try:
+        return clock.to_local(datetime.fromisoformat(iso)).strftime("%Y-%m-%d")
+    except ValueError:
+        return None
+
+
+def application_values(
+    case: Case, name: str, payload: dict[str, Any] | None, reason: str | None
+) -> dict[str, Any]:
+    """What an applicant's message says beyond the case: the date to supplement by, the new due
+    date, the procedure or the reason (as told in the decision, at most 60 characters)."""
+    payload = payload or {}
+    out: dict[str, Any] = {"deadline": clock.to_local(case.due_at).strftime("%Y-%m-%d")}
+    if name == "case.request_supplement":
+        out["deadline"] = _local(payload.get("respond_by")) or out["deadline"]
+    told = payload.get("name") if name == "case.start_special" else reason
+    out["reason"] = str(told or "")[:60]
+    return out
+
+
+def _on_action(
+    session: Session,
+    *,
+    name: str,
+    case: Case,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
+    **_: Any,
+) -> None:
     cause = f"e{case.event_count}"
+    if case.kind == APPLICATION:
+        if name in APPLICATION_EVENTS:
+            extra = application_values(case, name, payload, reason)
+            to_citizen(session, case, APPLICATION_EVENTS[name], cause, extra)
+        return
     if name in CITIZEN_EVENTS:
         to_citizen(session, case, CITIZEN_EVENTS[name], cause)
     if name in HANDLER_EVENTS:
@@ -109,5 +162,5 @@ def install() -> None:
     panels.add(case_panel.CASE_PANEL)
     citizen.set_phone_resolver(citizens.phone_of)  # the /my account, for other capabilities' pages
     events.subscribe("case.created", _on_created)
-    for name in {*CITIZEN_EVENTS, *HANDLER_EVENTS}:
+    for name in {*CITIZEN_EVENTS, *HANDLER_EVENTS, *APPLICATION_EVENTS}:
         events.subscribe(name, _on_action)

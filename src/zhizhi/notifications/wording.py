@@ -42,9 +42,66 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "【12345】您的登录验证码为 {code}，5 分钟内有效。如非本人操作请忽略。",
         "[12345] Your sign-in code is {code}, valid for 5 minutes. Ignore it if you did not ask.",
     ),
+    # the applicant of a service application (政务服务): chosen by the case kind ``application``
+    K.APP_ACCEPTED: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）已由{unit}受理，承诺于 {deadline} 前办结。"
+        "可在政务服务门户“办件查询”查看进度。",
+        "[Gov services] Your application {number} ({subject}) has been accepted by {unit}; "
+        "it will be decided by {deadline}. Track it on the portal.",
+    ),
+    K.APP_NOT_ACCEPTED: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）不予受理，理由：{reason}。"
+        "详见不予受理决定书。",
+        "[Gov services] Your application {number} ({subject}) was not accepted: {reason}. "
+        "See the written decision.",
+    ),
+    K.APP_SUPPLEMENT: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）需补正材料，请于 {deadline} 前"
+        "按一次性告知补齐。可在“办件查询”查看需补正的全部内容。",
+        "[Gov services] Your application {number} ({subject}) needs further materials: please "
+        "supply everything listed in the notice by {deadline}. See the list on the portal.",
+    ),
+    K.APP_SPECIAL: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）进入{reason}程序，所需时间不计入办理时限。",
+        "[Gov services] Your application {number} ({subject}) is in a special procedure "
+        "({reason}); that time does not count towards the time limit.",
+    ),
+    K.APP_EXTENDED: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）经批准延期办理，理由：{reason}。"
+        "新的办结期限为 {deadline}。",
+        "[Gov services] Your application {number} ({subject}) was extended: {reason}. "
+        "It will be decided by {deadline}.",
+    ),
+    K.APP_APPROVED: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）已准予许可。"
+        "电子证照可在“我的办件”或“办件查询”下载。",
+        "[Gov services] Your application {number} ({subject}) has been approved. "
+        "Download the certificate under My applications or Track.",
+    ),
+    K.APP_DENIED: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）不予许可，理由：{reason}。"
+        "您可依法申请行政复议或提起行政诉讼。",
+        "[Gov services] Your application {number} ({subject}) was denied: {reason}. "
+        "You may apply for administrative review or sue.",
+    ),
+    K.APP_DELIVERED: (
+        "【政务服务】您申请的「{subject}」（办件编号 {number}）办理结果已送达，请查收。"
+        "欢迎对本次服务作出评价（好差评）。",
+        "[Gov services] The result of your application {number} ({subject}) has been delivered. "
+        "Please rate the service.",
+    ),
 }
 
+_APP = frozenset({"number", "subject", "unit", "deadline", "reason"})
 PLACEHOLDERS: dict[str, frozenset[str]] = {
+    K.APP_ACCEPTED: _APP,
+    K.APP_NOT_ACCEPTED: _APP,
+    K.APP_SUPPLEMENT: _APP,
+    K.APP_SPECIAL: _APP,
+    K.APP_EXTENDED: _APP,
+    K.APP_APPROVED: _APP,
+    K.APP_DENIED: _APP,
+    K.APP_DELIVERED: _APP,
     K.ACCEPTED: frozenset({"number", "deadline", "subject"}),
     K.REPLIED: frozenset({"number", "unit", "subject"}),
     K.REOPENED: frozenset({"number", "deadline", "subject"}),

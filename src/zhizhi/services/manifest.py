@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zhizhi.certificates import printing
 from zhizhi.core.permissions import Permission
 from zhizhi.http.capability import Capability, NavEntry
 from zhizhi.services.applications import endpoints as application_endpoints
 from zhizhi.services.applications import pages as application_pages
 from zhizhi.services.applications import pages_staff as application_staff_pages
+from zhizhi.services.applications import views as application_views
 from zhizhi.services.applications.lifecycle import register as register_applications
 from zhizhi.services.bundles import endpoints as bundle_endpoints
 from zhizhi.services.bundles import pages as bundle_pages
@@ -23,6 +25,7 @@ from zhizhi.services.items import guide_pages, steward_pages
 def _install() -> None:
     register_applications()  # the application lifecycle on the case engine
     bundle_wiring.install()  # a decision on a bundle's part settles it (and its dependants)
+    printing.add_holder_check(application_views.holds_certificate)  # the applicant's certificate PDF
 
 
 CAPABILITY = Capability(

@@ -119,6 +119,7 @@ async def submit(request: Request, session: DbSession, principal: OptionalPrinci
             body.channel,
             agent=body.agent,
             files=files,
+            language=body.language,
         )
         return views.application_out(
             session, principal, done.case, done.application, reveal=principal is not None

@@ -168,16 +168,27 @@ def request_supplement(ctx: Context, case: Case, body: s.RequestSupplement) -> O
             field="items",
         )
     listed = [{"code": i.code, "name": known[i.code], "problem": redact_text(i.problem)} for i in body.items]
+    respond_by = compute_deadline(
+        ctx.calendar,
+        started_at=ctx.now,
+        amount=body.respond_days,
+        unit=LimitUnit.WORKING_DAYS,
+        extension=0,
+        paused_days=0,
+        paused_seconds=0,
+        warning_ratio=1.0,
+    ).due_at
     app.notice = {
         "round": app.round,
         "items": listed,
         "note": body.note,
+        "respond_by": respond_by.isoformat(),
         "at": ctx.now.isoformat(),
         "by": ctx.principal.username,
     }
     app.notices = [*app.notices, app.notice]
     case.clock_stopped_at = ctx.now  # the pre-review clock waits for the applicant
-    return {"round": app.round, "items": listed}, body.note
+    return {"round": app.round, "items": listed, "respond_by": respond_by.isoformat()}, body.note
 
 
 def given_materials(materials: list[s.MaterialIn]) -> dict[str, rules.Given]:

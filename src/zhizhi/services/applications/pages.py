@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from zhizhi.core.errors import DomainError, FieldProblem, PayloadTooLarge, ValidationFailed
+from zhizhi.certificates import printing
+from zhizhi.core.errors import DomainError, FieldProblem, NotFound, PayloadTooLarge, ValidationFailed
 from zhizhi.core.settings import get_settings
 from zhizhi.http import textguard
 from zhizhi.http.deps import DbSession
@@ -102,7 +103,9 @@ def apply(request: Request, session: DbSession, principal: MaybeStaff, code: str
                 f"not submitted: {len(problems)} problems to fix (all listed at once)",
                 errors=problems,
             )
-        done = service.submit(session, None, version, applicant, values, (), agent=agent, files=files)
+        done = service.submit(
+            session, None, version, applicant, values, (), agent=agent, files=files, language=lang
+        )
     except DomainError as exc:
         return _refused(request, session, principal, code, form, exc, lang)
     return RedirectResponse(f"/services/submitted/{done.case.number}", status_code=303)
@@ -201,3 +204,38 @@ def mine(request: Request, session: DbSession, principal: MaybeStaff) -> Respons
         return RedirectResponse(citizen.LOGIN_URL, status_code=303)
     rows = views.mine(session, phone=phone)
     return render(request, "services/my.html", {"rows": rows}, principal=principal)
+
+
+def _pdf(request: Request, session: Any, number: str, **who: Any) -> Response:
+    body = printing.download(
+        session, number, base_url=str(request.base_url).rstrip("/"), lang=i18n.lang_of(request), **who
+    )
+    return Response(body, media_type="application/pdf", headers=printing.headers(number))
+
+
+@router.post("/services/track/certificate", dependencies=[Depends(csrf.verify)])
+def track_certificate(
+    request: Request, session: DbSession, principal: MaybeStaff, posted: Posted
+) -> Response:
+    """The applicant's certificate as a PDF from the tracking page: the number and ID number are
+    checked again (a POST: the ID number never travels in a URL)."""
+    lang = i18n.lang_of(request)
+    form = {k: str(posted.get(k) or "")[:40] for k in ("number", "id_number")}
+    try:
+        tracked = views.track(session, form["number"], form["id_number"])
+        if not tracked.certificate_number:
+            raise NotFound("该办件尚无电子证照", "this application has no certificate yet", field="number")
+        return _pdf(request, session, tracked.certificate_number, holder_proved=True)
+    except DomainError as exc:
+        ctx = {"form": form, "tracked": None, "error": exc.en if lang == "en" else exc.zh}
+        return render(request, "services/track.html", ctx, status_code=exc.status, principal=principal)
+
+
+@router.get("/services/my/certificate")
+def my_certificate(request: Request, session: DbSession, n: str = "") -> Response:
+    """我的办件: the signed-in applicant's certificate as a PDF (only one their application
+    resulted in; anyone else: 404)."""
+    phone = citizen.phone_of(request, session)
+    if phone is None:
+        return RedirectResponse(citizen.LOGIN_URL, status_code=303)
+    return _pdf(request, session, n[:80], holder_phone=phone)

@@ -104,6 +104,8 @@ def body_from_form(action: str, posted: dict[str, str]) -> dict[str, Any]:
         body["days"] = posted["days"]
     if posted.get("expected_days"):
         body["expected_days"] = posted["expected_days"]
+    if posted.get("respond_days"):
+        body["respond_days"] = posted["respond_days"]
     if action == "request_supplement":
         body["items"] = [
             {

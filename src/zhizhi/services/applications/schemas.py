@@ -54,6 +54,8 @@ class ApplicationIn(BaseModel):
     form: Annotated[dict[Code, FormValue], Field(max_length=100)] = {}
     materials: Annotated[list[MaterialIn], Field(max_length=60)] = []
     channel: SubmitChannel = SubmitChannel.ONLINE
+    # the applicant's language (zh | en): their text messages follow it (cases.language)
+    language: Literal["zh", "en"] = "zh"
 
 
 # ---- action bodies (the case action API: POST /api/v1/cases/{number}/actions) ----------------
@@ -102,6 +104,9 @@ class RequestSupplement(ActionBody):
     action: Literal["request_supplement"]
     items: Annotated[list[SupplementItem], Field(min_length=1, max_length=60)]
     note: Note = None
+    # the applicant is told to supplement within this many working days (the SMS and the notice
+    # give the date)
+    respond_days: Annotated[int, Field(ge=1, le=60)] = 15
 
 
 class Supplement(ActionBody):

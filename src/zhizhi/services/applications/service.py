@@ -183,6 +183,7 @@ def submit(
     agent: s.AgentIn | None = None,
     files: Files | None = None,
     by_data: Sequence[str] = (),
+    language: str = "zh",
 ) -> Submitted:
     """Submit an application (网上申请 or 窗口收件) under the version in force of an item.
 
@@ -236,6 +237,7 @@ def submit(
         contact_phone=phone,
         reporter_id=caller.user_id if public and principal is not None and caller.user_id else None,
         created_by_id=None if public else caller.user_id,
+        language=language,  # the applicant's: their text messages follow it (cases.language)
         payload={"item": version.implementation_code, "version": version.version},
     )
     stored = _store(session, case.id, prepared, caller.actor)

@@ -198,6 +198,13 @@ def mine(session: Session, *, phone: str | None = None, user_id: int | None = No
     return out
 
 
+def holds_certificate(session: Session, phone: str, certificate_number: str) -> bool:
+    """Whether the citizen signed in with ``phone`` applied for what resulted in the certificate
+    (the holder check ``certificates.printing`` asks; installed by the manifest)."""
+    apps = repo.of_phone(session, fieldcrypt.phone_indexes(phone), 200)
+    return any(a.certificate_number == certificate_number for a in apps)
+
+
 def list_rows(session: Session, rows: list[cases.Case]) -> list[dict[str, Any]]:
     """The queue's rows: the case, its item and the applicant as a reviewer lists them (masked)."""
     apps = repo.by_case_ids(session, [c.id for c in rows])
