@@ -145,7 +145,7 @@ def submit(
     by_data = _provided_for_all(chosen, per_part)
     given = sorted(set(body.materials) | set(files))
     final = answers.check(merged.fields, merged.materials, body.answers, given, values, sorted(by_data))
-    prefilled = {c for c, v in final.items() if c in values and values[c] == v}
+    prefilled = set(prefill.confirmed(values, final))
     now = clock.now()
     key = identity.id_number if identity.applicant_type == answers.NATURAL_PERSON else identity.credit_code
     row = BundleApplication(
