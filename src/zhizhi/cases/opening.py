@@ -86,7 +86,7 @@ def open_case(
         contact_phone_index=fieldcrypt.phone_index(contact_phone),
         contact_phone_tail=fieldcrypt.phone_tail_index(contact_phone),
         confidential=False,
-        language="zh",  # NOT NULL: the PostgreSQL insert lists every column (0018's server default is not used)
+        language="zh",  # NOT NULL; the PostgreSQL insert lists every column (no server default)
         reporter_id=reporter_id,
         created_by_id=created_by_id,
         created_at=now,
