@@ -51,6 +51,10 @@ def _apply_context(session: Any, code: str, form: dict[str, str], principal: Any
         "problems": [],
         "by_field": {},
         "summary": "",
+        "provided": {},
+        "prefilled": [],
+        "prefill_done": False,
+        "by_data_possible": any(m.source_kind in ("shared", "certificate") for m in version.materials),
     }
 
 
@@ -102,10 +106,42 @@ def apply(request: Request, session: DbSession, principal: MaybeStaff, code: str
                 f"not submitted: {len(problems)} problems to fix (all listed at once)",
                 errors=problems,
             )
-        done = service.submit(session, None, version, applicant, values, (), agent=agent, files=files)
+        consent = form.get("consent") == "1"
+        if form.get("step") == "prefill":
+            return _prefilled(request, session, principal, version, form, applicant, consent)
+        done = service.submit(
+            session, None, version, applicant, values, (), agent=agent, files=files, consent=consent
+        )
     except DomainError as exc:
         return _refused(request, session, principal, code, form, exc, lang)
     return RedirectResponse(f"/services/submitted/{done.case.number}", status_code=303)
+
+
+def _prefilled(
+    request: Request,
+    session: Any,
+    principal: Any,
+    version: Any,
+    form: dict[str, str],
+    applicant: s.ApplicantIn,
+    consent: bool,
+) -> Response:
+    """免提交 step: with the applicant's consent, read what shared data and the certificate
+    library hold (``service.preview``: each read logged), fill the blank form fields and show
+    which materials need no upload; the applicant checks and submits (their confirmation).
+    Online, a person's data is read only for a verified identity (``services.prefill``)."""
+    got = service.preview(
+        session, None, s.PrefillIn(item=version.implementation_code, applicant=applicant, consent=consent)
+    )
+    filled = dict(form)
+    for code, value in got.fields.items():
+        if not filled.get(f"form.{code}"):
+            filled[f"form.{code}"] = value
+    ctx = _apply_context(session, version.implementation_code, filled, principal)
+    ctx["provided"] = got.materials
+    ctx["prefilled"] = sorted(got.fields)
+    ctx["prefill_done"] = True
+    return render(request, "services/apply.html", ctx, principal=principal)
 
 
 _REQUIRED = {
