@@ -108,6 +108,7 @@ def _on_action(session: Session, *, name: str, case: Case, reason: str | None = 
 def install() -> None:
     panels.add(case_panel.CASE_PANEL)
     citizen.set_phone_resolver(citizens.phone_of)  # the /my account, for other capabilities' pages
+    citizen.set_account_resolver(citizens.account_of)
     events.subscribe("case.created", _on_created)
     for name in {*CITIZEN_EVENTS, *HANDLER_EVENTS}:
         events.subscribe(name, _on_action)

@@ -107,10 +107,11 @@ def apply(request: Request, session: DbSession, principal: MaybeStaff, code: str
                 errors=problems,
             )
         consent = form.get("consent") == "1"
+        account = citizen.account_of(request, session)  # a /my session opened with its password
         if form.get("step") == "prefill":
-            return _prefilled(request, session, principal, version, form, applicant, consent)
+            return _prefilled(request, session, principal, account, version, form, applicant, consent)
         done = service.submit(
-            session, None, version, applicant, values, (), agent=agent, files=files, consent=consent
+            session, account, version, applicant, values, (), agent=agent, files=files, consent=consent
         )
     except DomainError as exc:
         return _refused(request, session, principal, code, form, exc, lang)
@@ -121,6 +122,7 @@ def _prefilled(
     request: Request,
     session: Any,
     principal: Any,
+    account: Any,
     version: Any,
     form: dict[str, str],
     applicant: s.ApplicantIn,
@@ -129,9 +131,10 @@ def _prefilled(
     """免提交 step: with the applicant's consent, read what shared data and the certificate
     library hold (``service.preview``: each read logged), fill the blank form fields and show
     which materials need no upload; the applicant checks and submits (their confirmation).
-    Online, a person's data is read only for a verified identity (``services.prefill``)."""
+    Online, a person's data is read only for the verified identity of the citizen's account
+    (``services.prefill``)."""
     got = service.preview(
-        session, None, s.PrefillIn(item=version.implementation_code, applicant=applicant, consent=consent)
+        session, account, s.PrefillIn(item=version.implementation_code, applicant=applicant, consent=consent)
     )
     filled = dict(form)
     for code, value in got.fields.items():

@@ -151,7 +151,7 @@ def submit(
     row = BundleApplication(
         number=uuid.uuid4().hex[:24],
         bundle_id=loaded.bundle.id,
-        applicant_user_id=principal.user_id if principal.role == Role.PUBLIC else None,
+        applicant_user_id=(principal.user_id or None) if principal.role == Role.PUBLIC else None,
         applicant_type=identity.applicant_type,
         applicant_masked=_masked_applicant(body, identity),
         applicant_index=fieldcrypt.id_number_index(key) or "",
