@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from zhizhi.attachments.service import Upload
 from zhizhi.core.errors import DomainError, PayloadTooLarge, Unauthorized
+from zhizhi.core.masking import mask_phone
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
@@ -24,7 +25,6 @@ from zhizhi.services.bundles import service, submission
 from zhizhi.services.bundles.enums import PART_OUTCOME_LABELS, BundleState
 from zhizhi.services.bundles.schemas import BundleApplicationIn, BundleFormOut, PrefillIn
 from zhizhi.services.items.enums import APPLICANT_TYPE_LABELS, LIMIT_UNIT_LABELS
-from zhizhi.core.masking import mask_phone
 from zhizhi.ui import citizen, csrf, i18n
 from zhizhi.ui.forms import Posted
 from zhizhi.ui.session import MaybeStaff, Staff
