@@ -271,13 +271,15 @@ def load_window(session: Session) -> dict[str, int]:
         _act(session, office, number, apps.Examine(action="examine"))
         # and one received this morning, waiting for the back office
         clock.freeze(min(_at(calendar, today, 0, 9), started - timedelta(minutes=20)))
-        # with 免提交: the applicant agreed at the counter, the ID card comes from the population
-        # register (人社局's service grant), the clerk ticks only the paper the data cannot give
-        person = seed.provider_rows(120)["provider_population"][3]
-        _receive(session, clerk, SOCIAL_CARD, 12, who=(person["name"], person["id_number"]), consent=True)
+        _receive(session, clerk, SOCIAL_CARD, 12)
         received += 1
     finally:
         clock.freeze(None)
+    # and one just now with 免提交: the applicant agreed at the counter, the ID card comes from the
+    # population register (人社局's service grant, valid from today), not from paper
+    person = seed.provider_rows(120)["provider_population"][3]
+    _receive(session, clerk, SOCIAL_CARD, 13, who=(person["name"], person["id_number"]), consent=True)
+    received += 1
     return {
         "windows": len(WINDOWS),
         "window_receptions": received,
