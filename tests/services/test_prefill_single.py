@@ -225,3 +225,30 @@ def test_a_department_reads_its_own_resource_for_its_service(bundle_city: Sharin
     assert out["form"]["person.employer"] == INSURED["employer"]
     assert out["form"]["person.months_paid"] == str(INSURED["months_paid"])
     assert out["prefill"]["materials_saved"] == 1 and out["prefill"]["fields_saved"] == 2
+
+
+def test_window_desk_page_with_consent(bundle_city: SharingCity) -> None:
+    """The clerk's desk has the consent box: ticked, the ID card is read, not asked as paper."""
+    from tests.pages.helpers import login, post_form
+
+    city = bundle_city
+    build_halls(city.world)
+    c = city.client
+    login(c, "clerk_a")
+    desk = c.get(f"/services/window?item={HUKOU}")
+    assert desk.status_code == 200 and 'id="win-consent"' in desk.text
+    data = {
+        "item": HUKOU,
+        "applicant_type": "1",
+        "applicant_name": PERSON["name"],
+        "applicant_id": CITIZEN_ID,
+        "materials": "household.register",
+        "form.child.name": "邱小满",
+        "consent": "1",
+    }
+    r = post_form(
+        c, f"/services/window?item={HUKOU}", "/services/window/receive", data, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    receipt = c.get(r.headers["location"])
+    assert receipt.status_code == 200 and "身份证明" in receipt.text  # held: provided by data
