@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import World
+from tests.pages.conftest import browser, live_server  # noqa: F401  (the browser tests' fixtures)
 from tests.sharing.conftest import SharingCity, build_city
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.permissions import Role
