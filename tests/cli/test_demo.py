@@ -102,7 +102,7 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     assert sum(statuses.values()) >= 300
     # applications (办件) in every state of their lifecycle, with the one window's (docs/services.md)
     assert applications == {
-        "submitted": 2,
+        "submitted": 3,
         "correcting": 1,
         "not_accepted": 1,
         "accepted": 1,
@@ -114,13 +114,15 @@ def test_demo_load_only_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     }
     assert issued == 2  # the approved and the delivered food business permits, SM2-signed
     # one window, ratings and supervision (docs/services.md)
-    assert receptions == {"forwarded": 9, "notice": 2} and window_clerks == 3
+    assert receptions == {"forwarded": 10, "notice": 2} and window_clerks == 3  # one with 免提交
     assert service_ratings == {0: 4, 1: 2} or service_ratings == {False: 4, True: 2}
     assert rectifications == {"verifying": 1, "rectifying": 1}
     assert open311 == 6 and open311_clients == ["changsha-city-app", "yuelu-grid-app"]  # docs/open311.md
     assert english == 1  # the English-speaking resident's request: their text messages are in English
     assert sharing == {"pending": 3, "approved": 20, "refused": 1}  # data sharing (+14 bundle grants)
-    assert reads == {"served": 176, "refused": 12}  # + the bundles' 免提交 reads (docs/services.md)
+    # + the bundles' 免提交 reads (人社局 reading its own 社保 record for 退休: served, no grant
+    # needed) and the window's 免提交 reception (docs/services.md, docs/sharing.md)
+    assert reads == {"served": 179, "refused": 10}
     assert knowledge == {"published": 29, "draft": 2, "retired": 1} and indexed == 29  # docs/knowledge.md
     assert cited == 2
     assert tuple(systems) == (3, 1, 1, 1)  # consuming systems: one retired, bound, rotated

@@ -41,7 +41,3 @@ def bundle_city(items_world: World) -> SharingCity:
     number = city.request("st_zj", "GA-RK-001", ["id_number", "name", "household_address", "phone"])["number"]
     city.decide("st_ga", number, True, reason="政务服务办理")
     return city
-
-
-# the browser tests' live server and Chromium (tests/pages/conftest.py)
-from tests.pages.conftest import browser, live_server  # noqa: E402, F401

@@ -32,6 +32,20 @@ def test_newborn_bundle_online_with_data_instead_of_paper(
     scan.write_bytes(PDF)
     suffix = "" if width > 400 else "-phone"
     page = _page(browser, live_server, width=width)
+    # the citizen signs in once on the portal (/my, the account with the verified ID number)
+    from sqlalchemy import select as sa_select
+
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.org.models import User
+
+    with unit_of_work() as s:
+        s.scalars(sa_select(User).where(User.username == "citizen")).one().phone = "13812341234"
+    page.goto("/my/login")
+    page.click("#account-login summary")
+    page.fill("#my-username", "citizen")
+    page.fill("#my-password", PASSWORD)
+    page.click("#account-sign-in")
+    page.wait_for_url("**/my")
     page.goto("/bundles")
     page.locator("#bundle-newborn").wait_for()
     assert page.locator(INLINE_SCRIPTS).count() == 0
@@ -42,8 +56,8 @@ def test_newborn_bundle_online_with_data_instead_of_paper(
     page.fill("#f-applicant_name", PERSON["name"])
     page.fill("#f-id_number", CITIZEN_ID)
     page.check("#f-consent")
-    page.fill("#f-username", "citizen")
-    page.fill("#f-password", PASSWORD)
+    assert page.locator("#signed-in-as").is_visible()  # not asked for a password on the form
+    assert page.locator("#f-password").count() == 0
     page.click("#do-prefill")
     page.locator("#prefilled").wait_for()
     assert page.input_value('input[name="a.person.household_address"]') == PERSON["household_address"]
@@ -53,7 +67,6 @@ def test_newborn_bundle_online_with_data_instead_of_paper(
     page.fill('input[name="a.child.birth_date"]', "2026-11-20")
     page.set_input_files('input[name="f.hospital.record"]', str(scan))
     page.set_input_files('input[name="f.household.register"]', str(scan))
-    page.fill("#f-password", PASSWORD)  # confirming the submission
     page.click("#do-submit")
     page.locator("#submitted").wait_for()
     assert "YJS" in page.inner_text("#bundle-number")

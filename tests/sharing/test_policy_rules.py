@@ -234,3 +234,27 @@ def test_certificate_fingerprints() -> None:
     assert not policy.certificate_matches(hexed, "00" * 32)
     assert not policy.certificate_matches(hexed, "not a fingerprint")
     assert not policy.certificate_matches(hexed, "")
+
+
+def test_own_grant_only_for_the_owner_and_service_delivery() -> None:
+    """A department reads its own resource for 政务服务办理 without a grant: every field but core
+    data, plain; never another department, never another purpose."""
+    from zhizhi.sharing.enums import Grade, Personal
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    fields = {
+        "id_number": FieldView("id_number", Grade.IMPORTANT, Personal.SENSITIVE, "id_number"),
+        "employer": FieldView("employer", Grade.GENERAL, Personal.NONE, "none"),
+        "secret": FieldView("secret", Grade.CORE, Personal.NONE, "none"),
+    }
+    own = policy.own_grant(7, 7, "service", fields, now)
+    assert own is not None and own.fields == own.plain_fields == frozenset({"id_number", "employer"})
+    assert policy.check_fields(own, None, fields) == (["id_number", "employer"], None)
+    assert policy.check_fields(own, ["secret"], fields)[1] is Refusal.FIELDS
+    assert policy.shape({"id_number": "430102197808302803"}, ["id_number"], fields, own) == {
+        "id_number": "430102197808302803"
+    }
+    assert policy.own_grant(8, 7, "service", fields, now) is None  # another department
+    assert policy.own_grant(7, None, "service", fields, now) is None
+    for purpose in ("verification", "regulation", "statistics"):
+        assert policy.own_grant(7, 7, purpose, fields, now) is None

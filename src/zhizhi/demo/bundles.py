@@ -403,8 +403,7 @@ def load_bundles(session: Session) -> dict[str, int]:
                     "retire.application",
                     "person.archive",
                     "person.bank_card",
-                    "person.social_insurance_record",
-                ],
+                ],  # the contribution record: read by 人社局 from its own RS-SB-001 (免提交)
                 consent=True,
             ),
         )

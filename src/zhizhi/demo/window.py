@@ -27,6 +27,7 @@ from zhizhi.services.ratings import schemas as rs
 from zhizhi.services.ratings import service as ratings
 from zhizhi.services.window import schemas as ws
 from zhizhi.services.window import service as window
+from zhizhi.sharing import seed
 
 HALLS = {  # code -> (name, parent code, division)
     "CS-ZWFW": ("长沙市政务服务中心", "430100", "430100000000"),
@@ -132,13 +133,24 @@ def _form(version: Any, name: str, id_number: str) -> dict[str, Any]:
 
 
 def _receive(
-    session: Session, clerk: Principal, code: str, n: int, *, complete: bool = True
+    session: Session,
+    clerk: Principal,
+    code: str,
+    n: int,
+    *,
+    complete: bool = True,
+    who: tuple[str, str] | None = None,
+    consent: bool = False,
 ) -> tuple[str, str, str]:
-    """(number, applicant ID, outcome) of a reception of item ``code`` by ``clerk``."""
+    """(number, applicant ID, outcome) of a reception of item ``code`` by ``clerk``; ``who``:
+    (name, ID number) of a person in the population register; ``consent``: 免提交 — the clerk
+    reads what data provides (the paper copies ticked for the rest)."""
     version = items.published_version(session, code)
     person = not version.applicant_types or "1" in version.applicant_types
     name = PEOPLE[n % len(PEOPLE)] if person else FIRMS[n % len(FIRMS)]
     id_number = _person_id(n) if person else _firm_code(n)
+    if who is not None and person:
+        name, id_number = who
     required = [m.code for m in version.materials if m.required]
     ticked = [m.code for m in version.materials] if complete else required[:-1]
     body = ws.ReceiveIn(
@@ -150,6 +162,7 @@ def _receive(
         materials=ticked,
         form=_form(version, name, id_number),
         started_at=clock.now() - timedelta(minutes=4 + n % 7),
+        consent=consent,
     )
     row, _ = window.receive(session, clerk, body)
     return row.number, id_number, row.outcome
@@ -262,6 +275,11 @@ def load_window(session: Session) -> dict[str, int]:
         received += 1
     finally:
         clock.freeze(None)
+    # and one just now with 免提交: the applicant agreed at the counter, the ID card comes from the
+    # population register (人社局's service grant, valid from today), not from paper
+    person = seed.provider_rows(120)["provider_population"][3]
+    _receive(session, clerk, SOCIAL_CARD, 13, who=(person["name"], person["id_number"]), consent=True)
+    received += 1
     return {
         "windows": len(WINDOWS),
         "window_receptions": received,

@@ -24,6 +24,7 @@ from zhizhi.core import audit, clock, fieldcrypt, throttle
 from zhizhi.core.errors import TooManyRequests, ValidationFailed
 from zhizhi.core.masking import mask_phone
 from zhizhi.core.permissions import Role
+from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
 from zhizhi.notifications import repository as repo
 from zhizhi.notifications import service
@@ -154,7 +155,7 @@ def sign_in(session: Session, phone: str, code: str, address: str) -> SignIn:
     return _open_session(session, phone, index)
 
 
-def _open_session(session: Session, phone: str, index: str) -> SignIn:
+def _open_session(session: Session, phone: str, index: str, user_id: int | None = None) -> SignIn:
     now = clock.now()
     token = secrets.token_urlsafe(32)
     ttl = get_settings().token_ttl_minutes * 60
@@ -166,6 +167,7 @@ def _open_session(session: Session, phone: str, index: str) -> SignIn:
             phone_index=index,
             created_at=now,
             expires_at=now + timedelta(seconds=ttl),
+            user_id=user_id,
         ),
     )
     return SignIn(token, ttl)
@@ -192,7 +194,18 @@ def sign_in_with_password(session: Session, username: str, password: str, addres
         return SignIn(None, refusal=NOT_A_CITIZEN)
     actor = audit.Actor(user.user_id, user.username)
     audit.record(session, "citizen.login", actor, object_type="phone", to=mask_phone(phone))
-    return _open_session(session, phone, fieldcrypt.phone_index(phone) or "")
+    return _open_session(session, phone, fieldcrypt.phone_index(phone) or "", user.user_id)
+
+
+def account_of(session: Session, token: str) -> Principal | None:
+    """The public account of a valid citizen session opened with the account's password (its
+    principal: pages use it as the applicant's, e.g. for 免提交 of their verified identity), or
+    None (an SMS-code session, or none at all)."""
+    row = repo.citizen_session(session, hashlib.sha256(token.encode()).hexdigest())
+    if row is None or row.revoked_at is not None or row.expires_at <= clock.now() or not row.user_id:
+        return None
+    principal = org.principal_for_user_id(session, row.user_id)
+    return principal if principal is not None and principal.role is Role.PUBLIC else None
 
 
 def phone_of(session: Session, token: str) -> str | None:

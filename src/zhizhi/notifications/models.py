@@ -85,3 +85,5 @@ class CitizenSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the public account the session was opened with (password sign-in, 0019); None for SMS codes
+    user_id: Mapped[int | None] = mapped_column(Integer)

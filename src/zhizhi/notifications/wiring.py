@@ -161,6 +161,7 @@ def _on_action(
 def install() -> None:
     panels.add(case_panel.CASE_PANEL)
     citizen.set_phone_resolver(citizens.phone_of)  # the /my account, for other capabilities' pages
+    citizen.set_account_resolver(citizens.account_of)
     events.subscribe("case.created", _on_created)
     for name in {*CITIZEN_EVENTS, *HANDLER_EVENTS, *APPLICATION_EVENTS}:
         events.subscribe(name, _on_action)

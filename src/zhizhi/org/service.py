@@ -346,6 +346,14 @@ def principal_for(session: Session, user: User) -> Principal:
     return Principal(user.id, user.username, user.display_name, Role(user.role), user.department_id, path)
 
 
+def principal_for_user_id(session: Session, user_id: int) -> Principal | None:
+    """The principal of an active user, or None (unknown or deactivated)."""
+    user = repo.user_by_id(session, user_id)
+    if user is None or not user.active:
+        return None
+    return principal_for(session, user)
+
+
 def principal_for_username(session: Session, username: str) -> Principal:
     user = repo.user_by_username(session, username)
     if user is None:

@@ -279,17 +279,28 @@ def call(
         )
         for g in repo.grants_for(session, resource.id, consumer.department_id)
     }
-    grant, refusal = policy.choose_grant(views.values(), purpose, clock.now())
-    if grant is None:
+    now = clock.now()
+    grant, refusal = policy.choose_grant(views.values(), purpose, now)
+    own = None
+    if grant is None:  # a department reading its own resource for its own service (policy.own_grant)
+        own = policy.own_grant(
+            consumer.department_id, resource.owner_department_id, purpose, resource.fields, now
+        )
+    if grant is None and own is None:
         raise _refuse(session, consumer, resource, refusal or policy.Refusal.NO_GRANT, **log)
+    if own is not None:
+        grant, log["reason"] = own, policy.OWN_RESOURCE
+    assert grant is not None
+    grant_id = grant.id if own is None else None
     field_views = resource.fields
     names, refusal = policy.check_fields(grant, fields, field_views)
     log["fields"] = names
     if refusal is not None:
-        raise _refuse(session, consumer, resource, refusal, grant_id=grant.id, **log)
+        log.pop("reason", None)
+        raise _refuse(session, consumer, resource, refusal, grant_id=grant_id, **log)
     record = adapters.fetch(session, resource, key)
     if record is None:
-        _log(session, consumer, resource, resource.code, outcome=Outcome.NOT_FOUND, grant_id=grant.id, **log)
+        _log(session, consumer, resource, resource.code, outcome=Outcome.NOT_FOUND, grant_id=grant_id, **log)
         return {"found": False}
     subject_value = record.get(resource.subject_field) if resource.subject_field else None
     subject = subject_digest(str(subject_value)) if subject_value else None
@@ -299,7 +310,7 @@ def call(
         resource,
         resource.code,
         outcome=Outcome.SERVED,
-        grant_id=grant.id,
+        grant_id=grant_id,
         subject=subject,
         **log,
     )
@@ -308,7 +319,7 @@ def call(
         "resource": resource.code,
         "key": key,
         "purpose": purpose,
-        "grant": grant.id,
+        "grant": grant_id,
         "record": policy.shape(record, names, field_views, grant),
     }
 

@@ -11,7 +11,7 @@ import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from zhizhi.core.errors import ValidationFailed
@@ -111,6 +111,34 @@ def choose_grant(
     if any(not g.revoked for g in for_purpose):  # neither live nor expired: not started yet
         return None, Refusal.NOT_YET_VALID
     return None, Refusal.REVOKED
+
+
+OWN_RESOURCE = "own_resource"  # the exchange log's reason for a read under the owner's own rule
+OWN_PURPOSES = frozenset({Purpose.SERVICE.value})
+
+
+def own_grant(
+    consumer_department_id: int,
+    owner_department_id: int | None,
+    purpose: str,
+    fields: Mapping[str, FieldView],
+    now: datetime,
+) -> GrantView | None:
+    """The standing rule for a department reading its **own** resource: no sharing request is
+    needed (it holds the data already; a grant of a department to itself would be a formality)
+    when the purpose is 政务服务办理 — a service the department itself handles — and the
+    consumer is exactly the owning department (not a parent, child or sibling).  The read is
+    served as under a grant of every field but core-grade ones, plain (the owner's own data),
+    and is logged and audited like any other (reason ``own_resource``, no grant id).  Any other
+    purpose still needs a grant."""
+    if (
+        owner_department_id is None
+        or consumer_department_id != owner_department_id
+        or purpose not in OWN_PURPOSES
+    ):
+        return None
+    names = frozenset(n for n, f in fields.items() if f.grade != Grade.CORE)
+    return GrantView(0, purpose, names, names, now, now + timedelta(seconds=1), False)
 
 
 def check_fields(

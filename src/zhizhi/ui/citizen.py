@@ -11,11 +11,15 @@ from collections.abc import Callable
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from zhizhi.core.principal import Principal
+
 CITIZEN_COOKIE = "zz_citizen"
 LOGIN_URL = "/my/login"
 
 PhoneResolver = Callable[[Session, str], "str | None"]  # session token → phone, or None
 _resolver: PhoneResolver | None = None
+AccountResolver = Callable[[Session, str], "Principal | None"]  # session token → public account
+_accounts: AccountResolver | None = None
 
 
 def set_phone_resolver(resolver: PhoneResolver) -> None:
@@ -29,3 +33,17 @@ def phone_of(request: Request, session: Session) -> str | None:
     if not token or _resolver is None:
         return None
     return _resolver(session, token)
+
+
+def set_account_resolver(resolver: AccountResolver) -> None:
+    global _accounts
+    _accounts = resolver
+
+
+def account_of(request: Request, session: Session) -> Principal | None:
+    """The signed-in citizen's public account (a /my session opened with the account's password),
+    or ``None`` — an SMS-code session has a phone but no account."""
+    token = request.cookies.get(CITIZEN_COOKIE)
+    if not token or _accounts is None:
+        return None
+    return _accounts(session, token)

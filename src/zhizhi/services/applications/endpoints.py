@@ -120,12 +120,23 @@ async def submit(request: Request, session: DbSession, principal: OptionalPrinci
             agent=body.agent,
             files=files,
             language=body.language,
+            consent=body.consent,
         )
         return views.application_out(
             session, principal, done.case, done.application, reveal=principal is not None
         )
 
     return await run_in_threadpool(work)
+
+
+@router.post(
+    "/prefill", response_model=s.PrefillOut, summary="免提交: what shared data provides (with consent)"
+)
+def prefill(body: s.PrefillIn, session: DbSession, principal: OptionalPrincipal) -> s.PrefillOut:
+    """The form values and materials data provides for this applicant; each read is logged in
+    the exchange log and the audit trail.  A member of the public gets person data only for the
+    ID number verified on their account."""
+    return service.preview(session, principal, body)
 
 
 @router.get("/{number}", response_model=s.ApplicationOut, summary="One application 办件详情")

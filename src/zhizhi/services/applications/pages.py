@@ -52,6 +52,10 @@ def _apply_context(session: Any, code: str, form: dict[str, str], principal: Any
         "problems": [],
         "by_field": {},
         "summary": "",
+        "provided": {},
+        "prefilled": [],
+        "prefill_done": False,
+        "by_data_possible": any(m.source_kind in ("shared", "certificate") for m in version.materials),
     }
 
 
@@ -103,12 +107,54 @@ def apply(request: Request, session: DbSession, principal: MaybeStaff, code: str
                 f"not submitted: {len(problems)} problems to fix (all listed at once)",
                 errors=problems,
             )
+        consent = form.get("consent") == "1"
+        account = citizen.account_of(request, session)  # a /my session opened with its password
+        if form.get("step") == "prefill":
+            return _prefilled(request, session, principal, account, version, form, applicant, consent)
         done = service.submit(
-            session, None, version, applicant, values, (), agent=agent, files=files, language=lang
+            session,
+            account,
+            version,
+            applicant,
+            values,
+            (),
+            agent=agent,
+            files=files,
+            consent=consent,
+            language=lang,
         )
     except DomainError as exc:
         return _refused(request, session, principal, code, form, exc, lang)
     return RedirectResponse(f"/services/submitted/{done.case.number}", status_code=303)
+
+
+def _prefilled(
+    request: Request,
+    session: Any,
+    principal: Any,
+    account: Any,
+    version: Any,
+    form: dict[str, str],
+    applicant: s.ApplicantIn,
+    consent: bool,
+) -> Response:
+    """免提交 step: with the applicant's consent, read what shared data and the certificate
+    library hold (``service.preview``: each read logged), fill the blank form fields and show
+    which materials need no upload; the applicant checks and submits (their confirmation).
+    Online, a person's data is read only for the verified identity of the citizen's account
+    (``services.prefill``)."""
+    got = service.preview(
+        session, account, s.PrefillIn(item=version.implementation_code, applicant=applicant, consent=consent)
+    )
+    filled = dict(form)
+    for code, value in got.fields.items():
+        if not filled.get(f"form.{code}"):
+            filled[f"form.{code}"] = value
+    ctx = _apply_context(session, version.implementation_code, filled, principal)
+    ctx["provided"] = got.materials
+    ctx["prefilled"] = sorted(got.fields)
+    ctx["prefill_done"] = True
+    return render(request, "services/apply.html", ctx, principal=principal)
 
 
 _REQUIRED = {

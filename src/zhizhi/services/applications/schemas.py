@@ -3,6 +3,7 @@ API's JSON, chosen by ``action``), and the views."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -56,6 +57,25 @@ class ApplicationIn(BaseModel):
     channel: SubmitChannel = SubmitChannel.ONLINE
     # the applicant's language (zh | en): their text messages follow it (cases.language)
     language: Literal["zh", "en"] = "zh"
+    consent: bool = False  # 免提交: the applicant agrees that data is read instead of paper
+
+
+class PrefillIn(BaseModel):
+    """Ask what data provides for an application (免提交), before submitting it."""
+
+    model_config = ConfigDict(extra="forbid")
+    item: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    applicant: ApplicantIn
+    consent: bool = False
+
+
+class PrefillOut(BaseModel):
+    item: str
+    fields: dict[str, str]  # field code -> value read from shared data (confirm before submitting)
+    materials: dict[str, dict[str, str]]  # material code -> {name, source, ref}: not asked for
+    missing: dict[str, dict[str, str]]  # material code -> {name, reason}: still asked
+    fields_total: int
+    materials_total: int
 
 
 # ---- action bodies (the case action API: POST /api/v1/cases/{number}/actions) ----------------
@@ -216,6 +236,7 @@ class ApplicationOut(BaseModel):
     delivery: str | None
     delivered_at: datetime | None
     available_actions: list[str] = []
+    prefill: dict[str, Any] | None = None  # 免提交 figure (consent, fields/materials saved and totals)
 
 
 class TrackingOut(BaseModel):
@@ -230,3 +251,23 @@ class TrackingOut(BaseModel):
     notice: dict[str, Any] | None
     certificate_number: str | None
     steps: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRef:
+    """What sibling sub-packages (window, ratings) read about an application, through
+    ``applications.service.by_number`` / ``by_case_id``: no personal data in clear (the
+    applicant's ID number only as its blind index)."""
+
+    case_id: int
+    number: str
+    item_version_id: int
+    implementation_code: str
+    department_id: int | None
+    channel: str
+    applicant_type: str
+    applicant_user_id: int | None
+    applicant_id_index: str
+    immediate: bool
+    accepted_at: datetime | None
+    materials: tuple[dict[str, Any], ...]

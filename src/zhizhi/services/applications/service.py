@@ -33,6 +33,7 @@ from zhizhi.services.applications.lifecycle import register
 from zhizhi.services.applications.models import Application
 from zhizhi.services.items import service as items
 from zhizhi.services.items.schemas import ItemVersionView
+from zhizhi.services.prefill import service as prefill
 
 register()  # the lifecycle of kind "application" (also the manifest's install hook)
 ENCRYPTED_COLUMNS = fieldcrypt.encrypted_columns(Application)
@@ -162,6 +163,67 @@ def _rest(
     return problems, prepared, checklist
 
 
+def _identity(applicant: s.ApplicantIn) -> prefill.Identity:
+    number = applicant.id_number.strip().upper()
+    if applicant.type is ApplicantType.PERSON:
+        return prefill.Identity(_PERSON_TYPE, number, None)
+    return prefill.Identity("2", None, number)
+
+
+def _may_submit(principal: Principal | None) -> Principal:
+    caller = principal or ANONYMOUS
+    if principal is not None and not principal.can(Permission.APPLICATION_SUBMIT):
+        raise Forbidden("当前角色不能提交办件申请", "your role cannot submit applications")
+    return caller
+
+
+def read_data(
+    session: Session,
+    principal: Principal | None,
+    item_version: ItemVersionView | str | int,
+    applicant: s.ApplicantIn,
+) -> prefill.Fetched:
+    """免提交 for one application: what shared data and the certificate library hold for this
+    applicant under the item's implementing department (``services.prefill.fetch``, the same
+    reads as a bundle's parts; each logged in the exchange log and the audit trail).  A member
+    of the public gets person data only for the ID number verified on their account; staff
+    (a window clerk has seen the ID card) for the applicant's.  The caller has the applicant's
+    consent."""
+    caller = _may_submit(principal)
+    version = _version(session, item_version)
+    problems = _applicant(version, applicant, None)
+    if problems:
+        raise ValidationFailed("申请人信息有误", "the applicant's data is invalid", errors=problems)
+    return prefill.fetch(
+        session,
+        caller,
+        department_id=version.department.id,
+        identity=_identity(applicant),
+        field_codes=[f.code for f in version.fields],
+        materials=[(m.code, m.source_kind, m.source_code) for m in version.materials],
+    )
+
+
+def preview(session: Session, principal: Principal | None, body: s.PrefillIn) -> s.PrefillOut:
+    """The form pre-filled and the materials data provides, for the applicant to confirm before
+    submitting with ``consent``; only with consent (every read is logged)."""
+    if not body.consent:
+        raise ValidationFailed(
+            "须先同意通过数据共享获取您的信息", "consent is needed before data is read", field="consent"
+        )
+    version = _version(session, body.item)
+    got = read_data(session, principal, version, body.applicant)
+    names = {m.code: m.name for m in version.materials}
+    return s.PrefillOut(
+        item=version.implementation_code,
+        fields={c: v for c, v in got.values.items()},
+        materials={c: {"name": names.get(c, c), **v} for c, v in got.materials.items()},
+        missing={c: {"name": names.get(c, c), "reason": r} for c, r in got.missing.items()},
+        fields_total=len(version.fields),
+        materials_total=len(version.materials),
+    )
+
+
 def precheck(
     session: Session, item_version: ItemVersionView | str | int, form: Mapping[str, Any], files: Files | None
 ) -> list[FieldProblem]:
@@ -184,6 +246,8 @@ def submit(
     files: Files | None = None,
     by_data: Sequence[str] = (),
     language: str = "zh",
+    consent: bool = False,
+    data: prefill.Fetched | None = None,
 ) -> Submitted:
     """Submit an application (网上申请 or 窗口收件) under the version in force of an item.
 
@@ -192,13 +256,15 @@ def submit(
     one 422 (field, zh, en each): the applicant's ID number or credit code (checksums), the
     agent's, the form against the version's fields, files of a wrong type, and the complete list
     of required materials missing (一次性告知: never a series). ``by_data``: material codes
-    provided by shared data or the certificate library (免提交), not asked for. The case (kind
+    provided by shared data or the certificate library (免提交), not asked for. ``consent``: the
+    applicant agreed that data is read instead of paper — the item's ``shared:`` and
+    ``certificate:`` materials are fetched (:func:`read_data`, or ``data`` already read) and
+    marked provided by data, blank form fields are filled with data's values, and the figure is
+    stored per application (``services.prefill.record``). The case (kind
     ``application``, status ``submitted``, the implementing department as its unit, the
     pre-review clock), the satellite row and the files are written in the caller's unit of work;
     on any refusal nothing is written."""
-    caller = principal or ANONYMOUS
-    if principal is not None and not principal.can(Permission.APPLICATION_SUBMIT):
-        raise Forbidden("当前角色不能提交办件申请", "your role cannot submit applications")
+    caller = _may_submit(principal)
     public = caller.role is Role.PUBLIC
     if channel is SubmitChannel.WINDOW and public:
         raise ValidationFailed("窗口收件仅供工作人员使用", "window intake is for staff only", field="channel")
@@ -212,6 +278,12 @@ def submit(
                 "give a phone number for tracking and notices",
             )
         )
+    prefilled: list[str] = []
+    if consent and data is None and not problems:
+        data = read_data(session, principal, version, applicant)
+    if consent and data is not None:
+        by_data = sorted(set(by_data) | set(data.materials))
+        form, prefilled = prefill.confirm(data.values, form, [f.code for f in version.fields])
     more, prepared, checklist = _rest(version, form, materials, by_data, files, public)
     problems += more
     if problems:
@@ -272,6 +344,18 @@ def submit(
         extension_days=0,
     )
     repo.add(session, app)
+    if consent:
+        provided = data.materials if data is not None else {}
+        prefill.record(
+            session,
+            caller,
+            case.id,
+            consent=True,
+            fields_total=len(version.fields),
+            materials_total=len(version.materials),
+            fields=prefilled,
+            materials=[{"code": c, **provided[c]} for c in sorted(provided)],
+        )
     audit.record(
         session,
         "application.submitted",
@@ -283,8 +367,39 @@ def submit(
         channel=channel.value,
         materials=len(checklist),
         by_data=sorted(by_data),
+        prefilled=len(prefilled),
     )
     return Submitted(case, app)
+
+
+def _ref(app: Application | None) -> s.ApplicationRef | None:
+    if app is None:
+        return None
+    return s.ApplicationRef(
+        case_id=app.case_id,
+        number=app.number,
+        item_version_id=app.item_version_id,
+        implementation_code=app.implementation_code,
+        department_id=app.department_id,
+        channel=app.channel,
+        applicant_type=app.applicant_type,
+        applicant_user_id=app.applicant_user_id,
+        applicant_id_index=app.applicant_id_index,
+        immediate=app.immediate,
+        accepted_at=app.accepted_at,
+        materials=tuple(dict(m) for m in app.materials or ()),
+    )
+
+
+def by_number(session: Session, number: str) -> s.ApplicationRef | None:
+    """The application with this number (the sibling sub-packages' read; the caller checks who
+    may see it)."""
+    return _ref(repo.by_number(session, number.strip()[:20]))
+
+
+def by_case_id(session: Session, case_id: int) -> s.ApplicationRef | None:
+    """The application of this case (the sibling sub-packages' read)."""
+    return _ref(repo.by_case_id(session, case_id))
 
 
 def supplement(

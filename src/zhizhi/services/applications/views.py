@@ -21,6 +21,7 @@ from zhizhi.services.applications import schemas as s
 from zhizhi.services.applications.enums import ApplicantType
 from zhizhi.services.applications.models import Application
 from zhizhi.services.items import service as items
+from zhizhi.services.prefill import service as prefill
 
 
 def _label(status: str) -> dict[str, str]:
@@ -114,7 +115,24 @@ def application_out(
         delivery=app.delivery,
         delivered_at=app.delivered_at,
         available_actions=available,
+        prefill=_prefill(session, case.id),
     )
+
+
+def _prefill(session: Session, case_id: int) -> dict[str, Any] | None:
+    """The application's 免提交 figure (what the applicant did not have to provide)."""
+    got = prefill.figures(session, [case_id]).get(case_id)
+    if got is None:
+        return None
+    return {
+        "consent": got.consent,
+        "fields_total": got.fields_total,
+        "fields_saved": got.fields_saved,
+        "materials_total": got.materials_total,
+        "materials_saved": got.materials_saved,
+        "fields": list(got.fields),
+        "materials": [dict(m) for m in got.materials],
+    }
 
 
 def read(session: Session, principal: Principal, number: str, *, reveal: bool = True) -> s.ApplicationOut:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from zhizhi.attachments.service import Upload
 from zhizhi.core.errors import DomainError, PayloadTooLarge, Unauthorized
+from zhizhi.core.masking import mask_phone
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
@@ -24,7 +25,7 @@ from zhizhi.services.bundles import service, submission
 from zhizhi.services.bundles.enums import PART_OUTCOME_LABELS, BundleState
 from zhizhi.services.bundles.schemas import BundleApplicationIn, BundleFormOut, PrefillIn
 from zhizhi.services.items.enums import APPLICANT_TYPE_LABELS, LIMIT_UNIT_LABELS
-from zhizhi.ui import csrf, i18n
+from zhizhi.ui import citizen, csrf, i18n
 from zhizhi.ui.forms import Posted
 from zhizhi.ui.session import MaybeStaff, Staff
 from zhizhi.ui.templating import error_page, render
@@ -59,10 +60,29 @@ class Problems:
         self.general.append(text)
 
 
-def _signed_in(session: DbSession, staff: Principal | None, form: FormData) -> Principal:
-    """Staff with a session, or a member of the public signing in on the form."""
+# a citizen signed in at /my with an SMS code: a verified phone, no account (no verified ID number)
+BY_PHONE = Principal(0, "citizen", "群众（手机号登录）", Role.PUBLIC, None, None)
+
+
+def _signed_in(
+    request: Request, session: DbSession, staff: Principal | None, form: FormData | None = None
+) -> Principal:
+    """Staff with a session, or the citizen signed in on the portal (the /my account: with the
+    account's password — their verified identity counts for 免提交 — or with an SMS code).  Only
+    the status look-up still takes an account and password on the form (``form``)."""
     if staff is not None:
         return staff
+    account = citizen.account_of(request, session)
+    if account is not None:
+        return account
+    if citizen.phone_of(request, session):
+        return BY_PHONE
+    if form is None:
+        raise Unauthorized(
+            "请先登录（“我的”：手机验证码或群众账号），登录后回到本页办理",
+            "sign in first (My account: SMS code or citizen account), then come back to this page",
+            field="signin",
+        )
     username = str(form.get("username") or "").strip()[:64]
     password = str(form.get("password") or "")[:200]
     if not username or not password or any(ord(c) < 32 for c in username + password):
@@ -71,6 +91,16 @@ def _signed_in(session: DbSession, staff: Principal | None, form: FormData) -> P
     if user is None or user.role != Role.PUBLIC.value:
         raise Unauthorized("账号或密码不正确", "wrong account or password", field="password")
     return org.principal_for(session, user)
+
+
+def _citizen_ctx(request: Request, session: DbSession, staff: Principal | None) -> dict[str, Any]:
+    """Who is applying, for the form's sign-in box."""
+    if staff is not None:
+        return {"citizen_in": True, "citizen_name": staff.display_name}
+    account = citizen.account_of(request, session)
+    phone = citizen.phone_of(request, session)
+    name = account.display_name if account is not None else mask_phone(phone) if phone else None
+    return {"citizen_in": name is not None, "citizen_name": name or "", "login_url": citizen.LOGIN_URL}
 
 
 def _page(
@@ -146,12 +176,10 @@ def bundle_page(request: Request, session: DbSession, principal: MaybeStaff, cod
         return error_page(request, (exc.zh, exc.en), exc.status, principal)
     posted = {"applicant_type": "1", "answers": {}, "materials": [], "parts": [], "consent": False}
     problems = Problems(i18n.lang_of(request))
-    return _page(
-        request,
-        "services/bundles/form.html",
-        principal,
-        _form_context(form_out, posted, problems, previewed=False),
+    ctx = _form_context(form_out, posted, problems, previewed=False) | _citizen_ctx(
+        request, session, principal
     )
+    return _page(request, "services/bundles/form.html", principal, ctx)
 
 
 @router.post("/bundles/{code}", dependencies=[Depends(csrf.verify)])
@@ -167,7 +195,7 @@ def bundle_post(request: Request, session: DbSession, staff: MaybeStaff, form: P
     except DomainError as exc:
         return error_page(request, (exc.zh, exc.en), exc.status, staff)
     try:
-        principal = _signed_in(session, staff, form)
+        principal = _signed_in(request, session, staff)
         if step == "prefill":
             filled = submission.preview(
                 session, principal, code, PrefillIn(applicant=_applicant(posted), consent=posted["consent"])
@@ -175,7 +203,9 @@ def bundle_post(request: Request, session: DbSession, staff: MaybeStaff, form: P
             for f in filled.fields:
                 if f.value and f.code not in posted["answers"]:
                     posted["answers"][f.code] = f.value
-            ctx = _form_context(filled, posted, problems, previewed=True)
+            ctx = _form_context(filled, posted, problems, previewed=True) | _citizen_ctx(
+                request, session, staff
+            )
             return _page(request, "services/bundles/form.html", staff, ctx)
         body = BundleApplicationIn(
             applicant=_applicant(posted),
@@ -195,8 +225,9 @@ def bundle_post(request: Request, session: DbSession, staff: MaybeStaff, form: P
             problems.add(exc.field, exc.zh, exc.en)
     else:
         return _page(request, "services/bundles/status.html", staff, {"a": out, "just_submitted": True}, 201)
-    ctx = _form_context(form_out, posted, problems, previewed=False)
-    return _page(request, "services/bundles/form.html", staff, ctx, 422)
+    ctx = _form_context(form_out, posted, problems, previewed=False) | _citizen_ctx(request, session, staff)
+    status = 401 if problems.by_field.get("signin") else 422
+    return _page(request, "services/bundles/form.html", staff, ctx, status)
 
 
 @router.get("/bundle-status")
@@ -209,7 +240,7 @@ def status_answer(request: Request, session: DbSession, staff: MaybeStaff, form:
     """A member of the public signs in for this one answer: the status of their bundle."""
     number = str(form.get("number") or "").strip()[:24]
     try:
-        principal = _signed_in(session, staff, form)
+        principal = _signed_in(request, session, staff, form)
         out = submission.get_application(session, principal, number)
     except DomainError:
         posted = {"number": number, "username": str(form.get("username") or "")[:64]}

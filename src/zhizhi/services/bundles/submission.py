@@ -145,13 +145,13 @@ def submit(
     by_data = _provided_for_all(chosen, per_part)
     given = sorted(set(body.materials) | set(files))
     final = answers.check(merged.fields, merged.materials, body.answers, given, values, sorted(by_data))
-    prefilled = {c for c, v in final.items() if c in values and values[c] == v}
+    prefilled = set(prefill.confirmed(values, final))
     now = clock.now()
     key = identity.id_number if identity.applicant_type == answers.NATURAL_PERSON else identity.credit_code
     row = BundleApplication(
         number=uuid.uuid4().hex[:24],
         bundle_id=loaded.bundle.id,
-        applicant_user_id=principal.user_id if principal.role == Role.PUBLIC else None,
+        applicant_user_id=(principal.user_id or None) if principal.role == Role.PUBLIC else None,
         applicant_type=identity.applicant_type,
         applicant_masked=_masked_applicant(body, identity),
         applicant_index=fieldcrypt.id_number_index(key) or "",

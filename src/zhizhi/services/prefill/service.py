@@ -11,7 +11,7 @@ clerk has seen the ID card.  Organisation data (营业执照) is keyed by the cr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,6 +172,26 @@ def fetch(
             else:
                 out.missing[code] = "no_certificate" if holders else "no_identity"
     return out
+
+
+def confirm(
+    values: Mapping[str, str], form: Mapping[str, Any], codes: Iterable[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """The form of one application with data's values: a field the applicant left blank gets
+    the value read from data (shown to them pre-filled; submitting is their confirmation); a
+    value they typed wins.  Returns the final form and the field codes whose final value is
+    data's (the fields they did not have to provide)."""
+    final = {k: v for k, v in form.items()}
+    for code in codes:
+        given = final.get(code)
+        if (given is None or str(given).strip() == "") and code in values:
+            final[code] = values[code]
+    return final, confirmed(values, final)
+
+
+def confirmed(values: Mapping[str, str], final: Mapping[str, Any]) -> list[str]:
+    """Field codes whose submitted value is the one data provided (counted as not asked)."""
+    return sorted(c for c, v in final.items() if c in values and str(v).strip() == values[c])
 
 
 def record(

@@ -13,7 +13,7 @@ from zhizhi.cases.enums import CaseStatus
 from zhizhi.core import fieldcrypt
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
-from zhizhi.services.applications import repository as application_rows
+from zhizhi.services.applications import service as applications
 
 _NOT_GOING_ON = {CaseStatus.NOT_ACCEPTED.value, CaseStatus.WITHDRAWN.value}
 
@@ -35,7 +35,7 @@ class Facts:
 
 
 def application(session: Session, number: str) -> Facts | None:
-    app = application_rows.by_number(session, number.strip()[:20])
+    app = applications.by_number(session, number)
     case = cases.case_by_id(session, app.case_id) if app is not None else None
     if app is None or case is None:
         return None

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
+from zhizhi.core.fieldcrypt import EncryptedText
 from zhizhi.services.ratings.enums import Channel, Measure, Rating, RectificationStatus, Stage
 
 
@@ -40,6 +41,8 @@ class ServiceRating(Base):
     bad: Mapped[bool] = mapped_column(Boolean, nullable=False)
     dimensions: Mapped[dict[str, str]] = mapped_column(JSONType, nullable=False, default=dict)
     comment: Mapped[str | None] = mapped_column(Text)  # stored with personal data masked
+    # the words as given where masking changed them (core.freetext; SM4, ``zhizhi keys rotate``)
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("service_ratings.personal_text"))
     item_code: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
     item_name: Mapped[str] = mapped_column(String(200), nullable=False)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
@@ -72,5 +75,7 @@ class Rectification(Base):
     verified_by: Mapped[str | None] = mapped_column(String(120))
     measure: Mapped[str | None] = mapped_column(String(12))
     result: Mapped[str | None] = mapped_column(Text)
+    # verification and result as given where masking changed them (core.freetext; SM4)
+    personal_text: Mapped[str | None] = mapped_column(EncryptedText("service_rectifications.personal_text"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(120))

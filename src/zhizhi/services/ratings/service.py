@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zhizhi.core import audit, clock
+from zhizhi.core import audit, clock, fieldcrypt, freetext
 from zhizhi.core.calendar_store import load_calendar
 from zhizhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from zhizhi.core.masking import redact_text
 from zhizhi.core.permissions import Permission, Role
 from zhizhi.core.principal import Principal
 from zhizhi.core.settings import get_settings
@@ -32,6 +31,9 @@ from zhizhi.services.ratings.enums import (
 )
 from zhizhi.services.ratings.models import Rectification, ServiceRating
 from zhizhi.services.window import service as window
+
+fieldcrypt.register_table("service_ratings", fieldcrypt.encrypted_columns(ServiceRating))
+fieldcrypt.register_table("service_rectifications", fieldcrypt.encrypted_columns(Rectification))
 
 _NOT_FOUND = (
     "办件不存在或申请人身份核验不符",
@@ -89,7 +91,8 @@ def rate(session: Session, principal: Principal | None, data: s.RatingIn) -> Ser
             field="dimensions",
         )
     bad = data.level in BAD_RATINGS
-    comment = redact_text(data.comment) if data.comment else None
+    texts, personal_text = freetext.mask({"comment": data.comment or None})
+    comment = texts["comment"]
     if bad and (comment is None or len(comment) < 2):
         raise ValidationFailed(
             "差评请写明不满意的原因，以便核实整改",
@@ -106,6 +109,7 @@ def rate(session: Session, principal: Principal | None, data: s.RatingIn) -> Ser
         bad=bad,
         dimensions={d.value: v.value for d, v in data.dimensions.items()},
         comment=comment,
+        personal_text=personal_text,
         item_code=found.item_code,
         item_name=found.item_name,
         department_id=found.department_id,
@@ -211,7 +215,8 @@ def verify(session: Session, principal: Principal, rectification_id: int, data: 
     if row.status != RectificationStatus.VERIFYING:
         raise Conflict("该差评已核实", "this bad rating was already verified", field="status")
     now = clock.now()
-    row.verification, row.verified_at, row.verified_by = data.verification, now, principal.username
+    texts, row.personal_text = freetext.mask({"verification": data.verification}, row.personal_text)
+    row.verification, row.verified_at, row.verified_by = texts["verification"], now, principal.username
     row.measure = data.measure.value
     if data.measure is Measure.DEADLINE:
         if data.result:
@@ -228,9 +233,10 @@ def verify(session: Session, principal: Principal, rectification_id: int, data: 
                 "fixing at once or explaining needs the result told to the applicant",
                 field="result",
             )
+        texts, row.personal_text = freetext.mask({"result": data.result}, row.personal_text)
         row.status, row.result, row.completed_at, row.completed_by = (
             RectificationStatus.DONE.value,
-            data.result,
+            texts["result"],
             now,
             principal.username,
         )
@@ -258,9 +264,10 @@ def complete(
             field="status",
         )
     now = clock.now()
+    texts, row.personal_text = freetext.mask({"result": data.result}, row.personal_text)
     row.status, row.result, row.completed_at, row.completed_by = (
         RectificationStatus.DONE.value,
-        data.result,
+        texts["result"],
         now,
         principal.username,
     )

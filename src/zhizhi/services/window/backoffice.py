@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 from zhizhi.certificates import service as certificates
 from zhizhi.core.errors import DomainError, FieldProblem, ValidationFailed
 from zhizhi.core.principal import Principal
-from zhizhi.services.applications import repository as application_rows
 from zhizhi.services.applications import schemas as apps
 from zhizhi.services.applications import service as applications
 from zhizhi.services.applications.enums import ApplicantType as AppApplicantType
 from zhizhi.services.applications.enums import MaterialState, SubmitChannel
 from zhizhi.services.items import service as items
-from zhizhi.services.items.repository import ItemFilter
+from zhizhi.services.prefill.service import Fetched
 from zhizhi.services.window import rules
 from zhizhi.services.window import schemas as s
 from zhizhi.services.window.enums import APPLICANT_LABELS, ApplicantType
@@ -98,7 +97,7 @@ def promised_limit(session: Session, version_id: int) -> dict[str, Any] | None:
 
 def search_items(session: Session, q: str, limit: int = 20) -> list[FoundItem]:
     """Published items by name words or implementation code, for the clerk to pick."""
-    found, _total = items.search(session, ItemFilter(q=q.strip()[:100]), limit=limit)
+    found, _total = items.search(session, items.ItemFilter(q=q.strip()[:100]), limit=limit)
     return [FoundItem(v.implementation_code, v.name, v.department.name) for v in found]
 
 
@@ -167,32 +166,52 @@ def submit(
     applicant: Applicant,
     data: s.ReceiveIn,
     check: rules.Check,
+    fetched: Fetched | None = None,
 ) -> tuple[int, str]:
     """(case id, number) of the application submitted through ``services.applications`` with
     channel ``window``: the paper originals ticked are declared received; the application's own
-    checks (form fields, identifiers) refuse the whole reception with every problem at once."""
-    person = applicant.type is ApplicantType.PERSON
+    checks (form fields, identifiers) refuse the whole reception with every problem at once.
+    ``fetched``: what data provided with the applicant's consent (免提交), not declared as paper."""
+    by_data = fetched.materials if fetched is not None else {}
     submitted = applications.submit(
         session,
         principal,
         item.version_id,
-        apps.ApplicantIn(
-            type=AppApplicantType.PERSON if person else AppApplicantType.ORGANISATION,
-            name=applicant.name,
-            id_number=applicant.id_number,
-            phone=applicant.phone,
-        ),
+        _applicant_in(applicant),
         dict(data.form),
-        [apps.MaterialIn(code=m.code, received=True, note="窗口核验") for m in check.received],
+        [
+            apps.MaterialIn(code=m.code, received=True, note="窗口核验")
+            for m in check.received
+            if m.code not in by_data
+        ],
         SubmitChannel.WINDOW,
         agent=apps.AgentIn(name=applicant.agent_name, id_number=applicant.agent_id)
         if applicant.agent_name and applicant.agent_id
         else None,
+        consent=fetched is not None,
+        data=fetched,
     )
     return submitted.case.id, submitted.case.number
 
 
+def _applicant_in(applicant: Applicant) -> apps.ApplicantIn:
+    person = applicant.type is ApplicantType.PERSON
+    return apps.ApplicantIn(
+        type=AppApplicantType.PERSON if person else AppApplicantType.ORGANISATION,
+        name=applicant.name,
+        id_number=applicant.id_number,
+        phone=applicant.phone,
+    )
+
+
+def read_data(session: Session, principal: Principal, item: WindowItem, applicant: Applicant) -> Fetched:
+    """免提交 at the window, with the applicant's consent: the same reads as an online
+    application (``applications.read_data``).  The clerk has seen the ID card, so person data
+    is read for the applicant's ID number (each read in the exchange log and the audit trail)."""
+    return applications.read_data(session, principal, item.version_id, _applicant_in(applicant))
+
+
 def materials_received(session: Session, case_id: int) -> list[str]:
     """The names of the materials the application holds as received (for a reprinted receipt)."""
-    app = application_rows.by_case_id(session, case_id)
+    app = applications.by_case_id(session, case_id)
     return [str(m["name"]) for m in (app.materials if app else []) if m.get("state") in _HELD]

@@ -103,6 +103,8 @@ def receive(request: Request, session: DbSession, principal: Staff, form: Posted
     body: dict[str, Any] = {k: v for k, v in raw.items() if v}
     body["materials"] = ticked
     body["form"] = {k: v for k, v in values.items() if v}
+    body["consent"] = form.get("consent") == "1"  # 免提交, the applicant agreed at the counter
+    raw["consent"] = "1" if body["consent"] else ""
     errors = FormErrors(i18n.lang_of(request))
     by_field: dict[str, str] = {}
     try:

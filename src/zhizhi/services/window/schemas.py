@@ -51,6 +51,7 @@ class ReceiveIn(BaseModel):
     ] = {}
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
     started_at: datetime | None = None  # when the clerk opened the form (the page fills it)
+    consent: bool = False  # 免提交: the applicant agreed that data is read instead of paper
 
 
 class WindowOut(BaseModel):

@@ -182,7 +182,9 @@ def receive(
     window = seat_window(session, principal)
     item = backoffice.item_for_window(session, data.item)
     applicant = backoffice.check_applicant(data, item)
-    check = rules.check_materials(item.materials, data.materials)
+    fetched = backoffice.read_data(session, principal, item, applicant) if data.consent else None
+    by_data = sorted(fetched.materials) if fetched is not None else []
+    check = rules.check_materials(item.materials, [*data.materials, *by_data])
     now = clock.now()
     started, seconds = rules.reception_seconds(data.started_at, now)
     row = WindowReception(
@@ -200,7 +202,7 @@ def receive(
         seconds=seconds,
     )
     if check.complete:
-        case_id, number = backoffice.submit(session, principal, item, applicant, data, check)
+        case_id, number = backoffice.submit(session, principal, item, applicant, data, check, fetched)
         row.outcome, row.case_id, row.number = Outcome.FORWARDED.value, case_id, number
         repo.add(session, row)
     else:
@@ -218,6 +220,8 @@ def receive(
         window=window.code,
         item=item.code,
         missing=len(check.missing),
+        consent=data.consent,
+        by_data=by_data,
     )
     return row, receipt_of(session, row, check_received=[m.name for m in check.received], item=item)
 
