@@ -129,7 +129,9 @@ def test_no_500_on_any_services_endpoint(fuzz_world: World, payload: int) -> Non
                 )
                 _check(r, what + " (json list)")
             if "multipart/form-data" in content:
-                data = _dump({"item": LICENCE, "applicant": {"name": bad, "id_number": bad}, "form": {"x": bad}})
+                data = _dump(
+                    {"item": LICENCE, "applicant": {"name": bad, "id_number": bad}, "form": {"x": bad}}
+                )
                 r = w.client.request(
                     method,
                     url,

@@ -99,8 +99,8 @@ def test_applicant_guide_apply_track_rate(browser: Any, world: World, live_serve
     page.click("#track-submit")
     expect(page.locator("#tracked-certificate")).to_be_visible()
     _shots(page, "applicant-track")
-    page.goto("/services/rate")
-    page.fill("#f-number", number)
+    page.click("#tracked-rate")  # the tracking page leads to the rating, the number filled in
+    expect(page.locator("#f-number")).to_have_value(number)
     page.fill("#f-id_number", ORG_CODE)
     page.click("#rate-open")
     expect(page.locator("#rate-form")).to_be_visible()
@@ -189,4 +189,3 @@ def test_leader_services_tab_and_supervision(browser: Any, world: World, live_se
     page.wait_for_load_state("load")
     _shots(page, "leader-supervision")
     page.context.close()
-
