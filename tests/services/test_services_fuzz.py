@@ -7,13 +7,14 @@ or field is covered without editing this test."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
 from tests.attachments.photos import PDF
 from tests.builders import World
-from tests.services.apps_data import LICENCE, publish_items
+from tests.services.apps_data import LICENCE, publish_items, submit
 from tests.services.window_support import build_halls
 
 PREFIXES = (
@@ -183,3 +184,47 @@ def test_a_material_file_too_large_is_refused_with_the_field(fuzz_world: World) 
     fields = {body.get("field")} | {e.get("field") for e in body.get("errors", [])}
     assert "materials.food.application_form" in fields, body
     assert body["message"]["zh"] and body["message"]["en"]
+
+
+# the services' HTML forms: (user, the page with the form, where it posts, extra fields)
+FORMS: list[tuple[str | None, str, str, dict[str, str]]] = [
+    (None, f"/services/apply/{LICENCE}", f"/services/apply/{LICENCE}", {}),
+    (None, "/services/track", "/services/track", {}),
+    (None, "/services/rate", "/services/rate/lookup", {}),
+    (None, "/services/rate", "/services/rate", {"level": "x", "stage": "x"}),
+    (None, "/bundles", "/bundle-status", {}),
+    (None, "/bundles", "/bundles/NEWBORN", {"applicant_type": "person", "consent": "1"}),
+    ("clerk_a", f"/services/window?item={LICENCE}", "/services/window/receive", {"item": LICENCE}),
+    ("istew", "/services/items/new", "/services/items/save", {}),
+    ("istew", "/services/items", "/services/items/import", {}),
+    ("istew", f"/services/items/view/{LICENCE}", f"/services/items/view/{LICENCE}/retire", {}),
+    ("h_zj", "/services/rectifications", "/services/rectifications/1/verify", {}),
+    ("h_zj", "/services/rectifications", "/services/rectifications/1/complete", {}),
+    ("leader", "/cockpit/services", "/cockpit/instruct", {}),
+]
+NAME = re.compile(r'name="([^"]+)"')
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "长" * 50_000], ids=["nul", "huge"])
+def test_no_500_on_the_services_forms(fuzz_world: World, bad: str) -> None:
+    """Every field of every services form (the names read from the page itself) set to NUL or
+    oversized text: the page answers with its errors (or 4xx), never 500."""
+    from tests.pages.helpers import csrf_of, login
+
+    w = fuzz_world
+    number = submit(w)["number"]
+    forms = [*FORMS, ("h_zj", f"/work/applications/{number}", f"/work/applications/{number}/act", {})]
+    for user, page, url, extra in forms:
+        w.client.cookies.clear()
+        if user:
+            login(w.client, user)
+        r = w.client.get(page)
+        assert r.status_code == 200, f"{page} as {user}: {r.status_code}"
+        names = {n for n in NAME.findall(r.text) if n != "csrf_token"}
+        actions = ["accept", "request_supplement", "refuse_acceptance", "start_special", "extend"]
+        for action in actions if url.endswith("/act") else [None]:
+            data = {n: bad for n in names} | extra | ({"action": action} if action else {})
+            if "csrf_token" in r.text:
+                data["csrf_token"] = csrf_of(r.text)
+            answer = w.client.post(url, data=data, follow_redirects=False)
+            _check(answer, f"POST {url} ({action}) as {user}")
