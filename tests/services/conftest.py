@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import World
-from tests.pages.conftest import browser as browser  # the browser tests' Chromium and live server
-from tests.pages.conftest import live_server as live_server
 from tests.sharing.conftest import SharingCity, build_city
 from zhizhi.core.db import unit_of_work
 from zhizhi.core.permissions import Role
@@ -42,3 +40,6 @@ def bundle_city(items_world: World) -> SharingCity:
     number = city.request("st_zj", "GA-RK-001", ["id_number", "name", "household_address", "phone"])["number"]
     city.decide("st_ga", number, True, reason="政务服务办理")
     return city
+
+
+# the browser tests' live server and Chromium (tests/pages/conftest.py)

@@ -83,9 +83,6 @@ def open_case(
         territorial_department_id=None,
         contact_name=contact_name,
         contact_phone=contact_phone,
-        # the asker's language (0018_gaps1213): PostgreSQL's one-statement INSERT … RETURNING
-        # writes every column it is not given as NULL, so it is always given
-        language="zh",
         contact_phone_index=fieldcrypt.phone_index(contact_phone),
         contact_phone_tail=fieldcrypt.phone_tail_index(contact_phone),
         confidential=False,
