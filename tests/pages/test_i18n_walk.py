@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from tests.builders import USERS
+from tests.builders import PASSWORD, USERS
 from tests.pages.helpers import login
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
@@ -66,14 +66,63 @@ DATA = [
     "路灯不亮",
     "岳麓区麓山南路路灯不亮",
     "情况复杂需延期",
+    # the halls and windows of tests/services/window_support (the items' texts: _item_data)
+    "市政务服务中心",
+    "岳麓区政务服务中心",
+    "综合窗口1号",
+    "综合窗口2号",
+    "综合窗口",
 ]
+
+
+def _item_data() -> list[str]:
+    """Every text of the test items (tests/services/items_data.ITEM, apps_data): a steward's
+    and the guide's data, Chinese in both languages."""
+    from tests.services.items_data import ITEM
+
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str) and CJK.search(value):
+            found.extend([value, *re.split(r"[\s:|：；;，,。、（）()《》]+", value)])
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(ITEM)
+    extra = ["食品小作坊登记证补办", "补办回执", "居民身份证", "补办原因", "已取消的事项", "事项取消"]
+    # short fragments would hide words of the interface: only whole texts and long parts
+    return [v for v in found + extra if len(v) >= 4 or v in _STEPS]
+
+
+_STEPS = {"申请", "审查", "决定"}  # the test item's process steps (data)
+
+
+DATA += _item_data()
 CATEGORIES_EN = {
     "CXJS": "Urban and rural construction",
     "HJBH": "Environmental protection",
     "SDQR": "Water, power, gas and heating",
     "JYWT": "Education, culture and sport",
 }
-ROLES = ["anonymous", "agent", "dispatcher", "h_s1", "supervisor", "leader", "admin", "steward"]
+ROLES = [
+    "anonymous",
+    "agent",
+    "dispatcher",
+    "h_s1",
+    "h_zj",
+    "supervisor",
+    "leader",
+    "admin",
+    "steward",
+    "istew",  # item steward (事项管理员, one-stop services)
+    "clerk_a",  # window clerk (综合窗口受理员)
+]
+# the users of one-stop services the walk adds to the test city (tests/services)
+SERVICE_USERS = {"istew", "clerk_a", "clerk_a2", "clerk_b"}
 MAX_PAGES = 45
 
 
@@ -162,7 +211,7 @@ def _walk(client: Any, start: str, lang: str) -> dict[str, str]:
 def _login(client: Any, username: str) -> None:
     client.cookies.clear()
     if username != "anonymous":
-        assert username in USERS
+        assert username in USERS or username in SERVICE_USERS
         login(client, username)
 
 
@@ -181,7 +230,30 @@ def busy_world(world: Any, session: Any) -> Any:
     number = world.case_in("in_progress")
     world.act("h_s1", number, "request_extension", amount=3, reason="情况复杂需延期")
     world.create(subject="路灯不亮", content="岳麓区麓山南路路灯不亮")
+    _services(world)
     return world
+
+
+def _services(world: Any) -> None:
+    """The one-stop services of the test city: published items, an item steward, halls with
+    windows and seated clerks."""
+    from tests.services.apps_data import publish_items
+    from tests.services.window_support import build_halls
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.core.permissions import Role
+    from zhizhi.org import service as org
+
+    with unit_of_work() as s:
+        org.create_user(
+            s,
+            username="istew",
+            password=PASSWORD,
+            role=Role.ITEM_STEWARD,
+            department=org.department_by_code(s, "CITY"),
+            display_name="istew",
+        )
+    publish_items(world)
+    build_halls(world)
 
 
 @pytest.mark.parametrize("username", ROLES)

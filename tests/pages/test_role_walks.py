@@ -1,10 +1,13 @@
 """A working day per role, walked in real Chromium: dispatcher, handler, co-unit, supervisor,
-leader, administrator, with the features of issue 11: the typeahead unit picker and the category
-at 派单, the co-unit's 协办回复, the supervisor's 差评复核 and extension approval, the category tree,
-the cockpit and its 大屏.  Each walk is its own test (to be extended as the workbench grows), logs
-in through the login page (and so lands where that role lands), and leaves a desktop (1366 px)
-and a phone (390 px) screenshot in test-artifacts/screenshots/walk-<role>-*.png; a selection is
-kept in docs/img (docs/ui.md)."""
+leader, administrator, with the features of issue 11: the typeahead unit picker and the
+category at 派单, the co- unit's 协办回复, the supervisor's 差评复核 and extension approval, the
+category tree, the cockpit and its 大屏; and the roles of one-stop services (issue 14): the
+item steward and the window clerk (their full walks: tests/services/test_items_browser.py,
+test_window_browser.py; the applicant, reviewer and leader:
+tests/services/test_services_walks.py). Each walk is its own test (to be extended as the
+workbench grows), logs in through the login page (and so lands where that role lands), and
+leaves a desktop (1366 px) and a phone (390 px) screenshot in
+test-artifacts/screenshots/walk-<role>-*.png; a selection is kept in docs/img (docs/ui.md)."""
 
 from __future__ import annotations
 
@@ -265,3 +268,53 @@ def test_admin_day(browser: Any, live_server: str, world: Any) -> None:
     assert [row for row in history.splitlines() if "HJBH.90" in row and "停用" in row]
     _shot(page, "walk-admin-categories", full=False)
     _phone(browser, live_server, "admin", "/admin/users", "walk-admin-phone")
+
+
+def _services_staff(world: Any) -> None:
+    """Published items, an item steward ``istew`` (city) and halls with seated clerks."""
+    from tests.services.apps_data import publish_items
+    from tests.services.window_support import build_halls
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.core.permissions import Role
+    from zhizhi.org import service as org
+
+    with unit_of_work() as s:
+        org.create_user(
+            s,
+            username="istew",
+            password=PASSWORD,
+            role=Role.ITEM_STEWARD,
+            department=org.department_by_code(s, "CITY"),
+            display_name="事项管理员 刘洋",
+        )
+    publish_items(world)
+    build_halls(world)
+
+
+def test_item_steward_day(browser: Any, live_server: str, world: Any) -> None:
+    _services_staff(world)
+    page = _page(browser, live_server)
+    landed = _login(page, "istew")
+    assert landed.startswith("/services/items"), landed  # the steward lands on the item list
+    expect(page.locator("main")).to_contain_text("食品经营许可")
+    _shot(page, "walk-item_steward-desktop")
+    page.locator("main a", has_text="食品经营许可").first.click()
+    page.wait_for_load_state("load")
+    expect(page.locator("main")).to_contain_text("11430100MB1504417T0000117009000")
+    _shot(page, "walk-item_steward-item")
+    _phone(browser, live_server, "istew", "/services/items", "walk-item_steward-phone")
+
+
+def test_window_clerk_day(browser: Any, live_server: str, world: Any) -> None:
+    _services_staff(world)
+    page = _page(browser, live_server)
+    assert _login(page, "clerk_a") == "/services/window"  # the clerk lands on the desk
+    expect(page.locator("#win-seat")).to_contain_text("综合窗口1号")
+    page.fill("#win-q", "食品")
+    page.click("#win-search")
+    expect(page.locator("#win-found")).to_contain_text("食品经营许可")
+    _shot(page, "walk-window_clerk-desktop")
+    page.goto("/services/window/statistics")
+    expect(page.locator("#st-received")).to_have_text("0")
+    _shot(page, "walk-window_clerk-statistics")
+    _phone(browser, live_server, "clerk_a", "/services/window", "walk-window_clerk-phone")

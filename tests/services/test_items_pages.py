@@ -53,7 +53,10 @@ def test_steward_pages_need_the_permission(items_world: World) -> None:
     login(w.client, "istew")
     page = w.client.get("/services/items")
     assert page.status_code == 200 and "食品经营许可（新办）" in page.text
-    assert w.client.get(f"/services/items/edit/{CODE}").status_code == 200
+    edit = w.client.get(f"/services/items/edit/{CODE}", params={"lang": "zh"})
+    # the special procedure's limit in the steward's words (the cell syntax reads both)
+    assert edit.status_code == 200 and "现场核查:10工作日" in edit.text and "10 working_day" not in edit.text
+    assert "10 working_day" in w.client.get(f"/services/items/edit/{CODE}", params={"lang": "en"}).text
     r = w.client.get("/services/items/export.xlsx")
     assert r.status_code == 200
     rows = list(load_workbook(io.BytesIO(r.content), read_only=True)["申请材料"].iter_rows(values_only=True))

@@ -35,6 +35,7 @@ from zhizhi.services.items.enums import (
     RESULT_TYPE_LABELS,
     VERSION_STATUS_LABELS,
     ItemStatus,
+    LimitUnit,
 )
 from zhizhi.services.items.guide_pages import card
 from zhizhi.services.items.schemas import ItemIn
@@ -249,7 +250,14 @@ def discard(session: DbSession, principal: Staff, code: Code) -> Response:
 # ---- the form --------------------------------------------------------------------------------
 
 
-def _form_values(body: dict[str, Any]) -> dict[str, Any]:
+def _unit_word(unit: str, lang: str) -> str:
+    """A limit's unit as the steward writes it in a cell: 工作日 in Chinese (the parser reads both)."""
+    if lang == "zh" and unit in set(LimitUnit):
+        return LIMIT_UNIT_LABELS[LimitUnit(unit)][0].removeprefix("个")
+    return f" {unit}"
+
+
+def _form_values(body: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """A body (``editable_body``) as the form's values (cells in the sheet syntax)."""
     out: dict[str, Any] = {k: "" if body.get(k) is None else str(body.get(k)) for k in _SCALARS}
     for key in ("legal_limit", "promised_limit"):
@@ -258,7 +266,7 @@ def _form_values(body: dict[str, Any]) -> dict[str, Any]:
     for key in ("handling_forms", "applicant_types", "audiences", "life_events"):
         out[key] = list(body.get(key) or [])
     out["special_procedures"] = "\n".join(
-        p["name"] + (f":{p['limit']['value']} {p['limit']['unit']}" if p.get("limit") else "")
+        p["name"] + (f":{lim['value']}{_unit_word(lim['unit'], lang)}" if (lim := p.get("limit")) else "")
         for p in body.get("special_procedures", [])
     )
     out["fees"] = "\n".join(
@@ -402,7 +410,7 @@ def edit_page(request: Request, session: DbSession, principal: Staff, code: Code
         request,
         session,
         principal,
-        _form_values(service.editable_body(current)),
+        _form_values(service.editable_body(current), i18n.lang_of(request)),
         existing=item.implementation_code,
     )
 
