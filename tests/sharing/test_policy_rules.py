@@ -5,7 +5,7 @@ against mutants (docs/mutation.md)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -254,6 +254,12 @@ def test_own_grant_only_for_the_owner_and_service_delivery() -> None:
     assert policy.shape({"id_number": "430102197808302803"}, ["id_number"], fields, own) == {
         "id_number": "430102197808302803"
     }
+    # the standing rule's grant is no stored grant (id 0: the exchange logs no grant id), for the
+    # purpose asked, not revoked, and usable for the instant of the read only, never afterwards
+    assert (own.id, own.purpose, own.revoked) == (0, "service", False)
+    assert policy.choose_grant([own], "service", now) == (own, None)
+    assert policy.choose_grant([own], "service", now + timedelta(seconds=1)) == (None, Refusal.EXPIRED)
+    assert policy.choose_grant([own], "service", now - timedelta(microseconds=1))[0] is None
     assert policy.own_grant(8, 7, "service", fields, now) is None  # another department
     assert policy.own_grant(7, None, "service", fields, now) is None
     for purpose in ("verification", "regulation", "statistics"):
