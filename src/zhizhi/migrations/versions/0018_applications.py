@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import zhizhi.core.db
+from zhizhi.migrations import sqlite_schema
 
 revision = "0018_applications"
 down_revision = "0018_services"
@@ -63,18 +64,12 @@ def _status_check(values: list[str]) -> None:
         op.drop_constraint(op.f("ck_cases_status"), "cases", type_="check")
         op.create_check_constraint(op.f("ck_cases_status"), "cases", f"status IN ({_listed(values)})")
         return
-    sql = bind.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cases'"
-    ).scalar()
+    sql = sqlite_schema.table_sql(bind, "cases")
     pattern = re.compile(r"(CONSTRAINT\s+ck_cases_status\s+CHECK\s*\(\s*status\s+IN\s*\()[^)]*(\)\s*\))")
     new, count = pattern.subn(lambda m: f"{m.group(1)}{_listed(values)}{m.group(2)}", str(sql))
     if count != 1:
         raise RuntimeError("cases.status check constraint not found")
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    bind.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'cases'", (new,))
-    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version or 0) + 1}")
-    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+    sqlite_schema.replace_table_sql(bind, "cases", new)
 
 
 def upgrade() -> None:

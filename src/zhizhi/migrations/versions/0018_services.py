@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import zhizhi.core.db
+from zhizhi.migrations import sqlite_schema
 
 revision = "0018_services"
 down_revision = "0018_gaps1213"
@@ -41,19 +42,12 @@ def _role_check(before: str, after: str) -> None:
     bumped so that every connection reloads it."""
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        sql = bind.execute(
-            sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
-        ).scalar_one()
+        sql = sqlite_schema.table_sql(bind, "users")
         if f"role IN ({before})" not in sql:
             raise RuntimeError("users.role check not found as expected")
-        cookie = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
-        bind.execute(sa.text("PRAGMA writable_schema = ON"))
-        bind.execute(
-            sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'users'"),
-            {"sql": sql.replace(f"role IN ({before})", f"role IN ({after})")},
+        sqlite_schema.replace_table_sql(
+            bind, "users", sql.replace(f"role IN ({before})", f"role IN ({after})")
         )
-        bind.execute(sa.text(f"PRAGMA schema_version = {int(cookie) + 1}"))
-        bind.execute(sa.text("PRAGMA writable_schema = OFF"))
         return
     op.drop_constraint(op.f("ck_users_role"), "users", type_="check")
     op.create_check_constraint(op.f("ck_users_role"), "users", f"role IN ({after})")

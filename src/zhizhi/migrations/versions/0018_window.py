@@ -20,6 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import zhizhi.core.db
+from zhizhi.migrations import sqlite_schema
 
 revision = "0018_window"
 down_revision = "0018_bundles"
@@ -47,20 +48,10 @@ def _role_check(expression: str) -> None:
     # row, so the text is rewritten in place (SQLite's documented writable_schema procedure for
     # schema changes that leave the file format alone) rather than a batch copy, which would drop
     # ``users`` under every table referencing it
-    sql = bind.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'"
-    ).scalar()
-    assert isinstance(sql, str)
+    sql = sqlite_schema.table_sql(bind, "users")
     changed, count = re.subn(r"role IN \([^)]*\)", expression, sql, count=1)
     assert count == 1, "the users table has no role check to change"
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
-    assert isinstance(version, int)
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    bind.exec_driver_sql(
-        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'users'", (changed,)
-    )
-    bind.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
-    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+    sqlite_schema.replace_table_sql(bind, "users", changed)
 
 
 def upgrade() -> None:

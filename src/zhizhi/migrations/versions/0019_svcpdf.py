@@ -14,6 +14,8 @@ import re
 
 from alembic import op
 
+from zhizhi.migrations import sqlite_schema
+
 revision = "0019_svcpdf"
 down_revision = "0018_window"
 branch_labels = None
@@ -35,20 +37,10 @@ def _kind_check(kinds: str) -> None:
         return
     # SQLite keeps a CHECK as the table's SQL text: rewritten in place (as 0018_window does for
     # users' roles), no batch copy of the table
-    sql = bind.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox_messages'"
-    ).scalar()
-    assert isinstance(sql, str)
+    sql = sqlite_schema.table_sql(bind, "outbox_messages")
     changed, count = re.subn(r"kind IN \([^)]*\)", expression, sql, count=1)
     assert count == 1, "the outbox_messages table has no kind check to change"
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
-    assert isinstance(version, int)
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    bind.exec_driver_sql(
-        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'outbox_messages'", (changed,)
-    )
-    bind.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
-    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+    sqlite_schema.replace_table_sql(bind, "outbox_messages", changed)
 
 
 def upgrade() -> None:
