@@ -89,7 +89,9 @@ def test_others_are_refused_and_downloads_are_audited(city: Any) -> None:
     assert _get(city, "%00", "clerk_scj").status_code in (404, 422)
     assert _get(city, COMPANY, "clerk_scj").status_code == 200
     with unit_of_work() as s:
-        rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "certificates.pdf")).all()
+        rows = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "certificates.pdf").order_by(AuditEntry.seq)
+        ).all()
         assert [(r.object_id, r.actor) for r in rows] == [(COMPANY, "clerk_scj")]
         assert rows[0].detail["via"] == "staff" and rows[0].detail["unmasked"] is False
 

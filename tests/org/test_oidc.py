@@ -90,7 +90,9 @@ def test_staff_login_through_the_provider(world: World, idp: IdentityProvider) -
     page = world.client.get("/work/intake")
     assert page.status_code == 200 and 'name="content"' in page.text
     with unit_of_work() as s:
-        login = s.scalars(select(AuditEntry).where(AuditEntry.action == "auth.login")).all()
+        login = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "auth.login").order_by(AuditEntry.seq)
+        ).all()
     assert any(e.detail.get("method") == "oidc" and e.actor == "agent" for e in login)
     # the same callback again (a replay): refused, audited
     r = world.client.get(callback, follow_redirects=False)

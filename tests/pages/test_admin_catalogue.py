@@ -16,7 +16,8 @@ from zhizhi.routing.models import DispatchRule
 def _audit(action: str) -> list[Any]:
     with unit_of_work() as s:
         return [
-            (a.object_id, a.detail) for a in s.scalars(select(AuditEntry).where(AuditEntry.action == action))
+            (a.object_id, a.detail)
+            for a in s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq))
         ]
 
 

@@ -84,7 +84,9 @@ class TestFilters:
         assert r.status_code == 403 and r.json()["field"] == "phone"
         _search(world, phone="13800005678")
         with session_factory()() as s:
-            rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "case.phone_search")).all()
+            rows = s.scalars(
+                select(AuditEntry).where(AuditEntry.action == "case.phone_search").order_by(AuditEntry.seq)
+            ).all()
         assert rows and "13800005678" not in str(rows[-1].detail)
 
     def test_address_division_grid(self, world: Any, three: dict[str, str]) -> None:
