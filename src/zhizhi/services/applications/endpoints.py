@@ -123,7 +123,12 @@ async def submit(request: Request, session: DbSession, principal: OptionalPrinci
             consent=body.consent,
         )
         return views.application_out(
-            session, principal, done.case, done.application, reveal=principal is not None
+            session,
+            principal,
+            done.case,
+            done.application,
+            reveal=principal is not None,
+            version=done.version,
         )
 
     return await run_in_threadpool(work)

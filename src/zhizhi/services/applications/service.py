@@ -46,6 +46,7 @@ _PERSON_TYPE = "1"  # services.items ApplicantType.NATURAL_PERSON
 class Submitted:
     case: cases.Case
     application: Application
+    version: ItemVersionView  # the version it was made under, as read for the submission
 
 
 @dataclass(slots=True)
@@ -369,7 +370,7 @@ def submit(
         by_data=sorted(by_data),
         prefilled=len(prefilled),
     )
-    return Submitted(case, app)
+    return Submitted(case, app, version)
 
 
 def _ref(app: Application | None) -> s.ApplicationRef | None:

@@ -21,6 +21,7 @@ from zhizhi.services.applications import schemas as s
 from zhizhi.services.applications.enums import ApplicantType
 from zhizhi.services.applications.models import Application
 from zhizhi.services.items import service as items
+from zhizhi.services.items.schemas import ItemVersionView
 from zhizhi.services.prefill import service as prefill
 
 
@@ -43,9 +44,18 @@ def _masked_id(app: Application, value: str) -> str:
 
 
 def application_out(
-    session: Session, principal: Principal | None, case: cases.Case, app: Application, *, reveal: bool = False
+    session: Session,
+    principal: Principal | None,
+    case: cases.Case,
+    app: Application,
+    *,
+    reveal: bool = False,
+    version: ItemVersionView | None = None,
 ) -> s.ApplicationOut:
-    version = items.version_by_id(session, app.item_version_id)
+    """``version``: the application's item version when the caller has just read it (a
+    submission), so it is not read again."""
+    if version is None or version.id != app.item_version_id:
+        version = items.version_by_id(session, app.item_version_id)
     unmasked = reveal and _may_reveal(principal, case, app)
     applicant: dict[str, Any] = {"type": app.applicant_type}
     agent: dict[str, Any] | None = None

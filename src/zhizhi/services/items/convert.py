@@ -104,6 +104,40 @@ def type_name(code: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
+def _material(m: MaterialView, *, note: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": m.code,
+        "name": m.name,
+        "form": m.form,
+        "required": m.required,
+        "source": m.source,
+        "original": m.original,
+        "copies": m.copies,
+        "blank_form": m.blank_form,
+        "sample": m.sample,
+        "acceptance_standard": m.acceptance_standard,
+        "basis": m.basis,
+    }
+    if note:  # a steward's body keeps the internal note; the public API does not show it
+        out["note"] = m.note
+    return out
+
+
+def _special(p: SpecialProcedureView) -> dict[str, Any]:
+    return {"kind": p.kind, "name": p.name, "limit": p.limit.as_dict() if p.limit else None, "basis": p.basis}
+
+
+def _field(f: FieldView) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "label": f.label,
+        "label_en": f.label_en,
+        "type": f.type,
+        "required": f.required,
+        "options": list(f.options),
+    }
+
+
 def item_out(view: ItemVersionView, lang: str = "zh", *, detail: bool = False) -> dict[str, Any]:
     """The API's item (``ItemOut`` / ``ItemDetailOut``)."""
     out: dict[str, Any] = {
@@ -127,37 +161,14 @@ def item_out(view: ItemVersionView, lang: str = "zh", *, detail: bool = False) -
         "life_events": list(view.life_events),
         "applies_online": view.applies_online,
         "result_certificate_type": view.result.certificate_type,
-        "materials": [
-            {
-                "code": m.code,
-                "name": m.name,
-                "form": m.form,
-                "required": m.required,
-                "source": m.source,
-                "original": m.original,
-                "copies": m.copies,
-                "blank_form": m.blank_form,
-                "sample": m.sample,
-                "acceptance_standard": m.acceptance_standard,
-                "basis": m.basis,
-            }
-            for m in view.materials
-        ],
+        "materials": [_material(m) for m in view.materials],
     }
     if detail:
         out.update(
             applicant_types=list(view.applicant_types),
             acceptance_conditions=view.acceptance_conditions,
             legal_basis=view.legal_basis,
-            special_procedures=[
-                {
-                    "kind": p.kind,
-                    "name": p.name,
-                    "limit": p.limit.as_dict() if p.limit else None,
-                    "basis": p.basis,
-                }
-                for p in view.special_procedures
-            ],
+            special_procedures=[_special(p) for p in view.special_procedures],
             fees=[{"name": f.name, "standard": f.standard, "basis": f.basis} for f in view.fees],
             process=[{"name": s.name, "description": s.description} for s in view.process],
             place=view.place,
@@ -167,17 +178,7 @@ def item_out(view: ItemVersionView, lang: str = "zh", *, detail: bool = False) -
             result_type=view.result.type,
             result_name=view.result.name,
             faq=[{"question": q.question, "answer": q.answer} for q in view.faq],
-            fields=[
-                {
-                    "code": f.code,
-                    "label": f.label,
-                    "label_en": f.label_en,
-                    "type": f.type,
-                    "required": f.required,
-                    "options": list(f.options),
-                }
-                for f in view.fields
-            ],
+            fields=[_field(f) for f in view.fields],
             published_at=view.published_at,
         )
     return out
@@ -202,15 +203,7 @@ def body_of(view: ItemVersionView) -> dict[str, Any]:
         "promised_limit": view.promised_limit.as_dict(),
         "handling_forms": list(view.handling_forms),
         "visits": view.visits,
-        "special_procedures": [
-            {
-                "kind": p.kind,
-                "name": p.name,
-                "limit": p.limit.as_dict() if p.limit else None,
-                "basis": p.basis,
-            }
-            for p in view.special_procedures
-        ],
+        "special_procedures": [_special(p) for p in view.special_procedures],
         "fees": [{"name": f.name, "standard": f.standard, "basis": f.basis} for f in view.fees],
         "process": [{"name": s.name, "description": s.description} for s in view.process],
         "place": view.place,
@@ -222,32 +215,6 @@ def body_of(view: ItemVersionView) -> dict[str, Any]:
         "result_name": view.result.name,
         "result_certificate_type": view.result.certificate_type,
         "faq": [{"question": q.question, "answer": q.answer} for q in view.faq],
-        "materials": [
-            {
-                "code": m.code,
-                "name": m.name,
-                "form": m.form,
-                "required": m.required,
-                "source": m.source,
-                "original": m.original,
-                "copies": m.copies,
-                "blank_form": m.blank_form,
-                "sample": m.sample,
-                "acceptance_standard": m.acceptance_standard,
-                "basis": m.basis,
-                "note": m.note,
-            }
-            for m in view.materials
-        ],
-        "fields": [
-            {
-                "code": f.code,
-                "label": f.label,
-                "label_en": f.label_en,
-                "type": f.type,
-                "required": f.required,
-                "options": list(f.options),
-            }
-            for f in view.fields
-        ],
+        "materials": [_material(m, note=True) for m in view.materials],
+        "fields": [_field(f) for f in view.fields],
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -354,15 +355,7 @@ def save_new_many(
         pairs = []
         for c in part:
             check_scope(session, principal, c.department.id, cache=scope)
-            item = ServiceItem(
-                implementation_code=c.implementation_code,
-                basic_code=c.basic_code,
-                status=ItemStatus.DRAFT.value,
-                created_at=now,
-                created_by=principal.username,
-                updated_at=now,
-                updated_by=principal.username,
-            )
+            item = _new_item(c, principal, now)
             version = ServiceItemVersion(
                 item_id=0,
                 version=1,
@@ -383,6 +376,18 @@ def save_new_many(
         repo.add(session)
 
 
+def _new_item(c: Checked, principal: Principal, now: datetime) -> ServiceItem:
+    return ServiceItem(
+        implementation_code=c.implementation_code,
+        basic_code=c.basic_code,
+        status=ItemStatus.DRAFT.value,
+        created_at=now,
+        created_by=principal.username,
+        updated_at=now,
+        updated_by=principal.username,
+    )
+
+
 def _save(
     session: Session, principal: Principal, c: Checked, *, audited: bool
 ) -> tuple[ServiceItemVersion, bool]:
@@ -392,15 +397,7 @@ def _save(
     now = clock.now()
     created = item is None
     if item is None:
-        item = ServiceItem(
-            implementation_code=c.implementation_code,
-            basic_code=c.basic_code,
-            status=ItemStatus.DRAFT.value,
-            created_at=now,
-            created_by=principal.username,
-            updated_at=now,
-            updated_by=principal.username,
-        )
+        item = _new_item(c, principal, now)
         version = ServiceItemVersion(item_id=0, version=1, status=VersionStatus.DRAFT.value)
         _write_version(session, version, c)
         _copy_to_item(item, version)
