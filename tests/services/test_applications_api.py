@@ -358,3 +358,33 @@ def test_tracking_by_number_and_id(w: World) -> None:
 
 def _ignore(_: Any) -> None:
     return None
+
+
+def test_applications_stay_out_of_the_12345_queues_and_cockpit(w: World) -> None:
+    """Same engine, separate counts: an accepted application is in no 12345 queue and not in the
+    cockpit's 诉求办理 figures (they have /work/applications and the services tab)."""
+    from zhizhi.cases import queries
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.core.permissions import Role
+    from zhizhi.core.principal import Principal
+
+    number = submit(w)["number"]
+    act(w, "h_zj", number, "accept")
+    assert app_of(w, number)["status"] == "accepted"
+
+    def queue(name: str) -> set[str]:
+        r = w.client.get(f"/api/v1/cases?queue={name}&page_size=100", headers=w.h("admin"))
+        assert r.status_code == 200, r.text
+        return {c["number"] for c in r.json()["items"]}
+
+    appeal = w.case_in("accepted")  # an agent's intake is accepted at once
+    assert queue("accepted") == {appeal}  # the appeal, not the application
+    admin = Principal(0, "t", "t", Role.ADMIN, None, None)
+    with unit_of_work() as session:
+        counts = queries.summary(session, admin, queries.named_period("today"), None)["counts"]
+        waiting = queries.queue_counts(session, admin)
+    assert counts["total"] == 1
+    assert waiting["accepted"] == 1
+    # the application is still a case for whoever asks for applications
+    listed = w.client.get("/api/v1/cases?kind=application", headers=w.h("admin")).json()
+    assert number in {c["number"] for c in listed["items"]}

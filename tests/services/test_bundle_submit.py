@@ -249,6 +249,11 @@ def test_a_refused_part_withdraws_its_dependants(bundle_city: SharingCity) -> No
     assert parts["birth"]["outcome"] == "not_accepted"
     assert parts["hukou"]["outcome"] == "withdrawn" and parts["hukou"]["status"] == "withdrawn"
     assert "出生医学证明签发" in parts["hukou"]["outcome_reason"]
+    # the withdrawal on the part's own timeline: the reason in Chinese, its English beside it
+    events = city.client.get(f"/api/v1/cases/{numbers['hukou']}/timeline", headers=city.h("admin")).json()
+    gone = [e for e in events if e["action"] == "withdraw"]
+    assert len(gone) == 1 and "已自动撤回" in gone[0]["reason"] and " / " not in gone[0]["reason"]
+    assert gone[0]["payload"]["reason_en"].startswith("withdrawn: the part it depends on")
     assert parts["insurance"]["outcome"] == "open" and parts["insurance"]["status"] == "submitted"
     assert now["state"] == "attention" and "其余事项继续办理" in now["message"]["zh"]
     for action in ("accept", "examine", "approve"):

@@ -90,6 +90,21 @@ def validation_problems(errors: list[Any]) -> list[FieldProblem]:
     return out
 
 
+def http_problem(exc: StarletteHTTPException) -> JSONResponse:
+    """A framework HTTP error (unknown path, wrong method…) as a bilingual problem document."""
+    zh = {404: "未找到", 405: "不支持的请求方法", 401: "未认证", 403: "无权限", 413: "请求体过大"}
+    en = str(exc.detail) if exc.detail else "HTTP error"
+    body = {
+        "type": f"about:blank#http_{exc.status_code}",
+        "title": en,
+        "status": exc.status_code,
+        "code": f"http_{exc.status_code}",
+        "detail": en,
+        "message": {"zh": zh.get(exc.status_code, "请求错误"), "en": en},
+    }
+    return problem_response(exc.status_code, body, getattr(exc, "headers", None))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app`` (each API and page app calls this once)."""
 
@@ -123,17 +138,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        zh = {404: "未找到", 405: "不支持的请求方法", 401: "未认证", 403: "无权限", 413: "请求体过大"}
-        en = str(exc.detail) if exc.detail else "HTTP error"
-        body = {
-            "type": f"about:blank#http_{exc.status_code}",
-            "title": en,
-            "status": exc.status_code,
-            "code": f"http_{exc.status_code}",
-            "detail": en,
-            "message": {"zh": zh.get(exc.status_code, "请求错误"), "en": en},
-        }
-        return problem_response(exc.status_code, body, getattr(exc, "headers", None))
+        return http_problem(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - safety net

@@ -14,15 +14,28 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from zhizhi.http.capability import Capability
+from zhizhi.http.problems import http_problem
 from zhizhi.ui import admin, i18n, nav
 from zhizhi.ui.csrf import CsrfFailed
 from zhizhi.ui.session import LOGIN_URL, LoginRequired
 from zhizhi.ui.templating import render, use_template_dirs
 
 STATIC = Path(__file__).parent / "static"
+# answered as problem documents (JSON) whatever the client accepts
+MACHINE_PATHS = ("/api/", "/open311/", "/docs", "/openapi.json", "/static/", "/healthz", "/redoc")
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page: GET or HEAD, accepting HTML, outside the machine paths."""
+    return (
+        request.method in {"GET", "HEAD"}
+        and "text/html" in request.headers.get("accept", "")
+        and not request.url.path.startswith(MACHINE_PATHS)
+    )
 
 
 def configure(capabilities: Sequence[Capability]) -> None:
@@ -47,6 +60,14 @@ def install(app: FastAPI, capabilities: Sequence[Capability]) -> None:
     @app.exception_handler(LoginRequired)
     async def _login(_: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"{LOGIN_URL}?next={exc.next_url}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _not_a_page(request: Request, exc: StarletteHTTPException) -> Response:
+        # a mistyped address in a browser gets the shell's page (with the menu), not JSON
+        if exc.status_code == 404 and wants_page(request):
+            message = i18n.translate("error.not_found", i18n.lang_of(request))
+            return render(request, "error.html", {"message": message}, status_code=404)
+        return http_problem(exc)
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:

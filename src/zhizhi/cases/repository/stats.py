@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Integer, Select, Text, and_, case, cast, e
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
-from zhizhi.cases.enums import OPEN_STATUSES, CaseStatus, SlaState
+from zhizhi.cases.enums import OPEN_STATUSES, CaseKind, CaseStatus, SlaState
 from zhizhi.cases.models import Case, CaseUnit
 from zhizhi.cases.periods import Period
 from zhizhi.catalogue import service as catalogue
@@ -79,16 +79,22 @@ def _work_queue_filter(queue: str, principal: Principal | None) -> list[ColumnEl
     raise ValueError(queue)
 
 
+# The 12345 workbench's queues and the cockpit's 诉求办理 figures count appeals and city events;
+# applications (办件, the same engine) have their back office (/work/applications) and the
+# cockpit's services tab (docs/services.md) — their statuses and clocks are not an appeal's.
+NOT_APPLICATION = Case.kind != CaseKind.APPLICATION.value
+
+
 def queue_filter(queue: str, now: datetime, principal: Principal | None = None) -> list[ColumnElement[bool]]:
     """The filters of a queue (``ValueError`` for an unknown name); ``principal`` narrows
-    ``co_unit_pending`` to the caller's own co-units."""
+    ``co_unit_pending`` to the caller's own co-units. Applications are in no queue here."""
     if queue in WORK_QUEUES:
-        return _work_queue_filter(queue, principal)
+        return [NOT_APPLICATION, *_work_queue_filter(queue, principal)]
     if queue in {"warning", "overdue"}:
-        return [Case.status.in_(_OPEN), sla_filter(SlaState(queue), now)]
+        return [NOT_APPLICATION, Case.status.in_(_OPEN), sla_filter(SlaState(queue), now)]
     if queue not in QUEUES:
         raise ValueError(queue)
-    return [Case.status == CaseStatus(queue).value]
+    return [NOT_APPLICATION, Case.status == CaseStatus(queue).value]
 
 
 def queue_counts(session: Session, principal: Principal, now: datetime) -> dict[str, int]:
@@ -99,7 +105,7 @@ def queue_counts(session: Session, principal: Principal, now: datetime) -> dict[
     ]
     # every queue is a subset of these statuses: closed and merged cases (most rows) are skipped
     statuses = sorted(set(_OPEN) | {CaseStatus.REPLIED.value, CaseStatus.REVIEWING.value})
-    row = session.execute(select(*columns).where(scope, Case.status.in_(statuses))).one()
+    row = session.execute(select(*columns).where(scope, NOT_APPLICATION, Case.status.in_(statuses))).one()
     return {q: int(row._mapping[q] or 0) for q in ALL_QUEUES}
 
 
@@ -132,6 +138,7 @@ def _base(
         Case.created_at >= period.start,
         Case.created_at < period.end,
         Case.status != CaseStatus.MERGED.value,
+        NOT_APPLICATION,
     ]
     if category:
         filters.append(Case.category_id.in_(catalogue.category_ids(category)))

@@ -363,7 +363,7 @@ def deliver(ctx: Context, case: Case, body: s.Deliver) -> Outcome:
 @declare(s.Withdraw, plain=("申请人已撤回申请", "Withdrawn by the applicant"))
 def withdraw(ctx: Context, case: Case, body: s.Withdraw) -> Outcome:
     case.clock_stopped_at = case.closed_at = ctx.now
-    return {}, body.reason
+    return ({"reason_en": body.reason_en} if body.reason_en else {}), body.reason
 
 
 def offered(case: Case, action: str) -> bool:

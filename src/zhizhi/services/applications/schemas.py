@@ -190,6 +190,9 @@ class Deliver(ActionBody):
 class Withdraw(ActionBody):
     action: Literal["withdraw"]
     reason: Required
+    # the platform's own withdrawals (a bundle part whose prerequisite was refused) say why in
+    # both languages: ``reason`` in Chinese, this in English (kept in the event's payload)
+    reason_en: str | None = Field(None, max_length=2000)
 
 
 # ---- views -----------------------------------------------------------------------------------

@@ -78,11 +78,12 @@ def states(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, st
     return out
 
 
-def withdraw(session: Session, case_id: int, reason: str) -> None:
+def withdraw(session: Session, case_id: int, reason: str, reason_en: str) -> None:
     """Withdraw a part's application for the platform (a part it depends on was refused): the
-    application lifecycle's ``withdraw`` action, by the system, with the reason."""
+    application lifecycle's ``withdraw`` action, by the system, with the reason in both
+    languages (the timeline shows the reader's)."""
     case = cases.case_by_id(session, case_id)
     if case is None:
         return
-    body = app_schemas.Withdraw(action="withdraw", reason=reason[:2000])
+    body = app_schemas.Withdraw(action="withdraw", reason=reason[:2000], reason_en=reason_en[:2000])
     cases.perform(session, cases.SYSTEM, case.number, body)

@@ -375,7 +375,7 @@ def settle(session: Session, case_id: int, action: str) -> None:
             f"{zh} / {en}",
         )
         session.flush()
-        parts.withdraw(session, other.case_id, f"{zh} / {en}")
+        parts.withdraw(session, other.case_id, zh, en)
         withdrawn.append(key)
     audit.record(
         session,
