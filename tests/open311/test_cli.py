@@ -107,3 +107,38 @@ def test_keys_and_client_round_trip(server: str) -> None:
 def test_unreachable_server(db: str) -> None:
     result = run("services", "--endpoint", "http://127.0.0.1:9/open311/v2/")
     assert result.exit_code == 2
+
+
+def test_key_create_and_scope_from_the_command_line(world: Any) -> None:
+    from sqlalchemy import select
+
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.core.models import AuditEntry
+
+    made = run("key-create", "district-app", "--division", "430104", "--service", "HJBH")
+    assert made.exit_code == 0, made.output
+    line = next(x for x in run("key-list").output.splitlines() if x.startswith("district-app"))
+    assert "430104" in line and "HJBH" in line
+    # a bad scope: refused with the field's words, and no client is created
+    bad = run("key-create", "bad-app", "--division", "43x1")
+    assert bad.exit_code == 2 and "行政区划代码前缀" in bad.output
+    unknown = run("key-create", "bad-app", "--service", "NO-SUCH")
+    assert unknown.exit_code == 2 and "NO-SUCH" in unknown.output
+    assert "bad-app" not in run("key-list").output
+    # widen to anywhere, any service; then narrow again — each change audited with before/after
+    assert run("key-scope", "district-app").exit_code == 0
+    line = next(x for x in run("key-list").output.splitlines() if x.startswith("district-app"))
+    assert "430104" not in line and "HJBH" not in line
+    assert run("key-scope", "district-app", "--division", "4301").exit_code == 0
+    assert run("key-scope", "no-such-app", "--division", "4301").exit_code == 2
+    with unit_of_work() as s:
+        changes = [
+            e.detail
+            for e in s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "open311.client_scoped", AuditEntry.object_id == "district-app")
+                .order_by(AuditEntry.seq)
+            )
+        ]
+    assert [c["after"]["division_prefix"] for c in changes] == ["430104", None, "4301"]
+    assert changes[1]["before"] == {"division_prefix": "430104", "service_codes": ["HJBH"]}

@@ -20,6 +20,14 @@ ApiKey = Annotated[
     str | None, typer.Option("--api-key", envvar="ZHIZHI_OPEN311_API_KEY", help="a client's key")
 ]
 Jurisdiction = Annotated[str | None, typer.Option("--jurisdiction", help="jurisdiction_id")]
+Division = Annotated[
+    str | None,
+    typer.Option("--division", help="area: a division code prefix (4301 a city, 430104 a district)"),
+]
+Services = Annotated[
+    list[str] | None,
+    typer.Option("--service", help="a service (category) code it may post to; repeat for more"),
+]
 
 
 def _print(data: Any) -> None:
@@ -46,8 +54,28 @@ def build() -> typer.Typer:
     )
 
     @app.command("key-create")
-    def key_create(name: str) -> None:
-        """Create a posting client and print its API key (shown once: hand it over safely)."""
+    def key_create(name: str, division: Division = None, service: Services = None) -> None:
+        """Create a posting client and print its API key (shown once: hand it over safely);
+        --division and --service limit what it may post (as the admin page does)."""
+        from zhizhi.core import audit
+        from zhizhi.core.db import unit_of_work
+        from zhizhi.core.errors import DomainError
+        from zhizhi.open311 import clients
+
+        actor = audit.Actor(None, "zhizhi open311")
+        try:
+            with unit_of_work() as session:
+                _client, key = clients.create_scoped(session, name, actor, division, list(service or []))
+        except DomainError as exc:
+            err.print(f"[red]错误[/] {exc.zh} / {exc.en}")
+            raise typer.Exit(2) from None
+        console.print(f"已创建客户端 client created: {name}")
+        print(key)
+
+    @app.command("key-scope")
+    def key_scope(name: str, division: Division = None, service: Services = None) -> None:
+        """Set what a client may post: an area (division code prefix) and services (category
+        codes); without either, anywhere and any service."""
         from zhizhi.core import audit
         from zhizhi.core.db import unit_of_work
         from zhizhi.core.errors import DomainError
@@ -55,16 +83,18 @@ def build() -> typer.Typer:
 
         try:
             with unit_of_work() as session:
-                _client, key = clients.create_client(session, name, actor=audit.Actor(None, "zhizhi open311"))
+                c = clients.scope(
+                    session, name, division, list(service or []), actor=audit.Actor(None, "zhizhi open311")
+                )
+                shown = f"{c.division_prefix or '*'} {','.join(c.service_codes or []) or '*'}"
         except DomainError as exc:
             err.print(f"[red]错误[/] {exc.zh} / {exc.en}")
             raise typer.Exit(2) from None
-        console.print(f"已创建客户端 client created: {name}")
-        print(key)
+        console.print(f"已设置范围 scope set: {name} {shown}")
 
     @app.command("key-list")
     def key_list() -> None:
-        """List the posting clients (prefix of each key, never the key)."""
+        """List the posting clients: name, key prefix (never the key), state, area, services."""
         from zhizhi.core.db import unit_of_work
         from zhizhi.open311 import clients
 
@@ -72,7 +102,9 @@ def build() -> typer.Typer:
             rows = clients.list_clients(session)
         for c in rows:
             state = "active" if c.active else "revoked"
-            console.print(f"{c.name}\t{c.key_prefix}\t{state}\t{c.created_at}\t{c.last_used_at or '-'}")
+            area = f"{c.division_prefix or '*'}\t{','.join(c.service_codes or []) or '*'}"
+            used = c.last_used_at or "-"
+            console.print(f"{c.name}\t{c.key_prefix}\t{state}\t{area}\t{c.created_at}\t{used}")
 
     @app.command("key-revoke")
     def key_revoke(name: str) -> None:

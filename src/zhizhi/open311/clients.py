@@ -186,19 +186,18 @@ def admin_create(
 ) -> tuple[Open311Client, str]:
     """A new client from the admin page: its key is returned once, never stored."""
     require_admin(principal)
-    prefix, codes = checked_scope(session, division_prefix, service_codes or [])
-    client, key = create_client(session, name, actor=principal.actor)
-    client.division_prefix, client.service_codes = prefix, codes or None
-    session.flush()
-    audit.record(
-        session,
-        "open311.client_scoped",
-        principal.actor,
-        object_type="open311_client",
-        object_id=client.name,
-        division_prefix=prefix,
-        service_codes=codes,
-    )
+    return create_scoped(session, name, principal.actor, division_prefix, service_codes or [])
+
+
+def create_scoped(
+    session: Session, name: str, actor: audit.Actor, division_prefix: str | None, service_codes: list[str]
+) -> tuple[Open311Client, str]:
+    """A new client limited to an area and services (checked first: nothing is created when
+    either is invalid); the key is returned once. The admin page and ``zhizhi open311
+    key-create --division --service`` both come here."""
+    prefix, codes = checked_scope(session, division_prefix, service_codes)
+    client, key = create_client(session, name, actor=actor)
+    scope(session, client.name, prefix, codes, actor=actor)  # recorded even when open: the starting scope
     return client, key
 
 
@@ -228,6 +227,14 @@ def set_scope(
     session: Session, principal: Principal, name: str, division_prefix: str | None, service_codes: list[str]
 ) -> Open311Client:
     require_admin(principal)
+    return scope(session, name, division_prefix, service_codes, actor=principal.actor)
+
+
+def scope(
+    session: Session, name: str, division_prefix: str | None, service_codes: list[str], *, actor: audit.Actor
+) -> Open311Client:
+    """Set a client's area and services (empty: anywhere, any service), audited with before
+    and after; for the admin page and the command line."""
     client = _named(session, name)
     prefix, codes = checked_scope(session, division_prefix, service_codes)
     before = {"division_prefix": client.division_prefix, "service_codes": list(client.service_codes or [])}
@@ -236,7 +243,7 @@ def set_scope(
     audit.record(
         session,
         "open311.client_scoped",
-        principal.actor,
+        actor,
         object_type="open311_client",
         object_id=client.name,
         before=before,
