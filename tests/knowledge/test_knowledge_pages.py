@@ -104,3 +104,17 @@ def test_both_languages(world: World) -> None:
     login(world.client, "steward")
     zh = world.client.get("/knowledge/new").text
     assert "保存草稿" in zh and "标签" in zh
+
+
+def test_versions_name_who_saved_them_never_the_login(world: World) -> None:
+    from sqlalchemy import update
+
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.org.models import User
+
+    with unit_of_work() as s:
+        s.execute(update(User).where(User.username == "steward").values(display_name="陈知远"))
+    ref = _write_and_publish(world)
+    table = world.client.get(f"/knowledge/article?ref={ref}").text.split('id="kb-versions"', 1)[1]
+    table = table.split("</table>", 1)[0]
+    assert "陈知远 ·" in table and "steward ·" not in table

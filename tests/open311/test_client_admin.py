@@ -124,3 +124,17 @@ def test_bad_input_and_permissions(client: Any, world: Any) -> None:
     login(client, "admin")
     english = client.get(f"{PAGE}/kept?lang=en").text
     assert "Rotate the key" in english and "The whole city" in english
+
+
+def test_the_client_page_names_its_creator_not_the_login(client: Any, world: Any) -> None:
+    from sqlalchemy import update
+
+    from zhizhi.core.db import unit_of_work
+    from zhizhi.org.models import User
+
+    with unit_of_work() as s:
+        s.execute(update(User).where(User.username == "admin").values(display_name="周建平"))
+    login(client, "admin")
+    assert post_form(client, PAGE, PAGE, {"name": "named-app"}).status_code == 200
+    page = client.get(f"{PAGE}/named-app").text
+    assert "· 周建平</dd>" in page and "· admin</dd>" not in page

@@ -135,11 +135,13 @@ def article_page(
     article = service.get_article(session, principal, ref)
     manage = principal.can(Permission.KNOWLEDGE_MANAGE)
     out = service.to_out(session, article)
+    versions = service.history(session, principal, ref)
     ctx = {
         "r": _row(session, article),
         "out": out,
         "text": service.published_text(session, article),
-        "versions": service.history(session, principal, ref),
+        "versions": versions,
+        "names": org.display_names(session, [v.saved_by for v in versions]),  # never the login
         "manage": manage,
         "cited_by": direct.citations_of_article(session, principal, ref) if manage else [],
         "done": done if done in ("saved", "published", "retired") else "",

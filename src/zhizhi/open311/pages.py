@@ -19,6 +19,7 @@ from zhizhi.core.principal import Principal
 from zhizhi.http.capability import AdminSection
 from zhizhi.http.deps import DbSession
 from zhizhi.open311 import clients
+from zhizhi.org import service as org
 from zhizhi.ui import admin, csrf, i18n
 from zhizhi.ui.forms import FormErrors
 from zhizhi.ui.session import Staff
@@ -64,6 +65,7 @@ def _detail(
     done = (request.query_params.get("done") or "")[:12]
     ctx = {
         "c": info,
+        "created_by": org.display_names(session, [info.created_by]).get(info.created_by, info.created_by),
         "area": clients.area_name(session, info.division_prefix),
         "services": service_choices(session, lang),
         "done": done if done in DONE else "",
