@@ -18,10 +18,11 @@ from zhizhi.services.applications import service as applications
 from zhizhi.services.applications.enums import ApplicantType as AppApplicantType
 from zhizhi.services.applications.enums import MaterialState, SubmitChannel
 from zhizhi.services.items import service as items
+from zhizhi.services.items.enums import APPLICANT_TYPE_LABELS as APPLICANT_LABELS
+from zhizhi.services.items.enums import ApplicantType
 from zhizhi.services.prefill.service import Fetched
 from zhizhi.services.window import rules
 from zhizhi.services.window import schemas as s
-from zhizhi.services.window.enums import APPLICANT_LABELS, ApplicantType
 
 _TYPES = {t.value for t in ApplicantType}
 _HELD = {MaterialState.RECEIVED.value, MaterialState.BY_DATA.value}
@@ -114,7 +115,7 @@ def check_applicant(data: s.ReceiveIn, item: WindowItem) -> Applicant:
         problems.append(
             FieldProblem("applicant_type", f"该事项的申请人应为：{served}", f"this item serves: {served_en}")
         )
-    if data.applicant_type is ApplicantType.PERSON:
+    if data.applicant_type is ApplicantType.NATURAL_PERSON:
         if not certificates.is_valid_id_number(data.applicant_id.upper()):
             problems.append(
                 FieldProblem(
@@ -195,7 +196,7 @@ def submit(
 
 
 def _applicant_in(applicant: Applicant) -> apps.ApplicantIn:
-    person = applicant.type is ApplicantType.PERSON
+    person = applicant.type is ApplicantType.NATURAL_PERSON
     return apps.ApplicantIn(
         type=AppApplicantType.PERSON if person else AppApplicantType.ORGANISATION,
         name=applicant.name,

@@ -9,7 +9,8 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhizhi.core.db import Base, JSONType, UTCDateTime
-from zhizhi.services.window.enums import ApplicantType, Outcome, WindowKind
+from zhizhi.services.items.enums import ApplicantType
+from zhizhi.services.window.enums import Outcome, WindowKind
 
 
 def _in(name: str, values: Any) -> CheckConstraint:

@@ -15,8 +15,9 @@ from zhizhi.core import clock
 from zhizhi.core.errors import DomainError
 from zhizhi.core.permissions import Permission
 from zhizhi.http.deps import DbSession
+from zhizhi.services.items.enums import APPLICANT_TYPE_LABELS as APPLICANT_LABELS
+from zhizhi.services.items.enums import ApplicantType
 from zhizhi.services.window import backoffice, service
-from zhizhi.services.window.enums import APPLICANT_LABELS, ApplicantType
 from zhizhi.services.window.schemas import ReceiveIn
 from zhizhi.ui import csrf, i18n
 from zhizhi.ui.forms import FormErrors, Posted
@@ -66,7 +67,8 @@ def _desk(
         "q": q,
         "found": found,
         "item": item,
-        "form": form or {"applicant_type": ApplicantType.PERSON.value, "started_at": clock.now().isoformat()},
+        "form": form
+        or {"applicant_type": ApplicantType.NATURAL_PERSON.value, "started_at": clock.now().isoformat()},
         "ticked": set(ticked or []),
         "values": values or {},
         "field_errors": field_errors or {},

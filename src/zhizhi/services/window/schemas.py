@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from zhizhi.services.window.enums import ApplicantType, WindowKind
+from zhizhi.services.items.enums import ApplicantType
+from zhizhi.services.window.enums import WindowKind
 
 Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
