@@ -13,49 +13,45 @@ Excel sheets (whose cells are matched against the Chinese label) and the data it
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum, StrEnum
-from typing import Self
+from typing import Any, Self, cast
 
 
-class LabelledStrEnum(StrEnum):
+class _Words:
+    """The words of a member and of its vocabulary (mixed into both enum kinds below)."""
+
+    zh: str
+    en: str
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    @classmethod
+    def labels(cls) -> dict[Self, tuple[str, str]]:
+        """``member → (中文, English)`` in declaration order."""
+        return {m: (m.zh, m.en) for m in cast(Iterable[Self], cls)}
+
+
+def _words(member: Any, value: object, zh: str, en: str) -> Any:
+    member._value_ = value
+    member.zh, member.en = zh, en
+    return member
+
+
+class LabelledStrEnum(_Words, StrEnum):
     """A string enum whose members are declared ``NAME = value, 中文, English``."""
 
     _value_: str
-    zh: str
-    en: str
 
     def __new__(cls, value: str, zh: str = "", en: str = "") -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.zh, member.en = zh, en
-        return member
-
-    def label(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
-
-    @classmethod
-    def labels(cls) -> dict[Self, tuple[str, str]]:
-        """``member → (中文, English)`` in declaration order."""
-        return {m: (m.zh, m.en) for m in cls}
+        return cast(Self, _words(str.__new__(cls, value), value, zh, en))
 
 
-class LabelledIntEnum(IntEnum):
+class LabelledIntEnum(_Words, IntEnum):
     """An integer enum whose members are declared ``NAME = value, 中文, English``."""
 
     _value_: int
-    zh: str
-    en: str
 
     def __new__(cls, value: int, zh: str = "", en: str = "") -> Self:
-        member = int.__new__(cls, value)
-        member._value_ = value
-        member.zh, member.en = zh, en
-        return member
-
-    def label(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
-
-    @classmethod
-    def labels(cls) -> dict[Self, tuple[str, str]]:
-        """``member → (中文, English)`` in declaration order."""
-        return {m: (m.zh, m.en) for m in cls}
+        return cast(Self, _words(int.__new__(cls, value), value, zh, en))
