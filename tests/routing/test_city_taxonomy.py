@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.routing.free_phrasings import BARBECUE_NOISE, GARBAGE, VENDING, VENDING_FRESH
+from tests.routing.free_phrasings import BARBECUE_NOISE, GARBAGE, VENDING, VENDING_FRESH, VENDING_THIRD
 from tests.shared_data import shared_path
 from zhizhi.intelligence.classifier import city
 from zhizhi.intelligence.classifier.relabel import relabel
@@ -83,5 +83,9 @@ def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
     assert rate(VENDING, True) >= rate(VENDING, False) >= 0.7  # trained on the whole corpus: 71 % both
     assert rate(VENDING_FRESH, True) >= rate(VENDING_FRESH, False)
     fresh = (rate(VENDING_FRESH, False), rate(VENDING_FRESH, True))
-    print(f"street vending ranked {rate(VENDING, True):.1%}, fresh set {fresh[0]:.1%} → {fresh[1]:.1%}")
+    third = (rate(VENDING_THIRD, False), rate(VENDING_THIRD, True))
+    print(
+        f"street vending {rate(VENDING, False):.1%} → ranked {rate(VENDING, True):.1%}, fresh set "
+        f"{fresh[0]:.1%} → {fresh[1]:.1%}, third set {third[0]:.1%} → {third[1]:.1%}"
+    )
     assert rate(GARBAGE, True) >= 0.9
