@@ -161,7 +161,7 @@ def main() -> None:
             f"{name}: trained in {time.perf_counter() - t:.1f} s; base texts relabelled {moved}; "
             f"tokenised texts added {added}"
         )
-    print(f"{'':22} " + " ".join(f"{n:>14}" for n in names_run))
+    print(f"{'':28} " + " ".join(f"{n:>14}" for n in names_run))
     for key in results["before"]:
         print(f"{key:28} " + " ".join(f"{results[n][key]:14.1%}" for n in names_run))
     n = len(PHRASINGS)
