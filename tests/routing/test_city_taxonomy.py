@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.routing.free_phrasings import BARBECUE_NOISE, GARBAGE, VENDING, VENDING_FRESH
+from tests.routing.free_phrasings import BARBECUE_NOISE, GARBAGE, VENDING, VENDING_FRESH, VENDING_THIRD
 from tests.shared_data import shared_path
 from zhizhi.intelligence.classifier import city
 from zhizhi.intelligence.classifier.relabel import relabel
@@ -66,7 +66,7 @@ def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
     garbage_rate = sum(first_level(c, parents) == "SRHJ" for c in garbage) / len(GARBAGE)
     vending_rate = sum(first_level(c, parents) == "SRHJ" for c in vending) / len(VENDING)
     assert garbage_rate >= 0.9, garbage
-    assert vending_rate >= 0.7, vending  # measured 79 %: the 90 % target is not met (docs)
+    assert vending_rate >= 0.85, vending  # measured 100 % (issue 11 item 3; 79 % before it)
     assert [first_level(c, parents) for c in noise] == ["SRHJ", "SRHJ"]  # not 城乡建设 → 住建局
     assert "CXJS" not in trained.metadata["relabelled"]
     assert trained.metadata["relabelled"]["SRHJ.01"]["CXJS"] >= 10
@@ -80,8 +80,19 @@ def test_demo_city_model_proposes_city_categories_for_free_phrasings() -> None:
         codes = city.predict_codes(trained.model, texts, tops if ranked else None)
         return sum(first_level(c, parents) == "SRHJ" for c in codes) / len(texts)
 
-    assert rate(VENDING, True) >= rate(VENDING, False) >= 0.7  # trained on the whole corpus: 71 % both
+    assert rate(VENDING, True) >= rate(VENDING, False) >= 0.85  # whole corpus: 100 % both (71 % before)
     assert rate(VENDING_FRESH, True) >= rate(VENDING_FRESH, False)
+    # issue 11 item 3: the demo history's ~250 composed street-vending confirmations and the city's
+    # own regularisation (``city.CITY_PARAMS``); VENDING_THIRD was written before either, and no
+    # choice was made on it. Measured on the whole corpus: fresh 92.9 %, third 79.2 % (ranked);
+    # the 90 % target is NOT met on the third set (docs/benchmarks.md, fourth pass)
+    assert rate(VENDING_FRESH, True) >= 0.8
+    assert rate(VENDING_THIRD, True) >= rate(VENDING_THIRD, False)
+    assert rate(VENDING_THIRD, True) >= 0.7
     fresh = (rate(VENDING_FRESH, False), rate(VENDING_FRESH, True))
-    print(f"street vending ranked {rate(VENDING, True):.1%}, fresh set {fresh[0]:.1%} → {fresh[1]:.1%}")
+    third = (rate(VENDING_THIRD, False), rate(VENDING_THIRD, True))
+    print(
+        f"street vending {rate(VENDING, False):.1%} → ranked {rate(VENDING, True):.1%}, fresh set "
+        f"{fresh[0]:.1%} → {fresh[1]:.1%}, third set {third[0]:.1%} → {third[1]:.1%}"
+    )
     assert rate(GARBAGE, True) >= 0.9

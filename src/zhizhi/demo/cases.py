@@ -15,6 +15,7 @@ from zhizhi.catalogue.enums import Urgency
 from zhizhi.core import clock
 from zhizhi.core.permissions import Role
 from zhizhi.core.principal import Principal
+from zhizhi.demo import vending
 from zhizhi.demo.org import DemoOrg
 from zhizhi.org import service as org
 from zhizhi.routing.service import compute_suggestions
@@ -254,6 +255,9 @@ def load_cases(
     """Drive ``count`` cases to their target states; ``closed_log`` receives (what was filed, the
     lead unit's code, the closure time) of each closed case (the follow-ups read it)."""
     rng = random.Random(seed)
+    # the words of street-vending appeals: composed (``demo.vending``) from a stream of their own,
+    # so the rest of the demo's cases stay what they were
+    wording = random.Random(seed + 2)
     # some decisions left waiting, so the supervisor's 延期待审 and 差评待复核 queues hold work; a
     # stream of its own, so the demo's cases stay what they were
     waiting = random.Random(seed + 1)
@@ -281,6 +285,9 @@ def load_cases(
         district = districts[street.parent_id or 0].name.removesuffix("人民政府")
         street_name = street.name.removesuffix("办事处").removesuffix("人民政府")
         place = f"{district}{street_name}{rng.choice(ROADS)}{rng.randint(1, 999)}号"
+        content = template.format(place=place)
+        if cat == vending.CODE:  # as many ways of putting it as callers have
+            subject, content = vending.appeal(wording, place)
         start = end - timedelta(days=rng.uniform(0.2, 40))
         start = start.replace(hour=rng.randint(0, 11), minute=rng.randint(0, 59))
         public = target == "received" or rng.random() < 0.3
@@ -288,7 +295,7 @@ def load_cases(
             appeal_type=atype,
             channel="web" if public else "hotline",
             subject=subject,
-            content=template.format(place=place) + _personal_words(made),
+            content=content + _personal_words(made),
             address=f"湖南省长沙市{place}",
             urgency=Urgency.URGENT if rng.random() < 0.08 else Urgency.NORMAL,
             contact_name=rng.choice(SURNAMES) + rng.choice(["先生", "女士", "伟", "芳", "娜", "磊"]),

@@ -18,6 +18,7 @@ from zhizhi.core import audit, clock
 from zhizhi.core.calendar_store import seed_known_years
 from zhizhi.core.errors import ValidationFailed
 from zhizhi.demo.applications import load_applications
+from zhizhi.demo.archive import ARCHIVE, load_archive
 from zhizhi.demo.bundles import load_bundles
 from zhizhi.demo.cases import load_cases
 from zhizhi.demo.certificates import load_certificates
@@ -38,7 +39,7 @@ def is_loaded(session: Session) -> bool:
     return org.has_departments(session)
 
 
-def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
+def load_demo(session: Session, *, cases: int = 341, archive: int = ARCHIVE) -> dict[str, int]:
     if is_loaded(session):
         return {}
     registry.install()
@@ -50,6 +51,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
     categories = load_catalogue(session, demo)
     users = load_users(session, demo)
     certificates = load_certificates(session, demo)
+    archived = load_archive(session, demo, count=archive)  # the earlier months, closed
     closed: list[Any] = []
     made = load_cases(session, demo, count=cases, closed_log=closed)
     made += load_recurrences(session, closed) + load_grid_work(session) + load_citizen(session)
@@ -72,6 +74,7 @@ def load_demo(session: Session, *, cases: int = 341) -> dict[str, int]:
         "categories": len(categories),
         "users": len(users),
         "cases": made,
+        "archived_cases": archived,
         "classifier_models": trained,
         "certificates": certificates,
         "saved_queues": queues,

@@ -52,6 +52,13 @@ def _divisions() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def street_names() -> list[tuple[str, str]]:
+    """(district, street) of every street the demo creates, in its order, without a database."""
+    rows = _divisions()
+    names = {r["code"]: r["name"] for r in rows if r["level"] == "county"}
+    return [(names[r["parent_code"]], r["name"]) for r in rows if r["level"] == "township"]
+
+
 def _category_tree() -> list[dict[str, str]]:
     """The demo city's tree (data/category_tree.csv, see data/SOURCES.md)."""
     path = resources.files("zhizhi.demo") / "data" / "category_tree.csv"
