@@ -254,6 +254,15 @@ def test_a_refused_part_withdraws_its_dependants(bundle_city: SharingCity) -> No
     gone = [e for e in events if e["action"] == "withdraw"]
     assert len(gone) == 1 and "已自动撤回" in gone[0]["reason"] and " / " not in gone[0]["reason"]
     assert gone[0]["payload"]["reason_en"].startswith("withdrawn: the part it depends on")
+    # the back office's page shows the reader's language only
+    from tests.pages.helpers import login
+
+    login(city.client, "admin")
+    zh = city.client.get(f"/work/applications/{numbers['hukou']}?lang=zh").text
+    en = city.client.get(f"/work/applications/{numbers['hukou']}?lang=en").text
+    assert "已自动撤回" in zh and "withdrawn: the part it depends on" not in zh
+    assert "withdrawn: the part it depends on" in en and "已自动撤回" not in en
+    city.client.cookies.clear()
     assert parts["insurance"]["outcome"] == "open" and parts["insurance"]["status"] == "submitted"
     assert now["state"] == "attention" and "其余事项继续办理" in now["message"]["zh"]
     for action in ("accept", "examine", "approve"):
