@@ -11,16 +11,19 @@
   var status = document.getElementById("map-status");
   var address = document.getElementById("f-address");
   var autoAddress = "";
+  var lookups = 0; // only the answer for the latest point may fill the address
 
   function say(text) { if (status) status.textContent = text; }
   function msg(name) { return (box && box.getAttribute("data-msg-" + name)) || ""; }
 
   function lookup(lat, lng) {
     var url = box.getAttribute("data-reverse") + "?lat=" + lat.toFixed(6) + "&lng=" + lng.toFixed(6);
+    var mine = ++lookups;
     say(msg("looking"));
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (data) {
+        if (mine !== lookups) return; // a later point was picked meanwhile: its answer decides
         var parts = [];
         if (data.address) parts.push(data.address);
         if (data.grid_name) parts.push(msg("grid") + data.grid_name);
@@ -30,7 +33,7 @@
           autoAddress = data.address;
         }
       })
-      .catch(function () { say(msg("none")); });
+      .catch(function () { if (mine === lookups) say(msg("none")); });
   }
 
   if (box && window.L && latInput && lngInput) {
