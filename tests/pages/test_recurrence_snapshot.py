@@ -123,12 +123,17 @@ def test_unit_scoped_view_reads_stored_results_not_the_text(world: Any) -> None:
 
 def test_a_case_closed_again_is_scored_afresh(world: Any) -> None:
     """重办 and a second closure: the stored result of the first closure no longer counts."""
+    # on a fixed day at noon, Beijing time: the steps below stay on one local day (run across
+    # midnight, the day's snapshot is the next day's and the view is computed live — seen in CI)
+    noon = clock.now().astimezone(clock.SHANGHAI).replace(hour=12, minute=0, second=0, microsecond=0)
+    clock.freeze(noon - timedelta(days=1))
     noise = str(world.create(**NOISE)["number"])
     world.act("dispatcher", noise, "dispatch", lead_department="S1")
     world.act("h_s1", noise, "sign")
     world.act("h_s1", noise, "reply", reply="已处理完毕，详见说明。")
     world.act("agent", noise, "rate", rating="dissatisfied", resolved=False)
     world.act("supervisor", noise, "review_explain", reason="已向市民解释施工许可情况")  # closed
+    clock.freeze(clock.now() + timedelta(minutes=1))  # the problem comes back after the closure
     world.create(**NOISE | {"content": "麓山南路工地夜间施工噪音又开始扰民了"})
     tasks.refresh_recurrence()
     assert _view("h_s1")["recurred_30"] == 1
