@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from tests.builders import PASSWORD, USERS
+from tests.builders import USERS
 from tests.pages.helpers import login
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
@@ -237,23 +237,9 @@ def busy_world(world: Any, session: Any) -> Any:
 def _services(world: Any) -> None:
     """The one-stop services of the test city: published items, an item steward, halls with
     windows and seated clerks."""
-    from tests.services.apps_data import publish_items
-    from tests.services.window_support import build_halls
-    from zhizhi.core.db import unit_of_work
-    from zhizhi.core.permissions import Role
-    from zhizhi.org import service as org
+    from tests.services.window_support import services_staff
 
-    with unit_of_work() as s:
-        org.create_user(
-            s,
-            username="istew",
-            password=PASSWORD,
-            role=Role.ITEM_STEWARD,
-            department=org.department_by_code(s, "CITY"),
-            display_name="istew",
-        )
-    publish_items(world)
-    build_halls(world)
+    services_staff(world)
 
 
 @pytest.mark.parametrize("username", ROLES)

@@ -272,23 +272,9 @@ def test_admin_day(browser: Any, live_server: str, world: Any) -> None:
 
 def _services_staff(world: Any) -> None:
     """Published items, an item steward ``istew`` (city) and halls with seated clerks."""
-    from tests.services.apps_data import publish_items
-    from tests.services.window_support import build_halls
-    from zhizhi.core.db import unit_of_work
-    from zhizhi.core.permissions import Role
-    from zhizhi.org import service as org
+    from tests.services.window_support import services_staff
 
-    with unit_of_work() as s:
-        org.create_user(
-            s,
-            username="istew",
-            password=PASSWORD,
-            role=Role.ITEM_STEWARD,
-            department=org.department_by_code(s, "CITY"),
-            display_name="事项管理员 刘洋",
-        )
-    publish_items(world)
-    build_halls(world)
+    services_staff(world, "事项管理员 刘洋")
 
 
 def test_item_steward_day(browser: Any, live_server: str, world: Any) -> None:

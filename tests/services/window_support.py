@@ -70,3 +70,21 @@ def publish_item(world: World, body: dict[str, Any], user: str = "istew") -> str
 def reception_count(table: str = "service_window_receptions") -> int:
     with unit_of_work() as s:
         return int(s.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def services_staff(world: World, steward_name: str = "istew") -> None:
+    """The one-stop services of the test city: published items, an item steward ``istew`` (city,
+    shown as ``steward_name``) and halls with windows and seated clerks."""
+    from tests.services.apps_data import publish_items
+
+    with unit_of_work() as s:
+        org.create_user(
+            s,
+            username="istew",
+            password=PASSWORD,
+            role=Role.ITEM_STEWARD,
+            department=org.department_by_code(s, "CITY"),
+            display_name=steward_name,
+        )
+    publish_items(world)
+    build_halls(world)

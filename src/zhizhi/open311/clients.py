@@ -197,7 +197,7 @@ def create_scoped(
     key-create --division --service`` both come here."""
     prefix, codes = checked_scope(session, division_prefix, service_codes)
     client, key = create_client(session, name, actor=actor)
-    scope(session, client.name, prefix, codes, actor=actor)  # recorded even when open: the starting scope
+    _set_scope(session, client, prefix, codes, actor)  # recorded even when open: the starting scope
     return client, key
 
 
@@ -237,6 +237,13 @@ def scope(
     and after; for the admin page and the command line."""
     client = _named(session, name)
     prefix, codes = checked_scope(session, division_prefix, service_codes)
+    return _set_scope(session, client, prefix, codes, actor)
+
+
+def _set_scope(
+    session: Session, client: Open311Client, prefix: str | None, codes: list[str], actor: audit.Actor
+) -> Open311Client:
+    """Store an already checked scope and audit it with before and after."""
     before = {"division_prefix": client.division_prefix, "service_codes": list(client.service_codes or [])}
     client.division_prefix, client.service_codes = prefix, codes or None
     session.flush()
