@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
@@ -175,11 +176,21 @@ async def act(
 def _act(number: str, raw: dict[str, Any], request: Request, token: str | None, key: str | None) -> Response:
     with request_transaction() as session:
         # the body is read by the lifecycle of the case's kind (422 before anything else, as before)
-        body = lifecycles.for_kind(service.kind_of(session, number)).parse(raw)
+        kind = service.kind_of(session, number)
+        try:
+            body = lifecycles.for_kind(kind).parse(raw)
+        except RequestValidationError:  # the same answer from the database, or the other kind's
+            if (kind := service.kind_of(session, number, fresh=True)) is None:
+                raise
+            body = lifecycles.for_kind(kind).parse(raw)
         principal = resolve_principal(request, session, token)
         if principal is None:
             raise Unauthorized("请先登录（缺少访问令牌）", "authentication required (no bearer token)")
-        case, acted = service.perform_once(session, principal, number, body, key)
+        try:
+            case, acted = service.perform_once(session, principal, number, body, key, parsed_as=kind)
+        except service.StaleKind as stale:  # the remembered kind was of another database's case
+            body = lifecycles.for_kind(stale.kind).parse(raw)
+            case, acted = service.perform_once(session, principal, number, body, key)
         out = service.to_out(session, case, principal)
     return Response(
         out.model_dump_json(),

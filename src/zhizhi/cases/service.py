@@ -246,7 +246,7 @@ def _append_event(
         to_status=to_status,
         integrity=integrity.seal(case, event, units),  # the row after the write, the new event
     )
-    repo.append_event(session, event, entry)
+    repo.append_event(session, case, event, entry)
 
 
 def get_case(session: Session, principal: Principal, number: str, *, for_update: bool = False) -> Case:
@@ -260,10 +260,32 @@ def get_case(session: Session, principal: Principal, number: str, *, for_update:
     return case
 
 
-def kind_of(session: Session, number: str) -> str | None:
+def kind_of(session: Session, number: str, *, fresh: bool = False) -> str | None:
     """The kind of case ``number`` (``None``: no such case), unscoped: it only picks the lifecycle
-    that reads an action's body, before the caller's scope is checked."""
-    return repo.kind_of(session, number)
+    that reads an action's body, before the caller's scope is checked. A case's kind never
+    changes, so it is remembered per process (``fresh``: read it again); :func:`perform_once`
+    checks it under the row lock (``parsed_as``), so a stale answer (a database built afresh)
+    is corrected and the body read again, never acted on."""
+    kind = None if fresh else _KINDS.get(number)
+    if kind is None:
+        kind = repo.kind_of(session, number)
+        if kind is not None:
+            if len(_KINDS) >= _KINDS_MAX:
+                _KINDS.clear()
+            _KINDS[number] = kind
+    return kind
+
+
+_KINDS: dict[str, str] = {}
+_KINDS_MAX = 200_000
+
+
+class StaleKind(Exception):
+    """The body was read by another kind's lifecycle than the locked case's (``kind``)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
 
 def _action_hash(number: str, body: Any) -> str:
@@ -283,11 +305,23 @@ def perform(
 
 
 def perform_once(
-    session: Session, principal: Principal, number: str, body: Any, idempotency_key: str | None = None
+    session: Session,
+    principal: Principal,
+    number: str,
+    body: Any,
+    idempotency_key: str | None = None,
+    *,
+    parsed_as: str | None = None,
 ) -> tuple[Case, bool]:
-    """:func:`perform`, also saying whether it acted (``False``: an idempotent replay)."""
+    """:func:`perform`, also saying whether it acted (``False``: an idempotent replay).
+
+    ``parsed_as``: the kind whose lifecycle read ``body`` (from :func:`kind_of`); when the locked
+    case is of a kind with another lifecycle, :class:`StaleKind` before anything is written."""
     action: str = body.action
     case = get_case(session, principal, number, for_update=True)
+    if parsed_as is not None and lifecycles.for_kind(parsed_as) is not lifecycles.for_kind(case.kind):
+        _KINDS[number] = case.kind
+        raise StaleKind(case.kind)
     scope = digest = ""
     if idempotency_key is not None:
         _check_key_length(idempotency_key)

@@ -167,6 +167,25 @@ def insert_with_entry(session: Session, table: Table, values: dict[str, Any], en
     written_to_inbox(session)
 
 
+def update_insert_with_entry(
+    session: Session,
+    target: Table,
+    key: dict[str, Any],
+    changes: dict[str, Any],
+    table: Table,
+    values: dict[str, Any],
+    entry: dict[str, Any],
+) -> bool:
+    """PostgreSQL only: ``UPDATE target SET changes WHERE key``, one row of ``table`` and its audit
+    entry (made by :func:`entry`) in one statement — a lifecycle action's whole write in one round
+    trip. ``False`` when the update matched no row: then no entry was written and the caller must
+    fail the transaction (the row of ``table`` is undone by its rollback)."""
+    done = repo.update_insert_with_inbox(session, target, key, changes, table, values, entry)
+    if done:
+        written_to_inbox(session)
+    return done
+
+
 def _chain(
     session: Session | Connection, items: list[dict[str, Any]], head: tuple[int, str] | None = None
 ) -> int:

@@ -21,16 +21,20 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     event,
     exists,
     false,
     func,
+    inspect,
     or_,
     select,
     true,
     update,
 )
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from zhizhi.cases.enums import SlaState
 from zhizhi.cases.models import Case, CaseEvent, CaseUnit, IdempotencyKey
@@ -86,18 +90,41 @@ def find_visible(
     """The case with ``number`` and whether ``principal`` may see it, in one query (an action's
     first read: its row lock, the visibility check and whether it has co-units together; a case
     without co-units needs no second read for them)."""
-    has_co = exists().where(CaseUnit.case_id == Case.id)
-    stmt = select(Case, scope_clause(principal).label("visible"), has_co.label("has_co")).where(
-        Case.number == number
-    )
-    if for_update:
-        stmt = stmt.with_for_update(of=Case)
-    row = session.execute(stmt).first()
+    row = session.execute(_visible_statement(principal, for_update), {"number": number}).first()
     if row is None:
         return None, False
     if not row[2]:
         session.info.setdefault(_CO_UNITS, {})[row[0].id] = []
     return row[0], bool(row[1])
+
+
+_VISIBLE: dict[tuple[Any, ...], Select[Case, bool, bool]] = {}
+_VISIBLE_MAX = 4096
+
+
+def _visible_statement(principal: Principal, for_update: bool) -> Select[Case, bool, bool]:
+    """:func:`find_visible`'s statement, built once per scope (the number is its parameter): the
+    scope clause and the statement's tree cost more Python than the round trip on an action."""
+    key = (
+        principal.role,
+        principal.user_id,
+        principal.department_path,
+        principal.verified_case_id,
+        for_update,
+    )
+    cached = _VISIBLE.get(key)
+    if cached is not None:
+        return cached
+    has_co = exists().where(CaseUnit.case_id == Case.id)
+    stmt = select(Case, scope_clause(principal).label("visible"), has_co.label("has_co")).where(
+        Case.number == bindparam("number", type_=Case.number.type)
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=Case)
+    if len(_VISIBLE) >= _VISIBLE_MAX:
+        _VISIBLE.clear()
+    _VISIBLE[key] = stmt
+    return stmt
 
 
 def kind_of(session: Session, number: str) -> str | None:
@@ -267,11 +294,42 @@ def add_event(session: Session, event: CaseEvent) -> None:
 _EVENTS = cast(Table, CaseEvent.__table__)
 
 
-def append_event(session: Session, values: dict[str, Any], entry: dict[str, Any]) -> None:
-    """Append a timeline event and its audit entry (``audit.entry``): one statement on
-    PostgreSQL (:func:`zhizhi.core.audit.insert_with_entry`). The case's own changes are flushed
-    first (``Session.execute`` autoflushes)."""
+def append_event(session: Session, case: Case, values: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Append a timeline event and its audit entry (``audit.entry``) after ``case``'s own changes.
+
+    PostgreSQL: the case's changed columns (with the version check and bump the ORM's flush
+    would do), the event and the entry in one statement (:func:`_write_with_event`); elsewhere
+    the case is flushed by the insert's autoflush (:func:`zhizhi.core.audit.insert_with_entry`)."""
+    if session.get_bind().dialect.name == "postgresql" and _write_with_event(session, case, values, entry):
+        return
     audit.insert_with_entry(session, _EVENTS, values, entry)
+
+
+_CASES = cast(Table, Case.__table__)
+_COLUMN_OF = {prop.key: prop.columns[0].name for prop in inspect(Case).column_attrs}
+
+
+def _write_with_event(session: Session, case: Case, values: dict[str, Any], entry: dict[str, Any]) -> bool:
+    """The case's pending column changes, the event and the entry in one statement; the case then
+    holds them as flushed (no second ``UPDATE``). ``False`` (nothing done) for a case that is not
+    a plain loaded row with column changes only."""
+    state = inspect(case)
+    if not state.persistent or not state.committed_state:
+        return False
+    old_version = case.version
+    changes = {
+        key: state.dict[key] for key in state.committed_state if key in _COLUMN_OF and key in state.dict
+    }
+    if len(changes) != len(state.committed_state) or "version" in changes:
+        return False
+    changes["version"] = old_version + 1
+    columns = {_COLUMN_OF[key]: value for key, value in changes.items()}
+    for attr, value in changes.items():  # first: the statement's autoflush must not write the case
+        set_committed_value(case, attr, value)
+    key = {"id": case.id, "version": old_version}
+    if not audit.update_insert_with_entry(session, _CASES, key, columns, _EVENTS, values, entry):
+        raise StaleDataError(f"case {case.id}: version {old_version} was changed by someone else")
+    return True
 
 
 def idempotency_key(session: Session, scope: str, key: str) -> IdempotencyKey | None:

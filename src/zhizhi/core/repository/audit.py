@@ -54,6 +54,53 @@ def insert_with_inbox(session: Session, table: Table, values: dict[str, Any], en
     session.execute(statement, {**values, **{f"au_{c}": entry[c] for c in INBOX_FIELDS}})
 
 
+_UPDATE_WITH_INBOX: dict[tuple[Any, ...], Any] = {}
+
+
+def update_insert_with_inbox(
+    session: Session,
+    target: Table,
+    key: dict[str, Any],
+    changes: dict[str, Any],
+    table: Table,
+    values: dict[str, Any],
+    entry: dict[str, Any],
+) -> bool:
+    """PostgreSQL: ``UPDATE target SET changes WHERE key`` and one row of ``table`` in CTEs, the
+    audit entry into ``audit_inbox`` selected from the update's ``RETURNING`` (so it exists only
+    if the update matched a row): whether it did. Built once per tables and column sets."""
+    cache_key = (target.name, tuple(key), tuple(changes), table.name, tuple(values))
+    statement = _UPDATE_WITH_INBOX.get(cache_key)
+    if statement is None:
+        first = next(iter(key))
+        updated = (
+            update(target)
+            .where(*(target.c[c] == bindparam(f"k_{c}", type_=target.c[c].type) for c in key))
+            .values({c: bindparam(f"u_{c}", type_=target.c[c].type) for c in changes})
+            .returning(target.c[first])
+            .cte(f"upd_{target.name}")
+        )
+        new_row = insert(table).values({c: bindparam(f"r_{c}", type_=table.c[c].type) for c in values})
+        statement = _UPDATE_WITH_INBOX[cache_key] = (
+            insert(INBOX)
+            .from_select(
+                list(INBOX_FIELDS),
+                select(*(bindparam(f"au_{c}", type_=INBOX.c[c].type) for c in INBOX_FIELDS)).select_from(
+                    updated
+                ),
+            )
+            .add_cte(new_row.cte(f"new_{table.name}"))
+            .returning(INBOX.c.id)
+        )
+    params = (
+        {f"k_{c}": v for c, v in key.items()}
+        | {f"u_{c}": v for c, v in changes.items()}
+        | {f"r_{c}": v for c, v in values.items()}
+        | {f"au_{c}": entry[c] for c in INBOX_FIELDS}
+    )
+    return session.execute(statement, params).first() is not None
+
+
 def insert_row(session: Session, table: Table, values: dict[str, Any]) -> None:
     session.execute(insert(table), values)
 
