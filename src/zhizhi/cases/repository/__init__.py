@@ -324,8 +324,10 @@ def _write_with_event(session: Session, case: Case, values: dict[str, Any], entr
         return False
     changes["version"] = old_version + 1
     columns = {_COLUMN_OF[key]: value for key, value in changes.items()}
-    for attr, value in changes.items():  # first: the statement's autoflush must not write the case
-        set_committed_value(case, attr, value)
+    # first: the statement's autoflush must not write the case. The row is now as written, so
+    # it is marked clean as a flush would (no pass of the unit of work over it at the commit)
+    set_committed_value(case, "version", old_version + 1)
+    state._commit_all(state.dict, session.identity_map)
     key = {"id": case.id, "version": old_version}
     if not audit.update_insert_with_entry(session, _CASES, key, columns, _EVENTS, values, entry):
         raise StaleDataError(f"case {case.id}: version {old_version} was changed by someone else")
