@@ -20,6 +20,9 @@ pytestmark = pytest.mark.browser
 PHONE = "13912345678"
 HERE = {"latitude": 28.1806, "longitude": 112.9361}  # by 麓山南路2号 in the demo addresses
 
+# an <img> that finished loading (successfully or not): waiting for the element alone raced
+_LOADED = "s => { const img = document.querySelector(s); return img !== null && img.complete; }"
+
 
 def _until(check: Any, timeout: float = 20.0) -> None:
     """Poll ``check()`` (the page's CSP forbids the string evaluation of wait_for_function)."""
@@ -81,8 +84,9 @@ def test_citizen_submits_with_photo_and_map_point(browser: Any, live_server: str
     page.fill("#f-phone", PHONE)
     page.click("main button[type=submit]")
     page.wait_for_selector("#track-photos img")
-    loaded = page.evaluate("document.querySelector('#track-photos img').naturalWidth")
-    assert loaded > 0  # the signed thumbnail link loads
+    # the signed thumbnail link loads: the image decodes (a broken link completes with width 0)
+    page.wait_for_function(_LOADED, arg="#track-photos img")
+    assert page.evaluate("s => document.querySelector(s).naturalWidth", "#track-photos img") > 0
     _shot(page, "attachments-track-390")
     assert not [e for e in errors if "Content Security Policy" in e]
 
@@ -96,7 +100,8 @@ def test_citizen_submits_with_photo_and_map_point(browser: Any, live_server: str
     desk.wait_for_url(lambda url: "/login" not in url)
     desk.goto(f"/work/cases/{number}")
     desk.wait_for_selector("#attachments img")
-    assert desk.evaluate("document.querySelector('#attachments img').naturalHeight") > 0
+    desk.wait_for_function(_LOADED, arg="#attachments img")
+    assert desk.evaluate("s => document.querySelector(s).naturalHeight", "#attachments img") > 0
     assert "麓山南路" in desk.inner_text("main")
     _shot(desk, "attachments-case-page")
     desk.goto("/work/intake")

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from zhizhi.cases import export, lifecycles, search, service
+from zhizhi.cases import export, kinds, lifecycles, search, service
 from zhizhi.cases import schemas as s
 from zhizhi.cases.filters import CaseFilter, parse_filter
 from zhizhi.core import clock
@@ -176,11 +176,11 @@ async def act(
 def _act(number: str, raw: dict[str, Any], request: Request, token: str | None, key: str | None) -> Response:
     with request_transaction() as session:
         # the body is read by the lifecycle of the case's kind (422 before anything else, as before)
-        kind = service.kind_of(session, number)
+        kind = kinds.kind_of(session, number)
         try:
             body = lifecycles.for_kind(kind).parse(raw)
         except RequestValidationError:  # the same answer from the database, or the other kind's
-            if (kind := service.kind_of(session, number, fresh=True)) is None:
+            if (kind := kinds.kind_of(session, number, fresh=True)) is None:
                 raise
             body = lifecycles.for_kind(kind).parse(raw)
         principal = resolve_principal(request, session, token)
@@ -188,7 +188,7 @@ def _act(number: str, raw: dict[str, Any], request: Request, token: str | None, 
             raise Unauthorized("请先登录（缺少访问令牌）", "authentication required (no bearer token)")
         try:
             case, acted = service.perform_once(session, principal, number, body, key, parsed_as=kind)
-        except service.StaleKind as stale:  # the remembered kind was of another database's case
+        except kinds.StaleKind as stale:  # the remembered kind was of another database's case
             body = lifecycles.for_kind(stale.kind).parse(raw)
             case, acted = service.perform_once(session, principal, number, body, key)
         out = service.to_out(session, case, principal)

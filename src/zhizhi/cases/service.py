@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhizhi.addresses.service import Location, locate
-from zhizhi.cases import actions, actors, eventtext, integrity, lifecycles, policy, search
+from zhizhi.cases import actions, actors, eventtext, integrity, kinds, lifecycles, policy, search
 from zhizhi.cases import repository as repo
 from zhizhi.cases import schemas as s
 from zhizhi.cases.enums import LABELS, UNRESOLVED, CaseKind, CaseStatus, Channel, SlaState
@@ -260,34 +260,6 @@ def get_case(session: Session, principal: Principal, number: str, *, for_update:
     return case
 
 
-def kind_of(session: Session, number: str, *, fresh: bool = False) -> str | None:
-    """The kind of case ``number`` (``None``: no such case), unscoped: it only picks the lifecycle
-    that reads an action's body, before the caller's scope is checked. A case's kind never
-    changes, so it is remembered per process (``fresh``: read it again); :func:`perform_once`
-    checks it under the row lock (``parsed_as``), so a stale answer (a database built afresh)
-    is corrected and the body read again, never acted on."""
-    kind = None if fresh else _KINDS.get(number)
-    if kind is None:
-        kind = repo.kind_of(session, number)
-        if kind is not None:
-            if len(_KINDS) >= _KINDS_MAX:
-                _KINDS.clear()
-            _KINDS[number] = kind
-    return kind
-
-
-_KINDS: dict[str, str] = {}
-_KINDS_MAX = 200_000
-
-
-class StaleKind(Exception):
-    """The body was read by another kind's lifecycle than the locked case's (``kind``)."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
 def _action_hash(number: str, body: Any) -> str:
     data = {"number": number, "body": body.model_dump(mode="json")}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -315,13 +287,13 @@ def perform_once(
 ) -> tuple[Case, bool]:
     """:func:`perform`, also saying whether it acted (``False``: an idempotent replay).
 
-    ``parsed_as``: the kind whose lifecycle read ``body`` (from :func:`kind_of`); when the locked
-    case is of a kind with another lifecycle, :class:`StaleKind` before anything is written."""
+    ``parsed_as``: the kind whose lifecycle read ``body`` (``kinds.kind_of``); when the locked
+    case is of a kind with another lifecycle, ``kinds.StaleKind`` before anything is written."""
     action: str = body.action
     case = get_case(session, principal, number, for_update=True)
     if parsed_as is not None and lifecycles.for_kind(parsed_as) is not lifecycles.for_kind(case.kind):
-        _KINDS[number] = case.kind
-        raise StaleKind(case.kind)
+        kinds.remember(number, case.kind)
+        raise kinds.StaleKind(case.kind)
     scope = digest = ""
     if idempotency_key is not None:
         _check_key_length(idempotency_key)
