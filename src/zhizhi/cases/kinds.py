@@ -2,8 +2,9 @@
 
 An action's body is read by the lifecycle of the case's kind before the case is read under its
 lock (a 422 comes first), so each action used to ask the database for the kind. A case's kind
-never changes once created, so the answer is remembered here (bounded: emptied at
-:data:`MAX` numbers). Where a database is built afresh (tests truncate it) a number can come
+never changes once created, so the answer is remembered here (a
+:class:`~zhizhi.core.proccache.ProcessCache`: the least recently used beyond :data:`MAX`
+numbers are forgotten). Where a database is built afresh (tests truncate it) a number can come
 back as another kind: :func:`zhizhi.cases.service.perform_once` compares the remembered kind
 with the locked row's and raises :class:`StaleKind` before anything is written; the caller
 reads the body again by the right lifecycle (``cases.endpoints``).
@@ -14,9 +15,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from zhizhi.cases import repository as repo
+from zhizhi.core.proccache import ProcessCache
 
 MAX = 200_000
-_KINDS: dict[str, str] = {}
+_KINDS: ProcessCache[str] = ProcessCache("case_kinds", ttl=86_400, maxsize=MAX)
 
 
 class StaleKind(Exception):
@@ -40,6 +42,4 @@ def kind_of(session: Session, number: str, *, fresh: bool = False) -> str | None
 
 
 def remember(number: str, kind: str) -> None:
-    if len(_KINDS) >= MAX:
-        _KINDS.clear()
-    _KINDS[number] = kind
+    _KINDS.put(number, kind)

@@ -13,6 +13,7 @@ built by org's repository), never through org's model.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, cast
 
@@ -98,33 +99,15 @@ def find_visible(
     return row[0], bool(row[1])
 
 
-_VISIBLE: dict[tuple[Any, ...], Select[Case, bool, bool]] = {}
-_VISIBLE_MAX = 4096
-
-
+@functools.lru_cache(maxsize=4096)
 def _visible_statement(principal: Principal, for_update: bool) -> Select[Case, bool, bool]:
-    """:func:`find_visible`'s statement, built once per scope (the number is its parameter): the
+    """:func:`find_visible`'s statement, built once per caller (the number is its parameter): the
     scope clause and the statement's tree cost more Python than the round trip on an action."""
-    key = (
-        principal.role,
-        principal.user_id,
-        principal.department_path,
-        principal.verified_case_id,
-        for_update,
-    )
-    cached = _VISIBLE.get(key)
-    if cached is not None:
-        return cached
     has_co = exists().where(CaseUnit.case_id == Case.id)
     stmt = select(Case, scope_clause(principal).label("visible"), has_co.label("has_co")).where(
         Case.number == bindparam("number", type_=Case.number.type)
     )
-    if for_update:
-        stmt = stmt.with_for_update(of=Case)
-    if len(_VISIBLE) >= _VISIBLE_MAX:
-        _VISIBLE.clear()
-    _VISIBLE[key] = stmt
-    return stmt
+    return stmt.with_for_update(of=Case) if for_update else stmt
 
 
 def kind_of(session: Session, number: str) -> str | None:

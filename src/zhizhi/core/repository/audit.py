@@ -32,7 +32,25 @@ def insert_inbox(session: Session, items: list[dict[str, Any]]) -> None:
     session.execute(insert(INBOX), items if len(items) > 1 else items[0])
 
 
-_WITH_INBOX: dict[tuple[str, tuple[str, ...]], Any] = {}
+_WITH_INBOX: dict[tuple[Any, ...], Any] = {}
+
+
+def _row_cte(table: Table, values: dict[str, Any], prefix: str = "") -> Any:
+    """``INSERT`` of one row of ``table`` (parameters ``<prefix><column>``) as a CTE."""
+    row = insert(table).values({c: bindparam(f"{prefix}{c}", type_=table.c[c].type) for c in values})
+    return row.cte(f"new_{table.name}")
+
+
+def _inbox_insert(source: Any = None) -> Any:
+    """``INSERT INTO audit_inbox SELECT :au_…`` (``FROM source`` when given: one entry per row)."""
+    entry = select(*(bindparam(f"au_{c}", type_=INBOX.c[c].type) for c in INBOX_FIELDS))
+    if source is not None:
+        entry = entry.select_from(source)
+    return insert(INBOX).from_select(list(INBOX_FIELDS), entry)
+
+
+def _entry_params(entry: dict[str, Any]) -> dict[str, Any]:
+    return {f"au_{c}": entry[c] for c in INBOX_FIELDS}
 
 
 def insert_with_inbox(session: Session, table: Table, values: dict[str, Any], entry: dict[str, Any]) -> None:
@@ -42,19 +60,8 @@ def insert_with_inbox(session: Session, table: Table, values: dict[str, Any], en
     key = (table.name, tuple(values))
     statement = _WITH_INBOX.get(key)
     if statement is None:
-        new_row = insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in values})
-        statement = _WITH_INBOX[key] = (
-            insert(INBOX)
-            .from_select(
-                list(INBOX_FIELDS),
-                select(*(bindparam(f"au_{c}", type_=INBOX.c[c].type) for c in INBOX_FIELDS)),
-            )
-            .add_cte(new_row.cte(f"new_{table.name}"))
-        )
-    session.execute(statement, {**values, **{f"au_{c}": entry[c] for c in INBOX_FIELDS}})
-
-
-_UPDATE_WITH_INBOX: dict[tuple[Any, ...], Any] = {}
+        statement = _WITH_INBOX[key] = _inbox_insert().add_cte(_row_cte(table, values))
+    session.execute(statement, {**values, **_entry_params(entry)})
 
 
 def update_insert_with_inbox(
@@ -70,33 +77,23 @@ def update_insert_with_inbox(
     audit entry into ``audit_inbox`` selected from the update's ``RETURNING`` (so it exists only
     if the update matched a row): whether it did. Built once per tables and column sets."""
     cache_key = (target.name, tuple(key), tuple(changes), table.name, tuple(values))
-    statement = _UPDATE_WITH_INBOX.get(cache_key)
+    statement = _WITH_INBOX.get(cache_key)
     if statement is None:
-        first = next(iter(key))
         updated = (
             update(target)
             .where(*(target.c[c] == bindparam(f"k_{c}", type_=target.c[c].type) for c in key))
             .values({c: bindparam(f"u_{c}", type_=target.c[c].type) for c in changes})
-            .returning(target.c[first])
+            .returning(target.c[next(iter(key))])
             .cte(f"upd_{target.name}")
         )
-        new_row = insert(table).values({c: bindparam(f"r_{c}", type_=table.c[c].type) for c in values})
-        statement = _UPDATE_WITH_INBOX[cache_key] = (
-            insert(INBOX)
-            .from_select(
-                list(INBOX_FIELDS),
-                select(*(bindparam(f"au_{c}", type_=INBOX.c[c].type) for c in INBOX_FIELDS)).select_from(
-                    updated
-                ),
-            )
-            .add_cte(new_row.cte(f"new_{table.name}"))
-            .returning(INBOX.c.id)
+        statement = _WITH_INBOX[cache_key] = (
+            _inbox_insert(updated).add_cte(_row_cte(table, values, "r_")).returning(INBOX.c.id)
         )
     params = (
         {f"k_{c}": v for c, v in key.items()}
         | {f"u_{c}": v for c, v in changes.items()}
         | {f"r_{c}": v for c, v in values.items()}
-        | {f"au_{c}": entry[c] for c in INBOX_FIELDS}
+        | _entry_params(entry)
     )
     return session.execute(statement, params).first() is not None
 
