@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from zhizhi.core import audit, sealer
 from zhizhi.core.db import get_engine, session_factory, unit_of_work
@@ -104,3 +105,68 @@ def test_entries_a_crashed_process_left_in_the_inbox_are_chained_by_the_next_sea
     with session_factory()() as s:
         newest = s.get(audit.AuditEntry, 4)
         assert newest is not None and newest.action == "test.orphan" and newest.detail == {"n": 2}
+
+
+@pytest.mark.postgres_only  # the sealer's one-statement move is PostgreSQL's
+def test_a_seal_moves_each_entry_whole_in_inbox_order_or_nothing(db: str) -> None:
+    at = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    items = [
+        {
+            "at": at,
+            "actor_id": None,
+            "actor": "系统",
+            "action": "test.a",
+            "object_type": None,
+            "object_id": None,
+            "detail": {},
+        },
+        {
+            "at": at,
+            "actor_id": 7,
+            "actor": "handler",
+            "action": "test.b",
+            "object_type": "case",
+            "object_id": "20261122000001",
+            "detail": {"备注": "已联系\u2028维保", "n": [1, {"x": None}]},
+        },
+        {
+            "at": at,
+            "actor_id": 8,
+            "actor": "agent",
+            "action": "test.c",
+            "object_type": "case",
+            "object_id": "x",
+            "detail": {"k": 1.5},
+        },
+    ]
+    with get_engine().begin() as conn:
+        conn.execute(insert(audit.AuditInbox), items)
+        # a row already at the second entry's place: the move must fail as a whole
+        conn.execute(
+            insert(audit.AuditEntry),
+            {
+                "seq": 2,
+                "at": at,
+                "actor": "x",
+                "action": "x",
+                "detail": {},
+                "prev_hash": "0",
+                "hash": "f" * 64,
+            },
+        )
+    with pytest.raises(IntegrityError), get_engine().begin() as conn:
+        audit.seal(conn)
+    with session_factory()() as s:
+        assert audit.pending_count(s) == 3  # nothing taken from the inbox, the head not moved
+        assert s.scalar(select(audit.AuditHead.seq)) == 0
+        s.execute(audit.ENTRIES.delete())
+        s.commit()
+    with get_engine().begin() as conn:
+        assert audit.seal(conn) == 3
+    result, waiting = _counts()
+    assert result.ok and (result.count, waiting) == (3, 0)
+    with session_factory()() as s:
+        chained = s.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.seq)).all()
+        fields = [{f: getattr(e, f) for f in items[0]} for e in chained]
+        assert fields == items
+        assert s.scalar(select(audit.AuditHead.hash)) == chained[-1].hash

@@ -23,6 +23,7 @@ Where the chaining happens depends on the database (docs/platform.md, "Audit cha
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -93,7 +94,9 @@ def chain_hash(prev_hash: str, payload: bytes, key: bytes | None = None) -> str:
     return auditkey.hmac_sm3(key, prev_hash.encode() + payload)
 
 
-def entry_hash(prev_hash: str, seq: int, item: dict[str, Any], key_id: str | None, key: bytes | None) -> str:
+def entry_hash(
+    prev_hash: str, seq: int, item: Mapping[str, Any], key_id: str | None, key: bytes | None
+) -> str:
     """The hash of the entry ``item`` (columns as in ``audit_log``) at ``seq`` after ``prev_hash``."""
     payload = canonical(
         seq,
@@ -208,12 +211,22 @@ def seal(conn: Session | Connection, limit: int = 5000) -> int:
     """Move committed inbox entries into the chain, oldest first (the caller commits).
 
     The head row is locked *before* the inbox is read, so concurrent sealers queue instead of
-    chaining the same entries twice.  PostgreSQL only (``DELETE … RETURNING`` of a batch)."""
-    head = repo.head_for_update(conn)
-    items = repo.take_inbox(conn, limit)
-    if not items:
+    chaining the same entries twice.  PostgreSQL only: the entries are hashed here and moved by
+    one statement (:func:`zhizhi.core.repository.audit.move_inbox`)."""
+    seq, prev = repo.head_for_update(conn)
+    rows = repo.read_inbox(conn, limit)
+    if not rows:
         return 0
-    return _chain(conn, items, head=head)
+    ring = auditkey.load()
+    key_id, key = ring.active_id, ring.active
+    chained = []
+    for row in rows:
+        seq += 1
+        digest = entry_hash(prev, seq, row._mapping, key_id, key)
+        chained.append((seq, prev, digest))
+        prev = digest
+    repo.move_inbox(conn, [row.id for row in rows], chained, key_id)
+    return len(rows)
 
 
 def seal_all(engine: Engine, limit: int = 5000) -> int:

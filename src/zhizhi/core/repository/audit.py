@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, column, delete, func, insert, select, table, text, update
+from sqlalchemy import Connection, Table, bindparam, column, func, insert, select, table, text, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from zhizhi.core.models import ENTRIES, HEAD, INBOX, AuditEntry, AuditHead, AuditInbox
@@ -102,14 +103,58 @@ def insert_row(session: Session, table: Table, values: dict[str, Any]) -> None:
     session.execute(insert(table), values)
 
 
-def take_inbox(conn: Session | Connection, limit: int) -> list[dict[str, Any]]:
-    """Delete up to ``limit`` committed inbox entries, oldest first, and return their columns
-    (``DELETE … RETURNING``: PostgreSQL)."""
-    batch = select(INBOX.c.id).order_by(INBOX.c.id).limit(limit).scalar_subquery()
-    rows = sorted(
-        conn.execute(delete(INBOX).where(INBOX.c.id.in_(batch)).returning(*INBOX.c)), key=lambda r: r.id
+def read_inbox(conn: Session | Connection, limit: int) -> list[Any]:
+    """Up to ``limit`` committed inbox entries, oldest first (id and the entry's columns)."""
+    return list(
+        conn.execute(
+            select(INBOX.c.id, *(INBOX.c[f] for f in INBOX_FIELDS)).order_by(INBOX.c.id).limit(limit)
+        )
     )
-    return [{f: getattr(r, f) for f in INBOX_FIELDS} for r in rows]
+
+
+# The inbox rows of ``ids`` become chain entries inside the database: the entry's columns are
+# moved by PostgreSQL, and only what Python computed (sequence numbers, hashes) is sent, as four
+# arrays; the head moves in the same statement.  (An ``executemany`` of the entries cost the
+# sealer half its time and the database a statement per entry: docs/benchmarks.md.)
+_MOVE = text(
+    """
+    WITH chained AS (
+        SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:seqs AS bigint[]),
+                             CAST(:prevs AS varchar[]), CAST(:hashes AS varchar[]))
+            AS c(id, seq, prev_hash, hash)
+    ), moved AS (
+        DELETE FROM audit_inbox AS i USING chained AS c WHERE i.id = c.id
+        RETURNING i.id, i.at, i.actor_id, i.actor, i.action, i.object_type, i.object_id, i.detail
+    ), head AS (
+        UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1
+    )
+    INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, detail,
+                           prev_hash, hash, key_id)
+    SELECT c.seq, m.at, m.actor_id, m.actor, m.action, m.object_type, m.object_id, m.detail,
+           c.prev_hash, c.hash, :key_id
+    FROM moved AS m JOIN chained AS c ON c.id = m.id
+    """
+)
+
+
+def move_inbox(
+    conn: Session | Connection, ids: list[int], chained: list[tuple[int, str, str]], key_id: str
+) -> None:
+    """PostgreSQL: the inbox entries ``ids`` into the chain as ``chained`` (seq, prev_hash, hash,
+    in the same order) under ``key_id``, deleted from the inbox, the head moved to the last one.
+    The caller holds the head's lock; anything but every entry moved fails the transaction."""
+    params = {
+        "ids": ids,
+        "seqs": [c[0] for c in chained],
+        "prevs": [c[1] for c in chained],
+        "hashes": [c[2] for c in chained],
+        "seq": chained[-1][0],
+        "hash": chained[-1][2],
+        "key_id": key_id,
+    }
+    moved = cast(CursorResult[Any], conn.execute(_MOVE, params)).rowcount
+    if moved != len(ids):
+        raise RuntimeError(f"audit sealer moved {moved} of {len(ids)} inbox entries; rolled back")
 
 
 def pending_count(conn: Session | Connection) -> int:
