@@ -1,7 +1,7 @@
 """Lifecycle actions over HTTP against the floor of the same database work, in the same run.
 
     .venv/bin/python bench/bench_actions.py [--backends postgres] [--runs 3] [--seconds 8]
-        [--cases 300] [--rate 300] [--conns 16]
+        [--cases 300] [--rate 300] [--conns 16] [--gc-log DIR]
 
 Starts real uvicorn servers (2 worker processes, as many as the machine has cores) on one fresh
 database with the demo organisation (``bench_cases.prepare``): this code and the floor
@@ -63,8 +63,12 @@ def _cases(base: str, n: int) -> list[str]:
 def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     url = bench_cases.prepare(backend, args.db_name, args.src)
     env = {"ZHIZHI_AI_MODE": "off", "ZHIZHI_JOBS_RUNNER_IN_WEB": "false"}
-    app = bench_cases.Server(url, "zhizhi.web.app:create_app", env=env, src=args.src)
-    sealer = [bench_cases.Worker(url, "--queue", "bench-idle")] if backend == "postgres" else []
+    if args.gc_log:  # every full collection of the web processes, logged (gcwatch_app.py)
+        Path(args.gc_log).mkdir(parents=True, exist_ok=True)
+        env["ZHIZHI_BENCH_GC_LOG"] = str(Path(args.gc_log).resolve())
+    target = "gcwatch_app:create_app" if args.gc_log else "zhizhi.web.app:create_app"
+    app = bench_cases.Server(url, target, env=env, src=args.src)
+    sealer = [bench_cases.Worker(url, "--queue", "bench-idle", src=args.src)] if backend == "postgres" else []
     floor = bench_cases.Server(url, "floor_app:app")
     runs: dict[str, list[dict[str, float]]] = {"action": [], "floor": [], "fixed": [], "floor_fixed": []}
     life: list[dict[str, float]] = []
@@ -113,7 +117,11 @@ def main() -> None:
     ap.add_argument("--conns", type=int, default=16, help="connections of the closed-loop run")
     ap.add_argument("--no-lifecycle", action="store_true", help="skip the full-lifecycle run")
     ap.add_argument("--db-name", default="zhizhi_bench_actions", help="PostgreSQL database to (re)create")
-    ap.add_argument("--src", help="src/ of another checkout to measure instead (e.g. a copy before a change)")
+    ap.add_argument(
+        "--src",
+        help="src/ of another checkout to measure instead: its web app and sealer (e.g. before a change)",
+    )
+    ap.add_argument("--gc-log", help="folder for a log of the web processes' full garbage collections")
     args = ap.parse_args()
     results = {b: bench_backend(b, args) for b in args.backends.split(",")}
     print(

@@ -9,9 +9,9 @@ One uvicorn worker per server on one fresh PostgreSQL database (``bench_cases.pr
 code, the floor (``floor_app.py``) and, with ``--baseline-src``, another checkout's code. In
 interleaved rounds each gets a closed loop of ``handle`` actions (``--conns`` connections,
 ``--seconds``); the CPU time of the server's process tree and of every ``postgres`` process
-(the sealer worker's database work included) is read from ``/proc`` before and after and divided
-by the requests answered. Linux only; other processes' database work counts too, so run it on a
-quiet machine.
+(the sealer worker's database work included), of the sealer worker's process and of this load
+generator is read from ``/proc`` before and after and divided by the requests answered. Linux
+only; other processes' database work counts too, so run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -57,13 +58,19 @@ def _postgres_cpu() -> float:
 
 
 def measure(
-    pids: list[int], urls: list[str], token: str | None, args: argparse.Namespace
+    pids: list[int], sealer: int, urls: list[str], token: str | None, args: argparse.Namespace
 ) -> dict[str, float]:
-    app0, pg0 = sum(map(_cpu, pids)), _postgres_cpu()
+    app0, pg0, seal0, gen0 = sum(map(_cpu, pids)), _postgres_cpu(), _cpu(sealer), time.process_time()
     result = asyncio.run(openloop.closed(urls, BODY, args.conns, args.seconds, token))
-    app1, pg1 = sum(map(_cpu, pids)), _postgres_cpu()
+    app1, pg1, seal1, gen1 = sum(map(_cpu, pids)), _postgres_cpu(), _cpu(sealer), time.process_time()
     n = result["rps"] * args.seconds
-    return {"rps": result["rps"], "app_ms": 1000 * (app1 - app0) / n, "pg_ms": 1000 * (pg1 - pg0) / n}
+    return {
+        "rps": result["rps"],
+        "app_ms": 1000 * (app1 - app0) / n,
+        "pg_ms": 1000 * (pg1 - pg0) / n,
+        "sealer_ms": 1000 * (seal1 - seal0) / n,
+        "gen_ms": 1000 * (gen1 - gen0) / n,
+    }
 
 
 def main() -> None:
@@ -101,18 +108,24 @@ def main() -> None:
                     urls, auth = [f"{root}/floor/actions/{i}" for i in ids], None
                 else:
                     urls, auth = [f"{root}/api/v1/cases/{n}/actions" for n in numbers], token
-                rows[name].append(measure(_tree(server.proc.pid), urls, auth, args))
+                rows[name].append(measure(_tree(server.proc.pid), sealer.proc.pid, urls, auth, args))
                 print(name, rows[name][-1], flush=True)
     finally:
         for server in servers.values():
             server.stop()
         sealer.stop()
     print(f"\n{args.rounds} rounds × {args.seconds} s, {args.conns} connections, one worker each; medians\n")
-    print("| server | req/s | web process CPU ms/request | PostgreSQL CPU ms/request |")
-    print("|---|---:|---:|---:|")
+    print(
+        "| server | req/s | web process CPU ms/request | PostgreSQL CPU ms/request "
+        "| sealer process CPU ms/request | load generator CPU ms/request |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for name, runs in rows.items():
         m = bench_cases.median_of(runs)
-        print(f"| {name} | {m['rps']:.0f} | {m['app_ms']:.2f} | {m['pg_ms']:.2f} |")
+        print(
+            f"| {name} | {m['rps']:.0f} | {m['app_ms']:.2f} | {m['pg_ms']:.2f} "
+            f"| {m['sealer_ms']:.2f} | {m['gen_ms']:.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ os.environ["ZHIZHI_DATABASE_URL"] = TEST_URL
 os.environ.setdefault("ZHIZHI_MAX_BODY_BYTES", "1000000")
 os.environ["ZHIZHI_JOBS_INLINE"] = "true"  # post-commit jobs run before the response in tests
 os.environ["ZHIZHI_AI_MODE"] = "inline"
+os.environ["ZHIZHI_GC_FREEZE"] = "false"  # test processes start hundreds of apps (core.gcpolicy)
 # every test shares the client address "testclient": the public rate limits are counted (the code
 # runs) but set high; tests/security sets them low where it tests them
 os.environ.setdefault(

@@ -269,6 +269,11 @@ class Settings(BaseSettings):
         description="threads per web process running request handlers (AnyIO's default is 40; 8 gave "
         "25 % more case creations per process, docs/benchmarks.md)",
     )
+    gc_freeze: bool = Field(
+        default=True,
+        description="web processes freeze their start-up heap and the survivors of slow full garbage "
+        "collections, so a full collection does not stall every request for 0.2–0.75 s (core.gcpolicy)",
+    )
     oidc_issuer: str = Field(
         default="",
         max_length=300,

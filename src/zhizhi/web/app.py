@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 import zhizhi
 from zhizhi import registry, ui
-from zhizhi.core import jobs
+from zhizhi.core import gcpolicy, jobs
 from zhizhi.core.settings import get_settings, guard
 from zhizhi.http.edge import OriginCheck, SecurityHeaders
 from zhizhi.http.limits import BodySizeLimit
@@ -111,6 +111,8 @@ def create_app() -> FastAPI:
     app.router.on_startup.append(_require_audit_key)  # first: no key, no start (docs/audit.md)
     app.router.on_startup.append(start_runner)
     app.router.on_startup.append(lambda: _limit_worker_threads(settings.worker_threads))
+    if settings.gc_freeze:  # last: after everything start-up loads (core.gcpolicy)
+        app.router.on_startup.append(gcpolicy.install)
     app.router.on_shutdown.append(stop_runner)
     # outermost last: headers on every answer, then size, origin, rate limits, text (docs/security.md)
     app.add_middleware(TextGuard)
