@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,26 @@ def _setup(backend: str, folder: Path) -> str:
     return url
 
 
+STATUSES = ("accepted", "dispatched", "in_progress", "replied", "closed")
+
+
+def action_entry(i: int, at: datetime, key_id: str) -> dict[str, Any]:
+    """The ``i``-th audit entry shaped like a lifecycle action's (also ``bench_sealer.py``)."""
+    return {
+        "at": at,
+        "actor_id": 7,
+        "actor": "handler_cxjs",
+        "action": "case.handle",
+        "object_type": "case",
+        "object_id": f"2026{i:09d}",
+        "detail": {
+            "from_status": STATUSES[i % 5],
+            "to_status": STATUSES[(i + 1) % 5],
+            "integrity": {"k": key_id, "case": f"{i:032x}", "seq": i % 9 + 1, "event": f"{i:032x}"},
+        },
+    }
+
+
 def _generate(n: int, batch: int = 20000) -> float:
     """Chain ``n`` entries in bulk; returns the seconds it took."""
     from sqlalchemy import insert, text
@@ -88,30 +108,12 @@ def _generate(n: int, batch: int = 20000) -> float:
     key_id, key = ring.active_id, ring.active
     start, t0 = clock.now() - timedelta(days=365), time.perf_counter()
     prev, seq = audit.GENESIS, 0
-    statuses = ("accepted", "dispatched", "in_progress", "replied", "closed")
     with engine.begin() as conn:
         while seq < n:
             rows = []
             for _ in range(min(batch, n - seq)):
                 seq += 1
-                item = {
-                    "at": start + timedelta(seconds=seq * 20),
-                    "actor_id": 7,
-                    "actor": "handler_cxjs",
-                    "action": "case.handle",
-                    "object_type": "case",
-                    "object_id": f"2026{seq:09d}",
-                    "detail": {
-                        "from_status": statuses[seq % 5],
-                        "to_status": statuses[(seq + 1) % 5],
-                        "integrity": {
-                            "k": key_id,
-                            "case": f"{seq:032x}",
-                            "seq": seq % 9 + 1,
-                            "event": f"{seq:032x}",
-                        },
-                    },
-                }
+                item = action_entry(seq, start + timedelta(seconds=seq * 20), key_id)
                 digest = audit.entry_hash(prev, seq, item, key_id, key)
                 rows.append({"seq": seq, "prev_hash": prev, "hash": digest, "key_id": key_id, **item})
                 prev = digest

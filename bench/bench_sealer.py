@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_audit_verify import _setup
+from bench_audit_verify import _setup, action_entry
 from cpu_actions import _postgres_cpu
 
 FLOOR_MOVE = """
@@ -50,24 +50,8 @@ FROM moved ORDER BY id
 def _entries(n: int, first: int) -> list[dict[str, Any]]:
     from zhizhi.core import clock
 
-    statuses = ("accepted", "dispatched", "in_progress", "replied", "closed")
     now = clock.now()
-    return [
-        {
-            "at": now + timedelta(microseconds=i),
-            "actor_id": 7,
-            "actor": "handler_cxjs",
-            "action": "case.handle",
-            "object_type": "case",
-            "object_id": f"2026{i:09d}",
-            "detail": {
-                "from_status": statuses[i % 5],
-                "to_status": statuses[(i + 1) % 5],
-                "integrity": {"k": "k1", "case": f"{i:032x}", "seq": i % 9 + 1, "event": f"{i:032x}"},
-            },
-        }
-        for i in range(first, first + n)
-    ]
+    return [action_entry(i, now + timedelta(microseconds=i), "k1") for i in range(first, first + n)]
 
 
 def _run(engine: Any, kind: str, total: int, batch: int, first: int) -> dict[str, float]:
