@@ -23,7 +23,7 @@ Where the chaining happens depends on the database (docs/platform.md, "Audit cha
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -189,21 +189,31 @@ def update_insert_with_entry(
     return done
 
 
-def _chain(
-    session: Session | Connection, items: list[dict[str, Any]], head: tuple[int, str] | None = None
-) -> int:
-    """Number and chain ``items`` after the head, under the head row's lock; returns the count.
-    No key, no chaining: :class:`~zhizhi.core.auditkey.AuditKeyError` (the transaction fails)."""
-    ring = auditkey.load()
-    key_id, key = ring.active_id, ring.active
-    seq, prev = head if head is not None else repo.head_for_update(session)
-    rows = []
+def _links(
+    head: tuple[int, str], items: Sequence[Mapping[str, Any]], key_id: str, key: bytes
+) -> list[tuple[int, str, str]]:
+    """``(seq, prev_hash, hash)`` of each of ``items`` chained in order after ``head``."""
+    seq, prev = head
+    links = []
     for item in items:
         seq += 1
         digest = entry_hash(prev, seq, item, key_id, key)
-        rows.append({"seq": seq, "prev_hash": prev, "hash": digest, "key_id": key_id, **item})
+        links.append((seq, prev, digest))
         prev = digest
-    repo.append(session, rows, seq, prev)
+    return links
+
+
+def _chain(session: Session | Connection, items: list[dict[str, Any]]) -> int:
+    """Number and chain ``items`` after the head, under the head row's lock; returns the count.
+    No key, no chaining: :class:`~zhizhi.core.auditkey.AuditKeyError` (the transaction fails)."""
+    ring = auditkey.load()
+    links = _links(repo.head_for_update(session), items, ring.active_id, ring.active)
+    rows = [
+        {"seq": seq, "prev_hash": prev, "hash": digest, "key_id": ring.active_id, **item}
+        for (seq, prev, digest), item in zip(links, items, strict=True)
+    ]
+    last_seq, _, last_hash = links[-1]
+    repo.append(session, rows, last_seq, last_hash)
     return len(rows)
 
 
@@ -213,19 +223,13 @@ def seal(conn: Session | Connection, limit: int = 5000) -> int:
     The head row is locked *before* the inbox is read, so concurrent sealers queue instead of
     chaining the same entries twice.  PostgreSQL only: the entries are hashed here and moved by
     one statement (:func:`zhizhi.core.repository.audit.move_inbox`)."""
-    seq, prev = repo.head_for_update(conn)
+    head = repo.head_for_update(conn)
     rows = repo.read_inbox(conn, limit)
     if not rows:
         return 0
     ring = auditkey.load()
-    key_id, key = ring.active_id, ring.active
-    chained = []
-    for row in rows:
-        seq += 1
-        digest = entry_hash(prev, seq, row._mapping, key_id, key)
-        chained.append((seq, prev, digest))
-        prev = digest
-    repo.move_inbox(conn, [row.id for row in rows], chained, key_id)
+    links = _links(head, [row._mapping for row in rows], ring.active_id, ring.active)
+    repo.move_inbox(conn, [row.id for row in rows], links, ring.active_id)
     return len(rows)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
 
 log = logging.getLogger("zhizhi.gc")
 SLOW_MS = 20.0
@@ -32,7 +32,7 @@ _installed = False
 _started = 0.0
 
 
-def _watch(slow_ms: float) -> Any:
+def _watch(slow_ms: float) -> Callable[[str, dict[str, int]], None]:
     def watch(phase: str, info: dict[str, int]) -> None:
         global _started
         if info["generation"] != 2:
