@@ -1,7 +1,7 @@
 """Lifecycle actions over HTTP against the floor of the same database work, in the same run.
 
     .venv/bin/python bench/bench_actions.py [--backends postgres] [--runs 3] [--seconds 8]
-        [--cases 300] [--rate 300] [--conns 16] [--gc-log DIR]
+        [--cases 300] [--rate 300] [--conns 16] [--gc-log DIR] [--sweep 150,200,250,300 [--slo-ms 50]]
 
 Starts real uvicorn servers (2 worker processes, as many as the machine has cores) on one fresh
 database with the demo organisation (``bench_cases.prepare``): this code and the floor
@@ -15,7 +15,11 @@ interleaved runs:
   action on as many rows;
 * a fixed offered rate (``openloop.py``, ``--rate`` per second): latency of the same action;
 * the full lifecycle (``bench_cases.lifecycle``: create → dispatch → sign → reply → rate → close
-  with 8 client threads).
+  with 8 client threads);
+* with ``--sweep``, after those: each offered rate once for this code and then the floor, and the
+  highest rate at which each keeps p95 under ``--slo-ms`` — the latency target as a fraction of
+  what the machine's floor manages in the same minutes, which a fixed rate on a machine whose
+  speed drifts cannot say.
 
 Prints Markdown tables of medians over the runs; traffic stays on loopback, every loop bounded.
 """
@@ -71,6 +75,8 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, dict[str,
     sealer = [bench_cases.Worker(url, "--queue", "bench-idle", src=args.src)] if backend == "postgres" else []
     floor = bench_cases.Server(url, "floor_app:app")
     runs: dict[str, list[dict[str, float]]] = {"action": [], "floor": [], "fixed": [], "floor_fixed": []}
+    for rate in args.sweep:
+        runs[f"sweep {rate:g}"], runs[f"floor sweep {rate:g}"] = [], []
     life: list[dict[str, float]] = []
     try:
         base, floor_base = f"http://127.0.0.1:{app.port}", f"http://127.0.0.1:{floor.port}"
@@ -96,6 +102,9 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, dict[str,
                 print(f"{backend} lifecycle: {life[-1]}", flush=True)
             keep("fixed", asyncio.run(openloop.run(action_urls, BODY, args.rate, args.seconds, handler)))
             keep("floor_fixed", asyncio.run(openloop.run(floor_urls, BODY, args.rate, args.seconds)))
+        for rate in args.sweep:  # each rate: this code, then the floor, back to back
+            keep(f"sweep {rate:g}", asyncio.run(openloop.run(action_urls, BODY, rate, args.seconds, handler)))
+            keep(f"floor sweep {rate:g}", asyncio.run(openloop.run(floor_urls, BODY, rate, args.seconds)))
     finally:
         for srv in (app, floor):
             srv.stop()
@@ -122,6 +131,14 @@ def main() -> None:
         help="src/ of another checkout to measure instead: its web app and sealer (e.g. before a change)",
     )
     ap.add_argument("--gc-log", help="folder for a log of the web processes' full garbage collections")
+    ap.add_argument(
+        "--sweep",
+        type=lambda v: [float(r) for r in v.split(",")],
+        default=[],
+        help="offered rates (e.g. 150,200,250,300) at which this code and the floor each run once, "
+        "back to back, after the interleaved runs: the highest rate each keeps p95 under --slo-ms",
+    )
+    ap.add_argument("--slo-ms", type=float, default=50, help="the p95 the sweep holds the rates to")
     args = ap.parse_args()
     results = {b: bench_backend(b, args) for b in args.backends.split(",")}
     print(
@@ -142,6 +159,8 @@ def main() -> None:
             f"{x['achieved_rps']:.0f}, {x['p50']:.1f} / {x['p95']:.1f} | {fx['p50']:.1f} / {fx['p95']:.1f} | "
             f"{a['errors'] + f['errors'] + x['errors'] + fx['errors']:.0f} |"
         )
+    if args.sweep:
+        _print_sweep(results, args)
     if any("life" in r for r in results.values()):
         print("\n| backend | lifecycles/s | lifecycle req/s | action p50 / p95 / p99 ms | errors |")
         print("|---|---|---|---|---|")
@@ -152,6 +171,28 @@ def main() -> None:
                     f"| {backend} | {lf['lifecycles_per_s']:.1f} | {lf['requests_per_s']:.0f} | "
                     f"{lf['p50']:.1f} / {lf['p95']:.1f} / {lf['p99']:.1f} | {lf['errors']:.0f} |"
                 )
+
+
+def _print_sweep(results: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
+    """Per offered rate: this code's and the floor's achieved rate and p50 / p95; then the
+    highest rate at which each kept up (achieved ≥ 95 % of offered) with p95 under the SLO."""
+    print("\n| backend | offered/s | action: achieved, p50 / p95 ms | floor: achieved, p50 / p95 ms |")
+    print("|---|---|---|---|")
+    for backend, r in results.items():
+        best = {"action": 0.0, "floor": 0.0}
+        for rate in args.sweep:
+            a, f = r[f"sweep {rate:g}"], r[f"floor sweep {rate:g}"]
+            for kind, x in (("action", a), ("floor", f)):
+                if x["achieved_rps"] >= 0.95 * rate and x["p95"] < args.slo_ms and not x["errors"]:
+                    best[kind] = max(best[kind], rate)
+            print(
+                f"| {backend} | {rate:g} | {a['achieved_rps']:.0f}, {a['p50']:.1f} / {a['p95']:.1f} | "
+                f"{f['achieved_rps']:.0f}, {f['p50']:.1f} / {f['p95']:.1f} |"
+            )
+        print(
+            f"\n{backend}: highest offered rate with p95 < {args.slo_ms:g} ms: this code "
+            f"{best['action']:g}/s, floor {best['floor']:g}/s"
+        )
 
 
 if __name__ == "__main__":
