@@ -115,23 +115,22 @@ def read_inbox(conn: Session | Connection, limit: int) -> list[Any]:
 # The inbox rows of ``ids`` become chain entries inside the database: the entry's columns are
 # moved by PostgreSQL, and only what Python computed (sequence numbers, hashes) is sent, as four
 # arrays; the head moves in the same statement.  (An ``executemany`` of the entries cost the
-# sealer half its time and the database a statement per entry: docs/benchmarks.md.)
+# sealer half its time and the database a statement per entry: docs/benchmarks.md.)  The
+# entry's columns are INBOX_FIELDS, as everywhere the inbox is written or read.
 _MOVE = text(
-    """
+    f"""
     WITH chained AS (
         SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:seqs AS bigint[]),
                              CAST(:prevs AS varchar[]), CAST(:hashes AS varchar[]))
             AS c(id, seq, prev_hash, hash)
     ), moved AS (
         DELETE FROM audit_inbox AS i USING chained AS c WHERE i.id = c.id
-        RETURNING i.id, i.at, i.actor_id, i.actor, i.action, i.object_type, i.object_id, i.detail
+        RETURNING i.id, {", ".join(f"i.{c}" for c in INBOX_FIELDS)}
     ), head AS (
         UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1
     )
-    INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, detail,
-                           prev_hash, hash, key_id)
-    SELECT c.seq, m.at, m.actor_id, m.actor, m.action, m.object_type, m.object_id, m.detail,
-           c.prev_hash, c.hash, :key_id
+    INSERT INTO audit_log (seq, {", ".join(INBOX_FIELDS)}, prev_hash, hash, key_id)
+    SELECT c.seq, {", ".join(f"m.{c}" for c in INBOX_FIELDS)}, c.prev_hash, c.hash, :key_id
     FROM moved AS m JOIN chained AS c ON c.id = m.id
     """
 )
