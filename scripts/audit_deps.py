@@ -8,6 +8,8 @@ scripts/test.sh runs it in the background beside the SQLite tests, so it adds no
   project's endpoint is used when the pin is the newest release (its ``vulnerabilities`` are
   the newest release's); other pins are listed as not audited, and do not fail the run.
 * PyPI unreachable (no network) → a clear message, exit 0: the audit is skipped, not passed.
+* A request that fails mid-run (a DNS or connection hiccup) is tried three times; a pin still
+  unanswered is listed as not audited, with the reason, and does not fail the run.
 
 Ignore an advisory only with a reason: ``AUDIT_IGNORE=GHSA-xxxx,PYSEC-yyyy`` (docs/security.md).
 """
@@ -18,6 +20,7 @@ import json
 import os
 import re
 import sys
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -44,16 +47,31 @@ def _get(url: str) -> dict | None:
         raise Unreachable(f"{url}: {exc}") from exc
 
 
-def audit(pin: tuple[str, str]) -> tuple[str, str, list[dict] | None]:
-    """``(name, version, vulnerabilities)``; ``None`` when this version could not be audited."""
+def _get_retrying(url: str, attempts: int = 3) -> dict | None:
+    for attempt in range(attempts):
+        try:
+            return _get(url)
+        except Unreachable:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1 + 2 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def audit(pin: tuple[str, str]) -> tuple[str, str, list[dict] | None, str]:
+    """``(name, version, vulnerabilities, why)``; vulnerabilities ``None`` when this version could
+    not be audited, ``why`` saying why."""
     name, version = pin
-    data = _get(f"{PYPI}/{name}/{version}/json")
-    if data is None:
-        project = _get(f"{PYPI}/{name}/json")
-        if project is None or project["info"]["version"] != version:
-            return name, version, None
-        data = project
-    return name, version, list(data.get("vulnerabilities") or [])
+    try:
+        data = _get_retrying(f"{PYPI}/{name}/{version}/json")
+        if data is None:
+            project = _get_retrying(f"{PYPI}/{name}/json")
+            if project is None or project["info"]["version"] != version:
+                return name, version, None, "per-version endpoint unavailable, pin not the newest"
+            data = project
+    except Unreachable as exc:
+        return name, version, None, f"unreachable after 3 tries: {exc}"
+    return name, version, list(data.get("vulnerabilities") or []), ""
 
 
 def main() -> int:
@@ -67,9 +85,9 @@ def main() -> int:
     with ThreadPoolExecutor(16) as pool:
         results = list(pool.map(audit, pins))
     found, unaudited = [], []
-    for name, version, vulns in results:
+    for name, version, vulns, why in results:
         if vulns is None:
-            unaudited.append(f"{name}=={version}")
+            unaudited.append(f"{name}=={version} ({why})")
             continue
         for v in vulns:
             ids = {v.get("id", ""), *(v.get("aliases") or [])}
@@ -79,10 +97,7 @@ def main() -> int:
     audited = len(pins) - len(unaudited)
     print(f"dependency audit: {len(pins)} pinned packages, {audited} audited, {len(found)} vulnerabilities")
     if unaudited:
-        print(
-            "  not audited (PyPI's per-version endpoint unavailable here, pin older than the newest "
-            f"release): {', '.join(unaudited)}"
-        )
+        print(f"  not audited: {'; '.join(unaudited)}")
     for line in found:
         print(f"  VULNERABLE {line}")
     return 1 if found else 0
