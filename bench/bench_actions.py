@@ -71,9 +71,9 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, dict[str,
         Path(args.gc_log).mkdir(parents=True, exist_ok=True)
         env["ZHIZHI_BENCH_GC_LOG"] = str(Path(args.gc_log).resolve())
     target = "gcwatch_app:create_app" if args.gc_log else "zhizhi.web.app:create_app"
-    app = bench_cases.Server(url, target, env=env, src=args.src)
+    app = bench_cases.Server(url, target, workers=args.workers, env=env, src=args.src)
     sealer = [bench_cases.Worker(url, "--queue", "bench-idle", src=args.src)] if backend == "postgres" else []
-    floor = bench_cases.Server(url, "floor_app:app")
+    floor = bench_cases.Server(url, "floor_app:app", workers=args.workers)
     runs: dict[str, list[dict[str, float]]] = {"action": [], "floor": [], "fixed": [], "floor_fixed": []}
     for rate in args.sweep:
         runs[f"sweep {rate:g}"], runs[f"floor sweep {rate:g}"] = [], []
@@ -124,6 +124,9 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=300, help="cases (and floor rows) the actions go round")
     ap.add_argument("--rate", type=float, default=300, help="offered actions/s for the fixed-rate run")
     ap.add_argument("--conns", type=int, default=16, help="connections of the closed-loop run")
+    ap.add_argument(
+        "--workers", type=int, default=2, help="uvicorn workers of each server (this code, the floor)"
+    )
     ap.add_argument("--no-lifecycle", action="store_true", help="skip the full-lifecycle run")
     ap.add_argument("--db-name", default="zhizhi_bench_actions", help="PostgreSQL database to (re)create")
     ap.add_argument(

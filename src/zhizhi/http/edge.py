@@ -7,7 +7,6 @@ import json
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # the pages' policy: every script is a file under /static, no inline script or handler, no CDN
@@ -58,6 +57,29 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
+def _raw(*pairs: tuple[str, str]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in pairs)
+
+
+_COMMON = (
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+# the headers of every response, encoded once: (pages, docs) × (without, with HSTS)
+_HEADERS = {
+    (docs, hsts): _raw(
+        ("Content-Security-Policy", DOCS_CSP if docs else CSP),
+        *_COMMON,
+        *((("Strict-Transport-Security", HSTS),) if hsts else ()),
+    )
+    for docs in (False, True)
+    for hsts in (False, True)
+}
+
+
 class SecurityHeaders:
     """CSP, X-Frame-Options, nosniff, Referrer-Policy, Permissions-Policy and (over HTTPS, or
     always in production) HSTS on every response that does not set its own."""
@@ -71,22 +93,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
-        hsts = self.hsts_always or scope.get("scheme") == "https"
+        extra = _HEADERS[path.startswith(DOCS_PATHS), self.hsts_always or scope.get("scheme") == "https"]
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", csp)
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault(
-                    "Permissions-Policy", "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
-                )
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                if hsts:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in extra if h[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Subquery, case, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -136,6 +136,15 @@ def subtree_ids(path: str) -> Select[int]:
     """``SELECT id FROM departments WHERE path LIKE '<path>%'``: the department at ``path`` and
     every unit below it (one index range scan on the materialised path)."""
     return select(Department.id).where(Department.path.startswith(path))
+
+
+def is_in_subtree(column: Any, path: str) -> ColumnElement[bool]:
+    """``EXISTS (SELECT 1 FROM departments WHERE id = <column> AND path LIKE '<path>%')``: whether
+    the department ``column`` names is the one at ``path`` or below it, decided by one
+    primary-key lookup per outer row. For a query about one row (an action's locked case):
+    :func:`subtree_ids` reads every department whose path the pattern matches, and PostgreSQL
+    cannot use an index for a parameter-built ``LIKE`` pattern, so it scanned all 1,856."""
+    return exists().where(Department.id == column, Department.path.startswith(path))
 
 
 def subtree_id_list(session: Session, path: str) -> list[int]:

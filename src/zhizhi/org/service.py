@@ -13,7 +13,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, Subquery
+from sqlalchemy import ColumnElement, Select, Subquery
 from sqlalchemy.orm import Session
 
 from zhizhi.core import audit, clock, fieldcrypt, throttle
@@ -155,6 +155,12 @@ def subtree_query(path: str) -> Select[int]:
     """SQL for the ids of the department at ``path`` and every unit below it, for other domains'
     row scoping (``column.in_(subtree_query(path))``)."""
     return repo.subtree_ids(path)
+
+
+def in_subtree_per_row(column: Any, path: str) -> ColumnElement[bool]:
+    """SQL: whether the department id in ``column`` is at ``path`` or below it, one primary-key
+    lookup per row — for a statement about one row; lists use ``column.in_(subtree_query(path))``."""
+    return repo.is_in_subtree(column, path)
 
 
 def any_in_subtree(session: Session, department_ids: list[int], path: str | None) -> bool:

@@ -45,23 +45,31 @@ from zhizhi.core.principal import Principal
 from zhizhi.org import service as org
 
 
-def _in_subtree(column: Any, path: str) -> ColumnElement[bool]:
+def _in_subtree(column: Any, path: str, per_row: bool = False) -> ColumnElement[bool]:
+    if per_row:
+        return org.in_subtree_per_row(column, path)
     return column.in_(org.subtree_query(path))
 
 
-def _in_departments(path: str) -> ColumnElement[bool]:
-    """Led by, or co-handled by, the department at ``path`` or a unit below it."""
+def _in_departments(path: str, per_row: bool = False) -> ColumnElement[bool]:
+    """Led by, or co-handled by, the department at ``path`` or a unit below it.
+
+    ``per_row``: the departments are looked up by primary key for each case, the form for a
+    statement about one case (an action's locked read); otherwise the subtree's ids are read once
+    and matched, the form for lists, which lets PostgreSQL use the cases' department index."""
     return or_(
-        _in_subtree(Case.lead_department_id, path),
-        exists().where(CaseUnit.case_id == Case.id, _in_subtree(CaseUnit.department_id, path)),
+        _in_subtree(Case.lead_department_id, path, per_row),
+        exists().where(CaseUnit.case_id == Case.id, _in_subtree(CaseUnit.department_id, path, per_row)),
     )
 
 
 in_departments = _in_departments
 
 
-def scope_clause(principal: Principal) -> ColumnElement[bool]:
-    """Row scoping: city-wide roles see all; units see their subtree; the public their own."""
+def scope_clause(principal: Principal, *, per_row: bool = False) -> ColumnElement[bool]:
+    """Row scoping: city-wide roles see all; units see their subtree; the public their own.
+
+    ``per_row``: for a statement about one case (:func:`_in_departments`)."""
     if principal.can(Permission.CASE_READ_ALL):
         return true()
     if principal.role is Role.PUBLIC:
@@ -70,7 +78,7 @@ def scope_clause(principal: Principal) -> ColumnElement[bool]:
         return Case.reporter_id == principal.user_id
     clauses: list[ColumnElement[bool]] = [Case.created_by_id == principal.user_id]
     if principal.department_path:
-        clauses.append(_in_departments(principal.department_path))
+        clauses.append(_in_departments(principal.department_path, per_row))
     return or_(*clauses) if clauses else false()
 
 
@@ -104,7 +112,7 @@ def _visible_statement(principal: Principal, for_update: bool) -> Select[Case, b
     """:func:`find_visible`'s statement, built once per caller (the number is its parameter): the
     scope clause and the statement's tree cost more Python than the round trip on an action."""
     has_co = exists().where(CaseUnit.case_id == Case.id)
-    stmt = select(Case, scope_clause(principal).label("visible"), has_co.label("has_co")).where(
+    stmt = select(Case, scope_clause(principal, per_row=True).label("visible"), has_co.label("has_co")).where(
         Case.number == bindparam("number", type_=Case.number.type)
     )
     return stmt.with_for_update(of=Case) if for_update else stmt
@@ -125,7 +133,7 @@ def by_ids(session: Session, case_ids: list[int]) -> dict[int, Case]:
 
 
 def is_visible(session: Session, principal: Principal, case_id: int) -> bool:
-    stmt = select(Case.id).where(Case.id == case_id, scope_clause(principal))
+    stmt = select(Case.id).where(Case.id == case_id, scope_clause(principal, per_row=True))
     return session.scalar(stmt) is not None
 
 
