@@ -134,7 +134,9 @@ def path_of(session: Session, department_id: int) -> str | None:
 
 def subtree_ids(path: str) -> Select[int]:
     """``SELECT id FROM departments WHERE path LIKE '<path>%'``: the department at ``path`` and
-    every unit below it (one index range scan on the materialised path)."""
+    every unit below it. PostgreSQL reads it once per query by scanning the departments (a
+    pattern built from a parameter cannot use the path's index): for lists; a statement about
+    one row uses :func:`is_in_subtree`."""
     return select(Department.id).where(Department.path.startswith(path))
 
 
