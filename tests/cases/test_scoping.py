@@ -33,6 +33,17 @@ class TestRowScoping:
         assert number in _numbers(world, "h_zj")
         assert number not in _numbers(world, "h_d2")
 
+    def test_one_case_follows_the_subtree_and_the_co_units(self, world: Any) -> None:
+        # one case's read checks its departments row by row (repository._in_departments per_row):
+        # the lead unit, the district above it, a co-unit, and not the other district
+        number = world.create()["number"]
+        world.act("dispatcher", number, "dispatch", lead_department="S1", co_departments=["ZJ"])
+        seen = {
+            user: world.client.get(f"/api/v1/cases/{number}", headers=world.h(user)).status_code
+            for user in ("h_s1", "h_d1", "h_zj", "h_d2")
+        }
+        assert seen == {"h_s1": 200, "h_d1": 200, "h_zj": 200, "h_d2": 403}
+
     def test_out_of_scope_detail_is_403_for_staff_404_for_public(self, world: Any) -> None:
         number = world.case_in("dispatched", lead="S1")
         assert world.client.get(f"/api/v1/cases/{number}", headers=world.h("h_d2")).status_code == 403
