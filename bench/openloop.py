@@ -5,7 +5,8 @@ N / throughput.  A target such as "300 creations/s with p95 < 50 ms" asks someth
 offered load of 300 requests/s, how long does each request take?  This sends requests on a fixed
 schedule (request i at ``start + i / rate``) over a pool of keep-alive connections, opening more
 when all are busy, and measures each latency from its *scheduled* time, so a server that falls
-behind is charged for the queue it builds (no coordinated omission).
+behind is charged for the queue it builds (no coordinated omission). A request unanswered after
+``REQUEST_TIMEOUT_S`` is an error charged that long, so a server that collapses ends the run.
 
     python bench/openloop.py URL --rate 300 --seconds 10 --body '{"content": "…"}' [--token T]
 """
@@ -20,6 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 KEEPALIVE_S = 4.0
+# a request not answered within this is an error, charged this long in the latencies (a server
+# that collapses — e.g. its connection pool runs dry — ends the run instead of holding it for minutes)
+REQUEST_TIMEOUT_S = 30.0
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
@@ -60,6 +64,7 @@ async def run(
     seconds: float,
     token: str | None = None,
     max_conns: int = 256,
+    timeout: float = REQUEST_TIMEOUT_S,
 ) -> dict[str, float]:
     """Send ``rate`` requests/s for ``seconds``; with several URLs (one host), request i goes to
     ``url[i % len(url)]`` (e.g. actions spread over many cases, so no row lock is shared)."""
@@ -81,8 +86,15 @@ async def run(
             reader, writer = (idle.pop()[:2]) if idle else await asyncio.open_connection(host, port)
             try:
                 writer.write(request)
-                await writer.drain()
-                status = await _read_response(reader)
+                async with asyncio.timeout(timeout):
+                    await writer.drain()
+                    status = await _read_response(reader)
+            except TimeoutError:
+                errors += 1
+                statuses[0] = statuses.get(0, 0) + 1  # 0: no answer in time
+                latencies.append(loop.time() - scheduled)
+                writer.close()
+                return
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 errors += 1
                 writer.close()
@@ -107,7 +119,7 @@ async def run(
     for _, writer, _ in idle:
         writer.close()
     if statuses:
-        print(f"openloop: non-2xx responses {statuses}")
+        print(f"openloop: non-2xx responses (0: none within {timeout:g} s) {statuses}")
     ms = sorted(x * 1000 for x in latencies)
 
     def pct(p: float) -> float:
@@ -145,8 +157,14 @@ async def closed(
                 counter += 1
                 t0 = loop.time()
                 writer.write(request)
-                await writer.drain()
-                status = await _read_response(reader)
+                try:
+                    async with asyncio.timeout(REQUEST_TIMEOUT_S):
+                        await writer.drain()
+                        status = await _read_response(reader)
+                except TimeoutError:  # charged, and this connection is done
+                    errors += 1
+                    latencies.append(loop.time() - t0)
+                    return
                 latencies.append(loop.time() - t0)
                 if not 200 <= status < 300:
                     errors += 1
