@@ -149,6 +149,7 @@ def db(migrated: str) -> Iterator[str]:
     """An empty database (calendar kept), unfrozen clock afterwards."""
     from zhizhi.catalogue import cache as catalogue_cache
     from zhizhi.core.calendar_store import invalidate_cache
+    from zhizhi.notifications import service as notifications
     from zhizhi.org import department_cache, principal_cache
 
     _truncate(migrated)
@@ -159,6 +160,7 @@ def db(migrated: str) -> Iterator[str]:
     catalogue_cache.invalidate()  # truncation is not an ORM change the caches could see
     principal_cache.clear()
     department_cache.clear()
+    notifications.forget_wordings()
     yield migrated
     clock.freeze(None)
 

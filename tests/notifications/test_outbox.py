@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select, text
 
@@ -68,6 +70,47 @@ def test_handlers_with_a_phone_get_dispatch_and_supervision(world: World) -> Non
         ("supervised", "13900002222"),
     ]
     assert all("请两日内处理完毕" in m.body for m in staff if m.kind == "supervised")
+
+
+def test_a_cause_queues_one_message_with_one_audit_entry(world: World) -> None:
+    from zhizhi.cases.models import Case
+    from zhizhi.notifications import service
+    from zhizhi.notifications.enums import MessageKind
+
+    number = world.create()["number"]  # staff intake: the receipt is queued ("accepted", cause e1)
+    [receipt] = _messages()
+    with unit_of_work() as s:
+        case = s.scalars(select(Case).where(Case.number == number)).one()
+        again = {"dedupe_key": f"accepted:{case.id}:e1", "case_id": case.id, "case_number": number}
+        assert service.queue_message(s, MessageKind.ACCEPTED, PHONE, {"number": number}, **again) is None
+        other = {**again, "dedupe_key": f"accepted:{case.id}:e2"}
+        new_id = service.queue_message(s, MessageKind.ACCEPTED, PHONE, {"number": number}, **other)
+        assert new_id is not None and new_id != receipt.id
+        # within one unit of work too: the second of the same cause writes nothing
+        assert service.queue_message(s, MessageKind.ACCEPTED, PHONE, {"number": number}, **other) is None
+    assert [m.id for m in _messages()] == [receipt.id, new_id]
+    with unit_of_work() as s:
+        audited = s.execute(
+            text("SELECT object_id, detail FROM audit_log WHERE action = 'notification.queue' ORDER BY seq")
+        ).all()
+    assert [row.object_id for row in audited] == [str(receipt.id), str(new_id)]
+    details = [row.detail if isinstance(row.detail, dict) else json.loads(row.detail) for row in audited]
+    assert [d["case"] for d in details] == [number, number]
+    assert all(PHONE not in json.dumps(d) and d["to"].endswith("1234") for d in details)  # masked
+
+
+def test_a_saved_template_replaces_the_wording_already_read(world: World) -> None:
+    from zhizhi.notifications import service
+    from zhizhi.org.service import principal_from_token
+
+    world.create()  # the built-in wording, now read by this process
+    assert not _messages()[-1].body.startswith("【新】")
+    with unit_of_work() as s:
+        admin = principal_from_token(s, world.tokens["admin"])
+        assert admin is not None
+        service.save_template(s, admin, "accepted", "【新】{number} 已受理", "[New] {number} accepted")
+    world.create()
+    assert _messages()[-1].body.startswith("【新】")
 
 
 def test_a_refused_action_queues_nothing(world: World) -> None:

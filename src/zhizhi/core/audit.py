@@ -170,6 +170,25 @@ def insert_with_entry(session: Session, table: Table, values: dict[str, Any], en
     written_to_inbox(session)
 
 
+def insert_once_with_entry(
+    session: Session, table: Table, values: dict[str, Any], unique: str, entry: dict[str, Any]
+) -> int | None:
+    """Insert one row of ``table`` unless a row with the same ``unique`` value exists, with its
+    audit entry (made by :func:`entry`; its ``object_id`` becomes the new row's id): the new id,
+    or ``None`` and no entry. On PostgreSQL one statement (``ON CONFLICT DO NOTHING`` in a CTE,
+    the entry selected from its ``RETURNING``); on SQLite the insert, the entry queued for the
+    commit's chain."""
+    if session.get_bind().dialect.name != "postgresql":
+        new_id = repo.insert_once(session, table, values, unique)
+        if new_id is not None:
+            queue(session, {**entry, "object_id": str(new_id)})
+        return new_id
+    new_id = repo.insert_once_with_inbox(session, table, values, unique, entry)
+    if new_id is not None:
+        written_to_inbox(session)
+    return new_id
+
+
 def update_insert_with_entry(
     session: Session,
     target: Table,

@@ -13,16 +13,6 @@ from zhizhi.notifications.enums import MessageStatus
 from zhizhi.notifications.models import CitizenSession, LoginCode, MessageTemplate, OutboxMessage
 
 
-def dedupe_exists(session: Session, dedupe_key: str) -> bool:
-    stmt = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-    return session.scalar(stmt) is not None
-
-
-def add_message(session: Session, message: OutboxMessage) -> None:
-    session.add(message)
-    session.flush()
-
-
 def due(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
     """Pending messages whose attempt is due, oldest first; locked (others skip them) on PostgreSQL."""
     stmt = (

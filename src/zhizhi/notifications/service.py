@@ -8,8 +8,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from zhizhi.core import audit, clock, fieldcrypt, jobs
@@ -17,6 +18,7 @@ from zhizhi.core.errors import Forbidden, NotFound, ValidationFailed
 from zhizhi.core.masking import mask_phone
 from zhizhi.core.permissions import Permission
 from zhizhi.core.principal import Principal
+from zhizhi.core.proccache import ProcessCache
 from zhizhi.core.settings import get_settings
 from zhizhi.notifications import notifier as port
 from zhizhi.notifications import repository as repo
@@ -32,12 +34,29 @@ DELIVER_TASK = "notifications.deliver"
 _ENQUEUED = "notifications_deliver_enqueued"
 SYSTEM_ACTOR = audit.Actor(None, "system")
 MAX_BACKOFF_SECONDS = 3600.0
+OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+# the wording of each kind, read once per process: emptied when this process saves a template,
+# another process's edit applies here within the TTL (docs/notifications.md, "Templates")
+_WORDINGS: ProcessCache[tuple[str, str]] = ProcessCache(
+    "message_templates", ttl=30, maxsize=64, watched=(MessageTemplate,)
+)
 
 
 def wording_of(session: Session, kind: str) -> tuple[str, str]:
     """The administrator's wording of ``kind``, or the built-in one."""
-    row = repo.template(session, kind)
-    return (row.zh, row.en) if row is not None else wording.DEFAULTS[kind]
+    known = _WORDINGS.get(kind)
+    if known is None:
+        row = repo.template(session, kind)
+        known = (row.zh, row.en) if row is not None else wording.DEFAULTS[kind]
+        _WORDINGS.put(kind, known)
+    return known
+
+
+def forget_wordings() -> None:
+    """Empty this process's wordings (after the templates were changed other than through it)."""
+    _WORDINGS.clear()
 
 
 def queue_message(
@@ -51,51 +70,52 @@ def queue_message(
     case_number: str | None = None,
     user_id: int | None = None,
     language: str = "zh",
-) -> OutboxMessage | None:
+) -> int | None:
     """Write one message to the outbox (in the caller's unit of work) and make sure a delivery
-    job follows the commit. ``None`` when the same cause (``dedupe_key``) already queued one.
+    job follows the commit: its id, or ``None`` when the same cause (``dedupe_key``) already
+    queued one.
     ``language`` (zh | en): the wording used, the one the person asked in (docs/notifications.md)."""
-    if dedupe_key is not None and repo.dedupe_exists(session, dedupe_key):
-        return None
     zh, en = wording_of(session, kind)
     now = clock.now()
-    message = OutboxMessage(
-        kind=kind.value,
-        idempotency_key=uuid.uuid4().hex,
-        dedupe_key=dedupe_key,
-        phone=phone,
-        phone_index=fieldcrypt.phone_index(phone),
-        body=wording.render(en if language == "en" else zh, values),
-        case_id=case_id,
-        case_number=case_number,
-        user_id=user_id,
-        status=MessageStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    repo.add_message(session, message)
-    audit.record(
-        session,
+    row = {
+        "kind": kind.value,
+        "idempotency_key": uuid.uuid4().hex,
+        "dedupe_key": dedupe_key,
+        "phone": phone,
+        "phone_index": fieldcrypt.phone_index(phone),
+        "body": wording.render(en if language == "en" else zh, values),
+        "case_id": case_id,
+        "case_number": case_number,
+        "user_id": user_id,
+        "status": MessageStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    entry = audit.entry(
         "notification.queue",
         SYSTEM_ACTOR,
         object_type="outbox_message",
-        object_id=message.id,
         kind=kind.value,
         to=mask_phone(phone),
         case=case_number,
         language="en" if language == "en" else "zh",
     )
+    # the row and its audit entry in one statement on PostgreSQL; a cause already queued
+    # (``dedupe_key``, also by a concurrent transaction) inserts nothing and records nothing
+    message_id = audit.insert_once_with_entry(session, OUTBOX, row, "dedupe_key", entry)
+    if message_id is None:
+        return None
     if not session.info.get(_ENQUEUED):
         try:
             jobs.enqueue(session, DELIVER_TASK, queueing_lock=DELIVER_TASK)
         except KeyError:  # a process that did not register the task: the schedule sends it later
             log.warning(
-                "task %s is not registered: message %s waits for the schedule", DELIVER_TASK, message.id
+                "task %s is not registered: message %s waits for the schedule", DELIVER_TASK, message_id
             )
         else:
             session.info[_ENQUEUED] = True
-    return message
+    return message_id
 
 
 def backoff_seconds(attempts: int) -> float:

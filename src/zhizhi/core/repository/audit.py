@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, column, func, insert, select, table, text, update
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -97,6 +100,45 @@ def update_insert_with_inbox(
         | _entry_params(entry)
     )
     return session.execute(statement, params).first() is not None
+
+
+def _insert_once(dialect: str, table: Table, values: dict[str, Any], unique: str, prefix: str = "") -> Any:
+    """``INSERT … ON CONFLICT (unique) DO NOTHING RETURNING id`` of one row of ``table``."""
+    construct = pg_insert if dialect == "postgresql" else sqlite_insert
+    row = construct(table).values({c: bindparam(f"{prefix}{c}", type_=table.c[c].type) for c in values})
+    return row.on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
+
+
+def insert_once_with_inbox(
+    session: Session, table: Table, values: dict[str, Any], unique: str, entry: dict[str, Any]
+) -> int | None:
+    """PostgreSQL: one row of ``table`` unless a row with the same ``unique`` value exists, and
+    its audit entry naming the new row's id (``object_id``), in one statement; the entry exists
+    only if the row was inserted. The new id, or ``None``. Built once per table and column set."""
+    key = ("once", table.name, unique, tuple(values))
+    statement = _WITH_INBOX.get(key)
+    if statement is None:
+        new = _insert_once("postgresql", table, values, unique, "r_").cte(f"new_{table.name}")
+        fields = [
+            sql_cast(new.c.id, INBOX.c.object_id.type)
+            if c == "object_id"
+            else bindparam(f"au_{c}", type_=INBOX.c[c].type)
+            for c in INBOX_FIELDS
+        ]
+        statement = _WITH_INBOX[key] = (
+            insert(INBOX)
+            .from_select(list(INBOX_FIELDS), select(*fields).select_from(new))
+            .returning(INBOX.c.object_id)
+        )
+    params = {f"r_{c}": v for c, v in values.items()} | _entry_params(entry)
+    found = session.execute(statement, params).scalar()
+    return None if found is None else int(found)
+
+
+def insert_once(session: Session, table: Table, values: dict[str, Any], unique: str) -> int | None:
+    """One row of ``table`` unless a row with the same ``unique`` value exists: its id, or ``None``."""
+    statement = _insert_once(session.get_bind().dialect.name, table, values, unique)
+    return session.execute(statement, values).scalar()
 
 
 def insert_row(session: Session, table: Table, values: dict[str, Any]) -> None:
