@@ -4,13 +4,23 @@ sign-in codes and citizen sessions."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
+from zhizhi.core import audit
 from zhizhi.notifications.enums import MessageStatus
 from zhizhi.notifications.models import CitizenSession, LoginCode, MessageTemplate, OutboxMessage
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+def add_message(session: Session, values: dict[str, Any], entry: dict[str, Any]) -> int | None:
+    """One outbox row and its audit entry, in one statement on PostgreSQL
+    (:func:`zhizhi.core.audit.insert_once_with_entry`): its id, or ``None`` when its cause
+    (``dedupe_key``) was already queued, also by a concurrent transaction — then nothing is written."""
+    return audit.insert_once_with_entry(session, _OUTBOX, values, "dedupe_key", entry)
 
 
 def due(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:

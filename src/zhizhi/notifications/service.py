@@ -8,9 +8,8 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from zhizhi.core import audit, clock, fieldcrypt, jobs
@@ -34,7 +33,6 @@ DELIVER_TASK = "notifications.deliver"
 _ENQUEUED = "notifications_deliver_enqueued"
 SYSTEM_ACTOR = audit.Actor(None, "system")
 MAX_BACKOFF_SECONDS = 3600.0
-OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 # the wording of each kind, read once per process: emptied when this process saves a template,
@@ -101,9 +99,7 @@ def queue_message(
         case=case_number,
         language="en" if language == "en" else "zh",
     )
-    # the row and its audit entry in one statement on PostgreSQL; a cause already queued
-    # (``dedupe_key``, also by a concurrent transaction) inserts nothing and records nothing
-    message_id = audit.insert_once_with_entry(session, OUTBOX, row, "dedupe_key", entry)
+    message_id = repo.add_message(session, row, entry)
     if message_id is None:
         return None
     if not session.info.get(_ENQUEUED):
